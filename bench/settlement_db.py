@@ -1,0 +1,216 @@
+"""Database settlement throughput: ``python -m bench settlement_db [--scale small|full]`` (PostgreSQL).
+
+Each settlement is the real service call ``settlements.services.settle_visit``: policy year and
+certifications read, the person's ledger rows locked (created on the first visit of the year), the engine
+run, the settlement with its explanation inserted and the ledger rows updated, in one transaction.
+
+Data (COPY): claimants in a throw-away region under a ``mianyang`` jurisdiction, each certified with a
+category of the Mianyang ranking and holding ``VISITS_PER_CLAIMANT`` visits of 2023. ``full``: 20,000
+settlements; ``small``: 2,000. Figures: ``settlements_per_second`` (one process) and
+``settlements_per_second_2proc`` (two OS processes at once on disjoint claimants, total over wall time).
+Everything created is deleted at the end.
+"""
+
+import datetime as dt
+import multiprocessing
+import time
+from decimal import Decimal
+
+from django.db import connection, connections, transaction
+
+from bench import progress
+
+SIZES = {"small": 2_000, "full": 20_000}
+VISITS_PER_CLAIMANT = 4
+REGION_CODES = (("98", 1, None), ("9801", 2, "98"), ("980101", 3, "9801"), ("980101001", 4, "980101"))
+TOWNSHIP = "980101001"
+NAME_PREFIX = "BENCH"
+CATEGORIES = ("dibao", "destitute", "monitored_rural", "marginal", "illness_impoverished", "orphan")
+YEAR = 2023
+
+
+def _copy(table: str, columns: tuple[str, ...], rows) -> None:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _setup(claimants: int) -> dict:
+    from claimants.models import Region
+    from settlements.models import PolicyYear
+
+    for code, level, parent in REGION_CODES:
+        Region.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": f"基准测试{code}",
+                "level": level,
+                "parent_id": parent,
+                "jurisdiction": "mianyang",
+            },
+        )
+    policy_year, created = PolicyYear.objects.get_or_create(
+        jurisdiction="mianyang",
+        year=YEAR,
+        defaults={
+            "effective_from": dt.date(YEAR, 1, 1),
+            "income_last_year": Decimal("33000.00"),
+            "assistance_annual_cap": Decimal("50000.00"),
+            "tilt_threshold": Decimal("7000.00"),
+            "tilt_annual_cap": Decimal("30000.00"),
+        },
+    )
+    now = dt.datetime.now(dt.UTC)
+    _copy(
+        "claimants_claimant",
+        ("name", "id_number", "sex", "birth_date", "phone", "hukou_region_id", "insured_region_id",
+         "residence", "scheme", "relation_to_head", "created_at"),
+        (
+            (f"{NAME_PREFIX}{n}", f"980101{n:011d}X", "M", dt.date(1970, 1, 1), "", TOWNSHIP, TOWNSHIP, "",
+             "resident", "", now)
+            for n in range(claimants)
+        ),
+    )  # fmt: skip
+    from claimants.models import Claimant
+
+    ids = list(
+        Claimant.objects.filter(name__startswith=NAME_PREFIX, hukou_region_id=TOWNSHIP)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    _copy(
+        "claimants_certification",
+        ("claimant_id", "category", "jurisdiction", "department", "certificate_number", "valid_from",
+         "status", "source", "note", "created_at"),
+        (
+            (pk, CATEGORIES[i % len(CATEGORIES)], "mianyang", "civil_affairs", "", dt.date(2020, 1, 1),
+             "active", "import", "", now)
+            for i, pk in enumerate(ids)
+        ),
+    )  # fmt: skip
+
+    def visits():
+        for i, pk in enumerate(ids):
+            for k in range(VISITS_PER_CLAIMANT):
+                day = dt.date(YEAR, 2 + 2 * k, 1 + i % 27)
+                scope = Decimal(4000 + (i * 7919 + k * 104729) % 40000)
+                yield (pk, "inpatient", day - dt.timedelta(days=5), day, YEAR, "referred", True, True, False,
+                       scope + 500, scope, (scope * Decimal("0.55")).quantize(Decimal("0.01")), 0, 0,
+                       "import", now)  # fmt: skip
+
+    _copy(
+        "settlements_visit",
+        ("claimant_id", "visit_type", "admitted", "discharged", "year", "referral", "in_province", "in_city",
+         "offsite_filed", "total_cost", "policy_scope_cost", "basic_insurance_paid", "other_insurance_paid",
+         "fully_self_paid", "source", "created_at"),
+        visits(),
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE claimants_claimant; ANALYZE claimants_certification; ANALYZE settlements_visit"
+        )
+    return {"claimant_ids": ids, "policy_year_created": created, "policy_year_id": policy_year.pk}
+
+
+def _visits(claimant_ids):
+    from settlements.models import Visit
+
+    return list(
+        Visit.objects.filter(claimant_id__in=claimant_ids)
+        .select_related("claimant__hukou_region")
+        .order_by("discharged", "pk")
+    )
+
+
+def settle_visits(visits) -> int:
+    """Settle these visits one by one through the service, as the hospital window would; returns the count."""
+    from settlements.services import settle_visit
+
+    for visit in visits:
+        settle_visit(visit=visit, by=None)
+    return len(visits)
+
+
+def _worker(claimant_ids, start_event, queue) -> None:
+    connections.close_all()
+    visits = _visits(claimant_ids)
+    start_event.wait()
+    started = time.perf_counter()
+    count = settle_visits(visits)
+    queue.put((count, started, time.perf_counter()))
+    connections.close_all()
+
+
+def _two_processes(claimant_ids) -> float:
+    halves = (claimant_ids[0::2], claimant_ids[1::2])
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    start_event, queue = context.Event(), context.Queue()
+    processes = [context.Process(target=_worker, args=(half, start_event, queue)) for half in halves]
+    for process in processes:
+        process.start()
+    time.sleep(1.0)  # both have loaded their visits
+    start_event.set()
+    results = [queue.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join()
+    count = sum(r[0] for r in results)
+    elapsed = max(r[2] for r in results) - min(r[1] for r in results)
+    return count / elapsed
+
+
+def _reset_settlements(claimant_ids) -> None:
+    from settlements.models import LedgerEntry, Settlement
+
+    with transaction.atomic():
+        Settlement.objects.filter(claimant_id__in=claimant_ids).delete()
+        LedgerEntry.objects.filter(claimant_id__in=claimant_ids).delete()
+
+
+def _cleanup(state: dict) -> None:
+    from claimants.models import Certification, Claimant, Region
+    from monitoring.dashboards import rollups
+    from monitoring.dashboards.models import PersonYearRollup
+    from settlements.models import PolicyYear, Visit
+
+    ids = state["claimant_ids"]
+    _reset_settlements(ids)
+    with transaction.atomic():
+        # The dashboard roll-ups followed the benchmark's settlements: drop them and recount the rest.
+        PersonYearRollup.objects.filter(claimant_id__in=ids).delete()
+        Visit.objects.filter(claimant_id__in=ids).delete()
+        Certification.objects.filter(claimant_id__in=ids).delete()
+        Claimant.objects.filter(pk__in=ids).delete()
+        if state["policy_year_created"]:
+            PolicyYear.objects.filter(pk=state["policy_year_id"]).delete()
+        rollups.rebuild()
+        for code, _, _ in reversed(REGION_CODES):
+            Region.objects.filter(code=code).delete()
+
+
+def run(scale: str) -> dict:
+    settlements = SIZES[scale]
+    claimants = settlements // VISITS_PER_CLAIMANT
+    progress(f"loading {claimants} claimants with {settlements} visits (COPY)")
+    state = _setup(claimants)
+    try:
+        ids = state["claimant_ids"]
+        visits = _visits(ids)
+        progress(f"settling {len(visits)} visits in one process")
+        started = time.perf_counter()
+        one = settle_visits(visits) / (time.perf_counter() - started)
+        progress(f"one process: {one:.0f}/s; settling again in two processes")
+        _reset_settlements(ids)
+        two = _two_processes(ids)
+        progress(f"two processes: {two:.0f}/s; cleaning up")
+    finally:
+        connections.close_all()
+        _cleanup(state)
+    return {
+        "settlements": settlements,
+        "settlements_per_second": round(one),
+        "settlements_per_second_2proc": round(two),
+    }

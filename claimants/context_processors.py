@@ -1,0 +1,57 @@
+"""Navigation entries for the signed-in user's role (base.html renders them)."""
+
+from collections.abc import Callable
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from claimants import roles
+
+# (url name, label, roles that see it). Entries whose URL is not installed are skipped.
+NAVIGATION = (
+    ("home", _("工作台"), roles.ALL_ROLES),
+    ("claimants:list", _("救助对象"), roles.ALL_ROLES),
+    ("claimants:certification_list", _("身份认定"), roles.ALL_ROLES),
+    ("claimants:import_list", _("认定导入"), {roles.CIVIL, roles.RURAL, roles.ADMIN}),
+    ("settlements:visit_list", _("就医记录"), {roles.REVIEWER, roles.MANAGER, roles.ADMIN}),
+    ("settlements:settlement_list", _("结算"), {roles.REVIEWER, roles.MANAGER, roles.ADMIN}),
+    ("settlements:application_list", _("救助申请"), roles.ALL_ROLES),
+    ("monitoring:alert_list", _("高额费用预警"), {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}),
+    ("monitoring:dashboard", _("统计分析"), {roles.MANAGER, roles.ADMIN}),
+)
+
+# url name -> function(user) -> int: a queue count shown beside the entry (one query per counted entry).
+# Apps that own the URL register their counter in AppConfig.ready(); claimants imports no other app.
+NAV_COUNTERS: dict[str, Callable] = {}
+
+
+def register_nav_counter(url_name: str, counter: Callable) -> None:
+    NAV_COUNTERS[url_name] = counter
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    cached = getattr(request, "_nav_items", None)
+    if cached is not None:  # a table rendered with the request runs the processors again
+        return {"nav_items": cached}
+    items = []
+    for name, label, allowed in NAVIGATION:
+        if user.role not in allowed:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        counter = NAV_COUNTERS.get(name)
+        items.append(
+            {
+                "url": url,
+                "label": label,
+                "active": request.path.startswith(url) and url != "/",
+                "count": counter(user) if counter else None,
+            }
+        )
+    request._nav_items = items
+    return {"nav_items": items}

@@ -1,0 +1,38 @@
+"""Refusals with stable codes and translated messages. Tests assert the code; the UI shows the label."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    def __init__(self, code: models.TextChoices, **params):
+        message = str(code.label)
+        if params:
+            message = message.format(**params)
+        super().__init__(message)
+        self.code, self.message, self.params = code, message, params
+
+
+class ClaimantError(models.TextChoices):
+    INVALID_ID_NUMBER = "invalid_id_number", _("身份证号无效：{detail}")
+    DUPLICATE_ID_NUMBER = "duplicate_id_number", _("该身份证号已登记：{id_number}")
+    REGION_OUTSIDE_JURISDICTION = "region_outside_jurisdiction", _("区划不在您的管辖范围内")
+    NOT_A_TOWNSHIP = "not_a_township", _("户籍所在地须选择乡镇（街道）")
+    CATEGORY_NOT_IN_JURISDICTION = "category_not_in_jurisdiction", _("该地区没有此救助对象类别：{category}")
+    VALID_TO_BEFORE_FROM = "valid_to_before_from", _("有效期止不能早于有效期起")
+    NO_JURISDICTION = "no_jurisdiction", _("户籍所在地未关联政策适用地")
+    ALREADY_REVOKED = "already_revoked", _("该认定已撤销")
+    NOT_CERTIFYING_DEPARTMENT = "not_certifying_department", _("此类别不由您的部门认定：{category}")
+    OVERLAPPING_CERTIFICATION = "overlapping_certification", _("与已有的同类别认定有效期重叠")
+    HOUSEHOLD_OUTSIDE_REGION = "household_outside_region", _("家庭不在户籍所在地")
+    HOUSEHOLD_HAS_HEAD = "household_has_head", _("该家庭已有户主")
+    DUPLICATE_HOUSEHOLD_NUMBER = "duplicate_household_number", _("户编号已存在：{number}")
+    FULL_ID_NOT_ALLOWED = "full_id_not_allowed", _("您的角色不能查看完整身份证号")
+
+
+class ImportBatchError(models.TextChoices):
+    UNREADABLE_FILE = "unreadable_file", _("无法读取文件：{detail}")
+    MISSING_COLUMNS = "missing_columns", _("缺少必需的列：{columns}")
+    EMPTY_FILE = "empty_file", _("文件中没有数据行")
+    NOT_STAGED = "not_staged", _("该批次已确认或已放弃")
+    UNKNOWN_KIND = "unknown_kind", _("未知的导入类型：{kind}")

@@ -1,0 +1,137 @@
+"""Forms validate input only; views pass the cleaned data to a service. Region choosers list only the
+user's subtree."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from claimants import categories, idnumbers, roles, selectors
+from claimants.models import InsuranceScheme, Relation
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name if obj.parent_id else ''} {obj.name}（{obj.code}）"
+
+
+class _Bootstrap:
+    def _style(self):
+        for f in self.fields.values():
+            css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+            f.widget.attrs.setdefault("class", css)
+
+
+class ClaimantForm(_Bootstrap, forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, min_length=18)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    hukou_region = RegionChoiceField(label=_("户籍所在地"), queryset=None)
+    insured_region = RegionChoiceField(label=_("参保地"), queryset=None)
+    residence = forms.CharField(label=_("居住地址"), max_length=200, required=False)
+    scheme = forms.ChoiceField(label=_("参保类型"), choices=InsuranceScheme.choices)
+    household = forms.ModelChoiceField(label=_("家庭"), queryset=None, required=False)
+    relation_to_head = forms.ChoiceField(
+        label=_("与户主关系"), choices=[("", "—"), *Relation.choices], required=False
+    )
+
+    def __init__(self, *args, user, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        townships = selectors.townships_visible_to(user).order_by("code")
+        self.fields["hukou_region"].queryset = townships
+        self.fields["insured_region"].queryset = townships
+        self.fields["household"].queryset = selectors.households_visible_to(user).order_by("number")
+        if editing:
+            del self.fields["id_number"]
+        self._style()
+
+    def clean_id_number(self):
+        try:
+            return idnumbers.parse(self.cleaned_data["id_number"]).number
+        except idnumbers.InvalidIdNumber as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self):
+        data = super().clean()
+        if data.get("household") and not data.get("relation_to_head"):
+            self.add_error("relation_to_head", _("请选择与户主关系"))
+        return data
+
+
+class HouseholdForm(_Bootstrap, forms.Form):
+    number = forms.CharField(label=_("户编号"), max_length=32)
+    region = RegionChoiceField(label=_("户籍所在地"), queryset=None)
+    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+
+    def __init__(self, *args, user, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.townships_visible_to(user).order_by("code")
+        if editing:
+            del self.fields["number"]
+            del self.fields["region"]
+        self._style()
+
+
+class MemberForm(_Bootstrap, forms.Form):
+    """Add a registered person to a household by their ID number."""
+
+    id_number = forms.CharField(label=_("成员身份证号"), max_length=18)
+    relation_to_head = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self._style()
+
+    def clean_id_number(self):
+        number = self.cleaned_data["id_number"].strip().upper()
+        claimant = selectors.claimants_visible_to(self.user).filter(id_number=number).first()
+        if claimant is None:
+            raise forms.ValidationError(_("您的辖区内没有登记此身份证号的人员"))
+        self.cleaned_data["claimant"] = claimant
+        return number
+
+
+class CertificationForm(_Bootstrap, forms.Form):
+    category = forms.ChoiceField(label=_("认定类别"))
+    certificate_number = forms.CharField(label=_("证书编号"), max_length=64, required=False)
+    valid_from = forms.DateField(label=_("有效期起"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(
+        label=_("有效期止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("备注"), max_length=500, required=False)
+
+    def __init__(self, *args, user, claimant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [
+            (code, label)
+            for code, label in categories.category_choices(claimant.jurisdiction)
+            if roles.may_certify(user, code)
+        ]
+        self._style()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
+            self.add_error("valid_to", _("有效期止不能早于有效期起"))
+        return data
+
+
+class RevokeForm(_Bootstrap, forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ImportUploadForm(_Bootstrap, forms.Form):
+    file = forms.FileField(label=_("文件（XLSX 或 CSV）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件"))
+        return upload

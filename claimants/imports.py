@@ -1,0 +1,331 @@
+"""Spreadsheet imports: upload, preview with per-row errors, then commit every valid row at once.
+
+A kind of import is a ``RowSpec``: its columns (Chinese headers and aliases) and two set-based methods,
+``validate`` (fill each row's cleaned data, errors and warnings with a handful of queries for the whole
+file) and ``write`` (insert the valid rows). ``stage`` reads and validates a file and keeps it as an
+``ImportBatch`` for preview; ``commit`` validates again (the data may have changed since the preview) and
+writes the valid rows in one transaction, or nothing. A row equal to what is stored is "unchanged", so
+importing the same file twice changes nothing. See docs/imports.md.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Expression, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claimants.errors import DomainError, ImportBatchError
+from claimants.models import ImportBatch, User
+
+NUL = "\x00"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the file: the field it fills and the headers that name it (the first is shown)."""
+
+    field: str
+    headers: tuple[str, ...]
+    required: bool = True
+
+
+@dataclass
+class Row:
+    """One data row: the spreadsheet line (header is line 1), raw values by field, and the outcome."""
+
+    line: int
+    values: dict[str, str]
+    data: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unchanged: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    rows_created: int
+    persons_created: int = 0
+
+
+class RowSpec:
+    """Base class of an import kind; subclasses set ``kind``, ``label`` and ``columns``."""
+
+    kind: str = ""
+    label: str = ""
+    columns: tuple[Column, ...] = ()
+
+    def validate(self, rows: list[Row], *, by: User) -> None:
+        raise NotImplementedError
+
+    def write(self, rows: list[Row], *, batch: ImportBatch, by: User) -> WriteResult:
+        """Insert the valid, changed rows (the caller's transaction wraps it)."""
+        raise NotImplementedError
+
+    def describe(self, row: Row) -> str:
+        """A short label of the row for the report (never a full ID number)."""
+        return ""
+
+
+_specs: dict[str, RowSpec] = {}
+
+
+def register(spec: RowSpec) -> RowSpec:
+    _specs[spec.kind] = spec
+    return spec
+
+
+def get_spec(kind: str) -> RowSpec:
+    try:
+        return _specs[kind]
+    except KeyError:
+        raise DomainError(ImportBatchError.UNKNOWN_KIND, kind=kind) from None
+
+
+# Reading -----------------------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(file_name: str, content: bytes) -> list[list[str]]:
+    """All rows of the first sheet (XLSX) or of the CSV (UTF-8, with or without BOM, or GB18030)."""
+    try:
+        if file_name.lower().endswith(".xlsx"):
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            try:
+                return [[_cell(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+            finally:
+                workbook.close()
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = content.decode("gb18030")
+        return [[v.strip() for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    except (ValueError, KeyError, OSError, csv.Error) as exc:
+        raise DomainError(ImportBatchError.UNREADABLE_FILE, detail=str(exc)) from exc
+
+
+def parse_rows(spec: RowSpec, table: list[list[str]]) -> list[Row]:
+    """Map the header row onto the spec's columns; refuse a file that lacks a required column."""
+    if not table:
+        raise DomainError(ImportBatchError.EMPTY_FILE)
+    header = [h.strip().lstrip("\ufeff") for h in table[0]]
+    positions: dict[str, int] = {}
+    for column in spec.columns:
+        for name in column.headers:
+            if name in header:
+                positions[column.field] = header.index(name)
+                break
+    missing = [c.headers[0] for c in spec.columns if c.required and c.field not in positions]
+    if missing:
+        raise DomainError(ImportBatchError.MISSING_COLUMNS, columns="、".join(missing))
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        values = {f: (cells[i] if i < len(cells) else "") for f, i in positions.items()}
+        row = Row(line=number, values=values)
+        if any(NUL in v for v in values.values()):
+            row.errors.append(_("包含空字符（NUL），请检查文件"))
+            row.values = {k: v.replace(NUL, "") for k, v in values.items()}
+        rows.append(row)
+    if not rows:
+        raise DomainError(ImportBatchError.EMPTY_FILE)
+    return rows
+
+
+def parse_date(raw: str) -> dt.date:
+    raw = raw.strip()
+    if len(raw) == 10 and raw[4] == "-":
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
+        except ValueError:
+            continue
+    raise ValueError(raw)
+
+
+# Stage, commit, discard --------------------------------------------------------------------------------
+
+
+def _validated(spec: RowSpec, batch: ImportBatch, by: User) -> list[Row]:
+    rows = parse_rows(spec, read_table(batch.file_name, bytes(batch.content)))
+    spec.validate(rows, by=by)
+    batch.rows_total = len(rows)
+    batch.rows_invalid = sum(1 for r in rows if not r.valid)
+    batch.rows_unchanged = sum(1 for r in rows if r.valid and r.unchanged)
+    batch.rows_valid = batch.rows_total - batch.rows_invalid
+    batch.report = [
+        {"line": r.line, "row": spec.describe(r), "errors": r.errors, "warnings": r.warnings}
+        for r in rows
+        if r.errors or r.warnings
+    ]
+    return rows
+
+
+@transaction.atomic
+def stage(*, kind: str, file_name: str, content: bytes, by: User) -> ImportBatch:
+    """Read and validate a file and keep it as a batch awaiting confirmation (nothing is imported yet)."""
+    spec = get_spec(kind)
+    batch = ImportBatch(
+        kind=kind,
+        file_name=file_name,
+        file_sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        region_id=by.region_id,
+        created_by=by,
+    )
+    _validated(spec, batch, by)
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def commit(*, batch: ImportBatch, by: User) -> ImportBatch:
+    """Validate again and write every valid row in this one transaction; invalid rows stay in the report."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.STAGED:
+        raise DomainError(ImportBatchError.NOT_STAGED)
+    spec = get_spec(batch.kind)
+    rows = _validated(spec, batch, by)
+    result = spec.write([r for r in rows if r.valid and not r.unchanged], batch=batch, by=by)
+    batch.rows_created = result.rows_created
+    batch.persons_created = result.persons_created
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def discard(*, batch: ImportBatch, by: User) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.STAGED:
+        raise DomainError(ImportBatchError.NOT_STAGED)
+    batch.status = ImportBatch.Status.DISCARDED
+    batch.save(update_fields=["status"])
+    return batch
+
+
+# Loading -----------------------------------------------------------------------------------------------
+
+
+class AnyOf(Expression):
+    """``field = ANY(%s)`` with the values as one array parameter (PostgreSQL): one short query for any
+    number of values, where ``field__in`` would send (and make psycopg parse) one parameter per value."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str, values: list):
+        super().__init__()
+        self.column, self.values = F(field), list(values)
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.column = self.column.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.column)
+        return f"{sql} = ANY(%s)", (*params, self.values)
+
+
+def _allocate_ids(cursor, table: str, pk: str, count: int) -> list[int]:
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
+    )
+    return [r[0] for r in cursor.fetchall()]
+
+
+def _copy(cursor, table: str, columns: list[str], rows) -> None:
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def bulk_insert(
+    model, rows: list[dict], *, history_user: User | None = None, history_reason: str = ""
+) -> list[int]:
+    """Insert many rows given as ``{attname: value}`` dicts, fast; return their new primary keys in order.
+
+    PostgreSQL: keys come from the sequence in one query, then COPY (psycopg3 ``cursor.copy``) with the
+    values as they are (str, int, date, aware datetime, None: psycopg adapts them itself), with no model
+    instance built per row. Elsewhere: ``bulk_create`` in batches. Models with simple-history get a "+"
+    history row per row, carrying the importing user and reason, written the same way.
+    """
+    if not rows:
+        return []
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    stamped = {
+        f.attname for f in fields if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
+    }
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in stamped}
+    values = [{**defaults, **{a: now for a in stamped}, **row} for row in rows]
+    history = getattr(model, "history", None)
+    historical = history.model if history is not None else None
+    if connection.vendor == "postgresql":
+        keys = _copy_rows(model, fields, values)
+    else:
+        objs = model.objects.bulk_create([model(**v) for v in values], batch_size=500)
+        keys = [o.pk for o in objs]
+    if historical is not None:
+        pk_name = model._meta.pk.attname
+        tracked = [f.attname for f in historical.tracked_fields]
+        extra = {
+            "history_date": now,
+            "history_type": "+",
+            "history_user_id": history_user.pk if history_user else None,
+            "history_change_reason": history_reason,
+        }
+        hist_rows = [
+            {**{a: v.get(a) for a in tracked if a != pk_name}, pk_name: key, **extra}
+            for key, v in zip(keys, values, strict=True)
+        ]
+        hist_fields = [f for f in historical._meta.concrete_fields if not f.primary_key]
+        if connection.vendor == "postgresql":
+            _copy_rows(historical, hist_fields, hist_rows)
+        else:
+            historical.objects.bulk_create([historical(**r) for r in hist_rows], batch_size=500)
+    return keys
+
+
+def _copy_rows(model, fields, values: list[dict]) -> list[int]:
+    table, pk = model._meta.db_table, model._meta.pk.column
+    attnames = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        keys = _allocate_ids(cursor, table, pk, len(values))
+        _copy(
+            cursor,
+            table,
+            [pk, *(f.column for f in fields)],
+            ([key, *(v[a] for a in attnames)] for key, v in zip(keys, values, strict=True)),
+        )
+    return keys

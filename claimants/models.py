@@ -1,0 +1,316 @@
+"""People, households, regions, departments, staff and identity certifications (身份认定)."""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from claimants import categories, idnumbers
+
+
+class Jurisdiction(models.TextChoices):
+    """Policy jurisdictions: whose rules settle a person's visits (RULES.md 0)."""
+
+    NATIONAL = "national", _("国家指导意见")
+    MIANYANG = "mianyang", _("绵阳市")
+    BEIJING = "beijing", _("北京市")
+    TIANJIN = "tianjin", _("天津市")
+
+
+class Region(models.Model):
+    """Administrative division (行政区划). The code is the key and encodes the tree: a region's subtree is
+    every code that starts with its code (province 2 digits, city 4, county 6, township 9)."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("省级")
+        CITY = 2, _("地级")
+        COUNTY = 3, _("县级")
+        TOWNSHIP = 4, _("乡级")
+
+    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
+    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=Jurisdiction.choices, blank=True)
+    is_statistical_zone = models.BooleanField(_("统计用功能区"), default=False)
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_name(self) -> str:
+        # Ancestors' codes are prefixes of this one: fetch them in one query rather than one per level
+        # (every page header shows the user's region), unless the parents came with select_related.
+        ancestors = {}
+        if self.parent_id and not Region.parent.is_cached(self):
+            prefixes = [self.code[:n] for n in (2, 4, 6, 9) if n < len(self.code)]
+            ancestors = {r.code: r for r in Region.objects.filter(code__in=prefixes)}
+        names, node = [], self
+        while node is not None:
+            if node.name != "市辖区":
+                names.append(node.name)
+            node = ancestors.get(node.parent_id) or node.parent
+        return "".join(reversed(names))
+
+    def contains(self, code: str) -> bool:
+        return code.startswith(self.code)
+
+
+class Department(models.TextChoices):
+    """The departments that take part (RULES.md 8.1)."""
+
+    MEDICAL_SECURITY = "medical_security", _("医疗保障")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政")
+    RURAL_REVITALIZATION = "rural_revitalization", _("农业农村（乡村振兴）")
+    TOWNSHIP = "township", _("乡镇（街道）")
+
+
+class Role(models.TextChoices):
+    TOWNSHIP_CASEWORKER = "township_caseworker", _("乡镇（街道）经办人")
+    MEDICAL_SECURITY_REVIEWER = "medical_security_reviewer", _("医保审核员")
+    CIVIL_AFFAIRS_OFFICER = "civil_affairs_officer", _("民政经办人")
+    RURAL_REVITALIZATION_OFFICER = "rural_revitalization_officer", _("乡村振兴经办人")
+    MANAGER = "manager", _("管理人员")
+    SYSTEM_ADMINISTRATOR = "system_administrator", _("系统管理员")
+
+
+class User(AbstractUser):
+    """A member of staff: one role, one department, one jurisdiction region (their subtree is what they see)."""
+
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
+    department = models.CharField(_("部门"), max_length=32, choices=Department.choices, blank=True)
+    region = models.ForeignKey(
+        Region, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("管辖区划")
+    )
+
+    class Meta:
+        verbose_name = _("工作人员")
+        verbose_name_plural = _("工作人员")
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.region.jurisdiction if self.region_id else ""
+
+
+class Household(models.Model):
+    """A household (家庭/户): members are claimants with a relation to the head."""
+
+    number = models.CharField(_("户编号"), max_length=32, unique=True)
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="households", verbose_name=_("户籍所在地")
+    )
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("家庭")
+        verbose_name_plural = _("家庭")
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("claimants:household_detail", args=[self.pk])
+
+
+class InsuranceScheme(models.TextChoices):
+    EMPLOYEE = "employee", _("职工医保")
+    RESIDENT = "resident", _("城乡居民医保")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("户主")
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    GRANDCHILD = "grandchild", _("孙子女")
+    OTHER = "other", _("其他")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class Claimant(models.Model):
+    """An insured person who may receive assistance (救助对象 / 参保人)."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"))
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    hukou_region = models.ForeignKey(
+        Region, models.PROTECT, related_name="+", verbose_name=_("户籍所在地"), db_index=False
+    )
+    insured_region = models.ForeignKey(
+        Region, models.PROTECT, related_name="+", verbose_name=_("参保地"), db_index=False
+    )
+    residence = models.CharField(_("居住地址"), max_length=200, blank=True)
+    scheme = models.CharField(_("参保类型"), max_length=16, choices=InsuranceScheme.choices)
+    household = models.ForeignKey(
+        Household, models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("家庭")
+    )
+    relation_to_head = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("救助对象")
+        verbose_name_plural = _("救助对象")
+        # The list's sort orders, each with the id as tiebreak (keyset pages, claimants.paging); the search
+        # indexes (trigram, prefix) are PostgreSQL-only, in migration 0003.
+        indexes = [
+            models.Index(fields=["hukou_region", "id"], name="claimant_region_id"),
+            models.Index(fields=["name", "id"], name="claimant_name_id"),
+            models.Index(fields=["birth_date", "id"], name="claimant_birth_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.masked_id_number}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claimants:detail", args=[self.pk])
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumbers.mask(self.id_number)
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.hukou_region.jurisdiction
+
+
+class Certification(models.Model):
+    """An identity certified by a department (身份认定), valid over a date range."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("有效")
+        REVOKED = "revoked", _("已撤销")
+        EXPIRED = "expired", _("已到期")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("手工录入")
+        IMPORT = "import", _("批量导入")
+        REFERRAL = "referral", _("转办反馈")
+        ALERT = "alert", _("预警反馈")
+
+    claimant = models.ForeignKey(
+        Claimant, models.PROTECT, related_name="certifications", verbose_name=_("救助对象")
+    )
+    category = models.CharField(_("认定类别"), max_length=40, choices=categories.category_choices())
+    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=Jurisdiction.choices)
+    department = models.CharField(_("认定部门"), max_length=32, choices=Department.choices)
+    certificate_number = models.CharField(_("证书编号"), max_length=64, blank=True)
+    valid_from = models.DateField(_("有效期起"))
+    valid_to = models.DateField(_("有效期止"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certifications",
+        verbose_name=_("导入批次"),
+    )
+    created_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("身份认定")
+        verbose_name_plural = _("身份认定")
+        indexes = [models.Index(fields=["claimant", "valid_from"], name="cert_claimant_from")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="cert_valid_to_after_from",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.valid_from}–{self.valid_to or ''}"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def status_on(self, day: dt.date) -> str:
+        """Expired is derived from the dates (valid_to in the past), never stored: no sweep can lag behind."""
+        if self.status == self.Status.ACTIVE and self.valid_to is not None and self.valid_to < day:
+            return self.Status.EXPIRED
+        return self.status
+
+    def get_status_on_display(self, day: dt.date) -> str:
+        return self.Status(self.status_on(day)).label
+
+
+class AuditLog(models.Model):
+    """Who looked at or exported what (e.g. a full ID number)."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("用户"))
+    action = models.CharField(_("操作"), max_length=64)
+    target_type = models.CharField(_("对象类型"), max_length=64)
+    target_id = models.CharField(_("对象"), max_length=64)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target_type}#{self.target_id}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet (导入批次): staged for preview, then committed once or discarded.
+
+    ``kind`` names the row specification in ``claimants.imports`` (certifications here; other apps
+    register their own). Row errors and warnings are kept so the report can be read later.
+    """
+
+    class Status(models.TextChoices):
+        STAGED = "staged", _("待确认")
+        COMMITTED = "committed", _("已导入")
+        DISCARDED = "discarded", _("已放弃")
+
+    kind = models.CharField(_("导入类型"), max_length=32, db_index=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_sha256 = models.CharField(_("文件摘要"), max_length=64, db_index=True)
+    content = models.BinaryField(_("文件内容"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.STAGED)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("导入人管辖区划"))
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("导入人"))
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_valid = models.PositiveIntegerField(_("有效行数"), default=0)
+    rows_invalid = models.PositiveIntegerField(_("错误行数"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("已存在行数"), default=0)
+    rows_created = models.PositiveIntegerField(_("新增记录数"), default=0)
+    persons_created = models.PositiveIntegerField(_("新登记人数"), default=0)
+    report = models.JSONField(_("逐行报告"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claimants:import_detail", args=[self.pk])

@@ -1,0 +1,233 @@
+"""Writes on claimants and certifications. Each function is one transaction and checks its preconditions."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from claimants import categories, idnumbers, roles
+from claimants.errors import ClaimantError, DomainError
+from claimants.models import AuditLog, Certification, Claimant, Household, Region, Relation, User
+
+CLAIMANT_EDITABLE_FIELDS = ("name", "phone", "hukou_region", "insured_region", "residence", "scheme")
+
+
+def _check_region(region: Region, by: User | None) -> None:
+    if by is not None and not region.code.startswith(by.region_id):
+        raise DomainError(ClaimantError.REGION_OUTSIDE_JURISDICTION)
+
+
+@transaction.atomic
+def register_claimant(
+    *,
+    by: User | None,
+    name: str,
+    id_number: str,
+    hukou_region: Region,
+    insured_region: Region,
+    scheme: str,
+    phone: str = "",
+    residence: str = "",
+    household: Household | None = None,
+    relation_to_head: str = "",
+) -> Claimant:
+    """Register a person (救助对象登记). Sex and birth date come from the ID number."""
+    try:
+        facts = idnumbers.parse(id_number)
+    except idnumbers.InvalidIdNumber as exc:
+        raise DomainError(ClaimantError.INVALID_ID_NUMBER, detail=str(exc)) from exc
+    if hukou_region.level != Region.Level.TOWNSHIP:
+        raise DomainError(ClaimantError.NOT_A_TOWNSHIP)
+    if not hukou_region.jurisdiction:
+        raise DomainError(ClaimantError.NO_JURISDICTION)
+    _check_region(hukou_region, by)
+    _check_membership(household=household, relation=relation_to_head, hukou_region=hukou_region)
+    if Claimant.objects.filter(id_number=facts.number).exists():
+        raise DomainError(ClaimantError.DUPLICATE_ID_NUMBER, id_number=idnumbers.mask(facts.number))
+    try:
+        with transaction.atomic():
+            claimant = Claimant(
+                name=name.strip(),
+                id_number=facts.number,
+                sex=facts.sex,
+                birth_date=facts.birth_date,
+                phone=phone,
+                hukou_region=hukou_region,
+                insured_region=insured_region,
+                residence=residence,
+                scheme=scheme,
+                household=household,
+                relation_to_head=relation_to_head,
+            )
+            claimant._history_user = by
+            claimant.save()
+            return claimant
+    except IntegrityError as exc:  # a concurrent registration of the same number
+        raise DomainError(ClaimantError.DUPLICATE_ID_NUMBER, id_number=idnumbers.mask(facts.number)) from exc
+
+
+def _check_membership(
+    *, household: Household | None, relation: str, hukou_region: Region, claimant: Claimant | None = None
+) -> None:
+    if household is None:
+        return
+    if household.region_id != hukou_region.code:
+        raise DomainError(ClaimantError.HOUSEHOLD_OUTSIDE_REGION)
+    if relation == Relation.HEAD:
+        heads = household.members.filter(relation_to_head=Relation.HEAD)
+        if claimant is not None:
+            heads = heads.exclude(pk=claimant.pk)
+        if heads.exists():
+            raise DomainError(ClaimantError.HOUSEHOLD_HAS_HEAD)
+
+
+@transaction.atomic
+def update_claimant(*, claimant: Claimant, by: User, **changes) -> Claimant:
+    """Edit a person's registration; the ID number (and what derives from it) is not editable here."""
+    claimant = Claimant.objects.select_for_update().get(pk=claimant.pk)
+    _check_region(claimant.hukou_region, by)
+    unknown = set(changes) - set(CLAIMANT_EDITABLE_FIELDS) - {"household", "relation_to_head"}
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(claimant, field, value.strip() if isinstance(value, str) else value)
+    if claimant.hukou_region.level != Region.Level.TOWNSHIP:
+        raise DomainError(ClaimantError.NOT_A_TOWNSHIP)
+    _check_region(claimant.hukou_region, by)
+    _check_membership(
+        household=claimant.household,
+        relation=claimant.relation_to_head,
+        hukou_region=claimant.hukou_region,
+        claimant=claimant,
+    )
+    claimant._history_user = by
+    claimant.save()
+    return claimant
+
+
+@transaction.atomic
+def create_household(*, by: User, number: str, region: Region, address: str = "") -> Household:
+    """Open a household (建户) in a township of the user's region."""
+    if region.level != Region.Level.TOWNSHIP:
+        raise DomainError(ClaimantError.NOT_A_TOWNSHIP)
+    _check_region(region, by)
+    number = number.strip()
+    if Household.objects.filter(number=number).exists():
+        raise DomainError(ClaimantError.DUPLICATE_HOUSEHOLD_NUMBER, number=number)
+    household = Household(number=number, region=region, address=address.strip())
+    household._history_user = by
+    household.save()
+    return household
+
+
+@transaction.atomic
+def update_household(*, household: Household, by: User, address: str) -> Household:
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    _check_region(household.region, by)
+    household.address = address.strip()
+    household._history_user = by
+    household.save()
+    return household
+
+
+@transaction.atomic
+def set_membership(
+    *, claimant: Claimant, by: User, household: Household | None, relation_to_head: str = ""
+) -> Claimant:
+    """Put a person into a household with a relation to its head, or take them out (household=None)."""
+    return update_claimant(
+        claimant=claimant,
+        by=by,
+        household=household,
+        relation_to_head=relation_to_head if household is not None else "",
+    )
+
+
+def overlapping(*, claimant: Claimant, category: str, valid_from: dt.date, valid_to: dt.date | None) -> bool:
+    """Whether an active certification of the same category overlaps the date range."""
+    qs = claimant.certifications.filter(category=category, status=Certification.Status.ACTIVE)
+    if valid_to is not None:
+        qs = qs.filter(valid_from__lte=valid_to)
+    return qs.exclude(valid_to__lt=valid_from).exists()
+
+
+@transaction.atomic
+def certify(
+    *,
+    by: User | None,
+    claimant: Claimant,
+    category: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    certificate_number: str = "",
+    source: str = Certification.Source.MANUAL,
+    note: str = "",
+) -> Certification:
+    """Record an identity certification (身份认定); the certifying department follows from the category."""
+    jurisdiction = claimant.jurisdiction
+    if category not in categories.categories_of(jurisdiction):
+        raise DomainError(ClaimantError.CATEGORY_NOT_IN_JURISDICTION, category=category)
+    if valid_to is not None and valid_to < valid_from:
+        raise DomainError(ClaimantError.VALID_TO_BEFORE_FROM)
+    if by is not None:
+        _check_region(claimant.hukou_region, by)
+        if not roles.may_certify(by, category):
+            raise DomainError(
+                ClaimantError.NOT_CERTIFYING_DEPARTMENT, category=categories.CATEGORIES[category].label
+            )
+    # Lock the person so two officers cannot certify overlapping ranges at the same moment.
+    Claimant.objects.select_for_update().filter(pk=claimant.pk).first()
+    if overlapping(claimant=claimant, category=category, valid_from=valid_from, valid_to=valid_to):
+        raise DomainError(ClaimantError.OVERLAPPING_CERTIFICATION)
+    certification = Certification(
+        claimant=claimant,
+        category=category,
+        jurisdiction=jurisdiction,
+        department=categories.certifying_department(category),
+        certificate_number=certificate_number,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=source,
+        note=note,
+        created_by=by,
+    )
+    certification._history_user = by
+    certification.save()
+    return certification
+
+
+@transaction.atomic
+def revoke_certification(*, certification: Certification, by: User, reason: str) -> Certification:
+    """Revoke (撤销) a certification: never deleted, the row keeps its dates and gains the revoked status."""
+    certification = Certification.objects.select_for_update().get(pk=certification.pk)
+    _check_region(certification.claimant.hukou_region, by)
+    if not roles.may_certify(by, certification.category):
+        raise DomainError(
+            ClaimantError.NOT_CERTIFYING_DEPARTMENT, category=certification.get_category_display()
+        )
+    if certification.status == Certification.Status.REVOKED:
+        raise DomainError(ClaimantError.ALREADY_REVOKED)
+    certification.status = Certification.Status.REVOKED
+    certification.note = reason
+    certification._change_reason = reason
+    certification._history_user = by
+    certification.save(update_fields=["status", "note"])
+    return certification
+
+
+def reveal_id_number(*, claimant: Claimant, by: User) -> str:
+    """The full ID number for a role allowed to see it; every reveal is written to the audit log."""
+    if not roles.may_see_full_id(by):
+        raise DomainError(ClaimantError.FULL_ID_NOT_ALLOWED)
+    audit(user=by, action="reveal_id_number", target=claimant)
+    return claimant.id_number
+
+
+def audit(*, user: User, action: str, target=None, target_type: str = "", **detail) -> AuditLog:
+    """Write who looked at or exported what; ``target`` is a row, or ``target_type`` names a list."""
+    return AuditLog.objects.create(
+        user=user,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else target_type,
+        target_id=str(target.pk) if target is not None else "",
+        detail=detail,
+    )

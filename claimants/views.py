@@ -1,0 +1,530 @@
+"""Pages for the claimant registry. Views check role and region, call a selector or service, respond."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from claimants import categories, exports, imports, roles, selectors, services, timeline
+from claimants.certification_import import KIND as CERTIFICATION_KIND
+from claimants.errors import DomainError
+from claimants.filters import CertificationFilter, ClaimantFilter
+from claimants.forms import (
+    CertificationForm,
+    ClaimantForm,
+    HouseholdForm,
+    ImportUploadForm,
+    MemberForm,
+    RevokeForm,
+)
+from claimants.models import Certification, Claimant, Household
+from claimants.paging import KeysetPaginator
+from claimants.tables import (
+    CappedPaginator,
+    CertificationTable,
+    ClaimantTable,
+    ImportBatchTable,
+    current_category_label,
+)
+
+CASEWORKERS = {roles.CASEWORKER}
+LIST_FIELDS = (
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "hukou_region__name",
+    "hukou_region__jurisdiction",
+    "scheme",
+    "created_at",
+)
+IMPORTERS = {roles.CIVIL, roles.RURAL}
+
+
+class HomeView(roles.RoleRequiredMixin, TemplateView):
+    """The workbench: what the signed-in user can do, by role."""
+
+    template_name = "home.html"
+    allowed_roles = roles.ALL_ROLES
+
+
+class _FilteredTableView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):
+    def get_table_pagination(self, table):
+        return {"paginator_class": CappedPaginator, "per_page": self._per_page()}
+
+    def _per_page(self) -> int:
+        try:
+            return max(1, min(int(self.request.GET.get("per_page", "")), 200))
+        except ValueError:
+            return settings.JIUZHU_LIST_PAGE_SIZE
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+
+class ClaimantListView(_FilteredTableView):
+    """救助对象 list: search, filters, sort, keyset pagination (``claimants.paging``); exports of the
+    filtered list."""
+
+    template_name = "claimants/claimant_list.html"
+    allowed_roles = roles.ALL_ROLES
+    table_class = ClaimantTable
+    filterset_class = ClaimantFilter
+
+    def get_queryset(self):
+        return (
+            selectors.claimants_visible_to(self.request.user)
+            .select_related("hukou_region")
+            .only(*LIST_FIELDS)
+            .prefetch_related(
+                Prefetch(
+                    "certifications",
+                    queryset=Certification.objects.filter(selectors.in_force_on(selectors.today())).only(
+                        "claimant_id", "category"
+                    ),
+                    to_attr="in_force",
+                )
+            )
+        )
+
+    def get_table_pagination(self, table):
+        return False  # paged by key below, after tables2 has applied the requested order
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        get = self.request.GET
+        searching = bool(get.get("q", "").strip())
+        paginator = KeysetPaginator(table.data.data, self._per_page(), narrow=searching)
+        try:
+            number = int(get.get("page", 1))
+        except ValueError:
+            number = 1
+        page = paginator.page(number=number, after=get.get("after"), before=get.get("before"))
+        for record in page.object_list:
+            record.current_category_label = current_category_label(record)
+        table.paginator, table.page = paginator, page
+        table.page_links = {
+            "first": self._link(page=None) if page.has_previous else "",
+            "previous": self._link(page=page.previous_page_number(), before=page.previous_cursor)
+            if page.has_previous
+            else "",
+            "next": self._link(page=page.next_page_number(), after=page.next_cursor) if page.has_next else "",
+            "last": self._link(page=paginator.num_pages)
+            if page.has_next and not paginator.capped and page.number < paginator.num_pages
+            else "",
+        }
+        return table
+
+    def _link(self, **changes) -> str:
+        query = self.request.GET.copy()
+        for key in ("page", "after", "before"):
+            query.pop(key, None)
+        for key, value in changes.items():
+            if value is not None:
+                query[key] = value
+        return f"?{query.urlencode()}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_register"] = roles.has_role(self.request.user, CASEWORKERS)
+        return context
+
+
+class ClaimantExportView(roles.RoleRequiredMixin, View):
+    """The filtered list as CSV or XLSX; full ID numbers only for JIUZHU_FULL_ID_ROLES, and audited."""
+
+    allowed_roles = roles.ALL_ROLES
+
+    def get(self, request, fmt):
+        queryset = selectors.claimants_visible_to(request.user)
+        filterset = ClaimantFilter(request.GET, queryset=queryset, user=request.user)
+        queryset = filterset.qs.order_by("id")
+        limit = settings.JIUZHU_EXPORT_MAX_ROWS
+        if queryset[: limit + 1].count() > limit:
+            messages.error(request, _("导出超过 %(limit)s 行，请先缩小筛选范围") % {"limit": limit})
+            return redirect(f"{reverse('claimants:list')}?{request.GET.urlencode()}")
+        full_ids = roles.may_see_full_id(request.user)
+        if full_ids:
+            services.audit(
+                user=request.user,
+                action="export_full_id",
+                target_type="claimants.claimant",
+                format=fmt,
+                filters={k: v for k, v in request.GET.items() if v},
+            )
+        respond = exports.xlsx_response if fmt == "xlsx" else exports.csv_response
+        return respond(queryset, full_ids=full_ids)
+
+
+class ClaimantDetailView(roles.RoleRequiredMixin, DetailView):
+    """One person: registration, household, certifications, change history and the timeline."""
+
+    template_name = "claimants/claimant_detail.html"
+    allowed_roles = roles.ALL_ROLES
+
+    def get_object(self, queryset=None):
+        return selectors.get_claimant_for_user(user=self.request.user, claimant_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, claimant = self.request.user, self.object
+        certifications = list(claimant.certifications.order_by("-valid_from"))
+        today = selectors.today()
+        context.update(
+            today=today,
+            certifications=[
+                (c, c.status_on(today), roles.may_certify(user, c.category)) for c in certifications
+            ],
+            members=claimant.household.members.order_by("relation_to_head", "id")
+            if claimant.household_id
+            else [],
+            claimant_history=selectors.change_history(Claimant, [claimant.pk]),
+            certification_history=selectors.change_history(Certification, [c.pk for c in certifications]),
+            timeline=timeline.entries_for(claimant, user),
+            can_edit=roles.has_role(user, CASEWORKERS),
+            can_certify=roles.has_role(user, IMPORTERS),
+            can_reveal=roles.may_see_full_id(user),
+            current_category=categories.label_of(
+                selectors.category_for_episode(claimant=claimant, start=today, end=today)
+            ),
+            full_id_number=kwargs.get("full_id_number"),
+        )
+        return context
+
+
+class ClaimantRevealIdView(roles.RoleRequiredMixin, View):
+    """POST only: show the full ID number once, writing the reveal to the audit log."""
+
+    allowed_roles = settings.JIUZHU_FULL_ID_ROLES
+
+    def post(self, request, pk):
+        claimant = selectors.get_claimant_for_user(user=request.user, claimant_id=pk)
+        number = services.reveal_id_number(claimant=claimant, by=request.user)
+        view = ClaimantDetailView(request=request, kwargs={"pk": pk}, object=claimant)
+        return render(request, view.template_name, view.get_context_data(full_id_number=number))
+
+
+class _DomainFormView(roles.RoleRequiredMixin, FormView):
+    """A form whose valid data goes to a service; a DomainError becomes a form error."""
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.success_url_for(result))
+
+    def success_url_for(self, result):
+        return result.get_absolute_url()
+
+
+class ClaimantCreateView(_DomainFormView):
+    template_name = "claimants/form.html"
+    form_class = ClaimantForm
+    allowed_roles = CASEWORKERS
+    success_message = _("已登记")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        household_id = self.request.GET.get("household")
+        if household_id and household_id.isdigit():
+            household = selectors.households_visible_to(self.request.user).filter(pk=household_id).first()
+            if household:
+                return {"household": household, "hukou_region": household.region_id}
+        return {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("登记救助对象"), **kwargs)
+
+    def perform(self, data):
+        return services.register_claimant(by=self.request.user, **data)
+
+
+class ClaimantUpdateView(_DomainFormView):
+    template_name = "claimants/form.html"
+    form_class = ClaimantForm
+    allowed_roles = CASEWORKERS
+    success_message = _("已保存")
+
+    @cached_property
+    def claimant(self):
+        return selectors.get_claimant_for_user(user=self.request.user, claimant_id=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "editing": True}
+
+    def get_initial(self):
+        c = self.claimant
+        return {
+            f: getattr(c, f) for f in (*services.CLAIMANT_EDITABLE_FIELDS, "household", "relation_to_head")
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("修改登记信息：%(name)s") % {"name": self.claimant.name}, **kwargs
+        )
+
+    def perform(self, data):
+        return services.update_claimant(claimant=self.claimant, by=self.request.user, **data)
+
+
+class HouseholdCreateView(_DomainFormView):
+    template_name = "claimants/form.html"
+    form_class = HouseholdForm
+    allowed_roles = CASEWORKERS
+    success_message = _("已建户")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("新建家庭"), **kwargs)
+
+    def perform(self, data):
+        return services.create_household(by=self.request.user, **data)
+
+
+class HouseholdDetailView(roles.RoleRequiredMixin, DetailView):
+    template_name = "claimants/household_detail.html"
+    allowed_roles = roles.ALL_ROLES
+    context_object_name = "household"
+
+    def get_object(self, queryset=None):
+        return selectors.get_household_for_user(user=self.request.user, household_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            members=self.object.members.order_by("relation_to_head", "id"),
+            history=selectors.change_history(Household, [self.object.pk]),
+            can_edit=roles.has_role(self.request.user, CASEWORKERS),
+            member_form=MemberForm(user=self.request.user),
+        )
+        return context
+
+
+class HouseholdUpdateView(_DomainFormView):
+    template_name = "claimants/form.html"
+    form_class = HouseholdForm
+    allowed_roles = CASEWORKERS
+    success_message = _("已保存")
+
+    @cached_property
+    def household(self):
+        return selectors.get_household_for_user(user=self.request.user, household_id=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "editing": True}
+
+    def get_initial(self):
+        return {"address": self.household.address}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("修改家庭：%(number)s") % {"number": self.household.number}, **kwargs
+        )
+
+    def perform(self, data):
+        return services.update_household(household=self.household, by=self.request.user, **data)
+
+
+class HouseholdMemberAddView(roles.RoleRequiredMixin, View):
+    allowed_roles = CASEWORKERS
+
+    def post(self, request, pk):
+        household = selectors.get_household_for_user(user=request.user, household_id=pk)
+        form = MemberForm(request.POST, user=request.user)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, "；".join(errors))
+            return redirect(household)
+        try:
+            services.set_membership(
+                claimant=form.cleaned_data["claimant"],
+                by=request.user,
+                household=household,
+                relation_to_head=form.cleaned_data["relation_to_head"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已加入家庭"))
+        return redirect(household)
+
+
+class HouseholdMemberRemoveView(roles.RoleRequiredMixin, View):
+    allowed_roles = CASEWORKERS
+
+    def post(self, request, pk, claimant_pk):
+        household = selectors.get_household_for_user(user=request.user, household_id=pk)
+        claimant = selectors.get_claimant_for_user(user=request.user, claimant_id=claimant_pk)
+        if claimant.household_id == household.pk:
+            services.set_membership(claimant=claimant, by=request.user, household=None)
+            messages.success(request, _("已移出家庭"))
+        return redirect(household)
+
+
+class CertificationListView(_FilteredTableView):
+    template_name = "claimants/certification_list.html"
+    allowed_roles = roles.ALL_ROLES
+    table_class = CertificationTable
+    filterset_class = CertificationFilter
+
+    def get_queryset(self):
+        return selectors.certifications_visible_to(self.request.user).select_related("claimant")
+
+    def get_table_kwargs(self):
+        return {"today": selectors.today()}
+
+
+class CertificationCreateView(_DomainFormView):
+    template_name = "claimants/form.html"
+    form_class = CertificationForm
+    allowed_roles = IMPORTERS
+    success_message = _("已认定")
+
+    @cached_property
+    def claimant(self):
+        return selectors.get_claimant_for_user(user=self.request.user, claimant_id=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "claimant": self.claimant}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("身份认定：%(name)s") % {"name": self.claimant.name}, **kwargs
+        )
+
+    def perform(self, data):
+        return services.certify(by=self.request.user, claimant=self.claimant, **data)
+
+    def success_url_for(self, result):
+        return self.claimant.get_absolute_url()
+
+
+class CertificationRevokeView(_DomainFormView):
+    template_name = "claimants/form.html"
+    form_class = RevokeForm
+    allowed_roles = IMPORTERS
+    success_message = _("已撤销")
+
+    @cached_property
+    def certification(self):
+        return selectors.get_certification_for_user(
+            user=self.request.user, certification_id=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        c = self.certification
+        title = _("撤销认定：%(name)s %(category)s") % {
+            "name": c.claimant.name,
+            "category": c.get_category_display(),
+        }
+        return super().get_context_data(title=title, **kwargs)
+
+    def perform(self, data):
+        return services.revoke_certification(certification=self.certification, by=self.request.user, **data)
+
+    def success_url_for(self, result):
+        return self.certification.claimant.get_absolute_url()
+
+
+class ImportListView(roles.RoleRequiredMixin, SingleTableMixin, TemplateView):
+    template_name = "claimants/import_list.html"
+    allowed_roles = {*IMPORTERS, roles.ADMIN}
+    table_class = ImportBatchTable
+
+    def get_table_data(self):
+        return selectors.import_batches_visible_to(self.request.user).select_related("created_by")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_upload=roles.has_role(self.request.user, IMPORTERS), **kwargs)
+
+
+class ImportCreateView(_DomainFormView):
+    """Upload a file: it is validated and kept for preview; nothing is imported yet."""
+
+    template_name = "claimants/import_form.html"
+    form_class = ImportUploadForm
+    allowed_roles = IMPORTERS
+    success_message = _("文件已检查，请核对后确认导入")
+
+    def get_context_data(self, **kwargs):
+        spec = imports.get_spec(CERTIFICATION_KIND)
+        return super().get_context_data(columns=spec.columns, **kwargs)
+
+    def perform(self, data):
+        upload = data["file"]
+        return imports.stage(
+            kind=CERTIFICATION_KIND, file_name=upload.name, content=upload.read(), by=self.request.user
+        )
+
+
+class ImportDetailView(roles.RoleRequiredMixin, DetailView):
+    """The batch: counts and the per-row report; commit or discard while it is staged."""
+
+    template_name = "claimants/import_detail.html"
+    allowed_roles = {*IMPORTERS, roles.ADMIN}
+    context_object_name = "batch"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            selectors.import_batches_visible_to(self.request.user).select_related("created_by"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        batch = self.object
+        return super().get_context_data(
+            can_decide=batch.status == batch.Status.STAGED and batch.created_by_id == self.request.user.pk,
+            **kwargs,
+        )
+
+
+class _ImportDecisionView(roles.RoleRequiredMixin, View):
+    allowed_roles = IMPORTERS
+
+    def post(self, request, pk):
+        batch = get_object_or_404(
+            selectors.import_batches_visible_to(request.user).filter(created_by=request.user), pk=pk
+        )
+        try:
+            batch = self.decide(batch=batch, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, self.message(batch))
+        return redirect(batch)
+
+
+class ImportCommitView(_ImportDecisionView):
+    decide = staticmethod(imports.commit)
+
+    def message(self, batch):
+        return _(
+            "已导入：新增认定 %(rows)s 条，新登记 %(persons)s 人，已存在未变 %(same)s 行，错误 %(bad)s 行"
+        ) % {
+            "rows": batch.rows_created,
+            "persons": batch.persons_created,
+            "same": batch.rows_unchanged,
+            "bad": batch.rows_invalid,
+        }
+
+
+class ImportDiscardView(_ImportDecisionView):
+    decide = staticmethod(imports.discard)
+
+    def message(self, batch):
+        return _("已放弃该批次")

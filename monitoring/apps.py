@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "monitoring"
+    verbose_name = _("监测预警")
+
+    def ready(self):
+        from monitoring.dashboards import rollups  # noqa: F401  (connects the roll-up receiver)

@@ -1,0 +1,137 @@
+"""The monthly medical-assistance report (医疗救助月报) of a region subtree, as XLSX.
+
+Counted from the settlements in force discharged in the month (the settlement date of the platform's
+records) of people registered (户籍) in the region, and from the month's high-cost alerts:
+1. people (人数, distinct) and person-times (人次) assisted, by category and visit type;
+2. amounts per tier (大病保险 for reference, then 医疗救助, 倾斜救助, 重特大疾病医疗救助), by category;
+3. caps reached (settlements limited by an annual cap), by category;
+4. alerts of the month pushed per department, and answers: answered, certified, not eligible.
+"""
+
+import calendar
+import datetime as dt
+from io import BytesIO
+
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from claimants.models import Department, Region
+from monitoring.dashboards.selectors import category_label
+from monitoring.models import HighCostAlert
+from settlements.models import Settlement, VisitType
+
+ASSISTED = Q(medical_assistance__gt=0) | Q(tilted_assistance__gt=0) | Q(major_illness_assistance__gt=0)
+TIER_FIELDS = (
+    "critical_illness_insurance",
+    "medical_assistance",
+    "tilted_assistance",
+    "major_illness_assistance",
+)
+
+
+def month_settlements(*, region: Region, month: dt.date):
+    last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    return Settlement.objects.filter(
+        reversed_at__isnull=True,
+        discharged__range=(month.replace(day=1), last),
+        claimant__hukou_region__code__startswith=region.code,
+    )
+
+
+def _bold_row(sheet, values) -> None:
+    sheet.append([str(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+
+def monthly_report(*, region: Region, month: dt.date) -> bytes:
+    month = month.replace(day=1)
+    settlements = month_settlements(region=region, month=month)
+    assisted = settlements.filter(ASSISTED)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("医疗救助月报")
+    sheet.append([_("医疗救助月报")])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([_("地区"), region.full_name, _("区划代码"), region.code, _("月份"), f"{month:%Y-%m}"])
+    types = dict(VisitType.choices)
+
+    sheet.append([])
+    _bold_row(sheet, [_("一、救助人数和人次（按救助身份、就诊类型）")])
+    _bold_row(sheet, [_("救助身份"), _("就诊类型"), _("救助人数"), _("救助人次")])
+    rows = (
+        assisted.values("category", visit_type=F("visit__visit_type"))
+        .annotate(people=Count("claimant", distinct=True), times=Count("id"))
+        .order_by("category", "visit_type")
+    )
+    for row in rows:
+        sheet.append(
+            [category_label(row["category"]), str(types[row["visit_type"]]), row["people"], row["times"]]
+        )
+    totals = assisted.aggregate(people=Count("claimant", distinct=True), times=Count("id"))
+    sheet.append([_("合计"), "", totals["people"], totals["times"]])
+
+    sheet.append([])
+    _bold_row(sheet, [_("二、救助金额（按救助身份、救助层次，元）")])
+    _bold_row(
+        sheet,
+        [_("救助身份"), _("大病保险"), _("医疗救助"), _("倾斜救助"), _("重特大疾病医疗救助"), _("救助合计")],
+    )
+    sums = {name: Sum(name) for name in TIER_FIELDS}
+    for row in settlements.values("category").annotate(**sums).order_by("category"):
+        amounts = [row[name] for name in TIER_FIELDS]
+        sheet.append([category_label(row["category"]), *amounts, sum(amounts[1:])])
+    total = settlements.aggregate(**sums)
+    amounts = [total[name] or 0 for name in TIER_FIELDS]
+    sheet.append([_("合计"), *amounts, sum(amounts[1:])])
+
+    sheet.append([])
+    _bold_row(sheet, [_("三、达到年度限额（按救助身份）")])
+    _bold_row(sheet, [_("救助身份"), _("人数"), _("人次")])
+    capped = settlements.filter(reason="cap_reached")
+    for row in (
+        capped.values("category")
+        .annotate(people=Count("claimant", distinct=True), times=Count("id"))
+        .order_by("category")
+    ):
+        sheet.append([category_label(row["category"]), row["people"], row["times"]])
+    totals = capped.aggregate(people=Count("claimant", distinct=True), times=Count("id"))
+    sheet.append([_("合计"), totals["people"], totals["times"]])
+
+    sheet.append([])
+    _bold_row(sheet, [_("四、高额费用预警及反馈（按接收部门）")])
+    _bold_row(
+        sheet, [_("接收部门"), _("推送"), _("已反馈"), _("已认定救助身份"), _("不符合条件"), _("已在救助")]
+    )
+    alerts = HighCostAlert.objects.filter(
+        period=month, hukou_region__code__startswith=region.code, disposition=HighCostAlert.Disposition.PUSHED
+    )
+    departments = dict(Department.choices)
+    results = HighCostAlert.Result
+    for row in (
+        alerts.values("department")
+        .annotate(
+            pushed=Count("id"),
+            answered=Count("id", filter=~Q(result="")),
+            certified=Count("id", filter=Q(result=results.CERTIFIED)),
+            not_eligible=Count("id", filter=Q(result=results.NOT_ELIGIBLE)),
+            already=Count("id", filter=Q(result=results.ALREADY_ASSISTED)),
+        )
+        .order_by("department")
+    ):
+        sheet.append(
+            [
+                str(departments.get(row["department"], row["department"])),
+                row["pushed"],
+                row["answered"],
+                row["certified"],
+                row["not_eligible"],
+                row["already"],
+            ]
+        )
+    sheet.column_dimensions["A"].width = 28
+    output = BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,175 @@
+"""Keep the dashboard roll-ups current: every settlement adds its figures, every reversal subtracts them.
+
+The settlements app may not import monitoring (layering), so the roll-ups follow the settlement rows
+through ``post_save``: a new settlement in force is added, and the save that marks it reversed (the
+reversal service saves ``reversed_at`` with ``update_fields``) subtracts it. Both run inside the settlement
+service's transaction, so a roll-up never disagrees with the committed settlements. Each update is one
+``INSERT … ON CONFLICT DO UPDATE`` (PostgreSQL and SQLite) on a row keyed by township, month, category and
+visit type, by person-year, and for inpatient stays by township and hospital: no row that every
+settlement touches. ``rebuild()`` recomputes everything from the settlements (after a bulk load).
+"""
+
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from settlements.models import Settlement, VisitType
+
+ZERO = Decimal("0.00")
+
+SETTLEMENT_SQL = """
+INSERT INTO monitoring_settlementrollup (year, month, region_id, category, visit_type, settlements, assisted,
+    cap_reached, policy_scope_cost, critical_illness_insurance, medical_assistance, tilted_assistance,
+    major_illness_assistance, personal_burden)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (year, month, region_id, category, visit_type) DO UPDATE SET
+    settlements = monitoring_settlementrollup.settlements + excluded.settlements,
+    assisted = monitoring_settlementrollup.assisted + excluded.assisted,
+    cap_reached = monitoring_settlementrollup.cap_reached + excluded.cap_reached,
+    policy_scope_cost = monitoring_settlementrollup.policy_scope_cost + excluded.policy_scope_cost,
+    critical_illness_insurance = monitoring_settlementrollup.critical_illness_insurance
+        + excluded.critical_illness_insurance,
+    medical_assistance = monitoring_settlementrollup.medical_assistance + excluded.medical_assistance,
+    tilted_assistance = monitoring_settlementrollup.tilted_assistance + excluded.tilted_assistance,
+    major_illness_assistance = monitoring_settlementrollup.major_illness_assistance
+        + excluded.major_illness_assistance,
+    personal_burden = monitoring_settlementrollup.personal_burden + excluded.personal_burden
+"""
+
+PERSON_SQL = """
+INSERT INTO monitoring_personyearrollup (claimant_id, year, region_id, settlements, assistance, personal_burden,
+    cap_reached)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (claimant_id, year) DO UPDATE SET
+    region_id = excluded.region_id,
+    settlements = monitoring_personyearrollup.settlements + excluded.settlements,
+    assistance = monitoring_personyearrollup.assistance + excluded.assistance,
+    personal_burden = monitoring_personyearrollup.personal_burden + excluded.personal_burden,
+    cap_reached = monitoring_personyearrollup.cap_reached + excluded.cap_reached
+"""
+
+HOSPITAL_SQL = """
+INSERT INTO monitoring_hospitalrollup (year, region_id, hospital_id, stays, total_cost, policy_scope_cost)
+VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (year, region_id, hospital_id) DO UPDATE SET
+    stays = monitoring_hospitalrollup.stays + excluded.stays,
+    total_cost = monitoring_hospitalrollup.total_cost + excluded.total_cost,
+    policy_scope_cost = monitoring_hospitalrollup.policy_scope_cost + excluded.policy_scope_cost
+"""
+
+
+def apply_settlement(settlement: Settlement, sign: int) -> None:
+    """Add (``sign=1``) or subtract (``sign=-1``) one settlement's figures in every roll-up."""
+    visit = settlement.visit
+    region_id = visit.claimant.hukou_region_id
+    assistance = settlement.assistance
+    capped = int(settlement.reason == "cap_reached")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SETTLEMENT_SQL,
+            [
+                settlement.year,
+                settlement.discharged.month,
+                region_id,
+                settlement.category,
+                visit.visit_type,
+                sign,
+                sign * int(assistance > 0),
+                sign * capped,
+                sign * settlement.policy_scope_cost,
+                sign * settlement.critical_illness_insurance,
+                sign * settlement.medical_assistance,
+                sign * settlement.tilted_assistance,
+                sign * settlement.major_illness_assistance,
+                sign * settlement.personal_burden,
+            ],
+        )
+        cursor.execute(
+            PERSON_SQL,
+            [
+                settlement.claimant_id,
+                settlement.year,
+                region_id,
+                sign,
+                sign * assistance,
+                sign * settlement.personal_burden,
+                sign * capped,
+            ],
+        )
+        if visit.visit_type == VisitType.INPATIENT and settlement.category and visit.hospital_id:
+            cursor.execute(
+                HOSPITAL_SQL,
+                [
+                    settlement.year,
+                    region_id,
+                    visit.hospital_id,
+                    sign,
+                    sign * visit.total_cost,
+                    sign * visit.policy_scope_cost,
+                ],
+            )
+
+
+@receiver(post_save, sender=Settlement, dispatch_uid="dashboard_rollups")
+def follow_settlement(sender, instance: Settlement, created: bool, update_fields=None, **kwargs) -> None:
+    if created and instance.reversed_at is None:
+        apply_settlement(instance, 1)
+    elif update_fields and "reversed_at" in update_fields and instance.reversed_at is not None:
+        apply_settlement(instance, -1)
+
+
+REBUILD_SQL = (
+    "DELETE FROM monitoring_settlementrollup",
+    "DELETE FROM monitoring_personyearrollup",
+    "DELETE FROM monitoring_hospitalrollup",
+    """
+    INSERT INTO monitoring_settlementrollup (year, month, region_id, category, visit_type, settlements, assisted,
+        cap_reached, policy_scope_cost, critical_illness_insurance, medical_assistance, tilted_assistance,
+        major_illness_assistance, personal_burden)
+    SELECT s.year, CAST(strftime_month AS integer), c.hukou_region_id, s.category, v.visit_type, count(*),
+        sum(CASE WHEN s.medical_assistance + s.tilted_assistance + s.major_illness_assistance > 0 THEN 1 ELSE 0 END),
+        sum(CASE WHEN s.reason = 'cap_reached' THEN 1 ELSE 0 END),
+        sum(s.policy_scope_cost), sum(s.critical_illness_insurance), sum(s.medical_assistance),
+        sum(s.tilted_assistance), sum(s.major_illness_assistance), sum(s.personal_burden)
+    FROM settlements_settlement s
+    JOIN settlements_visit v ON v.id = s.visit_id
+    JOIN claimants_claimant c ON c.id = s.claimant_id
+    WHERE s.reversed_at IS NULL
+    GROUP BY s.year, strftime_month, c.hukou_region_id, s.category, v.visit_type
+    """,
+    """
+    INSERT INTO monitoring_personyearrollup (claimant_id, year, region_id, settlements, assistance,
+        personal_burden, cap_reached)
+    SELECT s.claimant_id, s.year, min(c.hukou_region_id), count(*),
+        sum(s.medical_assistance + s.tilted_assistance + s.major_illness_assistance), sum(s.personal_burden),
+        sum(CASE WHEN s.reason = 'cap_reached' THEN 1 ELSE 0 END)
+    FROM settlements_settlement s
+    JOIN claimants_claimant c ON c.id = s.claimant_id
+    WHERE s.reversed_at IS NULL
+    GROUP BY s.claimant_id, s.year
+    """,
+    """
+    INSERT INTO monitoring_hospitalrollup (year, region_id, hospital_id, stays, total_cost, policy_scope_cost)
+    SELECT s.year, c.hukou_region_id, v.hospital_id, count(*), sum(v.total_cost), sum(v.policy_scope_cost)
+    FROM settlements_settlement s
+    JOIN settlements_visit v ON v.id = s.visit_id
+    JOIN claimants_claimant c ON c.id = s.claimant_id
+    WHERE s.reversed_at IS NULL AND v.visit_type = 'inpatient' AND s.category <> '' AND v.hospital_id IS NOT NULL
+    GROUP BY s.year, c.hukou_region_id, v.hospital_id
+    """,
+)
+
+
+@transaction.atomic
+def rebuild() -> None:
+    """Recompute every roll-up from the settlements in force (after a bulk load or a restore)."""
+    month = (
+        "EXTRACT(MONTH FROM s.discharged)"
+        if connection.vendor == "postgresql"
+        else "strftime('%%m', s.discharged)"
+    )
+    with connection.cursor() as cursor:
+        for statement in REBUILD_SQL:
+            cursor.execute(statement.replace("strftime_month", month), [])

@@ -1,0 +1,397 @@
+"""The dashboards' aggregates, for one region subtree and one year, always inside the user's scope.
+
+Settlement figures come from the roll-ups (``models.py``), kept current by every settlement and reversal;
+applications and alerts are aggregated directly (their tables are small next to settlements, and the
+queries use their region and state indexes). Each panel is a table (the figures a person reads) with the
+columns its chart draws, so the chart, the table beside it and its XLSX export never disagree.
+"""
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from claimants import categories
+from claimants.models import Department, Region, User
+from claimants.selectors import regions_visible_to
+from monitoring.dashboards.models import HospitalRollup, PersonYearRollup, SettlementRollup
+from monitoring.models import HighCostAlert
+from monitoring.services import rule_for
+from settlements.cases.models import OPEN_STATES, AssistanceApplication, State
+from settlements.models import PolicyYear
+
+ZERO = Decimal("0.00")
+TIERS = (
+    ("medical_assistance", _("医疗救助")),
+    ("tilted_assistance", _("倾斜救助")),
+    ("major_illness_assistance", _("重特大疾病医疗救助")),
+)
+# TJ-F4: 「医疗救助对象住院就医，政策范围内医疗费用原则上达到总发生费用的90%」.
+HOSPITAL_SCOPE_TARGET = Decimal("0.90")
+CHILD_CODE_LENGTH = {Region.Level.PROVINCE: 4, Region.Level.CITY: 6, Region.Level.COUNTY: 9}
+LARGEST_BURDENS = 10
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard shows: a region in the user's subtree and a calendar year."""
+
+    region: Region
+    year: int
+
+    @property
+    def child_length(self) -> int:
+        return CHILD_CODE_LENGTH.get(self.region.level, len(self.region.code))
+
+
+@dataclass
+class Panel:
+    """A table, and the chart drawn from it: ``chart_columns`` are the column indexes it plots."""
+
+    key: str
+    title: str
+    columns: list
+    rows: list = field(default_factory=list)
+    chart: str = "bar"
+    chart_columns: tuple[int, ...] = (1,)
+    note: str = ""
+
+    @property
+    def chart_id(self) -> str:
+        return f"chart-data-{self.key}"
+
+    def chart_data(self) -> dict:
+        return {
+            "type": self.chart,
+            "labels": [str(row[0]) for row in self.rows],
+            "datasets": [
+                {"label": str(self.columns[i]), "data": [_number(row[i]) for row in self.rows]}
+                for i in self.chart_columns
+            ],
+        }
+
+
+def _number(value) -> float | int:
+    if isinstance(value, Decimal):
+        return float(value)  # chart coordinates only; tables and exports keep the Decimal
+    return value or 0
+
+
+def region_choices(user: User) -> QuerySet[Region]:
+    """The user's region and the regions under it down to counties (the dashboards' region filter)."""
+    return regions_visible_to(user).filter(level__lte=max(Region.Level.COUNTY, user.region.level))
+
+
+def region_names(codes) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def category_label(code: str) -> str:
+    return categories.CATEGORIES[code].label if code in categories.CATEGORIES else str(_("无救助身份"))
+
+
+# Settlements ------------------------------------------------------------------------------------------
+
+
+def _settlement_rollups(scope: Scope) -> QuerySet[SettlementRollup]:
+    return SettlementRollup.objects.filter(year=scope.year, region__code__startswith=scope.region.code)
+
+
+def settlement_panels(scope: Scope) -> list[Panel]:
+    """Assistance paid by month, category, tier and region, and the fund used against the year's budget."""
+    sums = {name: Sum(name) for name, _label in TIERS}
+    rows = list(
+        _settlement_rollups(scope)
+        .values("month", "category", child=Substr("region_id", 1, scope.child_length))
+        .annotate(settlements=Sum("settlements"), assisted=Sum("assisted"), **sums)
+        .order_by()
+    )
+    by_month = {m: [ZERO, ZERO, ZERO] for m in range(1, 13)}
+    by_category: dict[str, list] = {}
+    by_child: dict[str, Decimal] = {}
+    for row in rows:
+        tiers = [row[name] or ZERO for name, _label in TIERS]
+        by_month[row["month"]] = [a + b for a, b in zip(by_month[row["month"]], tiers, strict=True)]
+        entry = by_category.setdefault(row["category"], [0, 0, ZERO])
+        entry[0] += row["settlements"]
+        entry[1] += row["assisted"]
+        entry[2] += sum(tiers)
+        by_child[row["child"]] = by_child.get(row["child"], ZERO) + sum(tiers)
+    tier_labels = [label for _name, label in TIERS]
+    month_panel = Panel(
+        "paid_by_month",
+        _("救助金额（按月）"),
+        [_("月份"), *tier_labels, _("合计")],
+        [[f"{scope.year}-{m:02d}", *t, sum(t)] for m, t in by_month.items()],
+        chart="bar-stacked",
+        chart_columns=(1, 2, 3),
+    )
+    category_panel = Panel(
+        "paid_by_category",
+        _("救助金额（按救助身份）"),
+        [_("救助身份"), _("结算人次"), _("获救助人次"), _("救助金额")],
+        sorted(([category_label(c), *v] for c, v in by_category.items()), key=lambda r: r[3], reverse=True),
+        chart="doughnut",
+        chart_columns=(3,),
+    )
+    totals = [sum(t[i] for t in by_month.values()) for i in range(len(TIERS))]
+    tier_panel = Panel(
+        "paid_by_tier",
+        _("救助金额（按救助层次）"),
+        [_("救助层次"), _("金额")],
+        [[label, total] for label, total in zip(tier_labels, totals, strict=True)],
+        chart="pie",
+    )
+    names = region_names(by_child)
+    region_panel = Panel(
+        "paid_by_region",
+        _("救助金额（按地区）"),
+        [_("地区"), _("区划代码"), _("救助金额")],
+        [[names.get(code, code), code, amount] for code, amount in sorted(by_child.items())],
+        chart="bar",
+        chart_columns=(2,),
+    )
+    return [month_panel, category_panel, tier_panel, region_panel, fund_panel(scope, sum(totals))]
+
+
+def fund_panel(scope: Scope, paid: Decimal) -> Panel:
+    """Fund use against ``PolicyYear.fund_budget`` of the region's jurisdiction (a whole-city budget: a
+    county's share is its payments against the city's budget)."""
+    budget = (
+        PolicyYear.objects.filter(jurisdiction=scope.region.jurisdiction, year=scope.year)
+        .values_list("fund_budget", flat=True)
+        .first()
+    )
+    share = f"{paid / budget:.1%}" if budget else "—"
+    rows = [[_("已支付"), paid, share]]
+    if budget:
+        rows.append([_("预算结余"), max(budget - paid, ZERO), f"{max(budget - paid, ZERO) / budget:.1%}"])
+    return Panel(
+        "fund_use",
+        _("基金使用（对比年度预算）"),
+        [_("项目"), _("金额"), _("占预算")],
+        rows,
+        chart="doughnut",
+        note=str(_("年度预算：%(budget)s 元") % {"budget": budget}) if budget else str(_("未设置年度预算")),
+    )
+
+
+def cap_panel(scope: Scope) -> Panel:
+    """People who reached an annual cap this year (a settlement limited by a cap), by category."""
+    rows = (
+        _settlement_rollups(scope)
+        .filter(cap_reached__gt=0)
+        .values("category")
+        .annotate(n=Sum("cap_reached"))
+        .order_by("-n")
+    )
+    people = PersonYearRollup.objects.filter(
+        year=scope.year, region__code__startswith=scope.region.code, cap_reached__gt=0
+    ).count()
+    return Panel(
+        "caps_reached",
+        _("达到年度限额"),
+        [_("救助身份"), _("受限额限制的结算人次")],
+        [[category_label(row["category"]), row["n"]] for row in rows],
+        note=str(_("达到年度限额人数：%(people)s") % {"people": people}),
+    )
+
+
+def burden_panel(scope: Scope) -> Panel:
+    """The largest personal burdens left after every tier (ID numbers masked)."""
+    people = (
+        PersonYearRollup.objects.filter(year=scope.year, region__code__startswith=scope.region.code)
+        .select_related("claimant", "region")
+        .order_by("-personal_burden")[:LARGEST_BURDENS]
+    )
+    return Panel(
+        "largest_burdens",
+        _("个人负担最重的救助对象"),
+        [_("姓名"), _("身份证号"), _("户籍乡镇"), _("救助金额"), _("个人负担")],
+        [
+            [p.claimant.name, p.claimant.masked_id_number, p.region.name, p.assistance, p.personal_burden]
+            for p in people
+        ],
+        chart="bar-horizontal",
+        chart_columns=(4,),
+    )
+
+
+# Tianjin hospital metric ------------------------------------------------------------------------------
+
+
+def hospital_panel(scope: Scope) -> Panel:
+    """TJ-F4: policy-scope cost as a share of total cost per hospital, over assisted inpatient stays."""
+    rows = (
+        HospitalRollup.objects.filter(year=scope.year, region__code__startswith=scope.region.code)
+        .values("hospital__code", "hospital__name")
+        .annotate(stays=Sum("stays"), total=Sum("total_cost"), scope_cost=Sum("policy_scope_cost"))
+        .order_by("hospital__code")
+    )
+    table = []
+    for row in rows:
+        share = (row["scope_cost"] / row["total"]) if row["total"] else None
+        below = share is not None and share < HOSPITAL_SCOPE_TARGET
+        table.append(
+            [
+                row["hospital__name"],
+                row["stays"],
+                row["total"],
+                row["scope_cost"],
+                round(share * 100, 1) if share is not None else None,
+                _("低于目标") if below else "",
+            ]
+        )
+    table.sort(key=lambda r: (r[4] is None, r[4]))
+    return Panel(
+        "hospital_scope_share",
+        _("定点医疗机构政策范围内费用占比（住院，目标 90%）"),
+        [_("医疗机构"), _("住院人次"), _("医疗总费用"), _("政策范围内费用"), _("占比（%）"), _("提示")],
+        table,
+        chart_columns=(4,),
+    )
+
+
+def hospitals_below_target(panel: Panel) -> list:
+    return [row for row in panel.rows if row[5]]
+
+
+# Applications -----------------------------------------------------------------------------------------
+
+
+def _applications(scope: Scope) -> QuerySet[AssistanceApplication]:
+    return AssistanceApplication.objects.filter(
+        aid_year=scope.year, region__code__startswith=scope.region.code
+    )
+
+
+STEP_DURATION_SQL = """
+SELECT e.from_state, {days}
+FROM (
+    SELECT ev.from_state, ev.at,
+           LAG(ev.at) OVER (PARTITION BY ev.application_id ORDER BY ev.at, ev.id) AS started
+    FROM settlements_caseevent ev
+    JOIN settlements_assistanceapplication a ON a.id = ev.application_id
+    WHERE a.aid_year = %s AND a.region_id LIKE %s
+) e
+WHERE e.from_state <> '' AND e.started IS NOT NULL
+"""
+
+
+def step_medians(scope: Scope) -> dict[str, float]:
+    """Median days spent in each step: from the event that entered a state to the event that left it."""
+    params = [scope.year, scope.region.code + "%"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            days = "percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM e.at - e.started) / 86400)"
+            cursor.execute(STEP_DURATION_SQL.format(days=days) + " GROUP BY e.from_state", params)
+            return {state: float(median) for state, median in cursor.fetchall()}
+        cursor.execute(STEP_DURATION_SQL.format(days="julianday(e.at) - julianday(e.started)"), params)
+        durations: dict[str, list[float]] = {}
+        for state, days_spent in cursor.fetchall():
+            durations.setdefault(state, []).append(days_spent)
+    return {state: statistics.median(values) for state, values in durations.items()}
+
+
+def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
+    """Applications by step with overdue ones and the median time per step; overdue per township."""
+    applications = _applications(scope)
+    overdue = Q(state__in=OPEN_STATES, due_on__lt=today)
+    counts = {
+        row["state"]: row
+        for row in applications.values("state").annotate(n=Count("id"), late=Count("id", filter=overdue))
+    }
+    medians = step_medians(scope)
+    steps = Panel(
+        "applications_by_step",
+        _("救助申请（按办理环节）"),
+        [_("环节"), _("申请数"), _("超期"), _("办理时长中位数（天）")],
+        [
+            [
+                label,
+                counts.get(state, {}).get("n", 0),
+                counts.get(state, {}).get("late", 0),
+                round(medians[state], 1) if state in medians else None,
+            ]
+            for state, label in State.choices
+        ],
+        chart_columns=(1, 2),
+    )
+    townships = list(
+        applications.filter(overdue)
+        .values("region_id", "region__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    by_township = Panel(
+        "overdue_by_township",
+        _("超期申请（按乡镇）"),
+        [_("乡镇（街道）"), _("区划代码"), _("超期申请数")],
+        [[row["region__name"], row["region_id"], row["n"]] for row in townships],
+        chart_columns=(2,),
+    )
+    return [steps, by_township]
+
+
+# Monitoring -------------------------------------------------------------------------------------------
+
+
+def monitoring_panels(scope: Scope, now: dt.datetime | None = None) -> list[Panel]:
+    """Alerts pushed, answered, certified and overdue, per department and per region."""
+    now = now or timezone.now()
+    feedback_days = rule_for(scope.region.jurisdiction).feedback_days
+    alerts = HighCostAlert.objects.filter(
+        period__year=scope.year, hukou_region__code__startswith=scope.region.code
+    )
+    pushed = Q(disposition=HighCostAlert.Disposition.PUSHED)
+    measures = {
+        "pushed": Count("pk", filter=pushed),
+        "answered": Count("pk", filter=pushed & ~Q(result="")),
+        "certified": Count("pk", filter=Q(result=HighCostAlert.Result.CERTIFIED)),
+        "overdue": Count(
+            "pk", filter=pushed & Q(result="", created_at__lt=now - dt.timedelta(days=feedback_days))
+        ),
+    }
+    headers = [_("推送"), _("已反馈"), _("已认定"), _("超期未反馈")]
+    by_department = alerts.values("department").annotate(**measures).order_by("department")
+    departments = dict(Department.choices)
+    department_panel = Panel(
+        "alerts_by_department",
+        _("高额费用预警（按部门）"),
+        [_("接收部门"), *headers],
+        [
+            [departments.get(r["department"], r["department"]), *(r[k] for k in measures)]
+            for r in by_department
+        ],
+        chart_columns=(1, 2, 3, 4),
+        note=str(_("反馈时限：%(days)s 天") % {"days": feedback_days}),
+    )
+    by_region = list(
+        alerts.values(child=Substr("hukou_region_id", 1, scope.child_length))
+        .annotate(**measures)
+        .order_by("child")
+    )
+    names = region_names(r["child"] for r in by_region)
+    region_panel = Panel(
+        "alerts_by_region",
+        _("高额费用预警（按地区）"),
+        [_("地区"), *headers],
+        [[names.get(r["child"], r["child"]), *(r[k] for k in measures)] for r in by_region],
+        chart_columns=(1, 2, 3, 4),
+    )
+    return [department_panel, region_panel]
+
+
+def all_panels(scope: Scope, *, today: dt.date, now: dt.datetime | None = None) -> list[Panel]:
+    panels = [*settlement_panels(scope), cap_panel(scope), burden_panel(scope)]
+    panels += application_panels(scope, today)
+    panels += monitoring_panels(scope, now)
+    if scope.region.jurisdiction == "tianjin":
+        panels.append(hospital_panel(scope))
+    return panels

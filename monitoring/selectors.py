@@ -1,0 +1,84 @@
+"""Reads of the monitoring app, always starting from the user's region and department."""
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from claimants.models import User
+from claimants.selectors import region_filter
+from monitoring.models import AlertRun, HighCostAlert, PushBatch
+from monitoring.services import DEPARTMENT_OF_ROLE, rule_for
+from settlements.models import Visit
+
+
+def alerts_visible_to(user: User) -> QuerySet[HighCostAlert]:
+    """Alerts of counties in the user's subtree (the county of the hukou region, or above). Department officers
+    see their own department's queue; medical security and managers see the whole monthly list."""
+    alerts = HighCostAlert.objects.filter(**region_filter(user, "county"))
+    department = DEPARTMENT_OF_ROLE.get(user.role)
+    if department:
+        alerts = alerts.filter(department=department).exclude(disposition=HighCostAlert.Disposition.REPORTED)
+    return alerts
+
+
+def get_alert_for_user(*, user: User, alert_id: int) -> HighCostAlert:
+    return get_object_or_404(
+        alerts_visible_to(user).select_related(
+            "claimant",
+            "hukou_region",
+            "insured_region",
+            "county",
+            "carried_from",
+            "answered_by",
+            "certification",
+        ),
+        pk=alert_id,
+    )
+
+
+def batches_visible_to(user: User) -> QuerySet[PushBatch]:
+    return PushBatch.objects.filter(**region_filter(user, "region")).select_related("region")
+
+
+def batch_alerts(*, user: User, batch: PushBatch) -> QuerySet[HighCostAlert]:
+    return (
+        alerts_visible_to(user)
+        .filter(batch=batch)
+        .select_related(
+            "claimant", "hukou_region__parent__parent__parent", "insured_region__parent__parent__parent"
+        )
+        .order_by("department", "hukou_region", "claimant")
+    )
+
+
+def metrics(*, user: User, now: dt.datetime | None = None) -> dict[str, int]:
+    """Pushed, answered, overdue (no answer within the jurisdiction's feedback days) and certified, over the
+    alerts first pushed to the user's scope (carried-over rows are the same alert, counted once)."""
+    now = now or timezone.now()
+    feedback_days = rule_for(user.jurisdiction).feedback_days
+    pushed = Q(disposition=HighCostAlert.Disposition.PUSHED)
+    return alerts_visible_to(user).aggregate(
+        pushed=Count("pk", filter=pushed),
+        answered=Count("pk", filter=pushed & ~Q(result="")),
+        overdue=Count(
+            "pk", filter=pushed & Q(result="", created_at__lt=now - dt.timedelta(days=feedback_days))
+        ),
+        certified=Count("pk", filter=Q(result=HighCostAlert.Result.CERTIFIED)),
+    ) | {"feedback_days": feedback_days}
+
+
+def recent_runs(limit: int = 10) -> QuerySet[AlertRun]:
+    return AlertRun.objects.select_related("started_by")[:limit]
+
+
+def certified_from_alerts(user: User) -> QuerySet[HighCostAlert]:
+    """People newly certified through alert feedback, with their visits (for medical security to re-settle)."""
+    return (
+        alerts_visible_to(user)
+        .filter(result=HighCostAlert.Result.CERTIFIED)
+        .select_related("claimant", "hukou_region", "certification", "answered_by")
+        .prefetch_related(Prefetch("claimant__visits", queryset=Visit.objects.order_by("discharged")))
+        .order_by("-answered_at")
+    )

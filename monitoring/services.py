@@ -1,0 +1,432 @@
+"""The monthly high-cost alert job and the department feedback on its alerts.
+
+Rule (RULES.md 3.9 MY-W1): 「…普通门诊、门诊慢特病和住院经基本医保、大病保险支付后，个人年度累计自付医疗费用超过
+绵阳市上年居民人均可支配收入 50% 的人员信息…每月 10 日前推送至同级民政、乡村振兴部门」.
+
+Readings (docs/monitoring.md has the details):
+- Measure: per person, over the visits discharged in the policy year up to the cut-off,
+  ``policy_scope_cost - basic_insurance_paid - critical_illness_paid`` (A-MY5 policy-scope self-pay; the
+  platform's resident 大病 amount ``hifmi_pay`` is stored in ``critical_illness_paid``; null counts as 0).
+  ``MonitoringRule.amount_basis = all_personal`` adds ``fully_self_paid``. Every visit type counts
+  (普通门诊, 门诊慢特病, 住院, and Beijing's 急诊留观, which belongs to the inpatient pool).
+- Period and cut-off (A-MY6): the job run in month M covers data to the end of month M-1; the alert's
+  period is that month and the policy year is the cut-off's year.
+- 「超过」 is strictly above: a total exactly at the threshold is not an alert.
+- A person is pushed once per month and department; one pushed earlier and still unanswered is carried
+  over, not pushed again (A-MY7: every month lists everyone over the threshold, flagged).
+"""
+
+import calendar
+import datetime as dt
+import io
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from openpyxl import Workbook
+
+from claimants import categories
+from claimants.errors import DomainError
+from claimants.models import Certification, Department, Region, Role, User
+from claimants.services import audit, certify
+from monitoring.errors import MonitoringError
+from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
+from settlements.models import PolicyYear
+
+PUSH_DEPARTMENTS = (Department.CIVIL_AFFAIRS, Department.RURAL_REVITALIZATION)
+DEPARTMENT_OF_ROLE = {
+    Role.CIVIL_AFFAIRS_OFFICER: Department.CIVIL_AFFAIRS,
+    Role.RURAL_REVITALIZATION_OFFICER: Department.RURAL_REVITALIZATION,
+}
+RETURNING_CATEGORY = "monitored_rural"  # 防止返贫监测对象: an alert on them is 因病返贫
+CENT = Decimal("0.01")
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(period: dt.date) -> dt.date:
+    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
+
+
+def previous_period(today: dt.date) -> dt.date:
+    """The month whose data a run on ``today`` covers: the previous calendar month."""
+    return month_start(month_start(today) - dt.timedelta(days=1))
+
+
+def rule_for(jurisdiction: str) -> MonitoringRule:
+    return MonitoringRule.objects.filter(jurisdiction=jurisdiction).first() or MonitoringRule(
+        jurisdiction=jurisdiction
+    )
+
+
+def threshold_for(*, jurisdiction: str, year: int) -> Decimal | None:
+    """``alert_threshold_rate`` × ``income_last_year`` of the policy year, half-up to the cent."""
+    policy_year = PolicyYear.objects.filter(jurisdiction=jurisdiction, year=year).first()
+    if policy_year is None:
+        return None
+    return (policy_year.alert_threshold_rate * policy_year.income_last_year).quantize(CENT, ROUND_HALF_UP)
+
+
+def counties_to_run(*, period: dt.date) -> list[str]:
+    """County codes of every jurisdiction that has a policy year for the period and the alert enabled."""
+    disabled = MonitoringRule.objects.filter(enabled=False).values("jurisdiction")
+    jurisdictions = (
+        PolicyYear.objects.filter(year=period.year).exclude(jurisdiction__in=disabled).values("jurisdiction")
+    )
+    return list(
+        Region.objects.filter(level=Region.Level.COUNTY, jurisdiction__in=jurisdictions)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def out_of_pocket_sql(amount_basis: str) -> str:
+    """The per-visit personal cost after basic insurance and 大病 insurance (A-MY5), as SQL on the visit."""
+    amount = "policy_scope_cost - basic_insurance_paid - COALESCE(critical_illness_paid, 0)"
+    if amount_basis == AmountBasis.ALL_PERSONAL:
+        amount += " + fully_self_paid"
+    return amount
+
+
+# The job's one pass over the visits of the policy year: GROUP BY person HAVING total > threshold, streamed from
+# the covering index (migration 0003). Only the hits are then looked up, one primary-key probe each (a join
+# would read every person to find them); their household registration decides the county and the
+# jurisdiction, hence the threshold. Never a query per person or per county.
+MEASURE_SQL = """
+INSERT INTO monitoring_pendinghit (run_id, claimant_id, county_id, hukou_region_id, insured_region_id, amount)
+WITH hits AS MATERIALIZED (
+    SELECT t.claimant_id, t.amount,
+           (SELECT c.hukou_region_id FROM claimants_claimant c WHERE c.id = t.claimant_id) AS hukou_region_id,
+           (SELECT c.insured_region_id FROM claimants_claimant c WHERE c.id = t.claimant_id) AS insured_region_id
+    FROM (
+        SELECT claimant_id, SUM({amount}) AS amount
+        FROM settlements_visit
+        WHERE year = %(year)s AND discharged <= %(cutoff)s
+        GROUP BY claimant_id
+        HAVING SUM({amount}) > CAST(%(lowest)s AS DECIMAL)
+    ) AS t
+)
+SELECT %(run)s, h.claimant_id, r.code, h.hukou_region_id, h.insured_region_id, h.amount
+FROM hits h
+JOIN claimants_region r ON r.code = SUBSTR(h.hukou_region_id, 1, 6) AND r.level = %(county_level)s
+WHERE h.amount > CASE r.jurisdiction {thresholds} END
+"""
+
+
+def aggregate_settings(cursor) -> None:
+    """For the rest of the transaction, on PostgreSQL: a serial plan, which streams the covering index (the
+    parallel hash plan is 4x slower here), and no JIT compilation, whose cost estimate (inflated by the
+    per-hit lookups) would spend a second or more compiling a query that runs in a few seconds."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute("SET LOCAL jit = off")
+
+
+@transaction.atomic
+def measure_run(*, run: AlertRun) -> int:
+    """Find everyone over their jurisdiction's threshold for the run's period, once for the whole run, and keep
+    them as ``PendingHit`` rows for the county subtasks. Repeating it replaces the run's earlier rows."""
+    PendingHit.objects.filter(run=run).delete()
+    by_basis: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    counties = Region.objects.filter(code__in=counties_to_run(period=run.period))
+    for jurisdiction in counties.values_list("jurisdiction", flat=True).order_by().distinct():
+        threshold = threshold_for(jurisdiction=jurisdiction, year=run.period.year)
+        by_basis[rule_for(jurisdiction).amount_basis][jurisdiction] = threshold
+    hits = 0
+    with connection.cursor() as cursor:
+        aggregate_settings(cursor)
+        for basis, thresholds in by_basis.items():
+            cases = " ".join(f"WHEN %(j{i})s THEN CAST(%(t{i})s AS DECIMAL)" for i in range(len(thresholds)))
+            params = {
+                "run": run.pk,
+                "year": run.period.year,
+                "cutoff": run.cutoff,
+                "lowest": min(thresholds.values()),
+                "county_level": Region.Level.COUNTY,
+            }
+            for i, (jurisdiction, threshold) in enumerate(thresholds.items()):
+                params |= {f"j{i}": jurisdiction, f"t{i}": threshold}
+            cursor.execute(MEASURE_SQL.format(amount=out_of_pocket_sql(basis), thresholds=cases), params)
+            hits += cursor.rowcount
+    return hits
+
+
+@transaction.atomic
+def start_run(
+    *, period: dt.date, trigger: str, by: User | None = None, today: dt.date | None = None
+) -> AlertRun:
+    """Record a run of the monthly job for ``period``; the caller fans it out (see ``tasks``)."""
+    today = today or timezone.localdate()
+    period = month_start(period)
+    if month_end(period) >= today:
+        raise DomainError(MonitoringError.PERIOD_IN_FUTURE)
+    return AlertRun.objects.create(
+        period=period,
+        cutoff=month_end(period),
+        trigger=trigger,
+        started_by=by,
+        regions_total=len(counties_to_run(period=period)),
+    )
+
+
+def request_run(*, period: dt.date, by: User) -> AlertRun:
+    """The run-now button: record the run and hand it to the workers once committed (in-process when eager)."""
+    from monitoring.tasks import run_monthly_alerts_task
+
+    with transaction.atomic():
+        run = start_run(period=period, trigger=AlertRun.Trigger.MANUAL, by=by)
+        transaction.on_commit(lambda: run_monthly_alerts_task.delay(run_id=run.pk))
+    return run
+
+
+def _ranked(codes) -> str:
+    """``CASE category WHEN … THEN rank`` over the given categories (就高不就低: rank 0 is the highest)."""
+    return (
+        "CASE cert.category "
+        + " ".join(f"WHEN '{code}' THEN {rank}" for rank, code in enumerate(codes))
+        + " END"
+    )
+
+
+# One statement per county: classify every pending hit by the certifications held at the cut-off, route it
+# (both departments, or medical security's list when already assisted), link an earlier unanswered push, and
+# insert, skipping rows that exist (the unique constraint). Category codes are constants of this module and
+# of ``claimants.categories``; every value from outside is a parameter.
+ALERTS_SQL = """
+WITH classified AS MATERIALIZED (
+    SELECT h.claimant_id, h.hukou_region_id, h.insured_region_id, h.amount,
+           (SELECT cert.category FROM claimants_certification cert
+            WHERE cert.claimant_id = h.claimant_id AND cert.valid_from <= %(cutoff)s AND cert.status = 'active'
+              AND (cert.valid_to IS NULL OR cert.valid_to >= %(cutoff)s) AND cert.category IN ({categories})
+            ORDER BY {ranked} LIMIT 1) AS held,
+           EXISTS (SELECT 1 FROM claimants_certification cert
+                   WHERE cert.claimant_id = h.claimant_id AND cert.valid_from <= %(cutoff)s
+                     AND NOT (cert.status = 'active' AND (cert.valid_to IS NULL OR cert.valid_to >= %(cutoff)s)))
+               AS held_before
+    FROM monitoring_pendinghit h
+    WHERE h.run_id = %(run)s AND h.county_id = %(county)s
+),
+routed AS MATERIALIZED (
+    SELECT x.*, d.department,
+           CASE WHEN x.held = %(returning)s THEN %(returned)s WHEN x.held IS NOT NULL THEN %(assisted)s
+                WHEN x.held_before THEN %(returned)s ELSE %(impoverished)s END AS kind,
+           (SELECT a.id FROM monitoring_highcostalert a
+            WHERE a.claimant_id = x.claimant_id AND a.department = d.department AND a.disposition = %(pushed)s
+              AND a.result = '' AND a.period < %(period)s
+            ORDER BY a.period, a.id LIMIT 1) AS carried_from_id
+    FROM classified x
+    JOIN (SELECT %(civil)s AS department UNION ALL SELECT %(rural)s UNION ALL SELECT %(medical)s) d
+      ON (d.department = %(medical)s) = (x.held IS NOT NULL AND x.held <> %(returning)s)
+)
+INSERT INTO monitoring_highcostalert (claimant_id, period, department, county_id, hukou_region_id,
+                                      insured_region_id, amount, threshold, kind, category_held, disposition,
+                                      carried_from_id, batch_id, created_at, result, reason)
+SELECT claimant_id, %(period)s, department, %(county)s, hukou_region_id, insured_region_id, ROUND(amount, 2),
+       %(threshold)s, kind, CASE WHEN kind = %(impoverished)s THEN '' ELSE COALESCE(held, '') END,
+       CASE WHEN kind = %(assisted)s THEN %(reported)s WHEN carried_from_id IS NOT NULL THEN %(carried_over)s
+            ELSE %(pushed)s END,
+       carried_from_id, %(batch)s, %(now)s, '', ''
+FROM routed
+WHERE true
+ON CONFLICT DO NOTHING
+"""
+
+
+@transaction.atomic
+def alert_county(*, run: AlertRun, county: str) -> PushBatch | None:
+    """The job's unit of work: every pending hit of one county (by household registration) becomes alerts.
+
+    One transaction: a worker dying half-way leaves nothing behind, and the retry starts over. A county whose
+    batch for the period is already finished is a no-op, so a second run pushes nobody twice; the unique
+    constraint on (person, period, department) backs that with ``ON CONFLICT DO NOTHING``.
+    """
+    region = Region.objects.get(code=county)
+    threshold = threshold_for(jurisdiction=region.jurisdiction, year=run.period.year)
+    if threshold is None:
+        raise DomainError(MonitoringError.NO_POLICY_YEAR, year=run.period.year)
+    batch, created = PushBatch.objects.get_or_create(
+        period=run.period, region=region, defaults={"run": run, "threshold": threshold}
+    )
+    if not created:
+        batch = PushBatch.objects.select_for_update().get(pk=batch.pk)
+    counts = {"hits": 0, "pushed": 0, "carried_over": 0, "reported": 0}
+    finishing = batch.finished_at is None
+    if finishing:
+        batch.run = run
+        batch.threshold = threshold
+        counts |= _insert_alerts(batch=batch, run=run, jurisdiction=region.jurisdiction)
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["run", "threshold", "finished_at"])
+    hits, _ = PendingHit.objects.filter(run=run, county=region).delete()
+    if finishing:
+        counts["hits"] = hits
+    _count_progress(run, counts)
+    return batch
+
+
+def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dict[str, int]:
+    """Insert the county's alerts with ``ALERTS_SQL``; return how many of each disposition the batch holds."""
+    ranking = categories.categories_of(jurisdiction)
+    sql = ALERTS_SQL.format(categories=", ".join(f"'{code}'" for code in ranking), ranked=_ranked(ranking))
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "run": run.pk,
+                "county": batch.region_id,
+                "batch": batch.pk,
+                "period": ops.adapt_datefield_value(batch.period),
+                "cutoff": ops.adapt_datefield_value(month_end(batch.period)),
+                "threshold": batch.threshold,
+                "now": ops.adapt_datetimefield_value(timezone.now()),
+                "returning": RETURNING_CATEGORY,
+                "civil": Department.CIVIL_AFFAIRS,
+                "rural": Department.RURAL_REVITALIZATION,
+                "medical": Department.MEDICAL_SECURITY,
+                **{kind.name.lower(): kind.value for kind in HighCostAlert.Kind},
+                **{disposition.name.lower(): disposition.value for disposition in HighCostAlert.Disposition},
+            },
+        )
+    by_disposition = dict(
+        HighCostAlert.objects.filter(batch=batch)
+        .values_list("disposition")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        disposition.value: by_disposition.get(disposition, 0) for disposition in HighCostAlert.Disposition
+    }
+
+
+def _count_progress(run: AlertRun, counts: dict[str, int]) -> None:
+    AlertRun.objects.filter(pk=run.pk).update(
+        regions_done=F("regions_done") + 1, **{key: F(key) + value for key, value in counts.items()}
+    )
+    AlertRun.objects.filter(
+        pk=run.pk, status=AlertRun.Status.RUNNING, regions_done__gte=F("regions_total")
+    ).update(status=AlertRun.Status.FINISHED, finished_at=timezone.now())
+
+
+def finish_empty_run(*, run: AlertRun) -> None:
+    """A run with no county to work on is finished at once."""
+    AlertRun.objects.filter(pk=run.pk, regions_total=0).update(
+        status=AlertRun.Status.FINISHED, finished_at=timezone.now()
+    )
+
+
+def fail_run(*, run_id: int, error: str) -> None:
+    AlertRun.objects.filter(pk=run_id, status=AlertRun.Status.RUNNING).update(
+        status=AlertRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def run_monthly_alerts(*, period: dt.date, trigger: str = AlertRun.Trigger.MANUAL, by: User | None = None):
+    """The whole job in this process, county after county (commands, tests; the task fans out instead)."""
+    run = start_run(period=period, trigger=trigger, by=by)
+    measure_run(run=run)
+    for county in counties_to_run(period=run.period):
+        alert_county(run=run, county=county)
+    finish_empty_run(run=run)
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def record_feedback(
+    *,
+    alert: HighCostAlert,
+    by: User,
+    result: str,
+    category: str = "",
+    valid_from: dt.date | None = None,
+    reason: str = "",
+) -> HighCostAlert:
+    """A department's answer to an alert (MY-W2). A certification is created through ``certify`` with
+    source ALERT, so medical security sees it at once. A carried-over row is answered on its first push."""
+    alert = (
+        HighCostAlert.objects.select_for_update()
+        .select_related("claimant__hukou_region")
+        .get(pk=alert.root.pk)
+    )
+    if DEPARTMENT_OF_ROLE.get(by.role) != alert.department or not alert.county_id.startswith(by.region_id):
+        raise DomainError(MonitoringError.NOT_YOUR_DEPARTMENT)
+    if alert.disposition != HighCostAlert.Disposition.PUSHED:
+        raise DomainError(MonitoringError.NOT_PUSHED)
+    if alert.result:
+        raise DomainError(MonitoringError.ALREADY_ANSWERED)
+    if result == HighCostAlert.Result.CERTIFIED:
+        if not category or valid_from is None:
+            raise DomainError(MonitoringError.CATEGORY_REQUIRED)
+        if categories.certifying_department(category) != alert.department:
+            raise DomainError(
+                MonitoringError.CATEGORY_NOT_YOUR_DEPARTMENT, category=categories.CATEGORIES[category].label
+            )
+        alert.certification = certify(
+            by=by,
+            claimant=alert.claimant,
+            category=category,
+            valid_from=valid_from,
+            source=Certification.Source.ALERT,
+            note=f"高额费用预警 {alert.period:%Y-%m}",
+        )
+    elif result == HighCostAlert.Result.NOT_ELIGIBLE and not reason.strip():
+        raise DomainError(MonitoringError.REASON_REQUIRED)
+    alert.result = result
+    alert.reason = reason.strip()
+    alert.answered_by = by
+    alert.answered_at = timezone.now()
+    alert.save(update_fields=["result", "reason", "answered_by", "answered_at", "certification"])
+    return alert
+
+
+HANDOVER_COLUMNS = (
+    "姓名",
+    "身份证号",
+    "户籍所在地",
+    "参保地",
+    "年度累计自付费用",
+    "预警标准",
+    "预警月份",
+    "预警类型",
+    "截止日所持类别",
+    "处理方式",
+    "接收部门",
+)
+
+
+def export_batch(*, batch: PushBatch, alerts, by: User) -> bytes:
+    """The push batch as an XLSX hand-over file. Full ID numbers only for JIUZHU_FULL_ID_ROLES, audited."""
+    full_ids = by.role in settings.JIUZHU_FULL_ID_ROLES
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"{batch.period:%Y-%m} {batch.region.name}")
+    sheet.append(HANDOVER_COLUMNS)
+    rows = 0
+    for alert in alerts:
+        claimant = alert.claimant
+        sheet.append(
+            (
+                claimant.name,
+                claimant.id_number if full_ids else claimant.masked_id_number,
+                alert.hukou_region.full_name,
+                alert.insured_region.full_name,
+                alert.amount,
+                alert.threshold,
+                f"{alert.period:%Y-%m}",
+                alert.get_kind_display(),
+                categories.CATEGORIES[alert.category_held].label if alert.category_held else "",
+                alert.get_disposition_display(),
+                alert.get_department_display(),
+            )
+        )
+        rows += 1
+    if full_ids:
+        audit(user=by, action="export_full_id_numbers", target=batch, rows=rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

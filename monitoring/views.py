@@ -1,0 +1,166 @@
+"""Monitoring pages: the monthly list and department queues, feedback, push batches, runs and metrics."""
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from claimants import roles
+from claimants.errors import DomainError
+from monitoring import selectors, services
+from monitoring.filters import AlertFilter
+from monitoring.forms import FeedbackForm, RunForm
+from monitoring.models import AlertRun, HighCostAlert
+from monitoring.tables import AlertTable, BatchTable
+
+MONITORING_ROLES = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER, roles.ADMIN}
+RUN_ROLES = {roles.MANAGER}
+
+
+class MonitoringView(roles.RoleRequiredMixin, TemplateView):
+    """Metrics, the latest runs, and for managers the run-now button with live progress."""
+
+    template_name = "monitoring/overview.html"
+    allowed_roles = MONITORING_ROLES
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            metrics=selectors.metrics(user=user),
+            runs=selectors.recent_runs(),
+            can_run=user.role in RUN_ROLES,
+            run_form=RunForm(initial={"period": f"{services.previous_period(timezone.localdate()):%Y-%m}"}),
+            **kwargs,
+        )
+
+
+class RunStartView(roles.RoleRequiredMixin, View):
+    allowed_roles = RUN_ROLES
+
+    def post(self, request):
+        form = RunForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form.errors["period"][0])
+            return redirect("monitoring:overview")
+        try:
+            run = services.request_run(period=form.cleaned_data["period"], by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("monitoring:overview")
+        messages.info(request, _("预警任务已开始：%(period)s") % {"period": f"{run.period:%Y-%m}"})
+        return redirect(f"{reverse('monitoring:overview')}?run={run.pk}")
+
+
+class RunProgressView(roles.RoleRequiredMixin, View):
+    """The small JSON the overview page polls while a run is going."""
+
+    allowed_roles = MONITORING_ROLES
+
+    def get(self, request, pk):
+        run = get_object_or_404(AlertRun, pk=pk)
+        fields = ("regions_total", "regions_done", "hits", "pushed", "carried_over", "reported")
+        return JsonResponse(
+            {
+                "id": run.pk,
+                "period": f"{run.period:%Y-%m}",
+                "status": run.status,
+                "status_label": run.get_status_display(),
+                "percent": round(100 * run.regions_done / run.regions_total) if run.regions_total else 100,
+                "error": run.error,
+                **{field: getattr(run, field) for field in fields},
+            }
+        )
+
+
+class AlertListView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):
+    template_name = "monitoring/alert_list.html"
+    allowed_roles = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}
+    table_class = AlertTable
+    filterset_class = AlertFilter
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            selectors.alerts_visible_to(self.request.user)
+            .select_related("claimant", "hukou_region", "insured_region")
+            .order_by("-period", "county", "claimant")
+        )
+
+
+class AlertDetailView(roles.RoleRequiredMixin, TemplateView):
+    """One alert; department officers answer it here (on its first push when it was carried over)."""
+
+    template_name = "monitoring/alert_detail.html"
+    allowed_roles = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}
+
+    def get_context_data(self, form=None, **kwargs):
+        alert = selectors.get_alert_for_user(user=self.request.user, alert_id=self.kwargs["pk"])
+        root = alert.root
+        can_answer = (
+            services.DEPARTMENT_OF_ROLE.get(self.request.user.role) == alert.department
+            and root.disposition == HighCostAlert.Disposition.PUSHED
+            and not root.result
+        )
+        return super().get_context_data(
+            alert=alert,
+            root=root,
+            form=form or (FeedbackForm(alert=alert) if can_answer else None),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        alert = selectors.get_alert_for_user(user=request.user, alert_id=pk)
+        form = FeedbackForm(request.POST, alert=alert)
+        if form.is_valid():
+            try:
+                services.record_feedback(alert=alert, by=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("反馈已提交"))
+                return redirect("monitoring:alert_detail", pk=pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class BatchListView(roles.RoleRequiredMixin, SingleTableMixin, ListView):
+    template_name = "monitoring/batch_list.html"
+    allowed_roles = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}
+    table_class = BatchTable
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.batches_visible_to(self.request.user).order_by("-period", "region")
+
+
+class BatchDownloadView(roles.RoleRequiredMixin, View):
+    allowed_roles = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}
+
+    def get(self, request, pk):
+        batch = get_object_or_404(selectors.batches_visible_to(request.user), pk=pk)
+        content = services.export_batch(
+            batch=batch, alerts=selectors.batch_alerts(user=request.user, batch=batch), by=request.user
+        )
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="alerts-{batch.period:%Y-%m}-{batch.region_id}.xlsx"'
+        )
+        return response
+
+
+class CertifiedFromAlertsView(roles.RoleRequiredMixin, ListView):
+    """Feedback reaching medical security: people certified through alerts, with their visits to re-settle."""
+
+    template_name = "monitoring/certified_list.html"
+    allowed_roles = {roles.REVIEWER, roles.MANAGER}
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.certified_from_alerts(self.request.user)

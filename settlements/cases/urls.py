@@ -1,0 +1,20 @@
+"""Included by ``settlements/urls.py`` under ``applications/`` (namespace ``settlements``)."""
+
+from django.urls import path
+
+from settlements.cases import views
+
+urlpatterns = [
+    path("", views.ApplicationListView.as_view(), name="application_list"),
+    path("accept/", views.ApplicationBulkAcceptView.as_view(), name="application_bulk_accept"),
+    path("new/", views.ApplicationClaimantLookupView.as_view(), name="application_lookup"),
+    path("new/<int:claimant_id>/", views.ApplicationRegisterView.as_view(), name="application_register"),
+    path("<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
+    path("<int:pk>/documents/", views.DocumentUploadView.as_view(), name="application_document_upload"),
+    path(
+        "<int:pk>/documents/<int:document_id>/",
+        views.DocumentDownloadView.as_view(),
+        name="application_document",
+    ),
+    path("<int:pk>/<slug:action>/", views.ApplicationActionView.as_view(), name="application_action"),
+]

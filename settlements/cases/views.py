@@ -1,0 +1,276 @@
+"""Pages of the application workflow: queues, registration, the case page with its actions, documents.
+
+Views check the role, scope the record through the selectors (outside the region: 404), call a service,
+and answer; a refusal from a service is shown as a message with its reason.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2.views import SingleTableMixin
+
+from claimants import roles
+from claimants.errors import DomainError
+from claimants.selectors import claimants_visible_to, get_claimant_for_user
+from claimants.services import audit
+from settlements.cases import forms, selectors, services
+from settlements.cases.errors import CaseError
+from settlements.cases.filters import ApplicationFilter
+from settlements.cases.models import ApplicationDocument, CoveredVisit
+from settlements.cases.tables import ApplicationTable
+from settlements.models import Visit
+
+
+class ApplicationListView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):
+    """The user's queue (待办) by default; ``?scope=all`` lists everything in their scope."""
+
+    template_name = "settlements/cases/application_list.html"
+    allowed_roles = roles.ALL_ROLES
+    table_class = ApplicationTable
+    filterset_class = ApplicationFilter
+    paginate_by = 25
+
+    def scope(self) -> str:
+        return "all" if self.request.GET.get("scope") == "all" else "inbox"
+
+    def get_queryset(self):
+        user = self.request.user
+        applications = (
+            selectors.applications_visible_to(user) if self.scope() == "all" else selectors.inbox(user)
+        )
+        return applications.select_related("claimant", "region")
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if self.request.user.role != roles.CASEWORKER:
+            table.exclude = ("select",)
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["scope"] = self.scope()
+        context["overdue_total"] = sum(
+            selectors.overdue_counts(user=user, today=timezone.localdate()).values()
+        )
+        context["can_register"] = user.role == roles.CASEWORKER
+        return context
+
+
+class ApplicationBulkAcceptView(roles.RoleRequiredMixin, View):
+    """受理 several submitted applications at once; each is its own transaction, reported one by one."""
+
+    allowed_roles = {roles.CASEWORKER}
+
+    def post(self, request):
+        ids = [int(pk) for pk in request.POST.getlist("select") if pk.isdigit()]
+        visible = set(
+            selectors.applications_visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        outcomes = services.accept_applications(application_ids=visible, by=request.user)
+        for outcome in outcomes:
+            number = f"SQ{outcome.application_id:08d}"
+            if outcome.ok:
+                messages.success(request, _("%(number)s 已受理") % {"number": number})
+            else:
+                messages.error(request, f"{number}：{outcome.message}")
+        if not ids:
+            messages.warning(request, _("请先勾选申请"))
+        return redirect("settlements:application_list")
+
+
+class ApplicationClaimantLookupView(roles.RoleRequiredMixin, FormView):
+    """Registration starts from the applicant's ID number."""
+
+    template_name = "settlements/cases/application_lookup.html"
+    allowed_roles = {roles.CASEWORKER}
+    form_class = forms.ClaimantLookupForm
+
+    def form_valid(self, form):
+        claimant = claimants_visible_to(self.request.user).filter(
+            id_number=form.cleaned_data["id_number"].upper()
+        )
+        claimant = claimant.first()
+        if claimant is None:
+            form.add_error("id_number", _("您的管辖范围内没有登记此身份证号的救助对象"))
+            return self.form_invalid(form)
+        return redirect("settlements:application_register", claimant_id=claimant.pk)
+
+
+class ApplicationRegisterView(roles.RoleRequiredMixin, FormView):
+    template_name = "settlements/cases/application_form.html"
+    allowed_roles = {roles.CASEWORKER}
+    form_class = forms.RegisterForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.region_id:
+            self.claimant = get_claimant_for_user(user=request.user, claimant_id=kwargs["claimant_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def visits(self):
+        claimant = self.claimant
+        people = Q(claimant=claimant)
+        if claimant.household_id:
+            people |= Q(claimant__household_id=claimant.household_id)
+        assisted = CoveredVisit.objects.filter(approved=True).values("visit_id")
+        return Visit.objects.filter(people).exclude(pk__in=assisted).select_related("claimant", "hospital")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "claimant": self.claimant, "visits": self.visits()}
+
+    def get_initial(self):
+        return {"submitted_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "claimant": self.claimant}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            application = services.register_application(
+                by=self.request.user,
+                claimant=self.claimant,
+                kind=data["kind"],
+                visits=list(data["visits"]),
+                requested_category=data["requested_category"],
+                statement=data["statement"],
+                submitted_on=data["submitted_on"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("申请已登记：%(number)s") % {"number": application.number})
+        return redirect(application)
+
+
+# action -> (form class, service call with the form's cleaned data)
+ACTIONS = {
+    "accept": (
+        forms.OptionalReasonForm,
+        lambda a, u, d: services.accept_application(application=a, by=u, **d),
+    ),
+    "refuse": (forms.ReasonForm, lambda a, u, d: services.refuse_application(application=a, by=u, **d)),
+    "refer": (forms.ReferForm, lambda a, u, d: services.refer_application(application=a, by=u, **d)),
+    "certify": (forms.CertifyForm, lambda a, u, d: services.certify_referral(application=a, by=u, **d)),
+    "decline": (forms.ReasonForm, lambda a, u, d: services.decline_referral(application=a, by=u, **d)),
+    "approve": (
+        forms.OptionalReasonForm,
+        lambda a, u, d: services.approve_application(application=a, by=u, **d),
+    ),
+    "send_back": (forms.ReasonForm, lambda a, u, d: services.return_application(application=a, by=u, **d)),
+    "resubmit": (forms.ReasonForm, lambda a, u, d: services.resubmit_application(application=a, by=u, **d)),
+    "reject": (forms.ReasonForm, lambda a, u, d: services.reject_application(application=a, by=u, **d)),
+    "pay": (forms.PaymentForm, lambda a, u, d: services.record_payment(application=a, by=u, **d)),
+    "close": (forms.OptionalReasonForm, lambda a, u, d: services.close_application(application=a, by=u, **d)),
+    "withdraw": (forms.ReasonForm, lambda a, u, d: services.withdraw_application(application=a, by=u, **d)),
+}
+
+
+def action_form(action, application, user, data=None):
+    form_class = ACTIONS[action][0]
+    kwargs = {"prefix": action}
+    if form_class is forms.ReferForm:
+        kwargs["application"] = application
+    if form_class is forms.CertifyForm:
+        kwargs.update(application=application, department=user.department)
+    return form_class(data, **kwargs)
+
+
+class ApplicationDetailView(roles.RoleRequiredMixin, TemplateView):
+    template_name = "settlements/cases/application_detail.html"
+    allowed_roles = roles.ALL_ROLES
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        application = selectors.get_application_for_user(user=user, application_id=self.kwargs["pk"])
+        allowed = services.allowed_actions(application, user)
+        forms_by_action = kwargs.pop("forms", {})
+        return {
+            **super().get_context_data(**kwargs),
+            "application": application,
+            "events": selectors.timeline(application),
+            "covered": application.covered_visits.select_related("visit__hospital", "visit__claimant"),
+            "documents": application.documents.select_related("uploaded_by"),
+            "actions": [
+                (
+                    name,
+                    services.ACTION_EVENTS[name].label,
+                    forms_by_action.get(name) or action_form(name, application, user),
+                )
+                for name in allowed
+            ],
+            "document_form": forms.DocumentForm(),
+            "can_upload": user.role in (roles.CASEWORKER, roles.REVIEWER, roles.CIVIL, roles.RURAL),
+            "today": timezone.localdate(),
+        }
+
+
+class ApplicationActionView(ApplicationDetailView):
+    """POST one action of the workflow: the service checks state, role and region."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        if action not in ACTIONS:
+            raise Http404
+        application = selectors.get_application_for_user(user=request.user, application_id=pk)
+        form = action_form(action, application, request.user, request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(forms={action: form}))
+        try:
+            ACTIONS[action][1](application, request.user, form.cleaned_data)
+        except DomainError as exc:
+            if exc.code == CaseError.ROLE_NOT_ALLOWED:
+                raise PermissionDenied(exc.message) from exc
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("已完成：%(action)s") % {"action": services.ACTION_EVENTS[action].label}
+            )
+        return redirect("settlements:application_detail", pk=pk)
+
+
+class DocumentUploadView(roles.RoleRequiredMixin, View):
+    allowed_roles = {roles.CASEWORKER, roles.REVIEWER, roles.CIVIL, roles.RURAL}
+
+    def post(self, request, pk):
+        application = selectors.get_application_for_user(user=request.user, application_id=pk)
+        form = forms.DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.add_document(
+                    application=application,
+                    by=request.user,
+                    kind=form.cleaned_data["kind"],
+                    uploaded=form.cleaned_data["file"],
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("材料已上传"))
+        else:
+            messages.error(request, _("请选择材料类型和文件"))
+        return redirect("settlements:application_detail", pk=pk)
+
+
+class DocumentDownloadView(roles.RoleRequiredMixin, View):
+    """Serve a stored document to a user who may see its application; each read is audited."""
+
+    allowed_roles = roles.ALL_ROLES
+
+    def get(self, request, pk, document_id):
+        application = selectors.get_application_for_user(user=request.user, application_id=pk)
+        document = get_object_or_404(ApplicationDocument, pk=document_id, application=application)
+        audit(user=request.user, action="view_document", target=document, application=application.pk)
+        response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+        response["Content-Disposition"] = f'inline; filename="document{document.extension}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

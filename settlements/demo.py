@@ -1,0 +1,136 @@
+"""Demo data of the settlements app: policy years 2022-2024 for the three cities, hospitals, a few hundred
+visits of the demo claimants, most of them settled through the service, some awaiting settlement, one
+reversal. Values the seeds do not give are assumptions, recorded as such in each policy year's history.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from claimants.demo import CITIES, demo_township
+from claimants.models import Claimant, Region, User
+from settlements import services
+from settlements.models import Hospital, PolicyYear, Visit
+
+ASSUMED = "演示数据：假设值，非正式公布数"
+D = Decimal
+
+# (jurisdiction, year) -> values. Mianyang 2023: income 33000.00, caps 50000.00 / tilt threshold 7000.00 /
+# tilt cap 30000.00 (RULES L-MY1, L-MY3: assumed); 2022 caps 30000.00 / 6500.00 / 20000.00 (same source).
+# Tianjin income 48976.00. 其他特殊困难人员 are settled as dibao (assumed local mapping). Beijing needs no income for its rules and has no 大病 parameters in the seeds.
+POLICY_YEARS = {
+    ("mianyang", 2022): {"income_last_year": D("33000.00"), "assistance_annual_cap": D("30000.00"),
+                         "tilt_threshold": D("6500.00"), "tilt_annual_cap": D("20000.00"), "other_special_as": "dibao"},
+    ("mianyang", 2023): {"income_last_year": D("33000.00"), "assistance_annual_cap": D("50000.00"),
+                         "tilt_threshold": D("7000.00"), "tilt_annual_cap": D("30000.00"), "other_special_as": "dibao"},
+    ("mianyang", 2024): {"income_last_year": D("33000.00"), "assistance_annual_cap": D("50000.00"),
+                         "tilt_threshold": D("7000.00"), "tilt_annual_cap": D("30000.00"), "other_special_as": "dibao"},
+    ("tianjin", 2022): {"income_last_year": D("48976.00"), "other_special_as": "dibao"},
+    ("tianjin", 2023): {"income_last_year": D("48976.00"), "other_special_as": "dibao"},
+    ("tianjin", 2024): {"income_last_year": D("48976.00"), "other_special_as": "dibao"},
+    ("beijing", 2022): {"income_last_year": D("77415.00")},
+    ("beijing", 2023): {"income_last_year": D("77415.00")},
+    ("beijing", 2024): {"income_last_year": D("77415.00")},
+}  # fmt: skip
+
+HOSPITALS = {
+    "5107": (
+        ("绵阳市中心医院", "3"),
+        ("绵阳市第三人民医院", "3"),
+        ("涪城区人民医院", "2"),
+        ("城厢街道卫生院", "1"),
+    ),
+    "11": (("北京协和医院", "3"), ("北京大学第一医院", "3"), ("东城区第一人民医院", "2")),
+    "12": (("天津医科大学总医院", "3"), ("天津市第一中心医院", "3"), ("和平区中医医院", "2")),
+}
+VISIT_TYPES = ("inpatient", "inpatient", "inpatient", "outpatient_chronic_special", "outpatient_general")
+
+
+def create_policy_years() -> int:
+    created = 0
+    for (jurisdiction, year), values in POLICY_YEARS.items():
+        if PolicyYear.objects.filter(jurisdiction=jurisdiction, year=year).exists():
+            continue
+        policy_year = PolicyYear(
+            jurisdiction=jurisdiction, year=year, effective_from=dt.date(year, 1, 1), **values
+        )
+        services.save_policy_year(policy_year=policy_year, by=None, reason=ASSUMED)
+        created += 1
+    return created
+
+
+def create_hospitals() -> dict[str, list[Hospital]]:
+    hospitals: dict[str, list[Hospital]] = {}
+    for city_code, entries in HOSPITALS.items():
+        county = demo_township(city_code).parent
+        hospitals[city_code] = [
+            Hospital.objects.get_or_create(
+                code=f"H{county.code}{index:03d}",
+                defaults={"name": name, "level": level, "region": county, "in_province": True},
+            )[0]
+            for index, (name, level) in enumerate(entries, start=1)
+        ]
+    return hospitals
+
+
+def create_visits(*, hospitals, per_city: int = 60, seed: int = 2023) -> dict:
+    rng = random.Random(seed)
+    reviewers = {
+        code: User.objects.filter(username=f"{prefix}_reviewer").first() for prefix, code in CITIES.items()
+    }
+    visits = settled = 0
+    reversal = None
+    for city_code, city_hospitals in hospitals.items():
+        claimants = list(
+            Claimant.objects.filter(hukou_region__code__startswith=city_code).order_by("pk")[: per_city * 2]
+        )
+        rng.shuffle(claimants)
+        reviewer = reviewers[city_code]
+        recorded = []
+        for claimant in claimants[:per_city]:
+            for _ in range(rng.choice((1, 1, 2, 3))):
+                discharged = dt.date(2023, rng.randint(1, 12), rng.randint(1, 28))
+                admitted = discharged - dt.timedelta(days=rng.randint(0, 20))
+                scope = D(rng.randint(800, 60000)).quantize(D("0.01"))
+                recorded.append(
+                    services.record_visit(
+                        by=None,
+                        claimant=claimant,
+                        hospital=rng.choice(city_hospitals),
+                        visit_type=rng.choice(VISIT_TYPES),
+                        admitted=admitted,
+                        discharged=discharged,
+                        referral=rng.choice(("referred", "referred", "not_required", "unreferred")),
+                        total_cost=scope + D(rng.randint(0, 3000)),
+                        policy_scope_cost=scope,
+                        basic_insurance_paid=(scope * D(rng.choice(("0.50", "0.60", "0.70")))).quantize(
+                            D("0.01")
+                        ),
+                        fully_self_paid=D(rng.randint(0, 3000)),
+                    )
+                )
+        visits += len(recorded)
+        recorded.sort(key=lambda visit: (visit.discharged, visit.pk))
+        # Most visits are settled in discharge order; the last tenth of the year awaits settlement.
+        for visit in recorded[: int(len(recorded) * 0.85)]:
+            settlement = services.settle_visit(visit=visit, by=reviewer)
+            settled += 1
+            if reversal is None and city_code == "5107" and settlement.medical_assistance > 0:
+                reversal = services.reverse_settlement(
+                    settlement=settlement, by=reviewer, reason="医院退费后重新结算（演示）"
+                )
+    return {"visits": visits, "settled": settled, "reversed": 1 if reversal else 0}
+
+
+@transaction.atomic
+def seed() -> dict:
+    """Idempotent: policy years and hospitals are kept; visits are created only when there are none."""
+    if not Region.objects.filter(code="5107").exists():
+        return {"policy_years": 0, "visits": 0, "settled": 0, "reversed": 0}
+    result = {"policy_years": create_policy_years()}
+    hospitals = create_hospitals()
+    if Visit.objects.exists():
+        return result | {"visits": 0, "settled": 0, "reversed": 0}
+    return result | create_visits(hospitals=hospitals)

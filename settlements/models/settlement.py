@@ -1,0 +1,139 @@
+"""Settlements (一站式结算) of visits and the annual ledger that carries deductibles and caps across visits.
+
+A settlement stores every tier the engine computed, the category and reason code it applied, the
+parameters version it used, the explanation lines (zh and en) and the counter deltas it added to the
+ledger, so that a reversal (冲正) can subtract exactly what it added. Settlements are never deleted:
+a reversed one stays, marked with who reversed it, when and why.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from claimants.models import Claimant
+from settlements.models.visits import MONEY, PolicyYear, Visit
+
+
+class SettlementReason(models.TextChoices):
+    """Why a visit was not assessed normally: the engine's reason codes (SCENARIOS Output)."""
+
+    NOT_IN_FORCE = "not_in_force", _("不在政策施行期内")
+    NOT_COVERED = "not_covered", _("不在救助保障范围内")
+    NO_CATEGORY = "no_category", _("就诊期间无有效救助身份")
+    APPLICATION_REQUIRED = "application_required", _("须依申请救助")
+    UNREFERRED = "unreferred", _("未按规定转诊")
+    OFFSITE_NOT_FILED = "offsite_not_filed", _("异地就医未备案")
+    CAP_REACHED = "cap_reached", _("已达年度限额")
+    OUTSIDE_YEAR = "outside_year", _("不属于本年度")
+
+
+class Settlement(models.Model):
+    """One settlement of one visit (一单制结算): basic insurance, 大病保险 and every assistance tier."""
+
+    visit = models.ForeignKey(Visit, models.PROTECT, related_name="settlements", verbose_name=_("就医记录"))
+    claimant = models.ForeignKey(
+        Claimant, models.PROTECT, related_name="settlements", verbose_name=_("救助对象")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    discharged = models.DateField(_("出院（结算）日期"))
+    policy_year = models.ForeignKey(
+        PolicyYear, models.PROTECT, related_name="settlements", verbose_name=_("政策年度")
+    )
+    policy_version = models.PositiveIntegerField(_("参数版本"))
+    category = models.CharField(_("适用救助身份"), max_length=40, blank=True)
+    reason = models.CharField(_("原因"), max_length=32, choices=SettlementReason.choices, blank=True)
+    pool = models.CharField(_("救助资金池"), max_length=16, blank=True)
+    policy_scope_cost = models.DecimalField(_("政策范围内费用"), **MONEY)
+    basic_insurance_paid = models.DecimalField(_("基本医保统筹支付"), **MONEY)
+    critical_illness_insurance = models.DecimalField(_("大病保险"), **MONEY)
+    medical_assistance = models.DecimalField(_("医疗救助"), **MONEY)
+    tilted_assistance = models.DecimalField(_("倾斜救助"), **MONEY)
+    major_illness_assistance = models.DecimalField(_("重特大疾病医疗救助"), **MONEY)
+    personal_burden = models.DecimalField(_("个人负担"), **MONEY)
+    explanation = models.JSONField(_("计算说明"), default=list)  # [{"zh": ..., "en": ...}, ...]
+    deltas = models.JSONField(_("台账变动"), default=dict)  # counter name -> decimal string
+    out_of_order = models.BooleanField(
+        _("未按出院顺序结算"), default=False, help_text=_("结算时已有更晚出院的就诊已结算")
+    )
+    settled_on = models.DateField(_("依申请结算日期"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("结算时间"), auto_now_add=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("结算人")
+    )
+    reversed_at = models.DateTimeField(_("冲正时间"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("冲正人"),
+    )
+    reversal_reason = models.CharField(_("冲正原因"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("结算")
+        verbose_name_plural = _("结算")
+        ordering = ["-settled_at", "-pk"]
+        indexes = [
+            models.Index(fields=["claimant", "year"], name="settlement_claimant_year"),
+            models.Index(fields=["settled_at"], name="settlement_settled_at"),
+        ]
+        constraints = [
+            # One settlement in force per visit; reversed ones stay beside it.
+            models.UniqueConstraint(
+                fields=["visit"], condition=Q(reversed_at__isnull=True), name="settlement_one_per_visit"
+            ),
+            models.CheckConstraint(
+                condition=Q(critical_illness_insurance__gte=0)
+                & Q(medical_assistance__gte=0)
+                & Q(tilted_assistance__gte=0)
+                & Q(major_illness_assistance__gte=0),
+                name="settlement_tiers_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(reversed_at__isnull=True) | ~Q(reversal_reason=""),
+                name="settlement_reversal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant.name} {self.discharged} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("settlements:settlement_detail", args=[self.pk])
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
+
+    @property
+    def assistance(self):
+        """Every assistance tier of the visit (大病保险 excluded)."""
+        return self.medical_assistance + self.tilted_assistance + self.major_illness_assistance
+
+
+class LedgerEntry(models.Model):
+    """One annual counter of one person (年度累计台账): a deductible base or an amount paid against a cap.
+
+    The counter names are the engine's (``settlements.policy.types.Counter``, possibly prefixed by a
+    category when a switch keeps counters per category), so a new counter needs no schema change.
+    """
+
+    claimant = models.ForeignKey(Claimant, models.PROTECT, related_name="+", verbose_name=_("救助对象"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    counter = models.CharField(_("累计项"), max_length=64)
+    amount = models.DecimalField(_("累计金额"), default=0, **MONEY)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("年度累计台账")
+        verbose_name_plural = _("年度累计台账")
+        constraints = [
+            models.UniqueConstraint(fields=["claimant", "year", "counter"], name="ledger_entry_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant_id} {self.year} {self.counter}={self.amount}"

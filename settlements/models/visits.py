@@ -1,0 +1,149 @@
+"""Policy years, hospitals and visits (就医记录): what the settlement engine reads."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from claimants.models import Claimant, Jurisdiction, Region
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class PolicyYear(models.Model):
+    """One jurisdiction's locally set parameters for one calendar year (RULES.md 9: every value is dated)."""
+
+    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=Jurisdiction.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    effective_from = models.DateField(_("生效日期"))
+    income_last_year = models.DecimalField(_("上年居民人均可支配收入"), **MONEY)
+    assistance_annual_cap = models.DecimalField(_("医疗救助年度限额"), null=True, blank=True, **MONEY)
+    tilt_threshold = models.DecimalField(
+        _("防止返贫监测收入标准（倾斜救助起付线）"), null=True, blank=True, **MONEY
+    )
+    tilt_annual_cap = models.DecimalField(_("倾斜救助年度限额"), null=True, blank=True, **MONEY)
+    critical_illness_threshold = models.DecimalField(_("大病保险起付标准"), null=True, blank=True, **MONEY)
+    critical_illness_segments = models.JSONField(_("大病保险分段比例"), default=list, blank=True)
+    ratios = models.JSONField(_("救助比例（国家指导意见）"), default=dict, blank=True)
+    deductible_rates = models.JSONField(_("起付标准比例（国家指导意见）"), default=dict, blank=True)
+    other_special_as = models.CharField(_("其他特殊困难人员参照类别"), max_length=40, blank=True)
+    alert_threshold_rate = models.DecimalField(
+        _("高额费用预警比例"), max_digits=5, decimal_places=4, default="0.5000"
+    )
+    fund_budget = models.DecimalField(_("医疗救助基金预算"), null=True, blank=True, **MONEY)
+    # Bumped on every save: a settlement stores the version of the parameters it was computed with.
+    version = models.PositiveIntegerField(_("参数版本"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("政策年度")
+        verbose_name_plural = _("政策年度")
+        ordering = ["jurisdiction", "-year"]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "year"], name="policy_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_jurisdiction_display()} {self.year}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class Hospital(models.Model):
+    """A designated medical institution (定点医药机构)."""
+
+    class Level(models.TextChoices):
+        LEVEL_1 = "1", _("一级")
+        LEVEL_2 = "2", _("二级")
+        LEVEL_3 = "3", _("三级")
+        UNRATED = "0", _("未定级")
+
+    code = models.CharField(_("机构编码"), max_length=32, unique=True)
+    name = models.CharField(_("机构名称"), max_length=100)
+    level = models.CharField(_("等级"), max_length=1, choices=Level.choices, default=Level.UNRATED)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("所在地"))
+    in_province = models.BooleanField(_("省内"), default=True)
+    assistance_enabled = models.BooleanField(_("开展医疗救助服务"), default=True)
+
+    class Meta:
+        verbose_name = _("定点医药机构")
+        verbose_name_plural = _("定点医药机构")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VisitType(models.TextChoices):
+    INPATIENT = "inpatient", _("住院")
+    OUTPATIENT_CHRONIC_SPECIAL = "outpatient_chronic_special", _("门诊慢特病")
+    OUTPATIENT_GENERAL = "outpatient_general", _("普通门诊")
+    EMERGENCY_OBSERVATION = "emergency_observation", _("急诊留观")
+
+
+class Referral(models.TextChoices):
+    REFERRED = "referred", _("规范转诊")
+    NOT_REQUIRED = "not_required", _("无需转诊")
+    UNREFERRED = "unreferred", _("未按规定转诊")
+
+
+class Visit(models.Model):
+    """A visit or stay (就医记录) with its costs after basic insurance, entered or imported."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("手工录入")
+        IMPORT = "import", _("批量导入")
+
+    claimant = models.ForeignKey(Claimant, models.PROTECT, related_name="visits", verbose_name=_("就诊人"))
+    hospital = models.ForeignKey(
+        Hospital, models.PROTECT, null=True, blank=True, related_name="visits", verbose_name=_("医疗机构")
+    )
+    settlement_ref = models.CharField(_("医保结算ID"), max_length=64, null=True, blank=True, unique=True)
+    visit_type = models.CharField(_("就诊类型"), max_length=32, choices=VisitType.choices)
+    admitted = models.DateField(_("入院（就诊）日期"))
+    discharged = models.DateField(_("出院（结算）日期"))
+    year = models.PositiveSmallIntegerField(_("年度"), editable=False)
+    referral = models.CharField(_("转诊"), max_length=16, choices=Referral.choices)
+    in_province = models.BooleanField(_("省内就医"), default=True)
+    in_city = models.BooleanField(_("市内就医"), default=True)
+    offsite_filed = models.BooleanField(_("异地就医已备案"), default=False)
+    total_cost = models.DecimalField(_("医疗总费用"), **MONEY)
+    policy_scope_cost = models.DecimalField(_("政策范围内费用"), **MONEY)
+    basic_insurance_paid = models.DecimalField(_("基本医保统筹支付"), default=0, **MONEY)
+    critical_illness_paid = models.DecimalField(_("大病保险支付"), null=True, blank=True, **MONEY)
+    other_insurance_paid = models.DecimalField(_("其他补充保险支付"), default=0, **MONEY)
+    fully_self_paid = models.DecimalField(_("全自费金额"), default=0, **MONEY)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("就医记录")
+        verbose_name_plural = _("就医记录")
+        indexes = [models.Index(fields=["claimant", "year"], name="visit_claimant_year")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_cost__gte=0)
+                & Q(policy_scope_cost__gte=0)
+                & Q(basic_insurance_paid__gte=0)
+                & Q(other_insurance_paid__gte=0)
+                & Q(fully_self_paid__gte=0)
+                & (Q(critical_illness_paid__isnull=True) | Q(critical_illness_paid__gte=0)),
+                name="visit_money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(policy_scope_cost__lte=F("total_cost")), name="visit_scope_le_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(basic_insurance_paid__lte=F("policy_scope_cost")), name="visit_basic_le_scope"
+            ),
+            models.CheckConstraint(
+                condition=Q(discharged__gte=F("admitted")), name="visit_discharge_after_admit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_visit_type_display()} {self.admitted}–{self.discharged}"
+
+    def save(self, *args, **kwargs):
+        self.year = self.discharged.year  # a visit belongs to the year of its discharge (RULES.md 1.4)
+        super().save(*args, **kwargs)

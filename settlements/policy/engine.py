@@ -1,0 +1,596 @@
+"""The settlement engine: one visit, one application, or a whole year, for any jurisdiction.
+
+Settlement order (RULES 1.1): 「按照“先保险后救助”的原则，对基本医保、大病保险等支付后个人医疗费用
+负担仍然较重的救助对象按规定实施救助」 [001:L27]. For each visit: identity (就高不就低), reason,
+大病保险, regular assistance (deductible, ratio, cap), then the extra layer (Mianyang 倾斜救助, Tianjin
+重特大疾病医疗救助).
+
+The per-visit and per-application functions are pure: they take the person's ``Ledger`` and return the
+result, the counter deltas to store and the ledger after. ``settle_year`` chains them over a scenario
+(SCENARIOS Clarification 1: visits by discharge date, ties in input order, then applications by date).
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from settlements.policy import beijing, explain, mianyang, national, tianjin
+from settlements.policy.base import ZERO, above, amount_text, capped, percent_text, round_half_up
+from settlements.policy.errors import PolicyInputError
+from settlements.policy.rules import CategoryTerms, CiSchedule, MajorTerms, Policy, TiltTerms
+from settlements.policy.types import (
+    Application,
+    ApplicationAssessment,
+    ApplicationResult,
+    ApplicationStatus,
+    BeijingHouseholdApplication,
+    Category,
+    Certification,
+    Counter,
+    CoveredVisit,
+    Ledger,
+    Line,
+    Parameters,
+    Pool,
+    Reason,
+    Referral,
+    Scenario,
+    Step,
+    Template,
+    TianjinApplication,
+    TianjinApplicationRequest,
+    Totals,
+    Visit,
+    VisitAssessment,
+    VisitResult,
+    VisitType,
+    YearResult,
+)
+
+JURISDICTIONS = {
+    "national": (national.build_policy, national.CONFIG),
+    "mianyang": (mianyang.build_policy, mianyang.CONFIG),
+    "beijing": (beijing.build_policy, beijing.CONFIG),
+    "tianjin": (tianjin.build_policy, tianjin.CONFIG),
+}
+
+Config = national.NationalConfig | mianyang.MianyangConfig | beijing.BeijingConfig | tianjin.TianjinConfig
+
+_VISIT_TYPES = frozenset(VisitType)
+_REFERRALS = frozenset(Referral)
+
+# Counter names as stored (plain strings), and the members the per-visit path uses as module names (an
+# enum member lookup costs about 0.2 microseconds on Python 3.11).
+CI_BASE, TILT_BASE, TILT_PAID = Counter.CI_BASE.value, Counter.TILT_BASE.value, Counter.TILT_PAID.value
+MAJOR_BASE, MAJOR_PAID = Counter.MAJOR_BASE.value, Counter.MAJOR_PAID.value
+APPLICATION_BASE, APPLICATION_PAID = Counter.APPLICATION_BASE.value, Counter.APPLICATION_PAID.value
+NOT_IN_FORCE, NOT_COVERED, NO_CATEGORY = Reason.NOT_IN_FORCE, Reason.NOT_COVERED, Reason.NO_CATEGORY
+APPLICATION_REQUIRED, UNREFERRED_REASON = Reason.APPLICATION_REQUIRED, Reason.UNREFERRED
+OFFSITE_NOT_FILED, OUTSIDE_YEAR, CAP_REACHED = (
+    Reason.OFFSITE_NOT_FILED,
+    Reason.OUTSIDE_YEAR,
+    Reason.CAP_REACHED,
+)
+UNREFERRED, INPATIENT, OTHER_SPECIAL = Referral.UNREFERRED, Pool.INPATIENT, Category.OTHER_SPECIAL
+
+
+@lru_cache(maxsize=512)
+def compile_policy(
+    jurisdiction: str, year: int, parameters: Parameters, config: Config | None = None
+) -> Policy:
+    """The jurisdiction's rules for ``year`` with ``parameters`` applied (cached; all inputs are frozen).
+
+    ``config`` replaces the jurisdiction's default config (``<module>.CONFIG``) to change a switch.
+    """
+    try:
+        build, default = JURISDICTIONS[jurisdiction]
+    except KeyError:
+        raise PolicyInputError(f'jurisdiction: unknown jurisdiction "{jurisdiction}"') from None
+    return build(year, parameters, config if config is not None else default)
+
+
+def assess_visit(
+    *,
+    jurisdiction: str,
+    year: int,
+    parameters: Parameters,
+    certifications: Sequence[Certification],
+    ledger: Ledger,
+    visit: Visit,
+    config: Config | None = None,
+) -> VisitAssessment:
+    """Settle one visit against the person's ledger; the caller stores ``deltas`` (or ``ledger``)."""
+    policy = compile_policy(jurisdiction, year, parameters, config)
+    return settle_visit(policy, certifications, ledger, visit)
+
+
+def assess_application(
+    *,
+    jurisdiction: str,
+    year: int,
+    parameters: Parameters,
+    certifications: Sequence[Certification],
+    ledger: Ledger,
+    application: Application,
+    approved_applications_this_year: int = 0,
+    config: Config | None = None,
+) -> ApplicationAssessment:
+    """Decide one application (Beijing annual household aid or Tianjin 依申请医疗救助).
+
+    ``approved_applications_this_year`` is the household's count of approved Beijing applications dated
+    earlier this year; a Tianjin application carries its covered visits' facts (``CoveredVisit``).
+    """
+    policy = compile_policy(jurisdiction, year, parameters, config)
+    return settle_application(policy, certifications, ledger, application, approved_applications_this_year)
+
+
+def settle_application(
+    policy: Policy,
+    certifications: Sequence[Certification],
+    ledger: Ledger,
+    application: Application,
+    approved_applications_this_year: int = 0,
+) -> ApplicationAssessment:
+    """``assess_application`` on an already compiled policy."""
+    if isinstance(application, BeijingHouseholdApplication) and policy.household is not None:
+        approved = approved_applications_this_year
+        return _household_application(policy, certifications, ledger, application, approved)
+    if isinstance(application, TianjinApplication) and policy.illness_application is not None:
+        return _illness_application(policy, certifications, ledger, application)
+    raise PolicyInputError(
+        f"application: {type(application).__name__} is not an application of {policy.jurisdiction}"
+    )
+
+
+# Visits ----------------------------------------------------------------------------------------------
+
+
+def _check_visit(visit: Visit) -> None:
+    if visit.type not in _VISIT_TYPES:
+        raise PolicyInputError(f'visit.type: unknown visit type "{visit.type}"')
+    if visit.referral not in _REFERRALS:
+        raise PolicyInputError(f'visit.referral: unknown referral "{visit.referral}"')
+    if visit.discharged < visit.admitted:
+        raise PolicyInputError("visit.discharged: before admitted")
+    if visit.basic_insurance_paid < ZERO or visit.basic_insurance_paid > visit.policy_scope_cost:
+        raise PolicyInputError("visit.basic_insurance_paid: negative or above policy_scope_cost")
+    given = visit.critical_illness_paid
+    if given is not None and not ZERO <= given <= visit.policy_scope_cost - visit.basic_insurance_paid:
+        raise PolicyInputError("visit.critical_illness_paid: negative or above cost after basic insurance")
+
+
+def _select_category(
+    policy: Policy, certifications: Sequence[Certification], visit: Visit, day: date
+) -> tuple[CategoryTerms | None, CategoryTerms | None]:
+    """(highest-ranked identity valid during the episode, the same among categories in force on ``day``).
+
+    「患者在门诊或住院治疗期间取得社会救助对象资格的,当次门诊或住院按新取得救助对象标准办理」 [003:L128];
+    SCENARIOS Clarification 4: any day from admission to discharge (to ``settled_on`` in Mianyang).
+    """
+    switches = policy.switches
+    if switches.episode_identity == "any_day":
+        start, end = visit.admitted, visit.discharged
+    else:
+        start = end = visit.admitted if switches.episode_identity == "admitted" else visit.discharged
+    if switches.settled_on_extends_identity and visit.settled_on is not None and visit.settled_on > end:
+        end = visit.settled_on
+    best = best_in_force = None
+    for certification in certifications:
+        terms = _category_terms(policy, certification.category)
+        if certification.valid_from > end or (
+            certification.valid_to is not None and certification.valid_to < start
+        ):
+            continue
+        if best is None or terms.rank < best.rank:
+            best = terms
+        if terms.in_force_from <= day and (best_in_force is None or terms.rank < best_in_force.rank):
+            best_in_force = terms
+    return best, best_in_force
+
+
+def _category_terms(policy: Policy, code: str) -> CategoryTerms:
+    if code not in policy.known_categories:
+        raise PolicyInputError(f'certification.category: "{code}" is not a category of {policy.jurisdiction}')
+    settled_as = policy.category_of(code)
+    if settled_as == OTHER_SPECIAL:
+        raise PolicyInputError("parameters.other_special_as: required by an other_special certification")
+    terms = policy.categories.get(settled_as)
+    if terms is None:
+        raise PolicyInputError(policy.missing[settled_as])
+    return terms
+
+
+def _reason(
+    policy: Policy, visit: Visit, category: CategoryTerms | None, pool: str | None, in_force: bool
+) -> Reason | None:
+    """SCENARIOS Clarification 5: not_in_force > not_covered > no_category > application_required >
+    unreferred > offsite_not_filed."""
+    if not in_force:
+        return NOT_IN_FORCE
+    if pool is None:
+        return NOT_COVERED
+    if category is None:
+        return NO_CATEGORY
+    if pool not in category.pools:
+        return APPLICATION_REQUIRED if pool in category.application_pools else NOT_COVERED
+    if visit.referral == UNREFERRED and policy.unreferred_excluded:
+        return UNREFERRED_REASON
+    if (
+        policy.checks_offsite_filing
+        and not visit.in_city
+        and not visit.offsite_filed
+        and not policy.offsite_unfiled_covered
+    ):
+        return OFFSITE_NOT_FILED
+    return None
+
+
+def settle_visit(
+    policy: Policy, certifications: Sequence[Certification], ledger: Ledger, visit: Visit
+) -> VisitAssessment:
+    """``assess_visit`` on an already compiled policy."""
+    _check_visit(visit)
+    switches = policy.switches
+    day = visit.discharged if switches.episode_date_by == "discharged" else visit.admitted
+    cost = visit.policy_scope_cost - visit.basic_insurance_paid
+    if day.year != policy.year:
+        steps = ((explain.REASONS[OUTSIDE_YEAR], (day, policy.year)),)
+        result = VisitResult(visit.id, None, ZERO, ZERO, ZERO, ZERO, cost, OUTSIDE_YEAR, steps)
+        return VisitAssessment(result, {}, ledger)
+
+    best, category = _select_category(policy, certifications, visit, day)
+    # Mianyang 2022 (Clarification 7): only some categories are in force; any other identity, or none, is
+    # governed by county rules this rule set does not hold.
+    in_force = policy.in_force(day) and (
+        category is not None or (best is None and day >= policy.general_from)
+    )
+    if not in_force:
+        category = best
+    pool = policy.visit_pools.get(visit.type)
+    reason = _reason(policy, visit, category, pool, in_force)
+    rounding = switches.rounding
+    steps: list[Step] = [
+        (explain.NO_CATEGORY, ())
+        if category is None
+        else (explain.CATEGORY, (category.code, category.name_zh))
+    ]
+    if reason is not None:
+        steps.append((explain.REASONS[reason], (day,)))
+    deltas: dict[str, Decimal] = {}
+
+    # 大病保险 (SCENARIOS Clarification 6): computed with the category's schedule, given, or zero.
+    ci_scope = visit.type in policy.ci_visit_types
+    if visit.critical_illness_paid is not None:
+        ci = visit.critical_illness_paid
+        steps.append((explain.CI_GIVEN, (ci,)))
+    elif ci_scope and policy.ci_from <= day and policy.in_force(day):
+        schedule = category.ci if category is not None else policy.ci_ordinary
+        tilted = category is not None and category.ci_tilted
+        ci = _critical_illness(schedule, tilted, ledger[CI_BASE], cost, rounding, steps)
+    else:
+        ci = ZERO
+    if ci_scope and cost:
+        deltas[CI_BASE] = cost
+    base = cost - ci
+    steps.append((explain.BASE, (base,)))
+
+    assistance = tilt = major = ZERO
+    if reason is None:
+        terms = category.pools[pool]
+        prefix = "" if switches.counters_carry_over else f"{category.code}:"
+        base_key, paid_key = f"{prefix}{pool}_base", f"{prefix}{pool}_paid"
+        pool_name = policy.pool_names_zh[pool]
+        before, paid = ledger[base_key], ledger[paid_key]
+        tier = (terms.deductible, terms.ratio, terms.cap)
+        assistance, raw = _annual_tier(
+            *tier, before, base, paid, rounding, steps, explain.ASSISTANCE, pool_name
+        )
+        cut = assistance < raw
+        deltas[base_key] = base
+        deltas[paid_key] = assistance
+        residual = base - assistance
+        if policy.tilt is not None and category.tilt:
+            tilt, tilt_cut = _tilt(policy.tilt, visit, prefix, ledger, residual, rounding, deltas, steps)
+            cut = cut or tilt_cut
+        if policy.major is not None and category.major and pool == INPATIENT:
+            major, major_cut = _major(policy.major, visit, prefix, ledger, residual, rounding, deltas, steps)
+            cut = cut or major_cut
+        if cut:
+            reason = CAP_REACHED
+
+    burden = base - assistance - tilt - major
+    steps.append((explain.BURDEN, (burden,)))
+    result = VisitResult(
+        visit_id=visit.id,
+        category=category.code if category is not None else None,
+        critical_illness_insurance=ci,
+        medical_assistance=assistance,
+        tilted_assistance=tilt,
+        major_illness_assistance=major,
+        personal_burden=burden,
+        reason=reason,
+        steps=tuple(steps),
+        pool=pool if reason is None or reason == CAP_REACHED else None,
+    )
+    deltas = {name: delta for name, delta in deltas.items() if delta}
+    return VisitAssessment(result, deltas, ledger.apply(deltas))
+
+
+def _critical_illness(
+    schedule: CiSchedule | None,
+    tilted: bool,
+    before: Decimal,
+    cost: Decimal,
+    rounding: str,
+    steps: list[Step],
+) -> Decimal:
+    if schedule is None:
+        steps.append((explain.CI_NO_SCHEDULE, ()))
+        return ZERO
+    ci = round_half_up(schedule.pay(before, before + cost), rounding)
+    ratios = "/".join(percent_text(segment.ratio) for segment in schedule.segments)
+    figures = (amount_text(schedule.threshold), ratios, before, before + cost, ci)
+    steps.append((explain.CI_TILTED if tilted else explain.CI, figures))
+    return ci
+
+
+def _tilt(
+    terms: TiltTerms,
+    visit: Visit,
+    prefix: str,
+    ledger: Ledger,
+    residual: Decimal,
+    rounding: str,
+    deltas: dict[str, Decimal],
+    steps: list[Step],
+) -> tuple[Decimal, bool]:
+    """Mianyang 倾斜救助 (MY-T1): 50% of the annual residual above the threshold, referred and in-province.
+
+    A-MY3 ``tilt.base``: by default only qualifying visits count toward the threshold.
+    """
+    qualifying = visit.in_province and visit.referral != UNREFERRED
+    base_key, paid_key = f"{prefix}{TILT_BASE}", f"{prefix}{TILT_PAID}"
+    if not qualifying:
+        steps.append((explain.TILT_OUT_OF_PROVINCE, ()))
+        if not terms.base_qualifying_only:
+            deltas[base_key] = residual
+        return ZERO, False
+    before, paid = ledger[base_key], ledger[paid_key]
+    pay, raw = _annual_tier(
+        terms.threshold, terms.ratio, terms.cap, before, residual, paid, rounding, steps, explain.TILT
+    )
+    deltas[base_key] = residual
+    deltas[paid_key] = pay
+    return pay, pay < raw
+
+
+def _major(
+    terms: MajorTerms,
+    visit: Visit,
+    prefix: str,
+    ledger: Ledger,
+    residual: Decimal,
+    rounding: str,
+    deltas: dict[str, Decimal],
+    steps: list[Step],
+) -> tuple[Decimal, bool]:
+    """Tianjin 重特大疾病医疗救助 (TJ-A3): 50% of the annual residual above 10000.00, cap 200000.00."""
+    if terms.requires_referral and visit.referral == UNREFERRED:
+        return ZERO, False
+    base_key, paid_key = f"{prefix}{MAJOR_BASE}", f"{prefix}{MAJOR_PAID}"
+    before, paid = ZERO if terms.per_visit else ledger[base_key], ledger[paid_key]
+    pay, raw = _annual_tier(
+        terms.deductible, terms.ratio, terms.cap, before, residual, paid, rounding, steps, explain.MAJOR
+    )
+    deltas[base_key] = residual
+    deltas[paid_key] = pay
+    return pay, pay < raw
+
+
+def _annual_tier(
+    threshold: Decimal,
+    ratio: Decimal,
+    cap: Decimal | None,
+    before: Decimal,
+    amount: Decimal,
+    paid: Decimal,
+    rounding: str,
+    steps: list[Step],
+    template: Template,
+    name: str = "",
+) -> tuple[Decimal, Decimal]:
+    """One annual tier (RULES 1.4): the part of ``amount`` above the annual ``threshold`` (the year's base so
+    far is ``before``) times ``ratio``, rounded when paid, within what is left of ``cap``. (pay, raw)."""
+    eligible = above(before, before + amount, threshold)
+    raw = round_half_up(eligible * ratio, rounding)
+    pay = capped(raw, cap, paid)
+    figures = (amount_text(threshold), before, before + amount, eligible, percent_text(ratio), raw, name)
+    steps.append((template, figures))
+    steps.append((explain.NO_CAP, (pay,)) if cap is None else (explain.CAP, (cap, paid, pay)))
+    return pay, raw
+
+
+# Applications ----------------------------------------------------------------------------------------
+
+
+def _holds(policy: Policy, certifications: Sequence[Certification], category: str, day: date) -> bool:
+    return any(
+        policy.category_of(c.category) == category
+        and c.valid_from <= day
+        and (c.valid_to is None or day <= c.valid_to)
+        for c in certifications
+    )
+
+
+def _rejected(
+    application_id: str, reason: Reason, template: Template, figures: tuple, ledger: Ledger
+) -> ApplicationAssessment:
+    explanation = (template.render(figures),)
+    result = ApplicationResult(application_id, ApplicationStatus.REJECTED, ZERO, reason, explanation)
+    return ApplicationAssessment(result, {}, ledger)
+
+
+def _common_rejection(
+    policy: Policy,
+    certifications: Sequence[Certification],
+    ledger: Ledger,
+    application_id: str,
+    day: date,
+    rule_day: date,
+) -> ApplicationAssessment | None:
+    """SCENARIOS Clarification 19: not_in_force > no_category (the later checks are Beijing's)."""
+    if day.year != policy.year:
+        figures = (day, policy.year)
+        return _rejected(
+            application_id, Reason.OUTSIDE_YEAR, explain.APPLICATION_OUTSIDE_YEAR, figures, ledger
+        )
+    if not policy.in_force(rule_day):
+        figures = (rule_day, policy.name_zh)
+        return _rejected(
+            application_id, Reason.NOT_IN_FORCE, explain.APPLICATION_NOT_IN_FORCE, figures, ledger
+        )
+    if not _holds(policy, certifications, Category.ILLNESS_IMPOVERISHED, day):
+        return _rejected(application_id, Reason.NO_CATEGORY, explain.APPLICATION_NO_CATEGORY, (day,), ledger)
+    return None
+
+
+def _household_application(
+    policy: Policy,
+    certifications: Sequence[Certification],
+    ledger: Ledger,
+    application: BeijingHouseholdApplication,
+    approved_this_year: int,
+) -> ApplicationAssessment:
+    """Beijing 因病致贫家庭重病患者: previous-year household burden through 30/40/50% bands, cap 150000.00."""
+    terms = policy.household
+    day = application.date
+    rule_day = day if terms.rule_date_is_application else date(application.cost_year, 12, 31)
+    rejection = _common_rejection(policy, certifications, ledger, application.id, day, rule_day)
+    if rejection is not None:
+        return rejection
+    expected_year = policy.year - terms.cost_year_offset
+    if application.cost_year != expected_year:
+        figures = (expected_year, application.cost_year)
+        return _rejected(
+            application.id, Reason.WRONG_COST_YEAR, explain.APPLICATION_WRONG_COST_YEAR, figures, ledger
+        )
+    if approved_this_year >= terms.max_per_year:
+        return _rejected(
+            application.id, Reason.ALREADY_APPLIED_THIS_YEAR, explain.APPLICATION_ALREADY_APPLIED, (), ledger
+        )
+    nets = [
+        max(ZERO, m.policy_scope_burden - m.commercial_insurance_paid - m.other_assistance_paid)
+        for m in application.household
+    ]
+    amounts = [sum(nets, ZERO)] if terms.aggregate_household else nets
+    bands = CiSchedule(threshold=ZERO, segments=terms.brackets)
+    lines = [explain.HOUSEHOLD_MEMBERS.render(("、".join(map(str, nets)), ", ".join(map(str, nets))))]
+    pay = ZERO
+    for amount in amounts:
+        raw = round_half_up(bands.pay(ZERO, amount), policy.switches.rounding)
+        paid = capped(raw, terms.cap, ZERO)
+        pay += paid
+        lines.append(explain.HOUSEHOLD_BANDS.render((amount, raw, terms.cap, paid)))
+    result = ApplicationResult(application.id, ApplicationStatus.APPROVED, pay, None, tuple(lines))
+    return ApplicationAssessment(result, {}, ledger)
+
+
+def _illness_application(
+    policy: Policy, certifications: Sequence[Certification], ledger: Ledger, application: TianjinApplication
+) -> ApplicationAssessment:
+    """Tianjin 依申请医疗救助: covered 住院 burdens above 25% of income, 50%, cap 100000.00 (TJ-AP2)."""
+    terms = policy.illness_application
+    day = application.date
+    rejection = _common_rejection(policy, certifications, ledger, application.id, day, day)
+    if rejection is not None:
+        return rejection
+    lines: list[Line] = []
+    covered: list[str] = []
+    added = ZERO
+    for visit in application.covers_visits:
+        if visit.visit_id in covered:
+            continue
+        if visit.type not in terms.visit_types or visit.discharged > day or visit.already_covered:
+            lines.append(explain.UNCOVERED_VISIT.render((visit.visit_id,)))
+            continue
+        amount = max(ZERO, visit.personal_burden - visit.other_insurance_paid)
+        added += amount
+        covered.append(visit.visit_id)
+        figures = (visit.visit_id, visit.personal_burden, visit.other_insurance_paid, amount)
+        lines.append(explain.COVERED_VISIT.render(figures))
+    before = ledger[APPLICATION_BASE] if terms.cumulative else ZERO
+    steps: list[Step] = []
+    tier = (terms.deductible, terms.ratio, terms.cap)
+    rounding = policy.switches.rounding
+    pay, _ = _annual_tier(
+        *tier, before, added, ledger[APPLICATION_PAID], rounding, steps, explain.ILLNESS_APPLICATION
+    )
+    lines.extend(template.render(figures) for template, figures in steps)
+    deltas = {name: delta for name, delta in ((APPLICATION_BASE, added), (APPLICATION_PAID, pay)) if delta}
+    result = ApplicationResult(
+        application.id, ApplicationStatus.APPROVED, pay, None, tuple(lines), covered_visit_ids=tuple(covered)
+    )
+    return ApplicationAssessment(result, deltas, ledger.apply(deltas))
+
+
+# A whole year ----------------------------------------------------------------------------------------
+
+
+def settle_year(scenario: Scenario) -> YearResult:
+    """Settle a scenario's visits, then its applications, on one ledger (SCENARIOS Clarification 1)."""
+    policy = compile_policy(scenario.jurisdiction, scenario.year, scenario.parameters)
+    visits, certifications = scenario.visits, scenario.certifications
+    ledger = Ledger()
+    visit_results: list[VisitResult | None] = [None] * len(visits)
+    for index in sorted(range(len(visits)), key=lambda i: visits[i].discharged):
+        assessment = settle_visit(policy, certifications, ledger, visits[index])
+        visit_results[index] = assessment.result
+        ledger = assessment.ledger
+
+    by_id = {visit.id: (visit, result) for visit, result in zip(visits, visit_results, strict=True)}
+    covered: set[str] = set()
+    approved = 0
+    applications = scenario.applications
+    application_results: list[ApplicationResult | None] = [None] * len(applications)
+    for index in sorted(range(len(applications)), key=lambda i: applications[i].date):
+        application = applications[index]
+        if not isinstance(application, TianjinApplicationRequest):
+            assessment = settle_application(policy, certifications, ledger, application, approved)
+        else:
+            facts = tuple(
+                CoveredVisit(
+                    visit_id=visit.id,
+                    type=visit.type,
+                    discharged=visit.discharged,
+                    personal_burden=result.personal_burden,
+                    other_insurance_paid=visit.other_insurance_paid,
+                    already_covered=visit.id in covered,
+                )
+                for visit, result in (by_id[visit_id] for visit_id in application.covers_visits)
+            )
+            request = TianjinApplication(application.id, application.date, facts)
+            assessment = settle_application(policy, certifications, ledger, request)
+            covered.update(assessment.result.covered_visit_ids)
+        if assessment.result.status == ApplicationStatus.APPROVED:
+            approved += 1
+        application_results[index] = assessment.result
+        ledger = assessment.ledger
+
+    return YearResult(
+        visits=tuple(visit_results),
+        applications=tuple(application_results),
+        totals=_totals(visit_results, application_results),
+        ledger=ledger,
+    )
+
+
+def _totals(visits: Sequence[VisitResult], applications: Sequence[ApplicationResult]) -> Totals:
+    return Totals(
+        critical_illness_insurance=sum((v.critical_illness_insurance for v in visits), ZERO),
+        medical_assistance=sum((v.medical_assistance for v in visits), ZERO),
+        tilted_assistance=sum((v.tilted_assistance for v in visits), ZERO),
+        major_illness_assistance=sum((v.major_illness_assistance for v in visits), ZERO),
+        application_assistance=sum((a.assistance for a in applications), ZERO),
+        personal_burden=sum((v.personal_burden for v in visits), ZERO),
+    )

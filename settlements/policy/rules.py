@@ -1,0 +1,215 @@
+"""The compiled form of one jurisdiction's rules for one year: what the engine interprets.
+
+Each jurisdiction module (``national``, ``mianyang``, ``beijing``, ``tianjin``) declares its categories,
+ranking, built-in values and switches in a config dataclass, and builds a ``Policy`` from that config and
+the year's ``Parameters``. Building is done once per (jurisdiction, year, parameters, config) and cached,
+so a visit only looks values up.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from settlements.policy.base import ONE, ZERO, exact
+from settlements.policy.errors import PolicyInputError
+from settlements.policy.types import Category, Parameters, Segment
+
+
+@dataclass(frozen=True)
+class Switches:
+    """Readings every jurisdiction shares (RULES 1.4 and section 9); each default is the project's Default.
+
+    - ``rounding`` (A-N4 ``rounding``): decimal rounding mode of each payment, rounded when paid.
+    - ``episode_date_by`` (A-N5 ``episode_year_by``, A-MY12 ``effective_date_by``): ``"discharged"`` or
+      ``"admitted"``; the date that places a visit in a year and decides which provisions are in force.
+    - ``episode_identity`` (A-MY13, A-BJ7 ``episode_identity``): ``"any_day"`` (best identity valid on any
+      day from admission to discharge, BJ-M2), ``"admitted"`` or ``"discharged"`` (valid on that day).
+    - ``counters_carry_over`` (A-N6 ``category_change``): True = one set of counters per person and year;
+      False = separate assistance, tilt and major-illness counters per category.
+    - ``settled_on_extends_identity`` (A-MY8 ``retroactive_coverage``, Clarification 4): identities valid
+      up to ``settled_on`` also count.
+    """
+
+    rounding: str = ROUND_HALF_UP
+    episode_date_by: str = "discharged"
+    episode_identity: str = "any_day"
+    counters_carry_over: bool = True
+    settled_on_extends_identity: bool = False
+
+
+DEFAULT_SWITCHES = Switches()
+
+
+@dataclass(frozen=True, slots=True)
+class PoolTerms:
+    """Regular assistance of a category in one pool: annual deductible (exact), ratio, annual cap."""
+
+    ratio: Decimal
+    cap: Decimal | None
+    deductible: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class CiSchedule:
+    """A 大病保险 schedule: a threshold on the annual cumulative base, then ratios by band.
+
+    ``relative`` bands are amounts above the threshold (A-BJ2 Default); otherwise they are absolute bands
+    of the cumulative base. A single open band is the plain ``(base − threshold) × ratio``.
+    """
+
+    threshold: Decimal
+    segments: tuple[Segment, ...]
+    relative: bool = True
+
+    def tilted(self, threshold_cut: Decimal, ratio_add: Decimal) -> "CiSchedule":
+        """The 倾斜支付 schedule: threshold lowered by ``threshold_cut``, every band's ratio raised."""
+        return CiSchedule(
+            threshold=exact(self.threshold * (ONE - threshold_cut)),
+            segments=tuple(Segment(s.up_to, min(ONE, s.ratio + ratio_add)) for s in self.segments),
+            relative=self.relative,
+        )
+
+    def pay(self, before: Decimal, after: Decimal) -> Decimal:
+        """Unrounded 大病 payment for the cumulative base moving from ``before`` to ``after``."""
+        threshold = self.threshold
+        if after <= threshold:
+            return ZERO
+        if self.relative:
+            low, high = max(ZERO, before - threshold), after - threshold
+        else:
+            low, high = max(before, threshold), after
+        total = floor = ZERO
+        for segment in self.segments:
+            ceiling = segment.up_to
+            top = high if ceiling is None or ceiling > high else ceiling
+            bottom = low if low > floor else floor
+            if top > bottom:
+                total += (top - bottom) * segment.ratio
+            if ceiling is None or ceiling >= high:
+                break
+            floor = ceiling
+        return total
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryTerms:
+    """Everything a visit of one category needs, with the year's parameters applied."""
+
+    code: str
+    name_zh: str
+    rank: int
+    pools: Mapping[str, PoolTerms]  # pools where the category is assisted per visit
+    application_pools: frozenset[str]  # pools where it is paid only through an application
+    ci: CiSchedule | None  # its 大病 schedule (tilted or ordinary); None = not computed
+    ci_tilted: bool
+    tilt: bool  # Mianyang 倾斜救助
+    major: bool  # Tianjin 重特大疾病医疗救助
+    in_force_from: date
+
+
+@dataclass(frozen=True, slots=True)
+class TiltTerms:
+    """Mianyang 倾斜救助 (MY-T1)."""
+
+    threshold: Decimal
+    ratio: Decimal
+    cap: Decimal | None
+    in_force_from: date
+    base_qualifying_only: bool  # A-MY3 ``tilt.base``
+
+
+@dataclass(frozen=True, slots=True)
+class MajorTerms:
+    """Tianjin 重特大疾病医疗救助 (TJ-A3)."""
+
+    deductible: Decimal
+    ratio: Decimal
+    cap: Decimal | None
+    per_visit: bool  # A-TJ4 ``major.deductible_period``
+    requires_referral: bool  # A-TJ7 ``major.requires_referral``
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdTerms:
+    """Beijing annual aid for 因病致贫家庭重病患者 (BJ-II1)."""
+
+    brackets: tuple[Segment, ...]  # progressive: ``up_to`` absolute band bounds of the household burden
+    cap: Decimal
+    max_per_year: int  # A-BJ4
+    cost_year_offset: int
+    aggregate_household: bool  # A-BJ3
+    rule_date_is_application: bool  # A-BJ8: rules in force at the application date (else end of cost year)
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class IllnessApplicationTerms:
+    """Tianjin 依申请医疗救助 (TJ-AP2)."""
+
+    deductible: Decimal
+    ratio: Decimal
+    cap: Decimal | None
+    cumulative: bool  # A-TJ8
+    visit_types: frozenset[str]
+    category: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One jurisdiction's rules for one year with its parameters applied."""
+
+    jurisdiction: str
+    name_zh: str
+    year: int
+    categories: Mapping[str, CategoryTerms]
+    aliases: Mapping[str, str]  # other_special -> the category it is treated as
+    known_categories: frozenset[str]  # codes a certification may carry
+    missing: Mapping[str, str]  # category -> message, for categories whose parameters are not given
+    visit_pools: Mapping[str, str]  # visit type -> pool; absent = outside the scope (not_covered)
+    pool_names_zh: Mapping[str, str]
+    ci_visit_types: frozenset[str]
+    ci_ordinary: CiSchedule | None
+    ci_from: date
+    effective_from: date  # earliest provision in force
+    general_from: date  # every provision in force
+    expires: date | None
+    tilt: TiltTerms | None
+    major: MajorTerms | None
+    unreferred_excluded: bool
+    checks_offsite_filing: bool
+    offsite_unfiled_covered: bool
+    switches: Switches
+    household: HouseholdTerms | None = None
+    illness_application: IllnessApplicationTerms | None = None
+
+    def in_force(self, day: date) -> bool:
+        return self.effective_from <= day and (self.expires is None or day <= self.expires)
+
+    def category_of(self, code: str) -> str:
+        """The category a certification code is settled as (``other_special`` -> its mapping)."""
+        return self.aliases.get(code, code)
+
+
+def required(value: Decimal | None, name: str, jurisdiction: str) -> Decimal:
+    """A parameter the jurisdiction cannot do without."""
+    if value is None:
+        raise PolicyInputError(f"parameters.{name}: required by {jurisdiction}")
+    return value
+
+
+def income_share(income: Decimal, rate: Decimal) -> Decimal:
+    """A deductible or threshold set as a share of 上年居民人均可支配收入, kept exact."""
+    return exact(income * rate) if rate else ZERO
+
+
+def other_special_alias(parameters: Parameters, targets: frozenset[str], jurisdiction: str) -> dict[str, str]:
+    """「…其他特殊困难人员，按上述救助对象类别给予相应救助」: map ``other_special`` onto a core category."""
+    target = parameters.other_special_as
+    if target is None:
+        return {}
+    if target not in targets:
+        raise PolicyInputError(
+            f'parameters.other_special_as: "{target}" is not one of {jurisdiction}\'s core categories'
+        )
+    return {Category.OTHER_SPECIAL: target}

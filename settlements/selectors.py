@@ -1,0 +1,244 @@
+"""Reads of the settlements app, starting from the user's region (a record outside it answers 404)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from claimants.models import Certification, Claimant, User
+from claimants.selectors import region_filter
+from settlements import adapter
+from settlements.models import LedgerEntry, PolicyYear, Settlement, Visit
+from settlements.policy.engine import settle_year
+from settlements.policy.errors import PolicyInputError
+from settlements.policy.types import Scenario
+
+ZERO = Decimal("0.00")
+HistoricalCertification = Certification.history.model
+TIER_FIELDS = (
+    "policy_scope_cost",
+    "basic_insurance_paid",
+    "critical_illness_insurance",
+    "medical_assistance",
+    "tilted_assistance",
+    "major_illness_assistance",
+    "personal_burden",
+)
+
+
+def visits_visible_to(user: User) -> QuerySet[Visit]:
+    """Visits of claimants registered (户籍) in the user's subtree, with ``is_settled`` annotated."""
+    in_force = Settlement.objects.filter(visit_id=OuterRef("pk"), reversed_at__isnull=True)
+    return Visit.objects.filter(**region_filter(user, "claimant__hukou_region")).annotate(
+        is_settled=Exists(in_force)
+    )
+
+
+def get_visit_for_user(*, user: User, visit_id: int) -> Visit:
+    return get_object_or_404(
+        visits_visible_to(user).select_related("claimant__hukou_region", "hospital"), pk=visit_id
+    )
+
+
+def settlements_visible_to(user: User) -> QuerySet[Settlement]:
+    return Settlement.objects.filter(**region_filter(user, "claimant__hukou_region"))
+
+
+def get_settlement_for_user(*, user: User, settlement_id: int) -> Settlement:
+    return get_object_or_404(
+        settlements_visible_to(user).select_related(
+            "claimant__hukou_region", "visit__hospital", "policy_year", "settled_by", "reversed_by"
+        ),
+        pk=settlement_id,
+    )
+
+
+def settlement_totals(queryset: QuerySet[Settlement]) -> dict[str, Decimal]:
+    """Sums of every money column over a (filtered) list, in one query."""
+    sums = queryset.order_by().aggregate(**{name: Sum(name) for name in TIER_FIELDS})
+    return {name: value or ZERO for name, value in sums.items()}
+
+
+@dataclass(frozen=True)
+class PoolState:
+    """One pool or counter pair of a person's year: how much of the deductible and the cap is used."""
+
+    label: str
+    base: Decimal  # cumulative base of the year
+    deductible: Decimal | None  # the annual deductible of the category applied (None: not applicable)
+    paid: Decimal  # paid from this pool this year
+    cap: Decimal | None  # annual cap (None: no cap)
+
+    @property
+    def deductible_used(self) -> Decimal | None:
+        return None if self.deductible is None else min(self.base, self.deductible)
+
+    @property
+    def cap_left(self) -> Decimal | None:
+        return None if self.cap is None else max(ZERO, self.cap - self.paid)
+
+
+@dataclass(frozen=True)
+class YearLedger:
+    claimant: Claimant
+    year: int
+    category: str | None
+    pools: tuple[PoolState, ...]
+    counters: dict[str, Decimal]
+    settlements: list[Settlement]
+
+
+def year_ledger(*, claimant: Claimant, year: int) -> YearLedger:
+    """The person's annual ledger: every counter, and per pool the deductible used and the cap left.
+
+    Deductibles and caps are those of the category applied by the person's latest settlement of the year.
+    """
+    counters = {
+        entry.counter: entry.amount
+        for entry in LedgerEntry.objects.filter(claimant=claimant, year=year).order_by("counter")
+    }
+    settlements = list(
+        Settlement.objects.filter(claimant=claimant, year=year)
+        .select_related("visit__hospital")
+        .order_by("discharged", "pk")
+    )
+    in_force = [s for s in settlements if s.reversed_at is None]
+    category = next((s.category for s in reversed(in_force) if s.category), None)
+    pools: list[PoolState] = []
+    policy_year = PolicyYear.objects.filter(jurisdiction=claimant.jurisdiction, year=year).first()
+    if policy_year is not None and category:
+        try:
+            policy = adapter.policy_of(policy_year)
+        except PolicyInputError:
+            policy = None
+        terms = policy.categories.get(category) if policy is not None else None
+        if terms is not None:
+            for pool, pool_terms in terms.pools.items():
+                pools.append(
+                    PoolState(
+                        label=policy.pool_names_zh.get(pool, pool),
+                        base=counters.get(f"{pool}_base", ZERO),
+                        deductible=pool_terms.deductible,
+                        paid=counters.get(f"{pool}_paid", ZERO),
+                        cap=pool_terms.cap,
+                    )
+                )
+            if policy.tilt is not None and terms.tilt:
+                pools.append(
+                    PoolState(
+                        _("倾斜救助"),
+                        counters.get("tilt_base", ZERO),
+                        policy.tilt.threshold,
+                        counters.get("tilt_paid", ZERO),
+                        policy.tilt.cap,
+                    )
+                )
+            if policy.major is not None and terms.major:
+                pools.append(
+                    PoolState(
+                        _("重特大疾病医疗救助"),
+                        counters.get("major_base", ZERO),
+                        policy.major.deductible,
+                        counters.get("major_paid", ZERO),
+                        policy.major.cap,
+                    )
+                )
+    return YearLedger(claimant, year, category, tuple(pools), counters, settlements)
+
+
+# Resettlement (待重新结算) -----------------------------------------------------------------------------
+
+ASSISTANCE_TIERS = ("medical_assistance", "tilted_assistance", "major_illness_assistance")
+COMPARED_TIERS = (
+    "critical_illness_insurance",
+    "medical_assistance",
+    "tilted_assistance",
+    "major_illness_assistance",
+    "personal_burden",
+)
+
+
+@dataclass(frozen=True)
+class ResettlementCandidate:
+    """A settlement in force whose amounts differ from settling the person's year again now."""
+
+    settlement: Settlement
+    category_now: str | None
+    reason_now: str | None
+    differences: dict[str, tuple[Decimal, Decimal]]  # tier -> (stored, now)
+
+    @property
+    def assistance_difference(self) -> Decimal:
+        """Assistance tiers now minus stored (positive: the person is owed more)."""
+        return sum(
+            (now - stored for name, (stored, now) in self.differences.items() if name in ASSISTANCE_TIERS),
+            ZERO,
+        )
+
+
+def resettlement_candidates(claimant: Claimant, year: int) -> list[ResettlementCandidate]:
+    """Settlements of the person's year that would change if the year were settled again now.
+
+    The engine re-runs the person's settled visits of ``year`` in discharge order with the current
+    certifications (revoked ones left out) and the current policy year, and each result is compared with the
+    stored settlement. Causes: a certification added or revoked with a date in the past, a visit settled
+    out of order, a reversal before later settlements, changed parameters. Other apps may call this.
+    """
+    settlements = list(
+        Settlement.objects.filter(claimant=claimant, year=year, reversed_at__isnull=True)
+        .select_related("visit__hospital")
+        .order_by("discharged", "pk")
+    )
+    if not settlements:
+        return []
+    policy_year = PolicyYear.objects.filter(jurisdiction=claimant.jurisdiction, year=year).first()
+    if policy_year is None:
+        return []
+    certifications = Certification.objects.filter(claimant=claimant).exclude(
+        status=Certification.Status.REVOKED
+    )
+    scenario = Scenario(
+        jurisdiction=policy_year.jurisdiction,
+        year=year,
+        parameters=adapter.parameters_of(policy_year),
+        certifications=adapter.certifications_of(certifications),
+        visits=tuple(adapter.visit_of(s.visit, settled_on=s.settled_on) for s in settlements),
+    )
+    results = settle_year(scenario).visits
+    candidates = []
+    for settlement, result in zip(settlements, results, strict=True):
+        differences = {
+            name: (getattr(settlement, name), getattr(result, name))
+            for name in COMPARED_TIERS
+            if getattr(settlement, name) != getattr(result, name)
+        }
+        if differences or (result.category or "") != settlement.category:
+            candidates.append(
+                ResettlementCandidate(
+                    settlement=settlement,
+                    category_now=result.category,
+                    reason_now=result.reason.value if result.reason else None,
+                    differences=differences,
+                )
+            )
+    return candidates
+
+
+def claimant_years_to_check(user: User) -> QuerySet[Settlement]:
+    """(claimant, year) pairs in the user's region whose certifications changed after a settlement in force,
+    or that hold a settlement made out of discharge order: where ``resettlement_candidates`` may find a
+    difference. Values: ``claimant_id``, ``year``, ``claimant__name``."""
+    changed_after = HistoricalCertification.objects.filter(
+        claimant_id=OuterRef("claimant_id"), history_date__gt=OuterRef("settled_at")
+    )
+    return (
+        settlements_visible_to(user)
+        .filter(reversed_at__isnull=True)
+        .annotate(certification_changed=Exists(changed_after))
+        .filter(Q(certification_changed=True) | Q(out_of_order=True))
+        .values("claimant_id", "year", "claimant__name")
+        .distinct()
+        .order_by("claimant_id", "year")
+    )

@@ -1,0 +1,78 @@
+"""List tables of the settlements screens (django-tables2). ID numbers are always masked."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from claimants.categories import CATEGORIES
+from settlements.models import Settlement, Visit
+
+
+class VisitTable(tables.Table):
+    claimant = tables.Column(verbose_name=_("就诊人"), accessor="claimant__name", order_by="claimant__name")
+    id_number = tables.Column(
+        verbose_name=_("身份证号"), accessor="claimant__masked_id_number", orderable=False
+    )
+    hospital = tables.Column(verbose_name=_("医疗机构"), accessor="hospital__name", default="—")
+    is_settled = tables.BooleanColumn(verbose_name=_("已结算"))
+    action = tables.TemplateColumn(
+        verbose_name="",
+        orderable=False,
+        template_code=(
+            '{% load i18n %}<a class="btn btn-sm btn-outline-primary" '
+            "href=\"{% url 'settlements:visit_detail' record.pk %}\">"
+            '{% if record.is_settled %}{% translate "查看" %}{% else %}{% translate "结算" %}{% endif %}</a>'
+        ),
+    )
+
+    class Meta:
+        model = Visit
+        fields = (
+            "claimant",
+            "id_number",
+            "hospital",
+            "visit_type",
+            "admitted",
+            "discharged",
+            "policy_scope_cost",
+            "basic_insurance_paid",
+            "is_settled",
+            "action",
+        )
+        order_by = ("discharged",)
+        attrs = {"class": "table table-sm table-striped"}
+
+
+class SettlementTable(tables.Table):
+    id = tables.LinkColumn("settlements:settlement_detail", args=[tables.A("pk")], verbose_name=_("结算号"))
+    claimant = tables.Column(verbose_name=_("救助对象"), accessor="claimant__name", order_by="claimant__name")
+    id_number = tables.Column(
+        verbose_name=_("身份证号"), accessor="claimant__masked_id_number", orderable=False
+    )
+    state = tables.Column(verbose_name=_("状态"), accessor="reversed_at", empty_values=())
+
+    class Meta:
+        model = Settlement
+        fields = (
+            "id",
+            "claimant",
+            "id_number",
+            "discharged",
+            "category",
+            "policy_scope_cost",
+            "basic_insurance_paid",
+            "critical_illness_insurance",
+            "medical_assistance",
+            "tilted_assistance",
+            "major_illness_assistance",
+            "personal_burden",
+            "reason",
+            "state",
+        )
+        order_by = ("-id",)
+        attrs = {"class": "table table-sm table-striped"}
+
+    def render_state(self, value):
+        return _("已冲正") if value else _("有效")
+
+    def render_category(self, value):
+        return CATEGORIES[value].label if value in CATEGORIES else value

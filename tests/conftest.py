@@ -1,0 +1,92 @@
+"""Shared fixtures: the real division subtrees of the three cities, staff of every role, factories."""
+
+import os
+
+import pytest
+from django.conf import settings
+from pytest_factoryboy import register
+
+from claimants.divisions import load_divisions
+from claimants.models import Region, Role
+from tests import factories
+
+register(factories.UserFactory)
+register(factories.HouseholdFactory)
+register(factories.ClaimantFactory)
+register(factories.CertificationFactory)
+register(factories.PolicyYearFactory)
+register(factories.HospitalFactory)
+register(factories.VisitFactory)
+
+IN_CI = os.environ.get("CI") == "true"
+TEST_REGION_PREFIXES = ("5107", "11", "12")
+
+
+def on_postgresql() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def require_postgresql() -> None:
+    """PostgreSQL-only behaviour (row locks, COPY): fail in CI when missing, skip with a reason elsewhere."""
+    if not on_postgresql():
+        if IN_CI:
+            pytest.fail("CI must run this test on PostgreSQL: set DATABASE_URL")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def regions(db):
+    """Mianyang, Beijing and Tianjin with every county and township (reloaded after a flushing test)."""
+    if not Region.objects.filter(code="510703001").exists():
+        load_divisions(settings.SHARED_DIR / "data" / "divisions", only=TEST_REGION_PREFIXES)
+
+
+@pytest.fixture(autouse=True)
+def _regions_for_database_tests(request):
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("regions")
+
+
+@pytest.fixture
+def make_staff(regions, user_factory):
+    def make(role: str, region_code: str = "5107", **kwargs):
+        return user_factory(role=role, region=Region.objects.get(code=region_code), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def caseworker(make_staff):
+    return make_staff(Role.TOWNSHIP_CASEWORKER, "510703001", username="caseworker")
+
+
+@pytest.fixture
+def reviewer(make_staff):
+    return make_staff(Role.MEDICAL_SECURITY_REVIEWER, "5107", username="reviewer")
+
+
+@pytest.fixture
+def civil_officer(make_staff):
+    return make_staff(Role.CIVIL_AFFAIRS_OFFICER, "5107", username="civil")
+
+
+@pytest.fixture
+def rural_officer(make_staff):
+    return make_staff(Role.RURAL_REVITALIZATION_OFFICER, "5107", username="rural")
+
+
+@pytest.fixture
+def manager(make_staff):
+    return make_staff(Role.MANAGER, "5107", username="manager")
+
+
+@pytest.fixture
+def sysadmin(make_staff):
+    return make_staff(Role.SYSTEM_ADMINISTRATOR, "5107", username="sysadmin")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the test regions once per test database; ``regions`` reloads them after a flushing test."""
+    with django_db_blocker.unblock():
+        load_divisions(settings.SHARED_DIR / "data" / "divisions", only=TEST_REGION_PREFIXES)

@@ -1,0 +1,146 @@
+"""The dashboard as each role sees it: who may open it, what it shows, filters remembered, XLSX exports."""
+
+import datetime as dt
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("monitoring:dashboard")
+
+
+def panel(response, key):
+    return next(p for p in response.context["panels"] if p.key == key)
+
+
+@pytest.mark.parametrize("role", ["caseworker", "reviewer", "civil_officer", "rural_officer"])
+def test_dashboard_is_refused_to_staff_other_than_managers(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(URL).status_code == 403
+    assert client.get(reverse("monitoring:dashboard_export", args=["paid_by_month"])).status_code == 403
+    assert client.get(reverse("monitoring:dashboard_report"), {"month": "2023-03"}).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["manager", "sysadmin"])
+def test_managers_and_administrators_see_the_dashboard(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert {"paid_by_month", "applications_by_step", "alerts_by_department"} <= {
+        p.key for p in response.context["panels"]
+    }
+
+
+def test_filters_are_remembered_in_the_session(client, manager):
+    client.force_login(manager)
+    client.get(URL, {"region": "510703", "year": 2023})
+    scope = client.get(URL).context["scope"]
+    assert (scope.region.code, scope.year) == ("510703", 2023)
+
+
+def test_a_region_outside_the_users_subtree_is_not_accepted(client, manager):
+    client.force_login(manager)
+    scope = client.get(URL, {"region": "1101", "year": 2023}).context["scope"]
+    assert scope.region.code == manager.region_id
+
+
+def test_paid_figures_are_those_of_the_settlements_by_month_and_category(client, manager, settle):
+    march = settle("dibao", dt.date(2023, 3, 22))
+    may = settle(
+        "marginal", dt.date(2023, 5, 9), policy_scope_cost=Decimal("14000.00"), total_cost=Decimal("15000.00")
+    )
+    client.force_login(manager)
+    response = client.get(URL, {"region": "5107", "year": 2023})
+    months = {row[0]: row for row in panel(response, "paid_by_month").rows}
+    assert months["2023-03"][1:4] == [
+        march.medical_assistance,
+        march.tilted_assistance,
+        march.major_illness_assistance,
+    ]
+    assert months["2023-05"][4] == may.assistance
+    assert months["2023-04"][4] == 0
+    categories = {row[0]: row for row in panel(response, "paid_by_category").rows}
+    assert categories["低保对象"][3] == march.assistance
+    assert categories["低保边缘家庭成员"][3] == may.assistance
+    fund = panel(response, "fund_use")
+    assert fund.rows[0][1] == march.assistance + may.assistance
+
+
+def test_a_reversed_settlement_leaves_the_figures(client, manager, reviewer, settle):
+    from settlements.services import reverse_settlement
+
+    kept = settle("dibao", dt.date(2023, 3, 22))
+    reverse_settlement(settlement=settle("dibao", dt.date(2023, 3, 25)), by=reviewer, reason="录入错误")
+    client.force_login(manager)
+    months = {row[0]: row for row in panel(client.get(URL, {"year": 2023}), "paid_by_month").rows}
+    assert months["2023-03"][4] == kept.assistance
+
+
+def test_figures_are_scoped_to_the_chosen_region(client, manager, settle, other_county_township):
+    inside = settle("dibao")
+    settle("dibao", claimant_fields={"hukou_region": other_county_township})
+    client.force_login(manager)
+    rows = panel(client.get(URL, {"region": "510703", "year": 2023}), "paid_by_region").rows
+    assert [row[1] for row in rows] == ["510703001"]
+    assert rows[0][2] == inside.assistance
+
+
+def test_county_manager_does_not_see_other_counties(client, make_staff, settle, other_county_township):
+    settle("dibao", claimant_fields={"hukou_region": other_county_township})
+    client.force_login(make_staff("manager", "510703"))
+    response = client.get(URL, {"region": other_county_township.code[:6], "year": 2023})
+    assert response.context["scope"].region.code == "510703"
+    assert all(row[4] == 0 for row in panel(response, "paid_by_month").rows)
+
+
+def test_largest_burdens_list_people_with_masked_id_numbers(client, manager, settle):
+    light = settle("dibao", policy_scope_cost=Decimal("3000.00"), total_cost=Decimal("3000.00"))
+    heavy = settle("marginal", policy_scope_cost=Decimal("90000.00"), total_cost=Decimal("95000.00"))
+    client.force_login(manager)
+    rows = panel(client.get(URL, {"year": 2023}), "largest_burdens").rows
+    assert [row[0] for row in rows] == [heavy.claimant.name, light.claimant.name]
+    assert rows[0][1] == heavy.claimant.masked_id_number
+    assert rows[0][4] == heavy.personal_burden
+
+
+def test_alerts_per_department(client, manager, alert):
+    alert("civil_affairs")
+    alert("civil_affairs", result="certified")
+    alert("rural_revitalization", result="not_eligible")
+    client.force_login(manager)
+    rows = {row[0]: row[1:] for row in panel(client.get(URL, {"year": 2023}), "alerts_by_department").rows}
+    # pushed, answered, certified, overdue (30 days long past for March 2023)
+    assert rows["民政"] == [2, 1, 1, 1]
+    assert rows["农业农村（乡村振兴）"] == [1, 1, 0, 0]
+
+
+def test_panel_export_is_the_table_beside_the_chart(client, manager, settle):
+    march = settle("dibao")
+    client.force_login(manager)
+    client.get(URL, {"year": 2023})
+    response = client.get(reverse("monitoring:dashboard_export", args=["paid_by_category"]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = [row for row in sheet.iter_rows(values_only=True)]
+    header = rows.index(("救助身份", "结算人次", "获救助人次", "救助金额"))
+    assert rows[header + 1] == ("低保对象", 1, 1, float(march.assistance))
+
+
+def test_unknown_panel_export_is_not_found(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("monitoring:dashboard_export", args=["nothing"])).status_code == 404
+
+
+def test_dashboard_queries_do_not_grow_with_rows(
+    client, manager, settle, alert, django_assert_max_num_queries
+):
+    for day in range(1, 6):
+        settle("dibao", dt.date(2023, 3, day + 10))
+        alert("civil_affairs")
+    client.force_login(manager)
+    with django_assert_max_num_queries(26):
+        assert client.get(URL, {"year": 2023}).status_code == 200

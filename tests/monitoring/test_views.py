@@ -1,0 +1,158 @@
+"""The monitoring pages as each role uses them."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from claimants.models import AuditLog, Department
+from monitoring import services
+from monitoring.models import AlertRun, HighCostAlert, PushBatch
+
+pytestmark = pytest.mark.django_db
+
+MARCH = dt.date(2023, 3, 1)
+
+
+@pytest.fixture
+def month(mianyang_2023, person_with_costs):
+    people = [person_with_costs("20000.00") for _ in range(3)] + [
+        person_with_costs("20000.00", hukou="510704001")
+    ]
+    services.run_monthly_alerts(period=MARCH)
+    return people
+
+
+def test_department_officer_sees_only_their_queue(client, month, civil_officer):
+    client.force_login(civil_officer)
+    response = client.get(reverse("monitoring:alert_list"))
+    assert response.status_code == 200
+    rows = response.context["table"].data
+    assert len(rows) == 4
+    assert {a.department for a in rows} == {Department.CIVIL_AFFAIRS}
+    assert month[0].masked_id_number.encode() in response.content
+    assert month[0].id_number.encode() not in response.content
+
+
+def test_county_officer_sees_only_their_county(client, month, make_staff):
+    client.force_login(make_staff("rural_revitalization_officer", "510704"))
+    rows = client.get(reverse("monitoring:alert_list")).context["table"].data
+    assert [a.claimant_id for a in rows] == [month[3].pk]
+    other = HighCostAlert.objects.filter(county_id="510703").first()
+    assert client.get(reverse("monitoring:alert_detail", args=[other.pk])).status_code == 404
+
+
+def test_caseworker_gets_403(client, month, caseworker):
+    client.force_login(caseworker)
+    assert client.get(reverse("monitoring:alert_list")).status_code == 403
+
+
+def test_alert_list_queries_do_not_grow_with_rows(client, month, reviewer, django_assert_max_num_queries):
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(9):  # + the applications inbox badge in the navigation
+        response = client.get(reverse("monitoring:alert_list"), {"month": "2023-03", "unanswered": "true"})
+    assert len(response.context["table"].page.object_list) == 8
+
+
+def test_officer_answers_from_the_alert_page(client, month, civil_officer):
+    alert = HighCostAlert.objects.get(claimant=month[0], department=Department.CIVIL_AFFAIRS)
+    client.force_login(civil_officer)
+    url = reverse("monitoring:alert_detail", args=[alert.pk])
+    refused = client.post(url, {"result": "certified", "category": "", "valid_from": ""})
+    assert refused.status_code == 400
+    assert "请选择认定的救助身份类别及生效日期" in refused.content.decode()
+    response = client.post(url, {"result": "certified", "category": "dibao", "valid_from": "2023-04-01"})
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.certification.category == "dibao"
+
+
+def test_reviewer_sees_people_certified_from_alerts_with_their_visits(client, month, civil_officer, reviewer):
+    alert = HighCostAlert.objects.get(claimant=month[0], department=Department.CIVIL_AFFAIRS)
+    services.record_feedback(
+        alert=alert, by=civil_officer, result="certified", category="dibao", valid_from=dt.date(2023, 4, 1)
+    )
+    client.force_login(reviewer)
+    response = client.get(reverse("monitoring:certified_list"))
+    assert list(response.context["object_list"]) == [alert]
+    assert "低保对象" in response.content.decode()
+    assert "2023-03-15" in response.content.decode()
+
+
+def test_metrics_count_pushed_answered_overdue_and_certified(client, month, civil_officer, manager):
+    alerts = HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS).order_by("pk")
+    services.record_feedback(
+        alert=alerts[0],
+        by=civil_officer,
+        result="certified",
+        category="dibao",
+        valid_from=dt.date(2023, 4, 1),
+    )
+    HighCostAlert.objects.filter(pk=alerts[1].pk).update(created_at=timezone.now() - dt.timedelta(days=31))
+    client.force_login(manager)
+    metrics = client.get(reverse("monitoring:overview")).context["metrics"]
+    assert (metrics["pushed"], metrics["answered"], metrics["overdue"], metrics["certified"]) == (8, 1, 1, 1)
+
+
+def test_manager_runs_now_and_the_page_polls_progress(
+    client, mianyang_2023, person_with_costs, manager, django_capture_on_commit_callbacks
+):
+    person_with_costs("20000.00")
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("monitoring:run_start"), {"period": "2023-03"})
+    run = AlertRun.objects.get()
+    assert response.status_code == 302
+    progress = client.get(reverse("monitoring:run_progress", args=[run.pk])).json()
+    # No broker configured: the fan-out ran in-process before the redirect.
+    assert progress["status"] == "finished"
+    assert progress["percent"] == 100
+    assert (progress["hits"], progress["pushed"]) == (1, 2)
+    assert run.started_by == manager
+    page = client.get(reverse("monitoring:overview")).content.decode()
+    assert reverse("monitoring:run_progress", args=[run.pk]) in page
+
+
+def test_run_now_is_for_managers_only(client, mianyang_2023, reviewer):
+    client.force_login(reviewer)
+    assert client.post(reverse("monitoring:run_start"), {"period": "2023-03"}).status_code == 403
+
+
+def test_run_now_refuses_a_bad_month(client, mianyang_2023, manager):
+    client.force_login(manager)
+    response = client.post(reverse("monitoring:run_start"), {"period": "March"}, follow=True)
+    assert "请按“年-月”填写" in response.content.decode()
+    assert not AlertRun.objects.exists()
+
+
+def test_batch_download_has_full_ids_for_officers_and_is_audited(client, month, civil_officer):
+    batch = PushBatch.objects.get(region_id="510703")
+    client.force_login(civil_officer)
+    response = client.get(reverse("monitoring:batch_download", args=[batch.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("姓名", "身份证号", "户籍所在地", "参保地", "年度累计自付费用")
+    assert {r[1] for r in rows[1:]} == {c.id_number for c in month[:3]}
+    assert Decimal(str(rows[1][4])) == Decimal("20000.00")
+    assert AuditLog.objects.filter(user=civil_officer, action="export_full_id_numbers").count() == 1
+
+
+def test_batch_download_is_masked_for_managers(client, month, manager):
+    batch = PushBatch.objects.get(region_id="510703")
+    client.force_login(manager)
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("monitoring:batch_download", args=[batch.pk])).content)
+    ).active
+    ids = {r[1] for r in list(sheet.iter_rows(values_only=True))[1:]}
+    assert ids == {c.masked_id_number for c in month[:3]}
+    assert not AuditLog.objects.exists()
+
+
+def test_batch_list_shows_the_users_counties(client, month, make_staff):
+    client.force_login(make_staff("civil_affairs_officer", "510704"))
+    rows = client.get(reverse("monitoring:batch_list")).context["table"].data
+    assert [b.region_id for b in rows] == ["510704"]

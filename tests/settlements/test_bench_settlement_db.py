@@ -1,0 +1,25 @@
+"""The settlement benchmark's core at a tiny size, so that it cannot rot (PostgreSQL: it loads with COPY)."""
+
+import pytest
+
+from bench import settlement_db
+from settlements.models import LedgerEntry, Settlement
+from tests.conftest import require_postgresql
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_benchmark_loads_settles_and_cleans_up():
+    require_postgresql()
+    state = settlement_db._setup(5)
+    try:
+        ids = state["claimant_ids"]
+        count = settlement_db.settle_visits(settlement_db._visits(ids))
+        assert count == 5 * settlement_db.VISITS_PER_CLAIMANT
+        assert Settlement.objects.filter(claimant_id__in=ids).count() == count
+        assert LedgerEntry.objects.filter(
+            claimant_id__in=ids, counter="inpatient_paid", amount__gt=0
+        ).exists()
+    finally:
+        settlement_db._cleanup(state)
+    assert not Settlement.objects.filter(claimant_id__in=ids).exists()

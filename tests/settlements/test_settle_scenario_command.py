@@ -1,0 +1,102 @@
+"""``manage.py settle_scenario -`` as a user runs it: JSON in, JSON out; malformed input exits 2."""
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / ".." / "shared" / "policy" / "examples").resolve().glob("*.json"))
+
+
+def _run(stdin: str, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "settle_scenario", *(arguments or ("-",))],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_shared_examples_are_found():
+    assert len(EXAMPLES) >= 3
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_shared_example_through_the_command(path):
+    case = json.loads(path.read_text(encoding="utf-8"))
+    run = _run(json.dumps(case["scenario"], ensure_ascii=False))
+    assert run.returncode == 0, run.stderr
+    output = json.loads(run.stdout)
+    got = {visit["id"]: visit for visit in output["visits"]}
+    assert [visit["id"] for visit in output["visits"]] == [
+        visit["id"] for visit in case["scenario"]["visits"]
+    ]
+    for visit_id, fields in case["expected"]["visits"].items():
+        for field, want in fields.items():
+            assert Decimal(got[visit_id][field]) == Decimal(want), (visit_id, field)
+    assert set(output["totals"]) == {
+        "critical_illness_insurance",
+        "medical_assistance",
+        "tilted_assistance",
+        "major_illness_assistance",
+        "application_assistance",
+        "personal_burden",
+    }
+    assert all(isinstance(line, str) for visit in output["visits"] for line in visit["explanation"])
+
+
+def test_a_file_argument_and_unicode_output():
+    run = _run("", str(EXAMPLES[0]))
+    assert run.returncode == 0, run.stderr
+    assert "适用救助身份" in run.stdout  # ensure_ascii=False
+
+
+MALFORMED = {
+    "not json": "{",
+    "unknown jurisdiction": '{"jurisdiction": "shanghai", "year": 2023}',
+    "negative amount": json.dumps(
+        {
+            "jurisdiction": "tianjin",
+            "year": 2023,
+            "parameters": {"income_last_year": "48976.00"},
+            "certifications": [],
+            "visits": [
+                {
+                    "id": "V1",
+                    "type": "inpatient",
+                    "discharged": "2023-03-01",
+                    "referral": "referred",
+                    "policy_scope_cost": "-5.00",
+                }
+            ],
+        }
+    ),
+    "missing parameter": '{"jurisdiction": "mianyang", "year": 2023, "parameters": {}}',
+    "money as a number": json.dumps(
+        {
+            "jurisdiction": "beijing",
+            "year": 2023,
+            "visits": [{"id": "V1", "type": "inpatient", "discharged": "2023-03-01", "referral": "referred"}],
+        }
+    ).replace('"referral": "referred"', '"referral": "referred", "policy_scope_cost": 100.5'),
+}
+
+
+@pytest.mark.parametrize("stdin", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_input_exits_2_with_one_line_on_stderr(stdin):
+    run = _run(stdin)
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_missing_file_exits_2():
+    run = _run("", "no-such-scenario.json")
+    assert (run.returncode, run.stdout) == (2, "")

@@ -1,0 +1,82 @@
+"""The one-bill statement: HTML with print CSS, a PDF that holds the Chinese text, an XLSX with the cells."""
+
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from settlements.services import settle_visit
+
+D = Decimal
+
+
+@pytest.fixture
+def settlement(mianyang_2023, certified, visit_factory, hospital_factory, reviewer):
+    hospital = hospital_factory(name="绵阳市中心医院")
+    visit = visit_factory(
+        claimant=certified("dibao", name="李秀英"), hospital=hospital, policy_scope_cost=D("10000.00")
+    )
+    return settle_visit(visit=visit, by=reviewer)
+
+
+@pytest.mark.django_db
+def test_statement_page_masks_the_id_number_and_shows_the_tiers(client, reviewer, settlement):
+    client.force_login(reviewer)
+
+    page = client.get(reverse("settlements:statement", args=[settlement.pk])).content.decode()
+
+    assert "医疗救助一站式结算单" in page
+    assert settlement.claimant.masked_id_number in page
+    assert settlement.claimant.id_number not in page
+    assert "6203.75" in page
+    assert "css/statement.css" in page
+
+
+@pytest.mark.django_db
+def test_statement_pdf_contains_the_chinese_text(client, reviewer, settlement, tmp_path):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    client.force_login(reviewer)
+
+    response = client.get(reverse("settlements:statement_pdf", args=[settlement.pk]))
+
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    for expected in (
+        "医疗救助一站式结算单",
+        "李秀英",
+        "绵阳市中心医院",
+        "大病保险支付",
+        "6203.75",
+        "个人负担",
+    ):
+        assert expected in text
+    assert settlement.claimant.id_number not in text
+
+
+@pytest.mark.django_db
+def test_statement_xlsx_holds_the_amounts_as_numbers(client, reviewer, settlement):
+    client.force_login(reviewer)
+
+    response = client.get(reverse("settlements:statement_xlsx", args=[settlement.pk]))
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and len(row) > 1}
+    assert cells["姓名"] == "李秀英"
+    assert cells["身份证号"] == settlement.claimant.masked_id_number
+    assert D(str(cells["医疗救助"])) == D("6203.75")
+    assert D(str(cells["大病保险支付"])) == D("1137.50")
+    assert D(str(cells["个人负担（政策范围内）"])) == D("2658.75")
+
+
+@pytest.mark.django_db
+def test_statement_of_another_region_is_not_found(client, make_staff, settlement):
+    client.force_login(make_staff("medical_security_reviewer", "12"))
+
+    assert client.get(reverse("settlements:statement_pdf", args=[settlement.pk])).status_code == 404

@@ -1,0 +1,167 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from claimants import imports
+from claimants.models import ImportBatch, Region, Role
+from settlements.models import Visit
+from settlements.visit_import import KIND
+
+pytestmark = pytest.mark.django_db
+
+PLATFORM = [
+    "setl_id", "certno", "psn_name", "med_type", "begndate", "setl_time", "medfee_sumamt", "inscp_scp_amt",
+    "hifp_pay", "hifmi_pay", "hifob_pay", "oth_pay", "cvlserv_pay", "hifes_pay", "fulamt_ownpay_amt",
+    "fund_pay_sumamt", "psn_part_amt", "refd_setl_flag", "vali_flag",
+]  # fmt: skip
+CHINESE = ["结算ID", "身份证号", "姓名", "医疗类别", "入院日期", "结算时间", "医疗费总额", "符合政策范围金额",
+           "基本医疗保险统筹基金支出", "全自费金额"]  # fmt: skip
+
+
+def csv_bytes(header, rows) -> bytes:
+    return ("\n".join(",".join(r) for r in [header, *rows]) + "\n").encode()
+
+
+def platform_row(setl_id, claimant, **over):
+    row = {
+        "setl_id": setl_id, "certno": claimant.id_number, "psn_name": claimant.name, "med_type": "21",
+        "begndate": "2023-03-01", "setl_time": "2023-03-10 10:15:00", "medfee_sumamt": "12000.00",
+        "inscp_scp_amt": "10000.00", "hifp_pay": "6000.00", "hifmi_pay": "300.00", "hifob_pay": "",
+        "oth_pay": "100.00", "cvlserv_pay": "50.00", "hifes_pay": "0", "fulamt_ownpay_amt": "2000.00",
+        "fund_pay_sumamt": "6450.00", "psn_part_amt": "5550.00", "refd_setl_flag": "0", "vali_flag": "1",
+    }  # fmt: skip
+    row.update(over)
+    return [row[h] for h in PLATFORM]
+
+
+def stage(content, by):
+    return imports.stage(kind=KIND, file_name="setl.csv", content=content, by=by)
+
+
+def test_platform_fields_are_mapped_and_committed_in_one_go(reviewer, claimant_factory, mianyang_2023):
+    person = claimant_factory()
+    content = csv_bytes(
+        PLATFORM,
+        [
+            platform_row("S1", person),
+            platform_row("S2", person, med_type="14", begndate="", setl_time="20230402"),
+            platform_row("S3", person, med_type="11", refd_setl_flag="1"),
+            platform_row("S4", person, med_type="41", vali_flag="0"),
+        ],
+    )
+    batch = stage(content, reviewer)
+    assert (batch.rows_total, batch.rows_invalid, batch.rows_unchanged) == (4, 0, 2)
+    assert not Visit.objects.exists()
+    imports.commit(batch=batch, by=reviewer)
+    visits = {v.settlement_ref: v for v in Visit.objects.all()}
+    assert set(visits) == {"S1", "S2"}
+    s1, s2 = visits["S1"], visits["S2"]
+    assert (s1.visit_type, s1.admitted, s1.discharged, s1.year) == (
+        "inpatient",
+        dt.date(2023, 3, 1),
+        dt.date(2023, 3, 10),
+        2023,
+    )
+    assert s1.total_cost == Decimal("12000.00")
+    assert s1.policy_scope_cost == Decimal("10000.00")
+    assert s1.basic_insurance_paid == Decimal("6000.00")
+    assert s1.critical_illness_paid == Decimal("300.00")
+    assert s1.other_insurance_paid == Decimal("150.00")
+    assert s1.fully_self_paid == Decimal("2000.00")
+    assert s1.source == Visit.Source.IMPORT
+    assert (s2.visit_type, s2.admitted, s2.discharged) == (
+        "outpatient_chronic_special",
+        dt.date(2023, 4, 2),
+        dt.date(2023, 4, 2),
+    )
+
+
+def test_chinese_headers_of_a_county_export(reviewer, claimant_factory, mianyang_2023):
+    person = claimant_factory()
+    row = ["C1", person.id_number, person.name, "13", "2023/05/01", "2023/05/01", "800", "600", "300", "100"]
+    batch = imports.commit(batch=stage(csv_bytes(CHINESE, [row]), reviewer), by=reviewer)
+    assert batch.rows_created == 1
+    visit = Visit.objects.get(settlement_ref="C1")
+    assert (visit.visit_type, visit.policy_scope_cost, visit.critical_illness_paid) == (
+        "outpatient_general",
+        Decimal("600.00"),
+        None,
+    )
+
+
+def test_bad_rows_get_their_own_errors_and_only_valid_rows_are_written(
+    reviewer, claimant_factory, mianyang_2023, make_staff
+):
+    person = claimant_factory()
+    rows = [
+        platform_row("OK", person),
+        platform_row("NEG", person, oth_pay="-1"),
+        platform_row("SCOPE", person, inscp_scp_amt="13000"),
+        platform_row("BASIC", person, hifp_pay="10001"),
+        platform_row("DATES", person, begndate="2023-03-20"),
+        platform_row("YEAR", person, begndate="2022-01-01", setl_time="2022-01-05"),
+        platform_row("UNKNOWN", person, certno="110101199001011237"),
+        platform_row("TYPE", person, med_type="99"),
+        platform_row("SUMS", person, psn_part_amt="1.00"),
+        platform_row("OK", person),
+    ]
+    batch = stage(csv_bytes(PLATFORM, rows), reviewer)
+    report = {r["line"]: r for r in batch.report}
+    errors = {line: " ".join(r["errors"]) for line, r in report.items() if r["errors"]}
+    assert set(errors) == {3, 4, 5, 6, 7, 8, 9, 11}
+    assert "其他支出" in errors[3]
+    assert "未登记" in errors[8]
+    assert "政策年度" in errors[7]
+    assert "重复" in errors[11]
+    assert report[10]["warnings"]
+    assert not report[10]["errors"]
+    assert "110101199001011237" not in str(batch.report)
+    imports.commit(batch=batch, by=reviewer)
+    assert sorted(Visit.objects.values_list("settlement_ref", flat=True)) == ["OK", "SUMS"]
+
+
+def test_reimporting_the_same_setl_id_changes_nothing(reviewer, claimant_factory, mianyang_2023):
+    person = claimant_factory()
+    content = csv_bytes(PLATFORM, [platform_row("R1", person)])
+    imports.commit(batch=stage(content, reviewer), by=reviewer)
+    changed = csv_bytes(PLATFORM, [platform_row("R1", person, medfee_sumamt="99999")])
+    second = imports.commit(batch=stage(changed, reviewer), by=reviewer)
+    assert (second.rows_created, second.rows_unchanged) == (0, 1)
+    assert Visit.objects.get().total_cost == Decimal("12000.00")
+
+
+def test_claimants_outside_the_reviewers_region_are_row_errors(claimant_factory, mianyang_2023, make_staff):
+    other = Region.objects.filter(level=Region.Level.TOWNSHIP, code__startswith="5107").exclude(
+        code__startswith="510703"
+    )[0]
+    township_reviewer = make_staff(Role.MEDICAL_SECURITY_REVIEWER, "510703")
+    person = claimant_factory(hukou_region=other)
+    batch = stage(csv_bytes(PLATFORM, [platform_row("X1", person)]), township_reviewer)
+    assert "不在您的管辖范围内" in batch.report[0]["errors"]
+
+
+def test_pages_upload_preview_commit_and_scope(client, reviewer, caseworker, claimant_factory, mianyang_2023):
+    person = claimant_factory()
+    client.force_login(reviewer)
+    assert client.get(reverse("settlements:import_list")).status_code == 200
+    assert client.get(reverse("settlements:import_create")).status_code == 200
+    upload = csv_bytes(PLATFORM, [platform_row("P1", person)])
+
+    response = client.post(
+        reverse("settlements:import_create"), {"file": SimpleUploadedFile("setl.csv", upload)}
+    )
+    batch = ImportBatch.objects.get(kind=KIND)
+    assert response.url == reverse("settlements:import_detail", args=[batch.pk])
+    page = client.get(response.url).content.decode()
+    assert "确认导入有效的 1 行" in page
+    client.post(reverse("settlements:import_commit", args=[batch.pk]))
+    assert Visit.objects.filter(settlement_ref="P1").exists()
+    client.force_login(caseworker)
+    assert client.get(reverse("settlements:import_list")).status_code == 403
+    outsider = ImportBatch.objects.filter(pk=batch.pk)
+    outsider.update(region_id="1101")
+    client.force_login(reviewer)
+    assert client.get(reverse("settlements:import_detail", args=[batch.pk])).status_code == 404
