@@ -109,7 +109,7 @@ def test_manager_runs_now_and_the_page_polls_progress(
     assert response.status_code == 302
     progress = client.get(reverse("monitoring:run_progress", args=[run.pk])).json()
     # No broker configured: the fan-out ran in-process before the redirect.
-    assert progress["status"] == "finished"
+    assert progress["status"] == "finished", progress
     assert progress["percent"] == 100
     assert (progress["hits"], progress["pushed"]) == (1, 2)
     assert run.started_by == manager
