@@ -2,14 +2,15 @@
 services by the demo staff (so every queue, timeline and count has content). Idempotent."""
 
 import datetime as dt
-from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from claimants.errors import DomainError
 from claimants.models import Certification, Claimant, User
 from settlements.cases import services
+from settlements.cases.errors import CaseError
 from settlements.cases.models import DIRECT_CATEGORIES, ApplicationKind, AssistanceApplication, State
 from settlements.models import Visit
 
@@ -87,38 +88,54 @@ def _candidates(caseworker: User, category: str):
     )
 
 
-def _paid_claim(staff, on) -> int:
-    """A claim for costs paid in advance on a visit nobody settled yet, approved and paid."""
-    caseworker = staff["caseworker"]
+def _claims(staff, on) -> int:
+    """Claims for costs paid in advance on visits nobody settled yet: one approved and paid, one accepted and
+    waiting for the reviewer (whose page then previews what approving it would pay)."""
     visits = Visit.objects.filter(
-        claimant__hukou_region_id=caseworker.region_id,
+        claimant__hukou_region_id=staff["caseworker"].region_id,
         settlements__isnull=True,
         application_links__isnull=True,
     ).select_related("claimant")
+    paid = waiting = 0
     for visit in visits.order_by("pk")[:20]:
         try:
-            application = services.register_application(
-                by=caseworker,
-                claimant=visit.claimant,
-                kind=ApplicationKind.REIMBURSEMENT,
-                visits=[visit],
-                statement="住院时未能“一站式”结算，个人已垫付，申请报销",
-                submitted_on=max(visit.discharged, on - dt.timedelta(days=20)),
-            )
-            services.accept_application(application=application, by=caseworker, on=on)
-            application = services.approve_application(application=application, by=staff["reviewer"], on=on)
+            with transaction.atomic():  # an attempt the rules refuse leaves nothing behind
+                application = _accepted_claim(staff["caseworker"], visit, on)
+                preview = services.preview_approval(application=application, by=staff["reviewer"], on=on)
+                if preview.amount <= 0:
+                    raise DomainError(CaseError.NOT_ASSESSABLE, detail="nil")
+                if not paid:
+                    application = services.approve_application(
+                        application=application, by=staff["reviewer"], on=on
+                    )
+                    services.record_payment(
+                        application=application,
+                        by=staff["reviewer"],
+                        amount=application.assessed_amount,
+                        paid_on=on,
+                        reference=f"ZF{application.pk:08d}",
+                    )
         except DomainError:
             continue
-        if application.assessed_amount and application.assessed_amount > Decimal("0"):
-            services.record_payment(
-                application=application,
-                by=staff["reviewer"],
-                amount=application.assessed_amount,
-                paid_on=on,
-                reference=f"ZF{application.pk:08d}",
-            )
-            return 1
-    return 0
+        if paid:
+            waiting = 1
+            break
+        paid = 1
+    return paid + waiting
+
+
+def _accepted_claim(caseworker, visit, on):
+    # A written claim is settled on its own date, which must fall after discharge in the visit's year
+    # (A-MY8); the demo's visits lie in the policy years 2022-2024, so the claim is dated in that year.
+    application = services.register_application(
+        by=caseworker,
+        claimant=visit.claimant,
+        kind=ApplicationKind.REIMBURSEMENT,
+        visits=[visit],
+        statement="住院时未能“一站式”结算，个人已垫付，申请报销",
+        submitted_on=min(visit.discharged + dt.timedelta(days=20), dt.date(visit.year, 12, 31)),
+    )
+    return services.accept_application(application=application, by=caseworker, on=on)
 
 
 def seed() -> dict:
@@ -149,5 +166,5 @@ def seed() -> dict:
             except DomainError:
                 continue
             created += application.state == state
-        created += _paid_claim(staff, today)
+        created += _claims(staff, today)
     return {"applications": created}
