@@ -2,6 +2,7 @@ import re
 
 import pytest
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
@@ -11,6 +12,7 @@ SECURITY_SETTING = re.compile(
 )
 INLINE_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
 
 
 @pytest.fixture
@@ -79,3 +81,15 @@ def test_a_nonce_used_by_a_template_is_allowed_by_the_header(rf):
     response = CSPMiddleware(view)(request)
     nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
     assert f"'nonce-{nonce}'" in directives(response["Content-Security-Policy"])["script-src"]
+
+
+def test_no_template_carries_inline_script_style_or_handler_the_policy_would_block():
+    # The policy allows scripts and styles from our own static files only: an inline <script>, a style=""
+    # attribute or an onclick="" in a template would be silently ignored by the browser.
+    offenders = []
+    for path in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        offenders += [f"{path.name}: {tag}" for tag in SCRIPT_TAG.findall(html) if " src=" not in tag]
+        offenders += [f"{path.name}: {m.group(0)}" for m in INLINE_STYLE.finditer(html)]
+        offenders += [f"{path.name}: {m.group(0)}" for m in INLINE_HANDLER.finditer(html)]
+    assert offenders == []

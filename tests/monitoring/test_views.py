@@ -115,6 +115,8 @@ def test_manager_runs_now_and_the_page_polls_progress(
     assert run.started_by == manager
     page = client.get(reverse("monitoring:overview")).content.decode()
     assert reverse("monitoring:run_progress", args=[run.pk]) in page
+    assert 'data-percent="100"' in page  # drawn by js/run_progress.js: the CSP forbids inline styles
+    assert "js/run_progress.js" in page
 
 
 def test_run_now_is_for_managers_only(client, mianyang_2023, reviewer):
