@@ -47,6 +47,7 @@ def navigation(request):
         counter = NAV_COUNTERS.get(name)
         items.append(
             {
+                "name": name,
                 "url": url,
                 "label": label,
                 "active": request.path.startswith(url) and url != "/",

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
@@ -15,6 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from claimants import categories, exports, imports, roles, selectors, services, timeline
 from claimants.certification_import import KIND as CERTIFICATION_KIND
+from claimants.context_processors import navigation
 from claimants.errors import DomainError
 from claimants.filters import CertificationFilter, ClaimantFilter
 from claimants.forms import (
@@ -50,10 +52,25 @@ IMPORTERS = {roles.CIVIL, roles.RURAL}
 
 
 class HomeView(roles.RoleRequiredMixin, TemplateView):
-    """The workbench: what the signed-in user can do, by role."""
+    """The workbench: what the signed-in user can do, by role, with what waits in each queue."""
 
     template_name = "home.html"
     allowed_roles = roles.ALL_ROLES
+    HINTS = {
+        "claimants:list": gettext_lazy("登记、查询救助对象及其家庭"),
+        "claimants:certification_list": gettext_lazy("特困、低保等救助身份及有效期"),
+        "claimants:import_list": gettext_lazy("批量导入部门认定名单"),
+        "settlements:visit_list": gettext_lazy("就医记录，待结算的就医"),
+        "settlements:settlement_list": gettext_lazy("一站式结算、冲正与结算单"),
+        "settlements:application_list": gettext_lazy("依申请救助：受理、转办、认定、审核、支付"),
+        "monitoring:alert_list": gettext_lazy("高额医疗费用预警名单与认定反馈"),
+        "monitoring:dashboard": gettext_lazy("案件、资金、限额与预警统计，医疗救助月报"),
+    }
+
+    def get_context_data(self, **kwargs):
+        items = navigation(self.request)["nav_items"]  # kept on the request: counted once per page
+        cards = [(item, self.HINTS.get(item["name"], "")) for item in items if item["name"] != "home"]
+        return super().get_context_data(cards=cards, **kwargs)
 
 
 class _FilteredTableView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):

@@ -7,4 +7,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("监测预警")
 
     def ready(self):
+        from claimants.context_processors import register_nav_counter
         from monitoring.dashboards import rollups  # noqa: F401  (connects the roll-up receiver)
+        from monitoring.selectors import unanswered_count
+
+        register_nav_counter("monitoring:alert_list", unanswered_count)

@@ -11,5 +11,6 @@ class MonitoringError(models.TextChoices):
     CATEGORY_REQUIRED = "category_required", _("请选择认定的救助身份类别及生效日期")
     CATEGORY_NOT_YOUR_DEPARTMENT = "category_not_your_department", _("该类别不由您所在部门认定：{category}")
     REASON_REQUIRED = "reason_required", _("请填写不符合条件的原因")
+    UNKNOWN_RESULT = "unknown_result", _("未知的反馈结果：{result}")
     NO_POLICY_YEAR = "no_policy_year", _("{year}年度没有可用的预警标准（政策年度参数）")
     PERIOD_IN_FUTURE = "period_in_future", _("只能运行已结束月份的预警")

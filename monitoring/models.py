@@ -110,6 +110,7 @@ class HighCostAlert(models.Model):
         REPORTED = "reported", _("仅报告（已救助）")
 
     class Result(models.TextChoices):
+        NO_RISK = "no_risk", _("经核实无致贫返贫风险")
         CERTIFIED = "certified", _("已认定救助身份")
         NOT_ELIGIBLE = "not_eligible", _("不符合条件")
         ALREADY_ASSISTED = "already_assisted", _("已在救助")

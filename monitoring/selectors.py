@@ -23,6 +23,14 @@ def alerts_visible_to(user: User) -> QuerySet[HighCostAlert]:
     return alerts
 
 
+def unanswered_count(user: User) -> int | None:
+    """Alerts waiting for a department officer's answer (first pushes without a result), shown beside the
+    menu entry; other roles have no queue to answer."""
+    if user.role not in DEPARTMENT_OF_ROLE or not user.region_id:
+        return None
+    return alerts_visible_to(user).filter(result="", disposition=HighCostAlert.Disposition.PUSHED).count()
+
+
 def get_alert_for_user(*, user: User, alert_id: int) -> HighCostAlert:
     return get_object_or_404(
         alerts_visible_to(user).select_related(

@@ -360,6 +360,8 @@ def record_feedback(
         raise DomainError(MonitoringError.NOT_PUSHED)
     if alert.result:
         raise DomainError(MonitoringError.ALREADY_ANSWERED)
+    if result not in HighCostAlert.Result.values:
+        raise DomainError(MonitoringError.UNKNOWN_RESULT, result=result)
     if result == HighCostAlert.Result.CERTIFIED:
         if not category or valid_from is None:
             raise DomainError(MonitoringError.CATEGORY_REQUIRED)

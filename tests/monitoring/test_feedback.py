@@ -100,6 +100,17 @@ def test_not_eligible_needs_a_reason_and_an_alert_is_answered_once(pushed, civil
     assert excinfo.value.code == MonitoringError.ALREADY_ANSWERED
 
 
+def test_no_risk_is_an_answer_and_an_unknown_result_is_refused_storing_nothing(pushed, civil_officer):
+    alert = pushed[Department.CIVIL_AFFAIRS]
+    with pytest.raises(DomainError) as excinfo:
+        services.record_feedback(alert=alert, by=civil_officer, result="maybe")
+    assert excinfo.value.code == MonitoringError.UNKNOWN_RESULT
+    alert.refresh_from_db()
+    assert (alert.result, alert.answered_at) == ("", None)
+    answered = services.record_feedback(alert=alert, by=civil_officer, result="no_risk", reason="经入户核实")
+    assert (answered.result, answered.get_result_display()) == ("no_risk", "经核实无致贫返贫风险")
+
+
 def test_answering_a_carried_over_row_answers_the_first_push(pushed, civil_officer):
     services.run_monthly_alerts(period=dt.date(2023, 4, 1))
     carried = HighCostAlert.objects.get(period=dt.date(2023, 4, 1), department=Department.CIVIL_AFFAIRS)

@@ -38,6 +38,25 @@ def test_department_officer_sees_only_their_queue(client, month, civil_officer):
     assert month[0].id_number.encode() not in response.content
 
 
+def test_workbench_and_menu_count_the_alerts_waiting_for_an_answer(client, month, civil_officer, reviewer):
+    client.force_login(civil_officer)
+    home = client.get(reverse("home"))
+    entry = next(item for item in home.context["nav_items"] if item["name"] == "monitoring:alert_list")
+    assert entry["count"] == 4
+    assert "待办 4 件" in home.content.decode()
+    alert = HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS).first()
+    services.record_feedback(alert=alert, by=civil_officer, result="no_risk")
+    home = client.get(reverse("home"))
+    assert "待办 3 件" in home.content.decode()
+    client.force_login(reviewer)  # medical security reads the list but has nothing to answer
+    entry = next(
+        item
+        for item in client.get(reverse("home")).context["nav_items"]
+        if item["name"] == "monitoring:alert_list"
+    )
+    assert entry["count"] is None
+
+
 def test_county_officer_sees_only_their_county(client, month, make_staff):
     client.force_login(make_staff("rural_revitalization_officer", "510704"))
     rows = client.get(reverse("monitoring:alert_list")).context["table"].data
