@@ -313,3 +313,25 @@ def test_import_errors_come_in_english_and_chinese_category_names_still_import(c
     assert report["errors"] == [
         f"Wrong ID number check character: expected {good[17]}, found {wrong_check[17]}"
     ]
+
+
+@pytest.mark.django_db
+def test_registering_in_english_shows_english_errors_and_confirmation(english, caseworker):
+    client = english(caseworker)
+    data = {
+        "name": "新登记",
+        "id_number": "510703199101010072",
+        "hukou_region": "510703001",
+        "insured_region": "510703001",
+        "scheme": "resident",
+    }
+    refused = client.post(reverse("claimants:create"), data).content.decode()
+    assert "Wrong ID number check character: expected 1, found 2" in refused
+    assert "校验位错误" not in refused
+
+    response = client.post(
+        reverse("claimants:create"), {**data, "id_number": "510703199101010071"}, follow=True
+    )
+    page = response.content.decode()
+    assert '<div class="alert alert-success" role="alert">Registered</div>' in page
+    assert "已登记" not in page
