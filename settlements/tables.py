@@ -46,7 +46,11 @@ class VisitTable(tables.Table):
 
 class SettlementTable(tables.Table):
     id = tables.LinkColumn("settlements:settlement_detail", args=[tables.A("pk")], verbose_name=_("结算号"))
-    claimant = tables.Column(verbose_name=_("救助对象"), accessor="claimant__name", order_by="claimant__name")
+    claimant = tables.Column(
+        verbose_name=pgettext_lazy("one claimant", "救助对象"),
+        accessor="claimant__name",
+        order_by="claimant__name",
+    )
     id_number = tables.Column(
         verbose_name=_("身份证号"), accessor="claimant__masked_id_number", orderable=False
     )
