@@ -7,12 +7,14 @@ The catalogue is parsed with the standard library only (no polib).
 import ast
 import datetime as dt
 import gettext
+import io
 import os
 import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -253,6 +255,15 @@ def test_the_statement_explains_the_settlement_in_the_language_of_the_interface(
     )
     assert settled.explanation[0]["en"] in english_statement
     assert settled.explanation[0]["zh"] not in english_statement
+
+    workbook = client.get(reverse("settlements:statement_xlsx", args=[settled.pk])).content
+    column = [
+        row[0] for row in openpyxl.load_workbook(io.BytesIO(workbook)).active.iter_rows(values_only=True)
+    ]
+    assert column[0] == "Medical assistance one-stop settlement statement"
+    assert {"Name", "Medical assistance", "Calculation", settled.explanation[0]["en"]} <= set(column)
+    engine_lines = {line["en"] for line in settled.explanation}  # may quote Chinese policy names
+    assert not [cell for cell in column if cell not in engine_lines and CJK.search(str(cell or ""))]
 
 
 @pytest.mark.django_db
