@@ -128,13 +128,14 @@ def test_the_catalogue_holds_every_message_of_the_code_and_templates(tmp_path, m
         if os.environ.get("CI") == "true":
             pytest.fail("CI needs GNU gettext (xgettext, msgmerge) to check the catalogue")
         pytest.skip("needs GNU gettext (apt-get install gettext)")
-    for source in ("claimants", "settlements", "monitoring", "config", "templates"):
-        shutil.copytree(settings.BASE_DIR / source, tmp_path / source)
-    copy = tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    # What `make messages` reads: the project tree but the virtualenv and collected static files.
+    skipped = shutil.ignore_patterns(".*", "staticfiles", "var", "locale", "artifacts", "__pycache__")
+    shutil.copytree(settings.BASE_DIR, tmp_path / "project", ignore=skipped)
+    copy = tmp_path / "project" / "locale" / "en" / "LC_MESSAGES" / "django.po"
     copy.parent.mkdir(parents=True)
     shutil.copy(PO, copy)
-    monkeypatch.chdir(tmp_path)
-    with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+    monkeypatch.chdir(tmp_path / "project")
+    with override_settings(LOCALE_PATHS=[tmp_path / "project" / "locale"]):
         call_command("makemessages", locale=["en"], verbosity=0)
     _header, *entries = read_po(copy)
     assert [e.key for e in entries if not all(e.msgstr.values())] == []
