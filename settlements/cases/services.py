@@ -473,6 +473,21 @@ def approve_application(
     return application
 
 
+def preview_approval(
+    *, application: AssistanceApplication, by: User, on: dt.date | None = None
+) -> review.Outcome:
+    """审核预览: what approving now would assess, shown to the reviewer before they decide.
+
+    The approval itself runs (every check, the settlement of each covered visit against the ledger, the
+    engine) and is rolled back, so the preview cannot differ from what the button then stores. Raises the
+    approval's ``DomainError`` when it would be refused.
+    """
+    with transaction.atomic():
+        approved = approve_application(application=application, by=by, on=on)
+        transaction.set_rollback(True)
+    return review.Outcome(approved.assessed_amount, list(approved.assessment))
+
+
 @transaction.atomic
 def return_application(
     *, application: AssistanceApplication, by: User, reason: str, on: dt.date | None = None

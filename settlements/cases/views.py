@@ -206,10 +206,20 @@ class ApplicationDetailView(roles.RoleRequiredMixin, TemplateView):
                 )
                 for name in allowed
             ],
+            **self.approval_preview(application, allowed),
             "document_form": forms.DocumentForm(),
             "can_upload": user.role in (roles.CASEWORKER, roles.REVIEWER, roles.CIVIL, roles.RURAL),
             "today": timezone.localdate(),
         }
+
+    def approval_preview(self, application, allowed) -> dict:
+        """For a reviewer who may approve: the amount and explanation approving would store, or why not."""
+        if "approve" not in allowed:
+            return {}
+        try:
+            return {"preview": services.preview_approval(application=application, by=self.request.user)}
+        except DomainError as exc:
+            return {"preview_error": exc.message}
 
 
 class ApplicationActionView(ApplicationDetailView):

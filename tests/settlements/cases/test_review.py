@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError
+from django.urls import reverse
 
 from claimants.errors import DomainError
 from claimants.models import Region, Role
@@ -236,3 +237,56 @@ def test_tianjin_application_is_computed_by_the_engine_and_counted_in_the_ledger
     assert application.assessed_amount > 0
     paid = LedgerEntry.objects.get(claimant=patient, year=2024, counter="application_paid")
     assert paid.amount == application.assessed_amount
+
+
+def test_reviewer_sees_what_approval_would_pay_before_deciding_and_nothing_is_stored(
+    client, caseworker, reviewer, dibao_person, visit_factory
+):
+    visits = [
+        visit_factory(claimant=dibao_person, policy_scope_cost=Decimal("12000.00")),
+        visit_factory(
+            claimant=dibao_person,
+            total_cost=Decimal("30000.00"),
+            policy_scope_cost=Decimal("30000.00"),
+            admitted=dt.date(2023, 4, 1),
+            discharged=dt.date(2023, 4, 9),
+        ),
+    ]
+    application = reimbursement(caseworker, dibao_person, visits)
+    client.force_login(reviewer)
+    response = client.get(reverse("settlements:application_detail", args=[application.pk]))
+    preview = response.context["preview"]
+    assert preview.amount > 0
+    assert f'<strong id="preview-amount">{preview.amount}</strong>' in response.content.decode()
+    # Looking changed nothing: no settlement, no ledger, the application still waits for review.
+    assert not Settlement.objects.exists()
+    assert not LedgerEntry.objects.exists()
+    application.refresh_from_db()
+    assert (application.state, application.assessed_amount) == (State.ACCEPTED, None)
+    assert list(application.events.values_list("kind", flat=True)) == ["registered", "accepted"]
+
+    approved = services.approve_application(application=application, by=reviewer)
+    assert approved.assessed_amount == preview.amount  # the second visit counts the first one's deductible
+    assert approved.assessment == preview.lines
+
+
+def test_reviewer_is_told_why_approval_is_not_possible_yet(
+    client, caseworker, reviewer, dibao_person, visit_factory
+):
+    visit = visit_factory(claimant=dibao_person)
+    settlement_services.settle_visit(visit=visit, by=reviewer)  # settled one-stop at the hospital already
+    application = reimbursement(caseworker, dibao_person, [visit_factory(claimant=dibao_person)])
+    CoveredVisit.objects.create(application=application, visit=visit)
+    client.force_login(reviewer)
+    response = client.get(reverse("settlements:application_detail", args=[application.pk]))
+    assert "preview" not in response.context
+    assert "不能重复救助" in response.context["preview_error"]
+    assert 'id="approval-preview" class="alert alert-warning' in response.content.decode()
+
+
+def test_caseworker_gets_no_preview(client, caseworker, dibao_person, visit_factory):
+    application = reimbursement(caseworker, dibao_person, [visit_factory(claimant=dibao_person)])
+    client.force_login(caseworker)
+    response = client.get(reverse("settlements:application_detail", args=[application.pk]))
+    assert "preview" not in response.context
+    assert "approval-preview" not in response.content.decode()
