@@ -39,7 +39,7 @@ format: install-dev  ## apply ruff fixes and formatting
 	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
 
 messages: install-dev  ## rebuild the English translation catalogue (msgids are Chinese)
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles && $(PY) manage.py compilemessages -l en
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles && $(PY) manage.py compilemessages -l en --ignore=.venv
 
 services:  ## start PostgreSQL and Redis on this machine if they are not answering
 	bash .ci/services.sh

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from claimants.models import AuditLog, Certification, Claimant, Household, Region, User
@@ -7,7 +8,7 @@ from claimants.models import AuditLog, Certification, Claimant, Household, Regio
 
 @admin.register(User)
 class StaffAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("岗位", {"fields": ("role", "department", "region")}))
+    fieldsets = (*UserAdmin.fieldsets, (_("岗位"), {"fields": ("role", "department", "region")}))
     list_display = ("username", "first_name", "role", "department", "region", "is_active")
     list_filter = ("role", "department", "is_active")
     raw_id_fields = ("region",)

@@ -19,7 +19,7 @@ from claimants.imports import AnyOf, Column, Row, RowSpec, WriteResult, bulk_ins
 from claimants.models import Certification, Claimant, ImportBatch, InsuranceScheme, Region, User
 
 KIND = "certifications"
-LABEL_TO_CODE = {c.label: c.code for c in categories.CATEGORIES.values()}
+LABEL_TO_CODE = {c.name: c.code for c in categories.CATEGORIES.values()}
 CHUNK = 5000  # keeps IN (...) lists under SQLite's variable limit
 
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _FORMAT = re.compile(r"^\d{17}[\dX]$")
@@ -18,7 +20,7 @@ _LEGACY_FORMAT = re.compile(r"^\d{15}$")
 
 
 class InvalidIdNumber(ValueError):
-    """The message says what is wrong, in Chinese, for forms and import reports."""
+    """The message says what is wrong, translated, for forms and import reports."""
 
 
 @dataclass(frozen=True)
@@ -43,16 +45,21 @@ def parse(raw: str, *, allow_legacy: bool = False, today: dt.date | None = None)
         number = body + check_char(body)
         upgraded = True
     if not _FORMAT.match(number):
-        raise InvalidIdNumber(f"身份证号应为18位（前17位为数字，末位为数字或X）：{raw!r}")
+        raise InvalidIdNumber(
+            _("身份证号应为18位（前17位为数字，末位为数字或X）：%(value)r") % {"value": raw}
+        )
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise InvalidIdNumber(f"身份证号中的出生日期无效：{number[6:14]}") from exc
+        raise InvalidIdNumber(_("身份证号中的出生日期无效：%(value)s") % {"value": number[6:14]}) from exc
     if birth < dt.date(1880, 1, 1) or birth > (today or dt.datetime.now(tz=ZoneInfo("Asia/Shanghai")).date()):
-        raise InvalidIdNumber(f"身份证号中的出生日期不合理：{birth.isoformat()}")
+        raise InvalidIdNumber(_("身份证号中的出生日期不合理：%(date)s") % {"date": birth.isoformat()})
     expected = check_char(number[:17])
     if number[17] != expected:
-        raise InvalidIdNumber(f"身份证号校验位错误：应为 {expected}，实为 {number[17]}")
+        raise InvalidIdNumber(
+            _("身份证号校验位错误：应为 %(expected)s，实为 %(actual)s")
+            % {"expected": expected, "actual": number[17]}
+        )
     sex = "M" if int(number[16]) % 2 else "F"
     return IdNumberFacts(number, number[:6], birth, sex, upgraded)
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from claimants import categories, paging
 from claimants.models import Certification, Claimant, ImportBatch
@@ -78,7 +79,7 @@ def current_category_label(claimant) -> str:
 class CertificationTable(tables.Table):
     claimant = tables.Column(
         linkify=lambda record: record.claimant.get_absolute_url(),
-        verbose_name=_("救助对象"),
+        verbose_name=pgettext_lazy("one claimant", "救助对象"),
         order_by=("claimant__name",),
     )
     category = tables.Column(verbose_name=_("认定类别"))

@@ -249,7 +249,7 @@ class ClaimantCreateView(_DomainFormView):
     template_name = "claimants/form.html"
     form_class = ClaimantForm
     allowed_roles = CASEWORKERS
-    success_message = _("已登记")
+    success_message = gettext_lazy("已登记")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -273,7 +273,7 @@ class ClaimantUpdateView(_DomainFormView):
     template_name = "claimants/form.html"
     form_class = ClaimantForm
     allowed_roles = CASEWORKERS
-    success_message = _("已保存")
+    success_message = gettext_lazy("已保存")
 
     @cached_property
     def claimant(self):
@@ -301,7 +301,7 @@ class HouseholdCreateView(_DomainFormView):
     template_name = "claimants/form.html"
     form_class = HouseholdForm
     allowed_roles = CASEWORKERS
-    success_message = _("已建户")
+    success_message = gettext_lazy("已建户")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -336,7 +336,7 @@ class HouseholdUpdateView(_DomainFormView):
     template_name = "claimants/form.html"
     form_class = HouseholdForm
     allowed_roles = CASEWORKERS
-    success_message = _("已保存")
+    success_message = gettext_lazy("已保存")
 
     @cached_property
     def household(self):
@@ -410,7 +410,7 @@ class CertificationCreateView(_DomainFormView):
     template_name = "claimants/form.html"
     form_class = CertificationForm
     allowed_roles = IMPORTERS
-    success_message = _("已认定")
+    success_message = gettext_lazy("已认定")
 
     @cached_property
     def claimant(self):
@@ -435,7 +435,7 @@ class CertificationRevokeView(_DomainFormView):
     template_name = "claimants/form.html"
     form_class = RevokeForm
     allowed_roles = IMPORTERS
-    success_message = _("已撤销")
+    success_message = gettext_lazy("已撤销")
 
     @cached_property
     def certification(self):
@@ -476,7 +476,7 @@ class ImportCreateView(_DomainFormView):
     template_name = "claimants/import_form.html"
     form_class = ImportUploadForm
     allowed_roles = IMPORTERS
-    success_message = _("文件已检查，请核对后确认导入")
+    success_message = gettext_lazy("文件已检查，请核对后确认导入")
 
     def get_context_data(self, **kwargs):
         spec = imports.get_spec(CERTIFICATION_KIND)

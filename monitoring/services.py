@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from claimants import categories
@@ -388,17 +389,17 @@ def record_feedback(
 
 
 HANDOVER_COLUMNS = (
-    "姓名",
-    "身份证号",
-    "户籍所在地",
-    "参保地",
-    "年度累计自付费用",
-    "预警标准",
-    "预警月份",
-    "预警类型",
-    "截止日所持类别",
-    "处理方式",
-    "接收部门",
+    gettext_lazy("姓名"),
+    gettext_lazy("身份证号"),
+    gettext_lazy("户籍所在地"),
+    gettext_lazy("参保地"),
+    gettext_lazy("年度累计自付费用"),
+    gettext_lazy("预警标准"),
+    gettext_lazy("预警月份"),
+    gettext_lazy("预警类型"),
+    gettext_lazy("截止日所持类别"),
+    gettext_lazy("处理方式"),
+    gettext_lazy("接收部门"),
 )
 
 
@@ -407,7 +408,7 @@ def export_batch(*, batch: PushBatch, alerts, by: User) -> bytes:
     full_ids = by.role in settings.JIUZHU_FULL_ID_ROLES
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"{batch.period:%Y-%m} {batch.region.name}")
-    sheet.append(HANDOVER_COLUMNS)
+    sheet.append([str(column) for column in HANDOVER_COLUMNS])
     rows = 0
     for alert in alerts:
         claimant = alert.claimant

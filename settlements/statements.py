@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -81,8 +82,9 @@ def xlsx(settlement: Settlement) -> bytes:
         row[0].number_format = "#,##0.00"
     sheet.append([])
     sheet.append([_("计算说明")])
+    language = "en" if get_language() == "en" else "zh"
     for line in settlement.explanation:
-        sheet.append([line["zh"]])
+        sheet.append([line[language]])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 24
     buffer = io.BytesIO()

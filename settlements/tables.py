@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from claimants.categories import CATEGORIES
 from settlements.models import Settlement, Visit
@@ -18,10 +19,11 @@ class VisitTable(tables.Table):
         verbose_name="",
         orderable=False,
         template_code=(
-            '{% load i18n %}<a class="btn btn-sm btn-outline-primary" '
+            '<a class="btn btn-sm btn-outline-primary" '
             "href=\"{% url 'settlements:visit_detail' record.pk %}\">"
-            '{% if record.is_settled %}{% translate "查看" %}{% else %}{% translate "结算" %}{% endif %}</a>'
+            "{% if record.is_settled %}{{ view_label }}{% else %}{{ settle_label }}{% endif %}</a>"
         ),
+        extra_context={"view_label": _("查看"), "settle_label": pgettext_lazy("button", "结算")},
     )
 
     class Meta:
@@ -44,7 +46,11 @@ class VisitTable(tables.Table):
 
 class SettlementTable(tables.Table):
     id = tables.LinkColumn("settlements:settlement_detail", args=[tables.A("pk")], verbose_name=_("结算号"))
-    claimant = tables.Column(verbose_name=_("救助对象"), accessor="claimant__name", order_by="claimant__name")
+    claimant = tables.Column(
+        verbose_name=pgettext_lazy("one claimant", "救助对象"),
+        accessor="claimant__name",
+        order_by="claimant__name",
+    )
     id_number = tables.Column(
         verbose_name=_("身份证号"), accessor="claimant__masked_id_number", orderable=False
     )

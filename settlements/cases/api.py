@@ -5,6 +5,8 @@ their region subtree and department only. Bad payloads answer 400 with field err
 """
 
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.authentication import TokenAuthentication
@@ -20,7 +22,7 @@ from settlements.cases.models import AssistanceApplication
 
 
 class IsDepartmentOfficer(permissions.BasePermission):
-    message = "仅民政、乡村振兴经办人可使用此接口"
+    message = gettext_lazy("仅民政、乡村振兴经办人可使用此接口")
 
     def has_permission(self, request, view) -> bool:
         return roles.has_role(request.user, roles.DEPARTMENT_OFFICERS)
@@ -52,7 +54,9 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 
 class ReplySerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[("certify", "认定"), ("decline", "不予认定")])
+    decision = serializers.ChoiceField(
+        choices=[("certify", gettext_lazy("认定")), ("decline", gettext_lazy("不予认定"))]
+    )
     reason = serializers.CharField(max_length=2000)
     category = serializers.CharField(max_length=40, required=False, allow_blank=True)
     valid_from = serializers.DateField(required=False)
@@ -61,15 +65,15 @@ class ReplySerializer(serializers.Serializer):
 
     def validate_reason(self, value: str) -> str:
         if "\x00" in value or not value.strip():
-            raise serializers.ValidationError("请填写理由")
+            raise serializers.ValidationError(_("请填写理由"))
         return value.strip()
 
     def validate(self, data):
         if data["decision"] == "certify":
             if not data.get("valid_from"):
-                raise serializers.ValidationError({"valid_from": "认定须填写有效期起"})
+                raise serializers.ValidationError({"valid_from": _("认定须填写有效期起")})
             if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
-                raise serializers.ValidationError({"valid_to": "有效期止不能早于有效期起"})
+                raise serializers.ValidationError({"valid_to": _("有效期止不能早于有效期起")})
         return data
 
 
@@ -91,7 +95,7 @@ class StrictPageNumberPagination(PageNumberPagination):
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) > 0):
-            raise NotFound("无效页面。")
+            raise NotFound(_("无效页面。"))
         return super().get_page_number(request, paginator)
 
 

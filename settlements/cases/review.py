@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from claimants.errors import DomainError
 from claimants.models import Certification
 from settlements import adapter, locks
@@ -81,7 +83,9 @@ def _settlements_of(visits: Sequence[Visit]) -> dict[int, Settlement]:
     }
     missing = [v for v in visits if v.pk not in settlements]
     if missing:
-        raise DomainError(CaseError.NOT_ASSESSABLE, detail=f"就医记录尚未结算：{missing[0]}")
+        raise DomainError(
+            CaseError.NOT_ASSESSABLE, detail=_("就医记录尚未结算：%(visit)s") % {"visit": missing[0]}
+        )
     return settlements
 
 
