@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from claimants.templatetags.categories import category_label
 from monitoring.models import HighCostAlert, PushBatch
 
 
@@ -34,6 +35,9 @@ class AlertTable(tables.Table):
             "result",
         )
         attrs = {"class": "table table-sm table-striped"}
+
+    def render_category_held(self, value):
+        return category_label(value)
 
 
 class BatchTable(tables.Table):

@@ -57,6 +57,18 @@ def test_workbench_and_menu_count_the_alerts_waiting_for_an_answer(client, month
     assert entry["count"] is None
 
 
+def test_alert_list_names_the_category_held(
+    client, mianyang_2023, person_with_costs, certification_factory, civil_officer
+):
+    person = person_with_costs("20000.00")
+    certification_factory(claimant=person, category="monitored_rural")
+    services.run_monthly_alerts(period=MARCH)
+    client.force_login(civil_officer)
+    page = client.get(reverse("monitoring:alert_list")).content.decode()
+    assert "<td >防止返贫监测对象</td>" in page
+    assert "monitored_rural</td>" not in page
+
+
 def test_county_officer_sees_only_their_county(client, month, make_staff):
     client.force_login(make_staff("rural_revitalization_officer", "510704"))
     rows = client.get(reverse("monitoring:alert_list")).context["table"].data
