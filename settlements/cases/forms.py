@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from claimants import categories
+from settlements.cases import selectors
 from settlements.cases.models import APPLICABLE_CATEGORIES, ApplicationDocument, ApplicationKind
 from settlements.models import MONEY
 
@@ -49,6 +50,19 @@ class RegisterForm(StyledForm):
 
 class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("理由或说明"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ResubmitForm(ReasonForm):
+    """补正后重新提交: what was corrected, and the visits the corrected application covers."""
+
+    visits = forms.ModelMultipleChoiceField(
+        label=_("申请救助的就医记录"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visits"].queryset = selectors.claimable_visits(application.claimant)
+        self.fields["visits"].initial = list(application.covered_visits.values_list("visit_id", flat=True))
 
 
 class OptionalReasonForm(StyledForm):

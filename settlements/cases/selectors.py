@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 from claimants import roles
 from claimants.models import Claimant, User
 from claimants.selectors import region_filter
-from settlements.cases.models import OPEN_STATES, AssistanceApplication, CaseEvent, State
+from settlements.cases.models import OPEN_STATES, AssistanceApplication, CaseEvent, CoveredVisit, State
+from settlements.models import Visit
 
 # The states that wait for each role's action: the role's inbox (待办).
 INBOX_STATES = {
@@ -71,3 +72,13 @@ def claimant_events(claimant: Claimant) -> QuerySet[CaseEvent]:
         .select_related("actor", "application")
         .order_by("-at", "-id")
     )
+
+
+def claimable_visits(claimant: Claimant) -> QuerySet[Visit]:
+    """Visits an application of the claimant may cover: theirs and their household's (Beijing's annual aid sums
+    the household), except those another approved application already covers."""
+    people = Q(claimant=claimant)
+    if claimant.household_id:
+        people |= Q(claimant__household_id=claimant.household_id)
+    assisted = CoveredVisit.objects.filter(approved=True).values("visit_id")
+    return Visit.objects.filter(people).exclude(pk__in=assisted).select_related("claimant", "hospital")

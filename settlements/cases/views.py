@@ -6,7 +6,6 @@ and answer; a refusal from a service is shown as a message with its reason.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -23,9 +22,8 @@ from claimants.services import audit
 from settlements.cases import forms, selectors, services
 from settlements.cases.errors import CaseError
 from settlements.cases.filters import ApplicationFilter
-from settlements.cases.models import ApplicationDocument, CoveredVisit
+from settlements.cases.models import ApplicationDocument
 from settlements.cases.tables import ApplicationTable
-from settlements.models import Visit
 
 
 class ApplicationListView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):
@@ -114,16 +112,9 @@ class ApplicationRegisterView(roles.RoleRequiredMixin, FormView):
             self.claimant = get_claimant_for_user(user=request.user, claimant_id=kwargs["claimant_id"])
         return super().dispatch(request, *args, **kwargs)
 
-    def visits(self):
-        claimant = self.claimant
-        people = Q(claimant=claimant)
-        if claimant.household_id:
-            people |= Q(claimant__household_id=claimant.household_id)
-        assisted = CoveredVisit.objects.filter(approved=True).values("visit_id")
-        return Visit.objects.filter(people).exclude(pk__in=assisted).select_related("claimant", "hospital")
-
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "claimant": self.claimant, "visits": self.visits()}
+        visits = selectors.claimable_visits(self.claimant)
+        return {**super().get_form_kwargs(), "claimant": self.claimant, "visits": visits}
 
     def get_initial(self):
         return {"submitted_on": timezone.localdate()}
@@ -165,7 +156,12 @@ ACTIONS = {
         lambda a, u, d: services.approve_application(application=a, by=u, **d),
     ),
     "send_back": (forms.ReasonForm, lambda a, u, d: services.return_application(application=a, by=u, **d)),
-    "resubmit": (forms.ReasonForm, lambda a, u, d: services.resubmit_application(application=a, by=u, **d)),
+    "resubmit": (
+        forms.ResubmitForm,
+        lambda a, u, d: services.resubmit_application(
+            application=a, by=u, reason=d["reason"], visits=list(d["visits"])
+        ),
+    ),
     "reject": (forms.ReasonForm, lambda a, u, d: services.reject_application(application=a, by=u, **d)),
     "pay": (forms.PaymentForm, lambda a, u, d: services.record_payment(application=a, by=u, **d)),
     "close": (forms.OptionalReasonForm, lambda a, u, d: services.close_application(application=a, by=u, **d)),
@@ -176,7 +172,7 @@ ACTIONS = {
 def action_form(action, application, user, data=None):
     form_class = ACTIONS[action][0]
     kwargs = {"prefix": action}
-    if form_class is forms.ReferForm:
+    if form_class in (forms.ReferForm, forms.ResubmitForm):
         kwargs["application"] = application
     if form_class is forms.CertifyForm:
         kwargs.update(application=application, department=user.department)

@@ -290,3 +290,25 @@ def test_caseworker_gets_no_preview(client, caseworker, dibao_person, visit_fact
     response = client.get(reverse("settlements:application_detail", args=[application.pk]))
     assert "preview" not in response.context
     assert "approval-preview" not in response.content.decode()
+
+
+def test_caseworker_corrects_the_covered_visits_when_resubmitting(
+    client, caseworker, reviewer, dibao_person, visit_factory
+):
+    first = visit_factory(claimant=dibao_person)
+    second = visit_factory(claimant=dibao_person, admitted=dt.date(2023, 4, 1), discharged=dt.date(2023, 4, 9))
+    application = reimbursement(caseworker, dibao_person, [first])
+    application = services.return_application(application=application, by=reviewer, reason="缺少第二次住院")
+    client.force_login(caseworker)
+    page = client.get(reverse("settlements:application_detail", args=[application.pk]))
+    form = next(form for name, _label, form in page.context["actions"] if name == "resubmit")
+    assert form["visits"].initial == [first.pk]  # the form starts from what the application covers
+    response = client.post(
+        reverse("settlements:application_action", args=[application.pk, "resubmit"]),
+        {"resubmit-reason": "补充第二次住院", "resubmit-visits": [first.pk, second.pk]},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == State.ACCEPTED
+    assert sorted(application.covered_visits.values_list("visit_id", flat=True)) == [first.pk, second.pk]
+    assert application.events.last().data["visits"] == [first.pk, second.pk]
