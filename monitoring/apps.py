@@ -7,4 +7,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("监测预警")
 
     def ready(self):
-        from monitoring.dashboards import rollups  # noqa: F401  (connects the roll-up receiver)
+        from monitoring.dashboards import casework, rollups  # noqa: F401  (rollups connects its receiver)
+        from settlements.cases import services as case_services
+
+        if casework.follow_application not in case_services.application_hooks:
+            case_services.application_hooks.append(casework.follow_application)

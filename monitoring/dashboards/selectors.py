@@ -1,8 +1,8 @@
 """The dashboards' aggregates, for one region subtree and one year, always inside the user's scope.
 
-Settlement figures come from the roll-ups (``models.py``), kept current by every settlement and reversal;
-applications and alerts are aggregated directly (their tables are small next to settlements, and the
-queries use their region and state indexes). Each panel is a table (the figures a person reads) with the
+Every figure comes from the roll-ups (``models.py``): settlements kept current by every settlement and
+reversal, alerts by the monthly job and the departments' answers, applications and their steps by the case
+actions (``casework.py``). What depends on the clock (overdue) is a sum over the rows before a cut-off. Each panel is a table (the figures a person reads) with the
 columns its chart draws, so the chart, the table beside it and its XLSX export never disagree.
 """
 
@@ -12,18 +12,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimants import categories
 from claimants.models import Department, Region, User
 from claimants.selectors import regions_visible_to
-from monitoring.dashboards.models import HospitalRollup, PersonYearRollup, SettlementRollup
-from monitoring.models import HighCostAlert
+from monitoring.dashboards.models import (
+    AlertRollup,
+    ApplicationRollup,
+    ApplicationStep,
+    HospitalRollup,
+    PersonYearRollup,
+    SettlementRollup,
+)
 from monitoring.services import rule_for
-from settlements.cases.models import OPEN_STATES, AssistanceApplication, State
+from settlements.cases.models import OPEN_STATES, State
 from settlements.models import PolicyYear
 
 ZERO = Decimal("0.00")
@@ -265,47 +271,51 @@ def hospitals_below_target(panel: Panel) -> list:
 # Applications -----------------------------------------------------------------------------------------
 
 
-def _applications(scope: Scope) -> QuerySet[AssistanceApplication]:
-    return AssistanceApplication.objects.filter(
-        aid_year=scope.year, region__code__startswith=scope.region.code
-    )
+def _application_rollups(scope: Scope) -> QuerySet[ApplicationRollup]:
+    return ApplicationRollup.objects.filter(aid_year=scope.year, region__code__startswith=scope.region.code)
 
 
-STEP_DURATION_SQL = """
-SELECT e.from_state, {days}
+# percentile_cont(0.5) without sorting: the step's rows in scope are counted (``StepRollup``), then the middle
+# one (or the two middle ones, averaged) is read at its offset from the index on (year, step, time, region).
+STEP_MEDIANS_SQL = """
+SELECT c.step, (min(m.seconds) + max(m.seconds)) / 2 / 86400
 FROM (
-    SELECT ev.from_state, ev.at,
-           LAG(ev.at) OVER (PARTITION BY ev.application_id ORDER BY ev.at, ev.id) AS started
-    FROM settlements_caseevent ev
-    JOIN settlements_assistanceapplication a ON a.id = ev.application_id
-    WHERE a.aid_year = %s AND a.region_id LIKE %s
-) e
-WHERE e.from_state <> '' AND e.started IS NOT NULL
+    SELECT step, sum(steps) AS steps FROM monitoring_steprollup
+    WHERE aid_year = %(year)s AND region_id LIKE %(region)s
+    GROUP BY step
+) c
+CROSS JOIN LATERAL (
+    SELECT date_part('epoch', s.time_taken) AS seconds FROM monitoring_applicationstep s
+    WHERE s.aid_year = %(year)s AND s.step = c.step AND s.region_id LIKE %(region)s
+    ORDER BY s.time_taken
+    OFFSET (c.steps - 1) / 2 LIMIT 2 - c.steps %% 2
+) m
+GROUP BY c.step
 """
 
 
 def step_medians(scope: Scope) -> dict[str, float]:
     """Median days spent in each step: from the event that entered a state to the event that left it."""
-    params = [scope.year, scope.region.code + "%"]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            days = "percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM e.at - e.started) / 86400)"
-            cursor.execute(STEP_DURATION_SQL.format(days=days) + " GROUP BY e.from_state", params)
-            return {state: float(median) for state, median in cursor.fetchall()}
-        cursor.execute(STEP_DURATION_SQL.format(days="julianday(e.at) - julianday(e.started)"), params)
-        durations: dict[str, list[float]] = {}
-        for state, days_spent in cursor.fetchall():
-            durations.setdefault(state, []).append(days_spent)
-    return {state: statistics.median(values) for state, values in durations.items()}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(STEP_MEDIANS_SQL, {"year": scope.year, "region": scope.region.code + "%"})
+            return {step: float(median) for step, median in cursor.fetchall()}
+    steps = ApplicationStep.objects.filter(aid_year=scope.year, region__code__startswith=scope.region.code)
+    durations: dict[str, list[float]] = {}
+    for step, time_taken in steps.values_list("step", "time_taken"):
+        durations.setdefault(step, []).append(time_taken.total_seconds() / 86400)
+    return {step: statistics.median(values) for step, values in durations.items()}
 
 
 def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
     """Applications by step with overdue ones and the median time per step; overdue per township."""
-    applications = _applications(scope)
+    applications = _application_rollups(scope)
     overdue = Q(state__in=OPEN_STATES, due_on__lt=today)
     counts = {
         row["state"]: row
-        for row in applications.values("state").annotate(n=Count("id"), late=Count("id", filter=overdue))
+        for row in applications.values("state").annotate(
+            n=Sum("applications"), late=Coalesce(Sum("applications", filter=overdue), 0)
+        )
     }
     medians = step_medians(scope)
     steps = Panel(
@@ -326,7 +336,8 @@ def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
     townships = list(
         applications.filter(overdue)
         .values("region_id", "region__name")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("applications"))
+        .filter(n__gt=0)
         .order_by("-n")
     )
     by_township = Panel(
@@ -346,16 +357,14 @@ def monitoring_panels(scope: Scope, now: dt.datetime | None = None) -> list[Pane
     """Alerts pushed, answered, certified and overdue, per department and per region."""
     now = now or timezone.now()
     feedback_days = rule_for(scope.region.jurisdiction).feedback_days
-    alerts = HighCostAlert.objects.filter(
-        period__year=scope.year, hukou_region__code__startswith=scope.region.code
-    )
-    pushed = Q(disposition=HighCostAlert.Disposition.PUSHED)
+    alerts = AlertRollup.objects.filter(period__year=scope.year, region__code__startswith=scope.region.code)
     measures = {
-        "pushed": Count("pk", filter=pushed),
-        "answered": Count("pk", filter=pushed & ~Q(result="")),
-        "certified": Count("pk", filter=Q(result=HighCostAlert.Result.CERTIFIED)),
-        "overdue": Count(
-            "pk", filter=pushed & Q(result="", created_at__lt=now - dt.timedelta(days=feedback_days))
+        "n_pushed": Sum("pushed"),
+        "n_answered": Sum("answered"),
+        "n_certified": Sum("certified"),
+        "n_overdue": Coalesce(
+            Sum(F("pushed") - F("answered"), filter=Q(pushed_at__lt=now - dt.timedelta(days=feedback_days))),
+            0,
         ),
     }
     headers = [_("推送"), _("已反馈"), _("已认定"), _("超期未反馈")]
@@ -373,9 +382,7 @@ def monitoring_panels(scope: Scope, now: dt.datetime | None = None) -> list[Pane
         note=str(_("反馈时限：%(days)s 天") % {"days": feedback_days}),
     )
     by_region = list(
-        alerts.values(child=Substr("hukou_region_id", 1, scope.child_length))
-        .annotate(**measures)
-        .order_by("child")
+        alerts.values(child=Substr("region_id", 1, scope.child_length)).annotate(**measures).order_by("child")
     )
     names = region_names(r["child"] for r in by_region)
     region_panel = Panel(
