@@ -152,10 +152,13 @@ REBUILD_SQL = (
 @transaction.atomic
 def rebuild() -> None:
     """Recompute the alert and application roll-ups from the alerts, applications and case events."""
+    # SQLite keeps a duration as microseconds and a time as text ("YYYY-MM-DD HH:MM:SS[.ffffff]"): whole
+    # seconds apart, plus the difference of the fractions, exactly.
     time_taken = (
         "e.at - e.started"
         if connection.vendor == "postgresql"
-        else "CAST(ROUND((julianday(e.at) - julianday(e.started)) * 86400000000) AS INTEGER)"
+        else "(CAST(strftime('%%s', e.at) AS INTEGER) - CAST(strftime('%%s', e.started) AS INTEGER)) * 1000000"
+        " + CAST(substr(e.at, 21, 6) AS INTEGER) - CAST(substr(e.started, 21, 6) AS INTEGER)"
     )
     with connection.cursor() as cursor:
         for statement in REBUILD_SQL:
