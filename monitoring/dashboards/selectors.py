@@ -309,14 +309,22 @@ def step_medians(scope: Scope) -> dict[str, float]:
 
 def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
     """Applications by step with overdue ones and the median time per step; overdue per township."""
-    applications = _application_rollups(scope)
     overdue = Q(state__in=OPEN_STATES, due_on__lt=today)
-    counts = {
-        row["state"]: row
-        for row in applications.values("state").annotate(
-            n=Sum("applications"), late=Coalesce(Sum("applications", filter=overdue), 0)
-        )
-    }
+    rows = (
+        _application_rollups(scope)
+        .values("state", "region_id", "region__name")
+        .annotate(n=Sum("applications"), late=Coalesce(Sum("applications", filter=overdue), 0))
+        .order_by()
+    )
+    counts: dict[str, list[int]] = {}
+    townships: dict[tuple[str, str], int] = {}
+    for row in rows:
+        entry = counts.setdefault(row["state"], [0, 0])
+        entry[0] += row["n"]
+        entry[1] += row["late"]
+        if row["late"]:
+            key = (row["region_id"], row["region__name"])
+            townships[key] = townships.get(key, 0) + row["late"]
     medians = step_medians(scope)
     steps = Panel(
         "applications_by_step",
@@ -325,26 +333,21 @@ def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
         [
             [
                 label,
-                counts.get(state, {}).get("n", 0),
-                counts.get(state, {}).get("late", 0),
+                *counts.get(state, [0, 0]),
                 round(medians[state], 1) if state in medians else None,
             ]
             for state, label in State.choices
         ],
         chart_columns=(1, 2),
     )
-    townships = list(
-        applications.filter(overdue)
-        .values("region_id", "region__name")
-        .annotate(n=Sum("applications"))
-        .filter(n__gt=0)
-        .order_by("-n")
-    )
     by_township = Panel(
         "overdue_by_township",
         _("超期申请（按乡镇）"),
         [_("乡镇（街道）"), _("区划代码"), _("超期申请数")],
-        [[row["region__name"], row["region_id"], row["n"]] for row in townships],
+        [
+            [name, code, n]
+            for (code, name), n in sorted(townships.items(), key=lambda item: (-item[1], item[0]))
+        ],
         chart_columns=(2,),
     )
     return [steps, by_township]
@@ -368,28 +371,28 @@ def monitoring_panels(scope: Scope, now: dt.datetime | None = None) -> list[Pane
         ),
     }
     headers = [_("推送"), _("已反馈"), _("已认定"), _("超期未反馈")]
-    by_department = alerts.values("department").annotate(**measures).order_by("department")
+    rows = alerts.values("department", child=Substr("region_id", 1, scope.child_length)).annotate(**measures)
+    by_department: dict[str, list[int]] = {}
+    by_region: dict[str, list[int]] = {}
+    for row in rows.order_by():
+        figures = [row[k] for k in measures]
+        for totals, key in ((by_department, row["department"]), (by_region, row["child"])):
+            totals[key] = [a + b for a, b in zip(totals.get(key, [0] * len(figures)), figures, strict=True)]
     departments = dict(Department.choices)
     department_panel = Panel(
         "alerts_by_department",
         _("高额费用预警（按部门）"),
         [_("接收部门"), *headers],
-        [
-            [departments.get(r["department"], r["department"]), *(r[k] for k in measures)]
-            for r in by_department
-        ],
+        [[departments.get(code, code), *figures] for code, figures in sorted(by_department.items())],
         chart_columns=(1, 2, 3, 4),
         note=str(_("反馈时限：%(days)s 天") % {"days": feedback_days}),
     )
-    by_region = list(
-        alerts.values(child=Substr("region_id", 1, scope.child_length)).annotate(**measures).order_by("child")
-    )
-    names = region_names(r["child"] for r in by_region)
+    names = region_names(by_region)
     region_panel = Panel(
         "alerts_by_region",
         _("高额费用预警（按地区）"),
         [_("地区"), *headers],
-        [[names.get(r["child"], r["child"]), *(r[k] for k in measures)] for r in by_region],
+        [[names.get(code, code), *figures] for code, figures in sorted(by_region.items())],
         chart_columns=(1, 2, 3, 4),
     )
     return [department_panel, region_panel]
