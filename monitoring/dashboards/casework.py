@@ -7,13 +7,13 @@ Kept by the actions that change them, as explicit calls in their transactions: t
 application from the row of its former state and deadline to the new one and records the step the action
 ended. What changes with the clock alone (overdue alerts and applications) is kept per push time and per
 deadline, so the dashboard sums the rows before today's cut-off (``docs/dashboards.md``). ``rebuild()``
-recomputes all three from the alerts, applications and case events (``rollups.rebuild`` calls it).
+recomputes the four tables from the alerts, applications and case events (``rollups.rebuild`` calls it).
 """
 
 from django.db import connection, transaction
 from django.db.models import Q
 
-from monitoring.dashboards.models import ApplicationStep
+from monitoring.dashboards.models import NO_DEADLINE, ApplicationStep
 from settlements.cases.models import CaseEvent
 
 ALERT_ROLLUP_SQL = """
@@ -76,11 +76,15 @@ def add_alert_answer(alert) -> None:
 
 
 def move_application(application, before: tuple | None) -> None:
-    """Take the application out of the row of its former (state, deadline), if any, and into its current one."""
+    """Take the application out of the row of its former (state, deadline), if any, and into its current one.
+
+    The two rows are written in key order, so two actions moving applications between the same two rows in
+    opposite directions wait for each other instead of deadlocking."""
     ops = connection.ops
     moves = [(application.state, application.due_on, 1)]
     if before is not None:
-        moves.insert(0, (*before, -1))
+        moves.append((*before, -1))
+    moves.sort(key=lambda move: (move[0], move[1] or NO_DEADLINE))
     with connection.cursor() as cursor:
         for state, due_on, sign in moves:
             cursor.execute(
