@@ -10,10 +10,11 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,12 @@ class Scope:
     def child_length(self) -> int:
         return CHILD_CODE_LENGTH.get(self.region.level, len(self.region.code))
 
+    @cached_property
+    def child_names(self) -> dict[str, str]:
+        """Names of the regions the panels break the scope into, read once for all of them."""
+        children = Region.objects.filter(code__startswith=self.region.code).annotate(length=Length("code"))
+        return dict(children.filter(length=self.child_length).values_list("code", "name"))
+
 
 @dataclass
 class Panel:
@@ -91,11 +98,12 @@ def _number(value) -> float | int:
 
 def region_choices(user: User) -> QuerySet[Region]:
     """The user's region and the regions under it down to counties (the dashboards' region filter)."""
-    return regions_visible_to(user).filter(level__lte=max(Region.Level.COUNTY, user.region.level))
-
-
-def region_names(codes) -> dict[str, str]:
-    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
+    # With their ancestors, so the chosen region's full name in the page header costs no query.
+    return (
+        regions_visible_to(user)
+        .filter(level__lte=max(Region.Level.COUNTY, user.region.level))
+        .select_related("parent__parent__parent")
+    )
 
 
 def category_label(code: str) -> str:
@@ -154,7 +162,7 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         [[label, total] for label, total in zip(tier_labels, totals, strict=True)],
         chart="pie",
     )
-    names = region_names(by_child)
+    names = scope.child_names
     region_panel = Panel(
         "paid_by_region",
         _("救助金额（按地区）"),
@@ -309,22 +317,14 @@ def step_medians(scope: Scope) -> dict[str, float]:
 
 def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
     """Applications by step with overdue ones and the median time per step; overdue per township."""
+    applications = _application_rollups(scope)
     overdue = Q(state__in=OPEN_STATES, due_on__lt=today)
-    rows = (
-        _application_rollups(scope)
-        .values("state", "region_id", "region__name")
-        .annotate(n=Sum("applications"), late=Coalesce(Sum("applications", filter=overdue), 0))
-        .order_by()
-    )
-    counts: dict[str, list[int]] = {}
-    townships: dict[tuple[str, str], int] = {}
-    for row in rows:
-        entry = counts.setdefault(row["state"], [0, 0])
-        entry[0] += row["n"]
-        entry[1] += row["late"]
-        if row["late"]:
-            key = (row["region_id"], row["region__name"])
-            townships[key] = townships.get(key, 0) + row["late"]
+    counts = {
+        row["state"]: row
+        for row in applications.values("state").annotate(
+            n=Sum("applications"), late=Coalesce(Sum("applications", filter=overdue), 0)
+        )
+    }
     medians = step_medians(scope)
     steps = Panel(
         "applications_by_step",
@@ -333,21 +333,26 @@ def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
         [
             [
                 label,
-                *counts.get(state, [0, 0]),
+                counts.get(state, {}).get("n", 0),
+                counts.get(state, {}).get("late", 0),
                 round(medians[state], 1) if state in medians else None,
             ]
             for state, label in State.choices
         ],
         chart_columns=(1, 2),
     )
+    townships = (
+        applications.filter(overdue)
+        .values("region_id", "region__name")
+        .annotate(n=Sum("applications"))
+        .filter(n__gt=0)
+        .order_by("-n", "region_id")
+    )
     by_township = Panel(
         "overdue_by_township",
         _("超期申请（按乡镇）"),
         [_("乡镇（街道）"), _("区划代码"), _("超期申请数")],
-        [
-            [name, code, n]
-            for (code, name), n in sorted(townships.items(), key=lambda item: (-item[1], item[0]))
-        ],
+        [[row["region__name"], row["region_id"], row["n"]] for row in townships],
         chart_columns=(2,),
     )
     return [steps, by_township]
@@ -387,7 +392,7 @@ def monitoring_panels(scope: Scope, now: dt.datetime | None = None) -> list[Pane
         chart_columns=(1, 2, 3, 4),
         note=str(_("反馈时限：%(days)s 天") % {"days": feedback_days}),
     )
-    names = region_names(by_region)
+    names = scope.child_names
     region_panel = Panel(
         "alerts_by_region",
         _("高额费用预警（按地区）"),
