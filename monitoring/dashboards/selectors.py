@@ -2,8 +2,9 @@
 
 Every figure comes from the roll-ups (``models.py``): settlements kept current by every settlement and
 reversal, alerts by the monthly job and the departments' answers, applications and their steps by the case
-actions (``casework.py``). What depends on the clock (overdue) is a sum over the rows before a cut-off. Each panel is a table (the figures a person reads) with the
-columns its chart draws, so the chart, the table beside it and its XLSX export never disagree.
+actions (``casework.py``). What depends on the clock (overdue) is a sum over the rows before a cut-off. Each
+panel is a table (the figures a person reads) with the columns its chart draws, so the chart, the table beside
+it and its XLSX export never disagree.
 """
 
 import datetime as dt
