@@ -2,8 +2,10 @@
 
 full: 1,000,000 people and 10,000,000 visits of one year (``monitoring.synthetic``, generated inside
 PostgreSQL), plus, in bulk: settlements of the non-general visits of one person in ten (about 200,000),
-inpatient stays at 40 hospitals, 20,000 applications with their events and 100,000 high-cost alerts.
-The roll-ups are then rebuilt from the settlements, as ``rollups.rebuild()`` does after a bulk load.
+inpatient stays at 40 hospitals, 20,000 applications in every step with the events of their way there (about
+75,000, at random times of day) and 100,000 high-cost alerts (twelve monthly pushes to both departments, half
+of them answered). The roll-ups are then rebuilt from those rows, as ``rollups.rebuild()`` does after a bulk
+load.
 Times ``REQUESTS`` full page loads of the dashboard (every panel, city scope and one county) through
 Django's test client as a city manager, after one warm-up, and reports ``p95_ms`` (target < 300 ms).
 Everything created is deleted at the end, and the roll-ups rebuilt from the settlements left.
@@ -21,7 +23,7 @@ from django.urls import reverse
 from bench import progress
 from claimants.models import Region, User
 from monitoring import synthetic
-from monitoring.dashboards import rollups
+from monitoring.dashboards import casework, rollups
 from settlements.models import Hospital, PolicyYear
 
 SCALES = {"small": (100_000, 1_000_000), "full": (1_000_000, 10_000_000)}
@@ -56,26 +58,45 @@ WHERE v.visit_type = 'inpatient' AND v.claimant_id %% 10 = 0 AND h.code = %(pref
   AND v.claimant_id IN (SELECT id FROM claimants_claimant WHERE id_number LIKE '99%%')
 """
 
+# One person in fifty applies, in every state of the workflow; open steps are due 20 days after submission.
 APPLICATIONS_SQL = """
 INSERT INTO settlements_assistanceapplication (kind, claimant_id, region_id, state, requested_category,
     referred_department, submitted_on, aid_year, statement, due_on, assessment, payment_reference, created_by_id,
     created_at, updated_at)
-SELECT 'certification', c.id, c.hukou_region_id,
-    (ARRAY['submitted','accepted','referred','certified','approved','paid','closed','refused'])[1 + c.id %% 8],
-    'marginal', '', date %(start)s + (c.id %% 300)::int, %(year)s, '', date %(start)s + (c.id %% 300)::int + 20,
-    '[]', '', %(user)s, now(), now()
-FROM claimants_claimant c WHERE c.id_number LIKE '99%%' AND c.id %% 50 = 7
+SELECT 'certification', id, hukou_region_id, state, 'marginal', '', submitted_on, %(year)s, '',
+    CASE WHEN state IN ('closed', 'refused') THEN NULL ELSE submitted_on + 20 END, '[]', '', %(user)s, now(), now()
+FROM (
+    SELECT c.id, c.hukou_region_id, date %(start)s + (c.id %% 300)::int AS submitted_on,
+        (ARRAY['submitted','accepted','referred','certified','approved','paid','closed','refused'])[1 + (c.id / 50) %% 8]
+            AS state
+    FROM claimants_claimant c WHERE c.id_number LIKE '99%%' AND c.id %% 50 = 7
+) AS people
 """
 
+# Each application's timeline is the path of the workflow to its state, one event per action, the n-th one at a
+# random moment 2n + 0.3 to 2n + 1.5 days after submission: step times are all distinct, as real ones are.
 EVENTS_SQL = """
 INSERT INTO settlements_caseevent (application_id, kind, actor_id, at, from_state, to_state, reason, data)
-SELECT a.id, e.kind, %(user)s, a.submitted_on + e.after * (1 + a.id %% 9) * interval '1 day', e.from_state,
-       e.to_state, '', '{}'
+SELECT a.id, p.kind, %(user)s,
+       a.submitted_on + (p.n * 2 + 0.3 + random() * 1.2) * interval '1 day',
+       p.from_state, p.to_state, '', '{{}}'
 FROM settlements_assistanceapplication a
-CROSS JOIN (VALUES ('registered', '', 'submitted', 0), ('accepted', 'submitted', 'accepted', 1),
-                   ('referred', 'accepted', 'referred', 2)) AS e(kind, from_state, to_state, after)
+JOIN (VALUES {path}) AS p(state, n, kind, from_state, to_state) ON p.state = a.state
 WHERE a.created_by_id = %(user)s
 """
+STEPS = ("submitted", "accepted", "referred", "certified", "approved", "paid", "closed")
+
+
+def _paths() -> str:
+    """``(state, n, kind, from, to)`` rows: every event on the way to each state the generator uses."""
+    rows = []
+    for state in (*STEPS, "refused"):
+        path = STEPS[: STEPS.index(state) + 1] if state in STEPS else ("submitted", state)
+        for n, to_state in enumerate(path):
+            kind = "registered" if n == 0 else to_state
+            rows.append(f"('{state}', {n}, '{kind}', '{path[n - 1] if n else ''}', '{to_state}')")
+    return ", ".join(rows)
+
 
 ALERTS_SQL = """
 INSERT INTO monitoring_highcostalert (claimant_id, period, department, county_id, hukou_region_id, insured_region_id,
@@ -122,7 +143,7 @@ def _load(people: int, visits: int, policy_year: PolicyYear, user: User) -> dict
     _execute(HOSPITALS_SQL, params)
     counts = {"settlements": _execute(SETTLEMENTS_SQL, params)}
     counts["applications"] = _execute(APPLICATIONS_SQL, params)
-    counts["case_events"] = _execute(EVENTS_SQL, params)
+    counts["case_events"] = _execute(EVENTS_SQL.format(path=_paths()), params)
     counts["alerts"] = _execute(ALERTS_SQL, params)
     rollups.rebuild()
     synthetic.vacuum_analyze()
@@ -135,6 +156,10 @@ def _load(people: int, visits: int, policy_year: PolicyYear, user: User) -> dict
             "monitoring_settlementrollup",
             "monitoring_personyearrollup",
             "monitoring_hospitalrollup",
+            "monitoring_alertrollup",
+            "monitoring_applicationrollup",
+            "monitoring_applicationstep",
+            "monitoring_steprollup",
         ):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
     return counts
@@ -207,6 +232,7 @@ def run(scale: str, *, sizes: tuple[int, int] | None = None, requests: int = REQ
             _execute(statement, params)
         rollups.rebuild()  # from the settlements that are left, before the people go
         synthetic.remove_city()
+        casework.rebuild()  # the alerts went with the people
         Hospital.objects.filter(code__startswith=HOSPITAL_PREFIX).delete()
         user.delete()
         if created_year:

@@ -8,7 +8,10 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from claimants.context_processors import register_nav_counter
-        from monitoring.dashboards import rollups  # noqa: F401  (connects the roll-up receiver)
+        from monitoring.dashboards import casework, rollups  # noqa: F401  (rollups connects its receiver)
         from monitoring.selectors import unanswered_count
+        from settlements.cases import services as case_services
 
         register_nav_counter("monitoring:alert_list", unanswered_count)
+        if casework.follow_application not in case_services.application_hooks:
+            case_services.application_hooks.append(casework.follow_application)

@@ -33,6 +33,7 @@ from claimants import categories
 from claimants.errors import DomainError
 from claimants.models import Certification, Department, Region, Role, User
 from claimants.services import audit, certify
+from monitoring.dashboards import casework
 from monitoring.errors import MonitoringError
 from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
 from settlements.models import PolicyYear
@@ -294,6 +295,7 @@ def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dic
                 **{disposition.name.lower(): disposition.value for disposition in HighCostAlert.Disposition},
             },
         )
+    casework.add_alert_batch(batch.pk)
     by_disposition = dict(
         HighCostAlert.objects.filter(batch=batch)
         .values_list("disposition")
@@ -385,6 +387,7 @@ def record_feedback(
     alert.answered_by = by
     alert.answered_at = timezone.now()
     alert.save(update_fields=["result", "reason", "answered_by", "answered_at", "certification"])
+    casework.add_alert_answer(alert)
     return alert
 
 

@@ -7,11 +7,15 @@ row is touched by every settlement: rows are per township, month, category and v
 person-year, or per township and hospital).
 """
 
+import datetime as dt
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from claimants.models import Claimant, Region
+from claimants.models import Claimant, Department, Region
+from settlements.cases.models import State
 from settlements.models import MONEY, Hospital
 
 
@@ -92,3 +96,109 @@ class HospitalRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.region_id} {self.hospital_id}"
+
+
+class AlertRollup(models.Model):
+    """High-cost alerts of one household township, month and receiving department, per push (预警汇总).
+
+    Every alert one county's batch inserts carries the same push time, which is part of the key: the overdue
+    count (pushed, unanswered, older than the feedback days) is then a sum over the rows pushed before a
+    cut-off, exact at any moment, with a handful of rows per township and month (``docs/dashboards.md``).
+    """
+
+    period = models.DateField(_("预警月份"))
+    department = models.CharField(_("接收部门"), max_length=32, choices=Department.choices)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("户籍所在地"))
+    pushed_at = models.DateTimeField(_("生成时间"))
+    pushed = models.IntegerField(_("推送"), default=0)
+    answered = models.IntegerField(_("已反馈"), default=0)
+    certified = models.IntegerField(_("已认定"), default=0)
+
+    class Meta:
+        verbose_name = _("预警汇总")
+        verbose_name_plural = _("预警汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "department", "region", "pushed_at"], name="alert_rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.department} {self.region_id} {self.pushed_at:%Y-%m-%d %H:%M}"
+
+
+# An application in a final state has no deadline; the key needs one value for "none" (NULLs never conflict).
+NO_DEADLINE = dt.date(1, 1, 1)
+
+
+class ApplicationRollup(models.Model):
+    """Applications of one township and application year in one state, per deadline of the current step.
+
+    Keyed by the deadline, so the overdue count (an open step whose deadline has passed) is a sum over the
+    rows due before today, whatever day today is; an application moves from one row to another at each step.
+    """
+
+    aid_year = models.PositiveSmallIntegerField(_("申请年度"))
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("受理地"))
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices)
+    due_on = models.DateField(_("当前环节办理期限"), null=True, blank=True)
+    applications = models.IntegerField(_("申请数"), default=0)
+
+    class Meta:
+        verbose_name = _("救助申请汇总")
+        verbose_name_plural = _("救助申请汇总")
+        constraints = [
+            models.UniqueConstraint(
+                "aid_year",
+                "region",
+                "state",
+                Coalesce("due_on", Value(NO_DEADLINE)),
+                name="application_rollup_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aid_year} {self.region_id} {self.state} {self.due_on}"
+
+
+class ApplicationStep(models.Model):
+    """The time one application spent in one step: from the case event that entered it to the next one.
+
+    One row per step left (a document added in the middle of a step splits it, as the timeline shows), so the
+    median per step is read from one index instead of a window over the events.
+    """
+
+    aid_year = models.PositiveSmallIntegerField(_("申请年度"))
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("受理地"))
+    step = models.CharField(_("环节"), max_length=16, choices=State.choices)
+    time_taken = models.DurationField(_("办理时长"))
+
+    class Meta:
+        verbose_name = _("办理环节用时")
+        verbose_name_plural = _("办理环节用时")
+        # The median of a step is read from this index in its order (``selectors.step_medians``); the region is
+        # its last column so the read needs no table access.
+        indexes = [
+            models.Index(fields=["aid_year", "step", "time_taken", "region"], name="application_step_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aid_year} {self.region_id} {self.step} {self.time_taken}"
+
+
+class StepRollup(models.Model):
+    """How many steps of one kind the applications of one township and year have left (``ApplicationStep``
+    rows counted): where the median lies, without counting those rows on every page."""
+
+    aid_year = models.PositiveSmallIntegerField(_("申请年度"))
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("受理地"))
+    step = models.CharField(_("环节"), max_length=16, choices=State.choices)
+    steps = models.IntegerField(_("办理次数"), default=0)
+
+    class Meta:
+        verbose_name = _("办理环节汇总")
+        verbose_name_plural = _("办理环节汇总")
+        constraints = [models.UniqueConstraint(fields=["aid_year", "region", "step"], name="step_rollup_key")]
+
+    def __str__(self) -> str:
+        return f"{self.aid_year} {self.region_id} {self.step}"

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from monitoring.dashboards import casework
 from settlements.models import Settlement, VisitType
 
 ZERO = Decimal("0.00")
@@ -164,7 +165,8 @@ REBUILD_SQL = (
 
 @transaction.atomic
 def rebuild() -> None:
-    """Recompute every roll-up from the settlements in force (after a bulk load or a restore)."""
+    """Recompute every roll-up from the settlements in force, the alerts and the applications (after a bulk
+    load or a restore)."""
     month = (
         "EXTRACT(MONTH FROM s.discharged)"
         if connection.vendor == "postgresql"
@@ -173,3 +175,4 @@ def rebuild() -> None:
     with connection.cursor() as cursor:
         for statement in REBUILD_SQL:
             cursor.execute(statement.replace("strftime_month", month), [])
+    casework.rebuild()

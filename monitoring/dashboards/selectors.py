@@ -1,29 +1,37 @@
 """The dashboards' aggregates, for one region subtree and one year, always inside the user's scope.
 
-Settlement figures come from the roll-ups (``models.py``), kept current by every settlement and reversal;
-applications and alerts are aggregated directly (their tables are small next to settlements, and the
-queries use their region and state indexes). Each panel is a table (the figures a person reads) with the
-columns its chart draws, so the chart, the table beside it and its XLSX export never disagree.
+Every figure comes from the roll-ups (``models.py``): settlements kept current by every settlement and
+reversal, alerts by the monthly job and the departments' answers, applications and their steps by the case
+actions (``casework.py``). What depends on the clock (overdue) is a sum over the rows before a cut-off. Each
+panel is a table (the figures a person reads) with the columns its chart draws, so the chart, the table beside
+it and its XLSX export never disagree.
 """
 
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimants import categories
 from claimants.models import Department, Region, User
 from claimants.selectors import regions_visible_to
-from monitoring.dashboards.models import HospitalRollup, PersonYearRollup, SettlementRollup
-from monitoring.models import HighCostAlert
+from monitoring.dashboards.models import (
+    AlertRollup,
+    ApplicationRollup,
+    ApplicationStep,
+    HospitalRollup,
+    PersonYearRollup,
+    SettlementRollup,
+)
 from monitoring.services import rule_for
-from settlements.cases.models import OPEN_STATES, AssistanceApplication, State
+from settlements.cases.models import OPEN_STATES, State
 from settlements.models import PolicyYear
 
 ZERO = Decimal("0.00")
@@ -48,6 +56,12 @@ class Scope:
     @property
     def child_length(self) -> int:
         return CHILD_CODE_LENGTH.get(self.region.level, len(self.region.code))
+
+    @cached_property
+    def child_names(self) -> dict[str, str]:
+        """Names of the regions the panels break the scope into, read once for all of them."""
+        children = Region.objects.filter(code__startswith=self.region.code).annotate(length=Length("code"))
+        return dict(children.filter(length=self.child_length).values_list("code", "name"))
 
 
 @dataclass
@@ -85,11 +99,12 @@ def _number(value) -> float | int:
 
 def region_choices(user: User) -> QuerySet[Region]:
     """The user's region and the regions under it down to counties (the dashboards' region filter)."""
-    return regions_visible_to(user).filter(level__lte=max(Region.Level.COUNTY, user.region.level))
-
-
-def region_names(codes) -> dict[str, str]:
-    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
+    # With their ancestors, so the chosen region's full name in the page header costs no query.
+    return (
+        regions_visible_to(user)
+        .filter(level__lte=max(Region.Level.COUNTY, user.region.level))
+        .select_related("parent__parent__parent")
+    )
 
 
 def category_label(code: str) -> str:
@@ -148,7 +163,7 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         [[label, total] for label, total in zip(tier_labels, totals, strict=True)],
         chart="pie",
     )
-    names = region_names(by_child)
+    names = scope.child_names
     region_panel = Panel(
         "paid_by_region",
         _("救助金额（按地区）"),
@@ -265,47 +280,51 @@ def hospitals_below_target(panel: Panel) -> list:
 # Applications -----------------------------------------------------------------------------------------
 
 
-def _applications(scope: Scope) -> QuerySet[AssistanceApplication]:
-    return AssistanceApplication.objects.filter(
-        aid_year=scope.year, region__code__startswith=scope.region.code
-    )
+def _application_rollups(scope: Scope) -> QuerySet[ApplicationRollup]:
+    return ApplicationRollup.objects.filter(aid_year=scope.year, region__code__startswith=scope.region.code)
 
 
-STEP_DURATION_SQL = """
-SELECT e.from_state, {days}
+# percentile_cont(0.5) without sorting: the step's rows in scope are counted (``StepRollup``), then the middle
+# one (or the two middle ones, averaged) is read at its offset from the index on (year, step, time, region).
+STEP_MEDIANS_SQL = """
+SELECT c.step, (min(m.seconds) + max(m.seconds)) / 2 / 86400
 FROM (
-    SELECT ev.from_state, ev.at,
-           LAG(ev.at) OVER (PARTITION BY ev.application_id ORDER BY ev.at, ev.id) AS started
-    FROM settlements_caseevent ev
-    JOIN settlements_assistanceapplication a ON a.id = ev.application_id
-    WHERE a.aid_year = %s AND a.region_id LIKE %s
-) e
-WHERE e.from_state <> '' AND e.started IS NOT NULL
+    SELECT step, sum(steps) AS steps FROM monitoring_steprollup
+    WHERE aid_year = %(year)s AND region_id LIKE %(region)s
+    GROUP BY step
+) c
+CROSS JOIN LATERAL (
+    SELECT date_part('epoch', s.time_taken) AS seconds FROM monitoring_applicationstep s
+    WHERE s.aid_year = %(year)s AND s.step = c.step AND s.region_id LIKE %(region)s
+    ORDER BY s.time_taken
+    OFFSET (c.steps - 1) / 2 LIMIT 2 - c.steps %% 2
+) m
+GROUP BY c.step
 """
 
 
 def step_medians(scope: Scope) -> dict[str, float]:
     """Median days spent in each step: from the event that entered a state to the event that left it."""
-    params = [scope.year, scope.region.code + "%"]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            days = "percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM e.at - e.started) / 86400)"
-            cursor.execute(STEP_DURATION_SQL.format(days=days) + " GROUP BY e.from_state", params)
-            return {state: float(median) for state, median in cursor.fetchall()}
-        cursor.execute(STEP_DURATION_SQL.format(days="julianday(e.at) - julianday(e.started)"), params)
-        durations: dict[str, list[float]] = {}
-        for state, days_spent in cursor.fetchall():
-            durations.setdefault(state, []).append(days_spent)
-    return {state: statistics.median(values) for state, values in durations.items()}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(STEP_MEDIANS_SQL, {"year": scope.year, "region": scope.region.code + "%"})
+            return {step: float(median) for step, median in cursor.fetchall()}
+    steps = ApplicationStep.objects.filter(aid_year=scope.year, region__code__startswith=scope.region.code)
+    durations: dict[str, list[float]] = {}
+    for step, time_taken in steps.values_list("step", "time_taken"):
+        durations.setdefault(step, []).append(time_taken.total_seconds() / 86400)
+    return {step: statistics.median(values) for step, values in durations.items()}
 
 
 def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
     """Applications by step with overdue ones and the median time per step; overdue per township."""
-    applications = _applications(scope)
+    applications = _application_rollups(scope)
     overdue = Q(state__in=OPEN_STATES, due_on__lt=today)
     counts = {
         row["state"]: row
-        for row in applications.values("state").annotate(n=Count("id"), late=Count("id", filter=overdue))
+        for row in applications.values("state").annotate(
+            n=Sum("applications"), late=Coalesce(Sum("applications", filter=overdue), 0)
+        )
     }
     medians = step_medians(scope)
     steps = Panel(
@@ -323,11 +342,12 @@ def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
         ],
         chart_columns=(1, 2),
     )
-    townships = list(
+    townships = (
         applications.filter(overdue)
         .values("region_id", "region__name")
-        .annotate(n=Count("id"))
-        .order_by("-n")
+        .annotate(n=Sum("applications"))
+        .filter(n__gt=0)
+        .order_by("-n", "region_id")
     )
     by_township = Panel(
         "overdue_by_township",
@@ -346,43 +366,39 @@ def monitoring_panels(scope: Scope, now: dt.datetime | None = None) -> list[Pane
     """Alerts pushed, answered, certified and overdue, per department and per region."""
     now = now or timezone.now()
     feedback_days = rule_for(scope.region.jurisdiction).feedback_days
-    alerts = HighCostAlert.objects.filter(
-        period__year=scope.year, hukou_region__code__startswith=scope.region.code
-    )
-    pushed = Q(disposition=HighCostAlert.Disposition.PUSHED)
+    alerts = AlertRollup.objects.filter(period__year=scope.year, region__code__startswith=scope.region.code)
     measures = {
-        "pushed": Count("pk", filter=pushed),
-        "answered": Count("pk", filter=pushed & ~Q(result="")),
-        "certified": Count("pk", filter=Q(result=HighCostAlert.Result.CERTIFIED)),
-        "overdue": Count(
-            "pk", filter=pushed & Q(result="", created_at__lt=now - dt.timedelta(days=feedback_days))
+        "n_pushed": Sum("pushed"),
+        "n_answered": Sum("answered"),
+        "n_certified": Sum("certified"),
+        "n_overdue": Coalesce(
+            Sum(F("pushed") - F("answered"), filter=Q(pushed_at__lt=now - dt.timedelta(days=feedback_days))),
+            0,
         ),
     }
     headers = [_("推送"), _("已反馈"), _("已认定"), _("超期未反馈")]
-    by_department = alerts.values("department").annotate(**measures).order_by("department")
+    rows = alerts.values("department", child=Substr("region_id", 1, scope.child_length)).annotate(**measures)
+    by_department: dict[str, list[int]] = {}
+    by_region: dict[str, list[int]] = {}
+    for row in rows.order_by():
+        figures = [row[k] for k in measures]
+        for totals, key in ((by_department, row["department"]), (by_region, row["child"])):
+            totals[key] = [a + b for a, b in zip(totals.get(key, [0] * len(figures)), figures, strict=True)]
     departments = dict(Department.choices)
     department_panel = Panel(
         "alerts_by_department",
         _("高额费用预警（按部门）"),
         [_("接收部门"), *headers],
-        [
-            [departments.get(r["department"], r["department"]), *(r[k] for k in measures)]
-            for r in by_department
-        ],
+        [[departments.get(code, code), *figures] for code, figures in sorted(by_department.items())],
         chart_columns=(1, 2, 3, 4),
         note=str(_("反馈时限：%(days)s 天") % {"days": feedback_days}),
     )
-    by_region = list(
-        alerts.values(child=Substr("hukou_region_id", 1, scope.child_length))
-        .annotate(**measures)
-        .order_by("child")
-    )
-    names = region_names(r["child"] for r in by_region)
+    names = scope.child_names
     region_panel = Panel(
         "alerts_by_region",
         _("高额费用预警（按地区）"),
         [_("地区"), *headers],
-        [[names.get(r["child"], r["child"]), *(r[k] for k in measures)] for r in by_region],
+        [[names.get(code, code), *figures] for code, figures in sorted(by_region.items())],
         chart_columns=(1, 2, 3, 4),
     )
     return [department_panel, region_panel]

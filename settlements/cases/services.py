@@ -5,7 +5,7 @@ Refusals are ``DomainError(CaseError.X)``; views, admin, the API and commands al
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -47,6 +47,18 @@ ACTION_EVENTS = {
     "close": CaseEvent.Kind.CLOSED,
     "withdraw": CaseEvent.Kind.WITHDRAWN,
 }
+
+
+# Called in the action's transaction after each change to an application, with the application, its
+# ``(state, due_on)`` before the action (None when it is new) and the case event written: figures kept
+# elsewhere (the dashboards' roll-ups; ``settlements`` may not import ``monitoring``, which registers them in
+# its ``AppConfig.ready``) change in the same transaction as the application.
+application_hooks: list[Callable[..., None]] = []
+
+
+def _changed(application: AssistanceApplication, before: tuple | None, event: CaseEvent) -> None:
+    for hook in application_hooks:
+        hook(application=application, before=before, event=event)
 
 
 def _today(on: dt.date | None) -> dt.date:
@@ -105,10 +117,11 @@ def _take(
     if reason_required and not reason:
         raise DomainError(CaseError.REASON_REQUIRED)
     from_state = application.state
+    before = (application.state, application.due_on)
     getattr(application, action)(**kwargs)
     application.due_on = deadlines.due_date(application.state, _today(on))
     application.save()
-    events.application_event(
+    event = events.application_event(
         application=application,
         kind=ACTION_EVENTS[action],
         by=by,
@@ -116,6 +129,7 @@ def _take(
         reason=reason,
         **(event_data or {}),
     )
+    _changed(application, before, event)
     return application
 
 
@@ -216,9 +230,10 @@ def register_application(
         created_by=by,
     )
     CoveredVisit.objects.bulk_create(CoveredVisit(application=application, visit=v) for v in visits)
-    events.application_event(
+    event = events.application_event(
         application=application, kind=CaseEvent.Kind.REGISTERED, by=by, visits=[v.pk for v in visits]
     )
+    _changed(application, None, event)
     return application
 
 
@@ -231,7 +246,7 @@ def add_document(*, application: AssistanceApplication, by: User, kind: str, upl
     if by.role not in (roles.CASEWORKER, roles.REVIEWER, roles.CIVIL, roles.RURAL):
         raise DomainError(CaseError.ROLE_NOT_ALLOWED, action=CaseEvent.Kind.DOCUMENT_ADDED.label)
     document = documents.store(application=application, by=by, kind=kind, uploaded=uploaded)
-    events.application_event(
+    event = events.application_event(
         application=application,
         kind=CaseEvent.Kind.DOCUMENT_ADDED,
         by=by,
@@ -239,6 +254,7 @@ def add_document(*, application: AssistanceApplication, by: User, kind: str, upl
         document=document.pk,
         name=document.original_name,
     )
+    _changed(application, (application.state, application.due_on), event)
     return document
 
 

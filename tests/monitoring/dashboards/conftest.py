@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from claimants.models import Region
+from monitoring.dashboards import casework
 from monitoring.models import HighCostAlert
 from settlements import services
 
@@ -67,9 +68,11 @@ def alert(claimant_factory):
             **answered,
             **fields,
         )
-        # Pushed by the run of the following month (the 1st at 02:00).
+        # Pushed by the run of the following month (the 1st at 02:00), written in bulk as a restore would be,
+        # so the roll-ups are rebuilt after it.
         pushed_at = dt.datetime.combine((period + dt.timedelta(days=32)).replace(day=1), dt.time(2), dt.UTC)
         HighCostAlert.objects.filter(pk=row.pk).update(created_at=pushed_at)
+        casework.rebuild()
         return row
 
     return make

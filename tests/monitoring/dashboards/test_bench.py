@@ -4,7 +4,14 @@ import pytest
 
 from bench import dashboard as bench
 from claimants.models import Claimant
-from monitoring.dashboards.models import PersonYearRollup, SettlementRollup
+from monitoring.dashboards.models import (
+    AlertRollup,
+    ApplicationRollup,
+    ApplicationStep,
+    PersonYearRollup,
+    SettlementRollup,
+    StepRollup,
+)
 from settlements.cases.models import AssistanceApplication
 from settlements.models import Settlement, Visit
 from tests.conftest import require_postgresql
@@ -25,3 +32,5 @@ def test_benchmark_times_the_dashboard_over_loaded_data_and_cleans_up():
     assert not AssistanceApplication.objects.exists()
     assert not SettlementRollup.objects.exists()
     assert not PersonYearRollup.objects.exists()
+    for rollup in (AlertRollup, ApplicationRollup, ApplicationStep, StepRollup):
+        assert not rollup.objects.exists()
