@@ -14,14 +14,14 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claimants import categories
 from claimants.models import Department, Region, User
-from claimants.selectors import regions_visible_to
+from claimants.selectors import region_lookup, regions_visible_to
 from monitoring.dashboards.models import (
     AlertRollup,
     ApplicationRollup,
@@ -411,3 +411,12 @@ def all_panels(scope: Scope, *, today: dt.date, now: dt.datetime | None = None) 
     if scope.region.jurisdiction == "tianjin":
         panels.append(hospital_panel(scope))
     return panels
+
+
+def latest_year_with_data(region_code: str, *, until: int) -> int:
+    """The year a dashboard opens on: the latest up to ``until`` with settlements in the region's subtree, so a
+    manager does not land on an empty January; ``until`` itself when there are none."""
+    latest = SettlementRollup.objects.filter(
+        **region_lookup("region", region_code), year__lte=until
+    ).aggregate(latest=Max("year"))["latest"]
+    return latest or until

@@ -16,9 +16,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def current_scope(request) -> tuple[DashboardFilterForm, selectors.Scope]:
     """Filters from the query string when given (then remembered in the session) over the remembered ones,
-    else the user's own region and this year. A region outside the user's subtree falls back to the default."""
+    else the user's own region and the latest year with settlements there (this year when there are none). A
+    region outside the user's subtree falls back to the default."""
     user = request.user
-    default = {"region": user.region_id, "year": timezone.localdate().year}
+    year = selectors.latest_year_with_data(user.region_id, until=timezone.localdate().year)
+    default = {"region": user.region_id, "year": year}
     remembered = request.session.get(SESSION_KEY, default)
     given = {name: request.GET[name] for name in ("region", "year") if request.GET.get(name)}
     form = DashboardFilterForm({**remembered, **given}, user=user)
@@ -44,13 +46,17 @@ class DashboardView(roles.RoleRequiredMixin, TemplateView):
         form, scope = current_scope(self.request)
         panels = selectors.all_panels(scope, today=timezone.localdate())
         hospitals = next((p for p in panels if p.key == "hospital_scope_share"), None)
-        last_month = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
+        last_month = timezone.localdate().replace(day=1) - timezone.timedelta(days=1)
+        # The report offered is that of the year shown: its last ended month.
+        report_month = (
+            last_month if last_month.year <= scope.year else last_month.replace(year=scope.year, month=12)
+        )
         return super().get_context_data(
             form=form,
             scope=scope,
             panels=panels,
             hospitals_below=selectors.hospitals_below_target(hospitals) if hospitals else None,
-            report_form=ReportForm(initial={"month": last_month}),
+            report_form=ReportForm(initial={"month": report_month.strftime("%Y-%m")}),
             **kwargs,
         )
 

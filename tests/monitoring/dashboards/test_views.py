@@ -6,6 +6,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,19 @@ def test_filters_are_remembered_in_the_session(client, manager):
     client.get(URL, {"region": "510703", "year": 2023})
     scope = client.get(URL).context["scope"]
     assert (scope.region.code, scope.year) == ("510703", 2023)
+
+
+def test_the_dashboard_opens_on_the_latest_year_with_settlements(client, manager, settle):
+    client.force_login(manager)
+    assert client.get(URL).context["scope"].year == timezone.localdate().year  # nothing settled anywhere
+    client.logout()
+    settle("dibao", dt.date(2023, 3, 22))
+    client.force_login(manager)
+    scope = client.get(URL).context["scope"]
+    assert scope.year == 2023
+    response = client.get(URL)
+    assert panel(response, "paid_by_month").rows  # the figures of that year, not an empty page
+    assert response.context["report_form"].initial["month"] == "2023-12"  # that year's monthly report
 
 
 def test_a_region_outside_the_users_subtree_is_not_accepted(client, manager):

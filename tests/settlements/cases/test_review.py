@@ -296,7 +296,9 @@ def test_caseworker_corrects_the_covered_visits_when_resubmitting(
     client, caseworker, reviewer, dibao_person, visit_factory
 ):
     first = visit_factory(claimant=dibao_person)
-    second = visit_factory(claimant=dibao_person, admitted=dt.date(2023, 4, 1), discharged=dt.date(2023, 4, 9))
+    second = visit_factory(
+        claimant=dibao_person, admitted=dt.date(2023, 4, 1), discharged=dt.date(2023, 4, 9)
+    )
     application = reimbursement(caseworker, dibao_person, [first])
     application = services.return_application(application=application, by=reviewer, reason="缺少第二次住院")
     client.force_login(caseworker)
