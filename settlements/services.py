@@ -90,6 +90,7 @@ def check_visit_values(
     fully_self_paid: Decimal = ZERO,
     critical_illness_paid: Decimal | None = None,
     other_insurance_paid: Decimal = ZERO,
+    assistance_paid_at_hospital: Decimal = ZERO,
 ) -> None:
     """The checks a visit passes before it is stored (form, import and service share them)."""
     if visit_type not in VisitType.values:
@@ -102,6 +103,7 @@ def check_visit_values(
         "basic_insurance_paid": basic_insurance_paid,
         "fully_self_paid": fully_self_paid,
         "other_insurance_paid": other_insurance_paid,
+        "assistance_paid_at_hospital": assistance_paid_at_hospital,
     }
     if critical_illness_paid is not None:
         amounts["critical_illness_paid"] = critical_illness_paid
@@ -134,6 +136,7 @@ def record_visit(
     fully_self_paid: Decimal = ZERO,
     critical_illness_paid: Decimal | None = None,
     other_insurance_paid: Decimal = ZERO,
+    assistance_paid_at_hospital: Decimal = ZERO,
     hospital: Hospital | None = None,
     in_province: bool | None = None,
     in_city: bool = True,
@@ -155,6 +158,7 @@ def record_visit(
         fully_self_paid=fully_self_paid,
         critical_illness_paid=critical_illness_paid,
         other_insurance_paid=other_insurance_paid,
+        assistance_paid_at_hospital=assistance_paid_at_hospital,
     )
     policy_year_for(jurisdiction=claimant.jurisdiction, year=discharged.year)
     if in_province is None:
@@ -178,6 +182,7 @@ def record_visit(
         critical_illness_paid=critical_illness_paid,
         other_insurance_paid=other_insurance_paid,
         fully_self_paid=fully_self_paid,
+        assistance_paid_at_hospital=assistance_paid_at_hospital,
         source=source,
     )
 
@@ -210,6 +215,24 @@ class SettlementPreview:
     out_of_order: bool
     settled_on: dt.date | None
     ledger_before: engine.Ledger
+
+    @property
+    def assistance_paid_at_hospital(self) -> Decimal:
+        return self.visit.assistance_paid_at_hospital
+
+    @property
+    def assistance_owed(self) -> Decimal:
+        return assistance_owed(self.result.assistance, self.visit.assistance_paid_at_hospital)
+
+    @property
+    def assistance_overpaid(self) -> Decimal:
+        return max(self.visit.assistance_paid_at_hospital - self.result.assistance, ZERO)
+
+
+def assistance_owed(assistance: Decimal, paid_at_hospital: Decimal) -> Decimal:
+    """What the back office still owes when the hospital paid part of the assistance (maf_pay): the
+    difference, never negative (an overpayment is shown as a warning, not paid back as a negative)."""
+    return max(assistance - paid_at_hospital, ZERO)
 
 
 def _check_settled_on(visit: Visit, settled_on: dt.date | None) -> None:
@@ -441,6 +464,8 @@ def settle_visit(*, visit: Visit, by: User | None, settled_on: dt.date | None = 
         tilted_assistance=result.tilted_assistance,
         major_illness_assistance=result.major_illness_assistance,
         personal_burden=result.personal_burden,
+        assistance_paid_at_hospital=visit.assistance_paid_at_hospital,
+        assistance_owed=assistance_owed(result.assistance, visit.assistance_paid_at_hospital),
         explanation=[{"zh": line.zh, "en": line.en} for line in result.explanation],
         deltas={name: str(delta) for name, delta in assessment.deltas.items()},
         settled_on=settled_on,
