@@ -54,8 +54,11 @@ class Settlement(models.Model):
     personal_burden = models.DecimalField(_("个人负担"), **MONEY)
     # The visit's maf_pay at settlement time, and what the back office still owes of the assistance
     # computed above: every tier less that amount, never below zero (see ``assistance_overpaid``).
-    assistance_paid_at_hospital = models.DecimalField(_("医院已垫付医疗救助"), default=0, **MONEY)
-    assistance_owed = models.DecimalField(_("应付医疗救助（差额）"), default=0, **MONEY)
+    # Database defaults too: loaders that COPY rows (benchmarks, bulk loads) need not name them.
+    assistance_paid_at_hospital = models.DecimalField(
+        _("医院已垫付医疗救助"), default=0, db_default=0, **MONEY
+    )
+    assistance_owed = models.DecimalField(_("应付医疗救助（差额）"), default=0, db_default=0, **MONEY)
     explanation = models.JSONField(_("计算说明"), default=list)  # [{"zh": ..., "en": ...}, ...]
     deltas = models.JSONField(_("台账变动"), default=dict)  # counter name -> decimal string
     out_of_order = models.BooleanField(

@@ -116,7 +116,11 @@ class Visit(models.Model):
     # maf_pay (OPERATIONS.md 3): assistance the hospital already paid at one-stop settlement; the back
     # office then owes only the difference (``Settlement.assistance_owed``).
     assistance_paid_at_hospital = models.DecimalField(
-        _("医院已垫付医疗救助"), default=0, help_text=_("一站式结算时医院已支付的医疗救助基金"), **MONEY
+        _("医院已垫付医疗救助"),
+        default=0,
+        db_default=0,
+        help_text=_("一站式结算时医院已支付的医疗救助基金"),
+        **MONEY,
     )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL)
     # The batch that created an imported visit. PROTECT: the batch keeps the uploaded file the visit came
