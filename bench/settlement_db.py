@@ -6,9 +6,12 @@ run, the settlement with its explanation inserted and the ledger rows updated, i
 
 Data (COPY): claimants in a throw-away region under a ``mianyang`` jurisdiction, each certified with a
 category of the Mianyang ranking and holding ``VISITS_PER_CLAIMANT`` visits of 2023. ``full``: 20,000
-settlements; ``small``: 2,000. Figures: ``settlements_per_second`` (one process) and
-``settlements_per_second_2proc`` (two OS processes at once on disjoint claimants, total over wall time).
-Everything created is deleted at the end.
+settlements; ``small``: 2,000. Figures: ``settlements_per_second`` (one process),
+``settlements_per_second_2proc`` (two OS processes at once on disjoint claimants, total over wall time),
+``statements_per_settlement`` (SQL statements sent by the one-process run, BEGIN and COMMIT not counted),
+and ``bare_transactions_per_second``: the floor on this machine at this moment, a bare ORM transaction
+that locks a ledger row, inserts one and updates the locked one, run the same way in the same process
+(each commit waits for the WAL flush, as a settlement's does). Everything created is deleted at the end.
 """
 
 import datetime as dt
@@ -134,6 +137,38 @@ def settle_visits(visits) -> int:
     return len(visits)
 
 
+def _count_statements(visits) -> float:
+    """Settle ``visits`` as ``settle_visits`` does, counting the SQL statements sent; returns per visit."""
+    count = 0
+
+    def counting(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counting):
+        settle_visits(visits)
+    return count / len(visits)
+
+
+def _bare_transactions(claimant_ids, count: int) -> float:
+    """Lock one ledger row, insert one and update the locked one, ``count`` times through the ORM."""
+    from django.db.models import F
+
+    from settlements.models import LedgerEntry
+
+    row = LedgerEntry.objects.create(claimant_id=claimant_ids[0], year=YEAR - 1, counter="bench_lock")
+    started = time.perf_counter()
+    for n in range(count):
+        with transaction.atomic():
+            LedgerEntry.objects.select_for_update().get(pk=row.pk)
+            LedgerEntry.objects.create(
+                claimant_id=claimant_ids[n % len(claimant_ids)], year=YEAR - 1, counter=f"b{n}"
+            )
+            LedgerEntry.objects.filter(pk=row.pk).update(amount=F("amount") + 1)
+    return count / (time.perf_counter() - started)
+
+
 def _worker(claimant_ids, start_event, queue) -> None:
     connections.close_all()
     visits = _visits(claimant_ids)
@@ -167,7 +202,7 @@ def _reset_settlements(claimant_ids) -> None:
 
     with transaction.atomic():
         Settlement.objects.filter(claimant_id__in=claimant_ids).delete()
-        LedgerEntry.objects.filter(claimant_id__in=claimant_ids).delete()
+        LedgerEntry.objects.filter(claimant_id__in=claimant_ids).delete()  # the bare transactions' rows too
 
 
 def _cleanup(state: dict) -> None:
@@ -199,7 +234,15 @@ def run(scale: str) -> dict:
     try:
         ids = state["claimant_ids"]
         visits = _visits(ids)
-        progress(f"settling {len(visits)} visits in one process")
+        progress(f"bare lock-insert-update transactions through the ORM ({len(visits) // 4})")
+        bare = _bare_transactions(ids, len(visits) // 4)
+        progress(
+            f"bare transactions: {bare:.0f}/s; counting statements on {len(ids) // 10} claimants' visits"
+        )
+        counted = _visits(ids[: len(ids) // 10])
+        statements = _count_statements(counted)
+        _reset_settlements(ids)
+        progress(f"{statements:.2f} statements per settlement; settling {len(visits)} visits in one process")
         started = time.perf_counter()
         one = settle_visits(visits) / (time.perf_counter() - started)
         progress(f"one process: {one:.0f}/s; settling again in two processes")
@@ -213,4 +256,6 @@ def run(scale: str) -> dict:
         "settlements": settlements,
         "settlements_per_second": round(one),
         "settlements_per_second_2proc": round(two),
+        "statements_per_settlement": round(statements, 2),
+        "bare_transactions_per_second": round(bare),
     }

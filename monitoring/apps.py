@@ -8,7 +8,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from claimants.context_processors import register_nav_counter
-        from monitoring.dashboards import casework, rollups  # noqa: F401  (rollups connects its receiver)
+        from monitoring.dashboards import casework, rollups  # noqa: F401  (rollups registers the settlement follower)
         from monitoring.selectors import unanswered_count
         from settlements.cases import services as case_services
 

@@ -14,10 +14,11 @@ class VisitFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label=_("姓名"), field_name="claimant__name", lookup_expr="startswith")
     year = django_filters.NumberFilter(label=_("年度"))
     visit_type = django_filters.ChoiceFilter(label=_("就诊类型"), choices=VisitType.choices)
+    batch = django_filters.NumberFilter(label=_("导入批次"), field_name="import_batch")
 
     class Meta:
         model = Visit
-        fields = ["status", "name", "year", "visit_type"]
+        fields = ["status", "name", "year", "visit_type", "batch"]
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(is_settled=value == "settled")

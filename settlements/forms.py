@@ -1,6 +1,7 @@
 """Forms of the settlements app: they validate input; the services decide and write."""
 
 import copy
+from decimal import Decimal
 
 from django import forms
 from django.forms.models import construct_instance
@@ -40,6 +41,9 @@ class VisitForm(forms.Form):
     )
     other_insurance_paid = forms.DecimalField(label=_("其他补充保险支付"), initial=0, **MONEY_FIELD)
     fully_self_paid = forms.DecimalField(label=_("全自费金额"), initial=0, **MONEY_FIELD)
+    assistance_paid_at_hospital = forms.DecimalField(
+        label=_("医院已垫付医疗救助"), initial=0, required=False, **MONEY_FIELD
+    )
 
     def __init__(self, *args, claimants, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +63,7 @@ class VisitForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        data["assistance_paid_at_hospital"] = data.get("assistance_paid_at_hospital") or Decimal("0.00")
         try:
             check_visit_values(
                 visit_type=data["visit_type"],
@@ -71,6 +76,7 @@ class VisitForm(forms.Form):
                 fully_self_paid=data["fully_self_paid"],
                 critical_illness_paid=data.get("critical_illness_paid"),
                 other_insurance_paid=data["other_insurance_paid"],
+                assistance_paid_at_hospital=data["assistance_paid_at_hospital"],
             )
         except DomainError as exc:
             raise forms.ValidationError(exc.message, code=str(exc.code)) from exc

@@ -3,29 +3,52 @@
 Every settlement or reversal of a person's visit locks that person's ledger rows of the year, ordered by
 primary key, in one query, before it reads the counters; so two concurrent settlements for one person
 run one after the other and a cap holds across them. The first settlement of a person's year creates the
-rows with ``INSERT … ON CONFLICT DO NOTHING`` (a concurrent creator waits on the unique index, then
-does nothing) and locks them again. Counter rows that appear later (counters kept per category) are
-created while the base rows are already locked, so no other transaction of that person-year can race.
+rows with ``INSERT … ON CONFLICT DO NOTHING RETURNING``: the rows it inserted are its own (locked until it
+commits); a concurrent creator waits on the unique index, then inserts nothing and locks the committed
+rows with a second query. Counter rows that appear later (counters kept per category) are created while
+the base rows are already locked, so no other transaction of that person-year can race.
+
+The settlement path runs these for every visit, so they are fixed SQL on a plain cursor returning plain
+rows: building an ORM query or a model instance per row costs more than the round trip.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models.query import RawQuerySet
 from django.utils import timezone
 
 from settlements.models import LedgerEntry, Settlement
 from settlements.policy.types import Counter
 
 BASE_COUNTERS = tuple(Counter)
+CENT = Decimal("0.01")
+
+_TABLE = LedgerEntry._meta.db_table
+_LEDGER_SQL = f"SELECT id, counter, amount FROM {_TABLE} WHERE claimant_id = %s AND year = %s"  # noqa: S608
 
 
-_LEDGER_SQL = f"SELECT * FROM {LedgerEntry._meta.db_table} WHERE claimant_id = %s AND year = %s"  # noqa: S608
+@dataclass(slots=True)
+class LockedCounter:
+    """One locked ledger row: what the engine reads (``counter``, ``amount``) and the key to update it."""
+
+    pk: int
+    counter: str
+    amount: Decimal
 
 
-def _ledger_rows(claimant_id: int, year: int, counters=()) -> RawQuerySet:
-    """The rows in primary-key order, locked (fixed SQL: an ORM query costs more to build than to run)."""
+def _money(value) -> Decimal:
+    # PostgreSQL returns Decimal; SQLite stores NUMERIC as a float or an integer.
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
+
+
+def _rows(cursor) -> dict[str, LockedCounter]:
+    return {counter: LockedCounter(pk, counter, _money(amount)) for pk, counter, amount in cursor.fetchall()}
+
+
+def _lock_rows(claimant_id: int, year: int, counters=()) -> dict[str, LockedCounter]:
+    """The rows in primary-key order, locked."""
     sql, params = _LEDGER_SQL, [claimant_id, year]
     if counters:
         sql += f" AND counter IN ({', '.join(['%s'] * len(counters))})"
@@ -33,36 +56,50 @@ def _ledger_rows(claimant_id: int, year: int, counters=()) -> RawQuerySet:
     sql += " ORDER BY id"
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
-    return LedgerEntry.objects.raw(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _rows(cursor)
 
 
-def lock_ledger(*, claimant_id: int, year: int) -> dict[str, LedgerEntry]:
+def _create(claimant_id: int, year: int, names: Iterable[str]) -> dict[str, LockedCounter]:
+    """Insert the missing rows of ``names``; returns the rows this transaction inserted (and so holds)."""
+    names = list(names)
+    values = ", ".join(["(%s, %s, %s, 0, %s)"] * len(names))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [value for name in names for value in (claimant_id, year, name, now)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_TABLE} (claimant_id, year, counter, amount, updated_at) VALUES {values} "  # noqa: S608
+            "ON CONFLICT (claimant_id, year, counter) DO NOTHING RETURNING id, counter, amount",
+            params,
+        )
+        return _rows(cursor)
+
+
+def lock_ledger(*, claimant_id: int, year: int) -> dict[str, LockedCounter]:
     """Lock (creating when missing) the person's ledger rows of ``year``: counter name -> row."""
-    rows = {row.counter: row for row in _ledger_rows(claimant_id, year)}
-    if len(rows) < len(BASE_COUNTERS) or any(name not in rows for name in BASE_COUNTERS):
-        create_counters(claimant_id=claimant_id, year=year, names=BASE_COUNTERS)
-        rows = {row.counter: row for row in _ledger_rows(claimant_id, year)}
+    rows = _lock_rows(claimant_id, year)
+    missing = [name for name in BASE_COUNTERS if name not in rows]
+    if missing:
+        created = _create(claimant_id, year, missing)
+        rows.update(created)
+        if len(created) < len(missing):  # a concurrent settlement created them first
+            rows.update(_lock_rows(claimant_id, year, [name for name in missing if name not in created]))
     return rows
 
 
-def create_counters(*, claimant_id: int, year: int, names) -> None:
-    LedgerEntry.objects.bulk_create(
-        [LedgerEntry(claimant_id=claimant_id, year=year, counter=name) for name in names],
-        ignore_conflicts=True,
-    )
-
-
-def lock_extra_counters(*, claimant_id: int, year: int, rows: dict[str, LedgerEntry], names) -> None:
+def lock_extra_counters(*, claimant_id: int, year: int, rows: dict[str, LockedCounter], names) -> None:
     """Add rows for counter names the engine returned that the person's year does not have yet."""
     missing = [name for name in names if name not in rows]
     if not missing:
         return
-    create_counters(claimant_id=claimant_id, year=year, names=missing)
-    for row in _ledger_rows(claimant_id, year, missing):
-        rows[row.counter] = row
+    created = _create(claimant_id, year, missing)
+    rows.update(created)
+    if len(created) < len(missing):
+        rows.update(_lock_rows(claimant_id, year, [name for name in missing if name not in created]))
 
 
-def add_to_counters(rows: dict[str, LedgerEntry], deltas: Mapping[str, Decimal]) -> None:
+def add_to_counters(rows: dict[str, LockedCounter], deltas: Mapping[str, Decimal]) -> None:
     """Add ``deltas`` to the locked rows: one UPDATE with the new amounts (the rows cannot change meanwhile)."""
     changed = [rows[name] for name, delta in deltas.items() if delta]
     for name, delta in deltas.items():
@@ -70,17 +107,20 @@ def add_to_counters(rows: dict[str, LedgerEntry], deltas: Mapping[str, Decimal])
             rows[name].amount += Decimal(delta)
     if not changed:
         return
-    table = LedgerEntry._meta.db_table
     cases = " ".join(["WHEN %s THEN %s"] * len(changed))
     ids = ", ".join(["%s"] * len(changed))
     params = [value for row in changed for value in (row.pk, row.amount)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET amount = CASE id {cases} END, updated_at = %s WHERE id IN ({ids})",  # noqa: S608
-            [*params, timezone.now(), *(row.pk for row in changed)],
+            f"UPDATE {_TABLE} SET amount = CASE id {cases} END, updated_at = %s WHERE id IN ({ids})",  # noqa: S608
+            [*params, connection.ops.adapt_datetimefield_value(timezone.now()), *(row.pk for row in changed)],
         )
 
 
 def lock_settlement(settlement_id: int) -> Settlement:
     """Lock one settlement row (taken after the person's ledger rows)."""
-    return Settlement.objects.select_for_update(of=("self",)).select_related("visit").get(pk=settlement_id)
+    return (
+        Settlement.objects.select_for_update(of=("self",))
+        .select_related("visit__claimant")
+        .get(pk=settlement_id)
+    )

@@ -26,6 +26,7 @@ TIER_FIELDS = (
     "major_illness_assistance",
     "personal_burden",
 )
+TOTAL_FIELDS = (*TIER_FIELDS, "assistance_paid_at_hospital", "assistance_owed")
 
 
 def visits_visible_to(user: User) -> QuerySet[Visit]:
@@ -57,7 +58,7 @@ def get_settlement_for_user(*, user: User, settlement_id: int) -> Settlement:
 
 def settlement_totals(queryset: QuerySet[Settlement]) -> dict[str, Decimal]:
     """Sums of every money column over a (filtered) list, in one query."""
-    sums = queryset.order_by().aggregate(**{name: Sum(name) for name in TIER_FIELDS})
+    sums = queryset.order_by().aggregate(**{name: Sum(name) for name in TOTAL_FIELDS})
     return {name: value or ZERO for name, value in sums.items()}
 
 

@@ -6,14 +6,16 @@ Each action is one transaction, checks its preconditions and raises ``DomainErro
 """
 
 import datetime as dt
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from claimants.models import Certification, Claimant, User
+from claimants.models import Certification, Claimant, Region, User
 from settlements import adapter, locks
 from settlements.errors import DomainError, PolicyYearError, SettlementError, VisitError
 from settlements.models import Hospital, LedgerEntry, PolicyYear, Referral, Settlement, Visit, VisitType
@@ -88,6 +90,7 @@ def check_visit_values(
     fully_self_paid: Decimal = ZERO,
     critical_illness_paid: Decimal | None = None,
     other_insurance_paid: Decimal = ZERO,
+    assistance_paid_at_hospital: Decimal = ZERO,
 ) -> None:
     """The checks a visit passes before it is stored (form, import and service share them)."""
     if visit_type not in VisitType.values:
@@ -100,6 +103,7 @@ def check_visit_values(
         "basic_insurance_paid": basic_insurance_paid,
         "fully_self_paid": fully_self_paid,
         "other_insurance_paid": other_insurance_paid,
+        "assistance_paid_at_hospital": assistance_paid_at_hospital,
     }
     if critical_illness_paid is not None:
         amounts["critical_illness_paid"] = critical_illness_paid
@@ -132,6 +136,7 @@ def record_visit(
     fully_self_paid: Decimal = ZERO,
     critical_illness_paid: Decimal | None = None,
     other_insurance_paid: Decimal = ZERO,
+    assistance_paid_at_hospital: Decimal = ZERO,
     hospital: Hospital | None = None,
     in_province: bool | None = None,
     in_city: bool = True,
@@ -153,6 +158,7 @@ def record_visit(
         fully_self_paid=fully_self_paid,
         critical_illness_paid=critical_illness_paid,
         other_insurance_paid=other_insurance_paid,
+        assistance_paid_at_hospital=assistance_paid_at_hospital,
     )
     policy_year_for(jurisdiction=claimant.jurisdiction, year=discharged.year)
     if in_province is None:
@@ -176,11 +182,26 @@ def record_visit(
         critical_illness_paid=critical_illness_paid,
         other_insurance_paid=other_insurance_paid,
         fully_self_paid=fully_self_paid,
+        assistance_paid_at_hospital=assistance_paid_at_hospital,
         source=source,
     )
 
 
 # Settlement ------------------------------------------------------------------------------------------
+
+# Functions of higher layers that keep figures derived from the settlements (the dashboard roll-ups):
+# ``follower(settlement, sign, region_id)`` with sign 1 for a new settlement and -1 for its reversal,
+# called by ``settle_visit`` and ``reverse_settlement`` inside their transaction. The settlements app may
+# not import those layers, so they register here when their app is ready.
+SettlementFollower = Callable[[Settlement, int, str], None]
+SETTLEMENT_FOLLOWERS: list[SettlementFollower] = []
+
+
+def follow_settlements(follower: SettlementFollower) -> SettlementFollower:
+    """Register ``follower`` (once) to run inside every settlement and reversal."""
+    if follower not in SETTLEMENT_FOLLOWERS:
+        SETTLEMENT_FOLLOWERS.append(follower)
+    return follower
 
 
 @dataclass(frozen=True)
@@ -194,6 +215,24 @@ class SettlementPreview:
     out_of_order: bool
     settled_on: dt.date | None
     ledger_before: engine.Ledger
+
+    @property
+    def assistance_paid_at_hospital(self) -> Decimal:
+        return self.visit.assistance_paid_at_hospital
+
+    @property
+    def assistance_owed(self) -> Decimal:
+        return assistance_owed(self.result.assistance, self.visit.assistance_paid_at_hospital)
+
+    @property
+    def assistance_overpaid(self) -> Decimal:
+        return max(self.visit.assistance_paid_at_hospital - self.result.assistance, ZERO)
+
+
+def assistance_owed(assistance: Decimal, paid_at_hospital: Decimal) -> Decimal:
+    """What the back office still owes when the hospital paid part of the assistance (maf_pay): the
+    difference, never negative (an overpayment is shown as a warning, not paid back as a negative)."""
+    return max(assistance - paid_at_hospital, ZERO)
 
 
 def _check_settled_on(visit: Visit, settled_on: dt.date | None) -> None:
@@ -260,12 +299,123 @@ def preview_settlement(*, visit: Visit, settled_on: dt.date | None = None) -> Se
     )
 
 
+# The settlement path in fixed SQL on a plain cursor. One query reads the person's jurisdiction and hukou
+# township, the policy year's parameters and the certifications valid in the year (a row per
+# certification); the settlement is one INSERT that also records whether a later-discharged visit of the
+# person's year is already settled. Building these through the ORM costs more than running them.
+_CONTEXT_SQL = (
+    "SELECT r.jurisdiction, c.hukou_region_id, py.id, py.version, py.income_last_year, "  # noqa: S608
+    "py.assistance_annual_cap, py.tilt_threshold, py.tilt_annual_cap, py.critical_illness_threshold, "
+    "CAST(py.critical_illness_segments AS TEXT), CAST(py.ratios AS TEXT), CAST(py.deductible_rates AS TEXT), "
+    "py.other_special_as, cert.category, cert.valid_from, cert.valid_to "
+    f"FROM {Claimant._meta.db_table} c JOIN {Region._meta.db_table} r ON r.code = c.hukou_region_id "
+    f"LEFT JOIN {PolicyYear._meta.db_table} py ON py.jurisdiction = r.jurisdiction AND py.year = %s "
+    f"LEFT JOIN {Certification._meta.db_table} cert ON cert.claimant_id = c.id AND cert.valid_from <= %s "
+    "AND cert.status <> %s AND (cert.valid_to IS NULL OR cert.valid_to >= %s) "
+    "WHERE c.id = %s ORDER BY cert.id"
+)
+_PARAMETER_COLUMNS = (
+    "income_last_year",
+    "assistance_annual_cap",
+    "tilt_threshold",
+    "tilt_annual_cap",
+    "critical_illness_threshold",
+    "critical_illness_segments",
+    "ratios",
+    "deductible_rates",
+    "other_special_as",
+)
+_INSERTED_FIELDS = tuple(f for f in Settlement._meta.concrete_fields if not f.primary_key)
+_LATER_SETTLED_SQL = (
+    f"EXISTS (SELECT 1 FROM {Settlement._meta.db_table} WHERE claimant_id = %s AND year = %s "  # noqa: S608
+    "AND reversed_at IS NULL AND discharged > %s)"
+)
+_INSERT_SQL = (
+    f"INSERT INTO {Settlement._meta.db_table} ({', '.join(f.column for f in _INSERTED_FIELDS)}) VALUES ("  # noqa: S608
+    + ", ".join(_LATER_SETTLED_SQL if f.name == "out_of_order" else "%s" for f in _INSERTED_FIELDS)
+    + ") RETURNING id, out_of_order"
+)
+
+
+@dataclass(frozen=True)
+class _Context:
+    jurisdiction: str
+    region_id: str
+    policy_year_id: int
+    policy_version: int
+    parameters: engine.Parameters
+    certifications: tuple[engine.Certification, ...]
+
+
+def _date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite returns text
+
+
+def _money(value) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(CENT)  # SQLite returns a float or an integer
+
+
+@lru_cache(maxsize=64)
+def _parameters(jurisdiction: str, year: int, values: tuple) -> engine.Parameters:
+    """The parameters of a policy year's stored values (cached on the values themselves, so a change of
+    the policy year, or another row, can never be served stale parameters)."""
+    fields = dict(zip(_PARAMETER_COLUMNS, values, strict=True))
+    for name in ("critical_illness_segments", "ratios", "deductible_rates"):
+        fields[name] = json.loads(fields[name]) if fields[name] else fields[name]
+    for name in _PARAMETER_COLUMNS[:5]:
+        fields[name] = _money(fields[name])
+    return adapter.parameters_of(PolicyYear(jurisdiction=jurisdiction, year=year, **fields))
+
+
+def _settlement_context(visit: Visit) -> _Context:
+    year = visit.year
+    params = [
+        year,
+        dt.date(year, 12, 31),
+        Certification.Status.REVOKED,
+        dt.date(year, 1, 1),
+        visit.claimant_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_CONTEXT_SQL, params)
+        rows = cursor.fetchall()
+    jurisdiction, region_id, policy_year_id, version = rows[0][:4]
+    if policy_year_id is None or jurisdiction not in adapter.KNOWN_JURISDICTIONS:
+        policy_year_for(jurisdiction=jurisdiction, year=year)  # raises the refusal that applies
+    try:
+        parameters = _parameters(jurisdiction, year, rows[0][4:13])
+    except PolicyInputError as exc:
+        raise _refusal(exc) from exc
+    certifications = tuple(
+        engine.Certification(row[13], _date(row[14]), _date(row[15])) for row in rows if row[13] is not None
+    )
+    return _Context(jurisdiction, region_id, policy_year_id, version, parameters, certifications)
+
+
+def _insert_settlement(settlement: Settlement) -> None:
+    """INSERT ``settlement`` (its fields prepared as the ORM would) and set its id and ``out_of_order``."""
+    params = []
+    for field in _INSERTED_FIELDS:
+        if field.name == "out_of_order":
+            params += [settlement.claimant_id, settlement.year, settlement.discharged]
+        else:
+            params.append(field.get_db_prep_save(field.pre_save(settlement, True), connection))
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL, params)
+        settlement.pk, later = cursor.fetchone()
+    settlement.out_of_order = bool(later)
+    settlement._state.adding = False
+    settlement._state.db = connection.alias
+
+
 @transaction.atomic
 def settle_visit(*, visit: Visit, by: User | None, settled_on: dt.date | None = None) -> Settlement:
     """Settle one visit (一站式结算): 大病保险 and every assistance tier, against the person's annual ledger.
 
-    - One settlement in force per visit: a second attempt is refused with ``already_settled`` (checked
-      under the ledger lock, backed by a partial unique constraint).
+    - One settlement in force per visit: a second attempt is refused with ``already_settled`` (the
+      partial unique constraint refuses the INSERT, which runs under the ledger lock).
     - The person's ledger rows of the visit's year are locked in primary-key order first
       (``settlements.locks``), so concurrent settlements of one person never exceed a cap.
     - Visits are meant to be settled in discharge order. A visit discharged before one already settled is
@@ -275,50 +425,59 @@ def settle_visit(*, visit: Visit, by: User | None, settled_on: dt.date | None = 
       then also counts identities certified up to that date (same year, on or after discharge). The
       application workflow calls ``settle_visit(visit=v, by=officer, settled_on=application.date)`` for
       each covered visit that has no settlement in force; one-stop settlement at the hospital passes None.
+    - The followers (``follow_settlements``: the dashboard roll-ups) add the settlement in the same
+      transaction.
     """
     claimant_id, year = visit.claimant_id, visit.year
     _check_settled_on(visit, settled_on)
-    policy_year = policy_year_for(jurisdiction=visit.claimant.jurisdiction, year=year)
+    context = _settlement_context(visit)
     rows = locks.lock_ledger(claimant_id=claimant_id, year=year)
-    settled, later = _settled_in_year(visit)
-    if settled:
-        raise DomainError(SettlementError.ALREADY_SETTLED)
-    preview = _assess(
-        visit=visit,
-        settled_on=settled_on,
-        ledger_rows=rows.values(),
-        policy_year=policy_year,
-        later_settled=later,
-    )
-    result = preview.result
-    locks.lock_extra_counters(claimant_id=claimant_id, year=year, rows=rows, names=preview.deltas)
     try:
-        settlement = Settlement.objects.create(
-            visit=visit,
-            claimant_id=claimant_id,
+        assessment = assess_visit(
+            jurisdiction=context.jurisdiction,
             year=year,
-            discharged=visit.discharged,
-            policy_year=policy_year,
-            policy_version=policy_year.version,
-            category=result.category or "",
-            reason=result.reason.value if result.reason else "",
-            pool=result.pool.value if result.pool else "",
-            policy_scope_cost=visit.policy_scope_cost,
-            basic_insurance_paid=visit.basic_insurance_paid,
-            critical_illness_insurance=result.critical_illness_insurance,
-            medical_assistance=result.medical_assistance,
-            tilted_assistance=result.tilted_assistance,
-            major_illness_assistance=result.major_illness_assistance,
-            personal_burden=result.personal_burden,
-            explanation=[{"zh": line.zh, "en": line.en} for line in result.explanation],
-            deltas={name: str(delta) for name, delta in preview.deltas.items()},
-            out_of_order=later,
-            settled_on=settled_on,
-            settled_by=by,
+            parameters=context.parameters,
+            certifications=context.certifications,
+            ledger=adapter.ledger_of(rows.values()),
+            visit=adapter.visit_of(visit, settled_on=settled_on),
         )
+    except PolicyInputError as exc:
+        if _settled_in_year(visit)[0]:
+            raise DomainError(SettlementError.ALREADY_SETTLED) from exc
+        raise _refusal(exc) from exc
+    result = assessment.result
+    locks.lock_extra_counters(claimant_id=claimant_id, year=year, rows=rows, names=assessment.deltas)
+    settlement = Settlement(
+        visit=visit,
+        claimant_id=claimant_id,
+        year=year,
+        discharged=visit.discharged,
+        policy_year_id=context.policy_year_id,
+        policy_version=context.policy_version,
+        category=result.category or "",
+        reason=result.reason.value if result.reason else "",
+        pool=result.pool.value if result.pool else "",
+        policy_scope_cost=visit.policy_scope_cost,
+        basic_insurance_paid=visit.basic_insurance_paid,
+        critical_illness_insurance=result.critical_illness_insurance,
+        medical_assistance=result.medical_assistance,
+        tilted_assistance=result.tilted_assistance,
+        major_illness_assistance=result.major_illness_assistance,
+        personal_burden=result.personal_burden,
+        assistance_paid_at_hospital=visit.assistance_paid_at_hospital,
+        assistance_owed=assistance_owed(result.assistance, visit.assistance_paid_at_hospital),
+        explanation=[{"zh": line.zh, "en": line.en} for line in result.explanation],
+        deltas={name: str(delta) for name, delta in assessment.deltas.items()},
+        settled_on=settled_on,
+        settled_by=by,
+    )
+    try:
+        _insert_settlement(settlement)
     except IntegrityError as exc:  # the partial unique index: a settlement in force already exists
         raise DomainError(SettlementError.ALREADY_SETTLED) from exc
-    locks.add_to_counters(rows, preview.deltas)
+    locks.add_to_counters(rows, assessment.deltas)
+    for follower in SETTLEMENT_FOLLOWERS:
+        follower(settlement, 1, context.region_id)
     return settlement
 
 
@@ -346,4 +505,6 @@ def reverse_settlement(*, settlement: Settlement, by: User, reason: str) -> Sett
     settlement.reversed_by = by
     settlement.reversal_reason = reason
     settlement.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    for follower in SETTLEMENT_FOLLOWERS:
+        follower(settlement, -1, settlement.visit.claimant.hukou_region_id)
     return settlement

@@ -1,7 +1,8 @@
 """The one-bill statement (一单制结算单) of a settlement: HTML for print, PDF (WeasyPrint) and XLSX.
 
 The person's ID number is always masked on the statement; the statement shows the three tiers
-(basic insurance, 大病保险, assistance), the personal burden and the explanation.
+(basic insurance, 大病保险, assistance), the personal burden, what the back office owes of the assistance
+when the hospital already paid part of it (maf_pay) with a warning when it paid more, and the explanation.
 """
 
 import io
@@ -26,6 +27,8 @@ def context(settlement: Settlement) -> dict:
         "visit": visit,
         "category_label": CATEGORIES[settlement.category].label if settlement.category in CATEGORIES else "",
         "rows": rows(settlement),
+        "owed_rows": owed_rows(settlement),
+        "overpaid_warning": overpaid_warning(settlement),
     }
 
 
@@ -43,6 +46,23 @@ def rows(settlement: Settlement) -> list[tuple[str, object]]:
         (_("重特大疾病医疗救助"), settlement.major_illness_assistance),
         (_("个人负担（政策范围内）"), settlement.personal_burden),
     ]
+
+
+def owed_rows(settlement: Settlement) -> list[tuple[str, object]]:
+    """The assistance computed, the part the hospital already paid (maf_pay) and what is still owed."""
+    return [
+        (_("医疗救助合计"), settlement.assistance),
+        (_("医院已垫付医疗救助"), settlement.assistance_paid_at_hospital),
+        (_("应付医疗救助（差额）"), settlement.assistance_owed),
+    ]
+
+
+def overpaid_warning(settlement: Settlement) -> str:
+    if not settlement.assistance_overpaid:
+        return ""
+    return _("医院已垫付的医疗救助超出本次核算的救助金额 %(amount)s 元：应付金额按 0 计，请与医院核对。") % {
+        "amount": settlement.assistance_overpaid
+    }
 
 
 def html(settlement: Settlement, *, request=None) -> str:
@@ -76,10 +96,13 @@ def xlsx(settlement: Settlement) -> bytes:
         (_("入院日期"), visit.admitted),
         (_("出院日期"), visit.discharged),
     ]
-    for label, value in [*facts, *rows(settlement)]:
+    amounts = [*rows(settlement), *owed_rows(settlement)]
+    for label, value in [*facts, *amounts]:
         sheet.append([str(label), value])
-    for row in sheet.iter_rows(min_row=len(facts) + 2, min_col=2, max_col=2):
+    for row in sheet.iter_rows(min_row=len(facts) + 2, max_row=len(facts) + 1 + len(amounts), min_col=2):
         row[0].number_format = "#,##0.00"
+    if warning := overpaid_warning(settlement):
+        sheet.append([warning])
     sheet.append([])
     sheet.append([_("计算说明")])
     language = "en" if get_language() == "en" else "zh"

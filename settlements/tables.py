@@ -71,6 +71,8 @@ class SettlementTable(tables.Table):
             "tilted_assistance",
             "major_illness_assistance",
             "personal_burden",
+            "assistance_paid_at_hospital",
+            "assistance_owed",
             "reason",
             "state",
         )

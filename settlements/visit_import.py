@@ -3,7 +3,9 @@
 Same staged import as certifications (``claimants.imports``, docs/imports.md). Columns are accepted under
 the product's own names, the platform's ``setlinfo`` field names and the Chinese headers of a county
 export (OPERATIONS.md 3). ``setl_id`` is the visit's unique key: a row whose ``setl_id`` is stored already
-is unchanged, so re-importing a file creates nothing. Refund and invalid records
+is unchanged, so re-importing a file creates nothing. ``maf_pay`` (assistance the hospital already paid at
+one-stop settlement) is kept on the visit; its settlement then owes only the difference. Each visit
+created links to its import batch. Refund and invalid records
 (``refd_setl_flag`` = 1, ``vali_flag`` = 0) are skipped with a warning. Every check of a visit entered by
 hand applies per row (``services.check_visit_values`` and the policy year of the discharge year).
 Validation is set-based: one query for the persons, one for the stored ``setl_id``s, one for the policy
@@ -47,6 +49,16 @@ MONEY_COLUMNS = (
     ("fully_self_paid", ("全自费金额", "fulamt_ownpay_amt", "fully_self_paid")),
     ("fund_pay_sumamt", ("基金支付总额", "fund_pay_sumamt")),
     ("psn_part_amt", ("个人负担总金额", "psn_part_amt")),
+    (
+        "maf_pay",
+        (
+            "医疗救助基金支出",
+            "maf_pay",
+            "assistance_paid_at_hospital",
+            "医疗救助资金支出",
+            "医院已垫付医疗救助",
+        ),
+    ),
 )
 REQUIRED_MONEY = ("total_cost", "policy_scope_cost")
 
@@ -179,6 +191,7 @@ class VisitRows(RowSpec):
             critical_illness_paid=critical,
             other_insurance_paid=amounts["oth_pay"] + amounts["cvlserv_pay"] + amounts["hifes_pay"],
             fully_self_paid=amounts["fully_self_paid"],
+            assistance_paid_at_hospital=amounts["maf_pay"],
         )
         try:
             check_visit_values(
@@ -195,6 +208,7 @@ class VisitRows(RowSpec):
                         "fully_self_paid",
                         "critical_illness_paid",
                         "other_insurance_paid",
+                        "assistance_paid_at_hospital",
                     )
                 }
             )
@@ -224,7 +238,9 @@ class VisitRows(RowSpec):
                 "critical_illness_paid": row.data["critical_illness_paid"],
                 "other_insurance_paid": row.data["other_insurance_paid"],
                 "fully_self_paid": row.data["fully_self_paid"],
+                "assistance_paid_at_hospital": row.data["assistance_paid_at_hospital"],
                 "source": Visit.Source.IMPORT,
+                "import_batch_id": batch.pk,
             }
             for row in rows
         ]

@@ -1,22 +1,21 @@
 """Keep the dashboard roll-ups current: every settlement adds its figures, every reversal subtracts them.
 
-The settlements app may not import monitoring (layering), so the roll-ups follow the settlement rows
-through ``post_save``: a new settlement in force is added, and the save that marks it reversed (the
-reversal service saves ``reversed_at`` with ``update_fields``) subtracts it. Both run inside the settlement
-service's transaction, so a roll-up never disagrees with the committed settlements. Each update is one
-``INSERT … ON CONFLICT DO UPDATE`` (PostgreSQL and SQLite) on a row keyed by township, month, category and
-visit type, by person-year, and for inpatient stays by township and hospital: no row that every
-settlement touches. ``rebuild()`` recomputes everything from the settlements (after a bulk load).
+The settlements app may not import monitoring (layering), so ``apply_settlement`` registers with
+``settlements.services.follow_settlements``; ``settle_visit`` then calls it for the new settlement and
+``reverse_settlement`` for the one it reverses, inside their transaction, so a roll-up never disagrees
+with the committed settlements. Each roll-up is updated by an ``INSERT … ON CONFLICT DO UPDATE`` on a row
+keyed by township, month, category and visit type, by person-year, and for inpatient stays by township
+and hospital (no row that every settlement touches); on PostgreSQL the two or three upserts are one
+statement. ``rebuild()`` recomputes everything from the settlements (after a bulk load).
 """
 
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
 from monitoring.dashboards import casework
 from settlements.models import Settlement, VisitType
+from settlements.services import follow_settlements
 
 ZERO = Decimal("0.00")
 
@@ -61,64 +60,77 @@ ON CONFLICT (year, region_id, hospital_id) DO UPDATE SET
 """
 
 
-def apply_settlement(settlement: Settlement, sign: int) -> None:
-    """Add (``sign=1``) or subtract (``sign=-1``) one settlement's figures in every roll-up."""
+def _one_statement(statements: tuple[str, ...]) -> str:
+    """PostgreSQL runs several upserts as one statement: each but the last in a data-modifying CTE."""
+    ctes = ", ".join(f"u{i} AS ({sql.strip()} RETURNING 1)" for i, sql in enumerate(statements[:-1]))
+    return f"WITH {ctes} {statements[-1].strip()}"
+
+
+COMBINED_SQL = {
+    False: _one_statement((SETTLEMENT_SQL, PERSON_SQL)),
+    True: _one_statement((SETTLEMENT_SQL, PERSON_SQL, HOSPITAL_SQL)),
+}
+
+
+def apply_settlement(settlement: Settlement, sign: int, region_id: str) -> None:
+    """Add (``sign=1``) or subtract (``sign=-1``) one settlement's figures in every roll-up.
+
+    ``region_id`` is the person's hukou township. One statement on PostgreSQL (one per roll-up on SQLite).
+    """
     visit = settlement.visit
-    region_id = visit.claimant.hukou_region_id
     assistance = settlement.assistance
     capped = int(settlement.reason == "cap_reached")
+    params = [
+        [
+            settlement.year,
+            settlement.discharged.month,
+            region_id,
+            settlement.category,
+            visit.visit_type,
+            sign,
+            sign * int(assistance > 0),
+            sign * capped,
+            sign * settlement.policy_scope_cost,
+            sign * settlement.critical_illness_insurance,
+            sign * settlement.medical_assistance,
+            sign * settlement.tilted_assistance,
+            sign * settlement.major_illness_assistance,
+            sign * settlement.personal_burden,
+        ],
+        [
+            settlement.claimant_id,
+            settlement.year,
+            region_id,
+            sign,
+            sign * assistance,
+            sign * settlement.personal_burden,
+            sign * capped,
+        ],
+    ]
+    hospital = (
+        visit.visit_type == VisitType.INPATIENT and bool(settlement.category) and bool(visit.hospital_id)
+    )
+    if hospital:
+        params.append(
+            [
+                settlement.year,
+                region_id,
+                visit.hospital_id,
+                sign,
+                sign * visit.total_cost,
+                sign * visit.policy_scope_cost,
+            ]
+        )
     with connection.cursor() as cursor:
-        cursor.execute(
-            SETTLEMENT_SQL,
-            [
-                settlement.year,
-                settlement.discharged.month,
-                region_id,
-                settlement.category,
-                visit.visit_type,
-                sign,
-                sign * int(assistance > 0),
-                sign * capped,
-                sign * settlement.policy_scope_cost,
-                sign * settlement.critical_illness_insurance,
-                sign * settlement.medical_assistance,
-                sign * settlement.tilted_assistance,
-                sign * settlement.major_illness_assistance,
-                sign * settlement.personal_burden,
-            ],
-        )
-        cursor.execute(
-            PERSON_SQL,
-            [
-                settlement.claimant_id,
-                settlement.year,
-                region_id,
-                sign,
-                sign * assistance,
-                sign * settlement.personal_burden,
-                sign * capped,
-            ],
-        )
-        if visit.visit_type == VisitType.INPATIENT and settlement.category and visit.hospital_id:
-            cursor.execute(
-                HOSPITAL_SQL,
-                [
-                    settlement.year,
-                    region_id,
-                    visit.hospital_id,
-                    sign,
-                    sign * visit.total_cost,
-                    sign * visit.policy_scope_cost,
-                ],
-            )
+        if connection.vendor == "postgresql":
+            cursor.execute(COMBINED_SQL[hospital], [value for part in params for value in part])
+        else:
+            for sql, part in zip((SETTLEMENT_SQL, PERSON_SQL, HOSPITAL_SQL), params, strict=False):
+                cursor.execute(sql, part)
 
 
-@receiver(post_save, sender=Settlement, dispatch_uid="dashboard_rollups")
-def follow_settlement(sender, instance: Settlement, created: bool, update_fields=None, **kwargs) -> None:
-    if created and instance.reversed_at is None:
-        apply_settlement(instance, 1)
-    elif update_fields and "reversed_at" in update_fields and instance.reversed_at is not None:
-        apply_settlement(instance, -1)
+# Called explicitly by ``settle_visit`` and ``reverse_settlement`` inside their transaction.
+follow_settlements(apply_settlement)
 
 
 REBUILD_SQL = (

@@ -52,6 +52,13 @@ class Settlement(models.Model):
     tilted_assistance = models.DecimalField(_("倾斜救助"), **MONEY)
     major_illness_assistance = models.DecimalField(_("重特大疾病医疗救助"), **MONEY)
     personal_burden = models.DecimalField(_("个人负担"), **MONEY)
+    # The visit's maf_pay at settlement time, and what the back office still owes of the assistance
+    # computed above: every tier less that amount, never below zero (see ``assistance_overpaid``).
+    # Database defaults too: loaders that COPY rows (benchmarks, bulk loads) need not name them.
+    assistance_paid_at_hospital = models.DecimalField(
+        _("医院已垫付医疗救助"), default=0, db_default=0, **MONEY
+    )
+    assistance_owed = models.DecimalField(_("应付医疗救助（差额）"), default=0, db_default=0, **MONEY)
     explanation = models.JSONField(_("计算说明"), default=list)  # [{"zh": ..., "en": ...}, ...]
     deltas = models.JSONField(_("台账变动"), default=dict)  # counter name -> decimal string
     out_of_order = models.BooleanField(
@@ -94,6 +101,10 @@ class Settlement(models.Model):
                 name="settlement_tiers_not_negative",
             ),
             models.CheckConstraint(
+                condition=Q(assistance_paid_at_hospital__gte=0) & Q(assistance_owed__gte=0),
+                name="settlement_owed_not_negative",
+            ),
+            models.CheckConstraint(
                 condition=Q(reversed_at__isnull=True) | ~Q(reversal_reason=""),
                 name="settlement_reversal_has_reason",
             ),
@@ -113,6 +124,11 @@ class Settlement(models.Model):
     def assistance(self):
         """Every assistance tier of the visit (大病保险 excluded)."""
         return self.medical_assistance + self.tilted_assistance + self.major_illness_assistance
+
+    @property
+    def assistance_overpaid(self):
+        """What the hospital paid beyond the assistance computed (shown as a warning, never paid back here)."""
+        return max(self.assistance_paid_at_hospital - self.assistance, 0)
 
 
 class LedgerEntry(models.Model):

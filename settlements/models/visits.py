@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claimants.models import Claimant, Jurisdiction, Region
+from claimants.models import Claimant, ImportBatch, Jurisdiction, Region
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -113,7 +113,26 @@ class Visit(models.Model):
     critical_illness_paid = models.DecimalField(_("大病保险支付"), null=True, blank=True, **MONEY)
     other_insurance_paid = models.DecimalField(_("其他补充保险支付"), default=0, **MONEY)
     fully_self_paid = models.DecimalField(_("全自费金额"), default=0, **MONEY)
+    # maf_pay (OPERATIONS.md 3): assistance the hospital already paid at one-stop settlement; the back
+    # office then owes only the difference (``Settlement.assistance_owed``).
+    assistance_paid_at_hospital = models.DecimalField(
+        _("医院已垫付医疗救助"),
+        default=0,
+        db_default=0,
+        help_text=_("一站式结算时医院已支付的医疗救助基金"),
+        **MONEY,
+    )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    # The batch that created an imported visit. PROTECT: the batch keeps the uploaded file the visit came
+    # from, so a batch that created visits cannot be deleted from under them.
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("导入批次"),
+    )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
@@ -127,6 +146,7 @@ class Visit(models.Model):
                 & Q(basic_insurance_paid__gte=0)
                 & Q(other_insurance_paid__gte=0)
                 & Q(fully_self_paid__gte=0)
+                & Q(assistance_paid_at_hospital__gte=0)
                 & (Q(critical_illness_paid__isnull=True) | Q(critical_illness_paid__gte=0)),
                 name="visit_money_not_negative",
             ),

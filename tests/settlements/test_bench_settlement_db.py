@@ -14,6 +14,10 @@ def test_benchmark_loads_settles_and_cleans_up():
     state = settlement_db._setup(5)
     try:
         ids = state["claimant_ids"]
+        assert settlement_db._bare_transactions(ids, 3) > 0
+        # the first visit of a person-year also creates the ledger rows (one more statement)
+        assert 5 <= settlement_db._count_statements(settlement_db._visits(ids[:1])) <= 7
+        settlement_db._reset_settlements(ids)
         count = settlement_db.settle_visits(settlement_db._visits(ids))
         assert count == 5 * settlement_db.VISITS_PER_CLAIMANT
         assert Settlement.objects.filter(claimant_id__in=ids).count() == count

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from settlements.errors import DomainError, SettlementError
 from settlements.models import LedgerEntry, Settlement
@@ -220,3 +221,21 @@ def test_revoked_certification_is_not_used(
     certification_factory(claimant=claimant, category="dibao", status="revoked")
 
     assert settle_visit(visit=visit_factory(claimant=claimant), by=None).reason == "no_category"
+
+
+@pytest.mark.django_db
+def test_a_settlement_takes_a_fixed_handful_of_statements(
+    mianyang_2023, certified, visit_factory, django_assert_max_num_queries
+):
+    """Context, ledger lock, settlement INSERT, ledger UPDATE and the roll-ups (one statement on
+    PostgreSQL, three on SQLite), plus the savepoint pair of the service's transaction; creating the
+    ledger rows of a person's year adds one."""
+    claimant = certified("dibao")
+    first = visit_factory(claimant=claimant, discharged=dt.date(2023, 3, 22))
+    second = visit_factory(claimant=claimant, discharged=dt.date(2023, 4, 22))
+    rollups = 1 if connection.vendor == "postgresql" else 3
+    with django_assert_max_num_queries(4 + rollups + 2 + 1):
+        settle_visit(visit=first, by=None)
+    with django_assert_max_num_queries(4 + rollups + 2):
+        settlement = settle_visit(visit=second, by=None)
+    assert settlement.medical_assistance > 0

@@ -55,6 +55,7 @@ def test_statement_pdf_contains_the_chinese_text(client, reviewer, settlement, t
         "大病保险支付",
         "6203.75",
         "个人负担",
+        "应付医疗救助",
     ):
         assert expected in text
     assert settlement.claimant.id_number not in text
