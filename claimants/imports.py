@@ -424,11 +424,12 @@ def _copy_history(model, historical, keys: list[int], extra: dict) -> None:
         else:
             selected.append("%s")
             params.append(extra[f.attname])
+    pk = quote(model._meta.pk.column)
     # Names from the models' metadata, quoted; every value is a parameter.
     sql = (
         f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} = ANY(%s)"
+        f"WHERE {pk} = ANY(%s)"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, keys])
