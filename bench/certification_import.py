@@ -67,6 +67,9 @@ def cleanup(numbers: list[str], user: User) -> None:
         cursor.execute("DELETE FROM claimants_claimant WHERE id_number = ANY(%s)", [numbers])
     ImportBatch.objects.filter(created_by=user).delete()
     user.delete()
+    with connection.cursor() as cursor:  # the dead rows left behind, in case autovacuum is off or behind
+        for table in ("claimant", "historicalclaimant", "certification", "historicalcertification"):
+            cursor.execute(f"VACUUM ANALYZE claimants_{table}")
 
 
 def run(scale: str) -> dict:

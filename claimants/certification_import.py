@@ -8,14 +8,27 @@ legacy numbers are upgraded to 18 digits and flagged (OPERATIONS.md 4).
 """
 
 import datetime as dt
+import functools
+import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimants import categories, idnumbers, roles
-from claimants.imports import AnyOf, Column, Row, RowSpec, WriteResult, bulk_insert, parse_date, register
+from claimants.imports import (
+    AnyOf,
+    Basis,
+    Column,
+    Row,
+    RowSpec,
+    WriteResult,
+    bulk_insert,
+    parse_date,
+    register,
+)
 from claimants.models import Certification, Claimant, ImportBatch, InsuranceScheme, Region, User
 
 KIND = "certifications"
@@ -41,9 +54,59 @@ def _matching(queryset, field: str, values: list):
     return [row for chunk in _chunks(values) for row in queryset.filter(**{f"{field}__in": chunk})]
 
 
+@dataclass(frozen=True)
+class _Found:
+    """What validation reads from the database for a file's ID numbers and region codes."""
+
+    regions: dict[str, Region]
+    known_prefixes: frozenset[str]
+    existing: dict[str, dict]  # registered persons by ID number
+    held: dict[tuple[int, str], list[dict]]  # their active certifications by (claimant id, category)
+
+    @classmethod
+    def read(cls, keys: dict) -> "_Found":
+        regions = {r.code: r for c in _chunks(keys["regions"]) for r in Region.objects.filter(code__in=c)}
+        known_prefixes = frozenset(
+            Region.objects.filter(level=Region.Level.COUNTY).values_list("code", flat=True)
+        )
+        existing = {
+            c["id_number"]: c
+            for c in _matching(
+                Claimant.objects.values(
+                    "id", "id_number", "name", "hukou_region_id", "hukou_region__jurisdiction"
+                ),
+                "id_number",
+                keys["numbers"],
+            )
+        }
+        held: dict[tuple[int, str], list[dict]] = defaultdict(list)
+        active = Certification.objects.filter(status=Certification.Status.ACTIVE).values(
+            "id", "claimant_id", "category", "valid_from", "valid_to", "certificate_number"
+        )
+        for c in _matching(active, "claimant_id", [c["id"] for c in existing.values()]):
+            held[(c["claimant_id"], c["category"])].append(c)
+        return cls(regions, known_prefixes, existing, dict(held))
+
+    def digest(self, by: User, today: dt.date) -> str:
+        """A digest of everything validation decides on besides the file: these rows, the importing user's
+        rights (region, role) and the day."""
+        state = (
+            (by.pk, by.region_id, by.role, by.is_active, today.isoformat()),
+            sorted((r.code, r.level, r.jurisdiction) for r in self.regions.values()),
+            sorted(self.known_prefixes),
+            sorted(tuple(p.values()) for p in self.existing.values()),
+            sorted(tuple(c.values()) for certs in self.held.values() for c in certs),
+        )
+        return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
 class CertificationRows(RowSpec):
     kind = KIND
     label = "身份认定"
+    kept_fields = (
+        *("claimant_id", "id_number", "name", "sex", "birth_date", "region_code", "category"),
+        *("jurisdiction", "certificate_number", "valid_from", "valid_to", "note"),
+    )
     columns = (
         Column("name", ("姓名",)),
         Column("id_number", ("身份证号", "公民身份号码", "证件号码")),
@@ -59,42 +122,41 @@ class CertificationRows(RowSpec):
         number = row.data.get("id_number") or row.values.get("id_number", "")
         return f"{row.values.get('name', '')} {idnumbers.mask(number)}".strip()
 
-    def validate(self, rows: list[Row], *, by: User) -> None:
+    def validate(self, rows: list[Row], *, by: User) -> Basis:
         today = timezone.localdate()
         for row in rows:
             self._clean_row(row, by, today)
-        region_codes = {r.data["region_code"] for r in rows if "region_code" in r.data}
-        regions = {
-            r.code: r for c in _chunks(sorted(region_codes)) for r in Region.objects.filter(code__in=c)
+        keys = {
+            "numbers": sorted({r.data["id_number"] for r in rows if "id_number" in r.data}),
+            "regions": sorted({r.data["region_code"] for r in rows if "region_code" in r.data}),
         }
-        known_prefixes = set(Region.objects.filter(level=Region.Level.COUNTY).values_list("code", flat=True))
-        numbers = sorted({r.data["id_number"] for r in rows if "id_number" in r.data})
-        existing = {
-            c["id_number"]: c
-            for c in _matching(
-                Claimant.objects.values(
-                    "id", "id_number", "name", "hukou_region_id", "hukou_region__jurisdiction"
-                ),
-                "id_number",
-                numbers,
-            )
-        }
-        held: dict[tuple[int, str], list[dict]] = defaultdict(list)
-        active = Certification.objects.filter(status=Certification.Status.ACTIVE).values(
-            "claimant_id", "category", "valid_from", "valid_to", "certificate_number"
-        )
-        for c in _matching(active, "claimant_id", [c["id"] for c in existing.values()]):
-            held[(c["claimant_id"], c["category"])].append(c)
+        found = _Found.read(keys)
+        self._check(rows, found, by)
+        return Basis(keys=keys, digest=found.digest(by, today))
+
+    def basis(self, keys: dict, *, by: User) -> str:
+        return _Found.read(keys).digest(by, timezone.localdate())
+
+    def unpack(self, data: dict) -> dict:
+        for name in ("birth_date", "valid_from", "valid_to"):
+            if data[name] is not None:
+                data[name] = dt.date.fromisoformat(data[name])
+        return data
+
+    def _check(self, rows: list[Row], found: "_Found", by: User) -> None:
+        regions, existing, held = found.regions, found.existing, found.held
+        may_certify = functools.cache(functools.partial(roles.may_certify, by))  # per category, not per row
         in_file: dict[tuple[str, str], list[Row]] = defaultdict(list)
         names_in_file: dict[str, str] = {}
         for row in rows:
             if row.errors:
                 continue
             data = row.data
-            if data["id_number"][:6] not in known_prefixes:
+            if data["id_number"][:6] not in found.known_prefixes:
                 row.warnings.append(_("身份证号中的地区码不在现行区划中（可能为旧代码）"))
             person = existing.get(data["id_number"])
             region = regions.get(data["region_code"])
+            data["claimant_id"] = None
             if region is None:
                 row.errors.append(_("户籍地区划代码不存在：%(code)s") % {"code": data["region_code"]})
                 continue
@@ -113,7 +175,6 @@ class CertificationRows(RowSpec):
                     row.errors.append(_("新登记人员的户籍地须为乡镇（街道）代码"))
                 if names_in_file.setdefault(data["id_number"], data["name"]) != data["name"]:
                     row.errors.append(_("同一身份证号在文件中对应不同姓名"))
-            data["region"] = region
             data["jurisdiction"] = jurisdiction
             if not in_scope:
                 row.errors.append(_("不在您的管辖范围内"))
@@ -122,12 +183,12 @@ class CertificationRows(RowSpec):
                 row.errors.append(
                     _("该地区没有此认定类别：%(category)s") % {"category": row.values["category"]}
                 )
-            elif not roles.may_certify(by, category):
+            elif not may_certify(category):
                 row.errors.append(_("此类别不由您的部门认定"))
             if row.errors:
                 continue
             key = (data["id_number"], category)
-            for stored in held.get((data.get("claimant_id"), category), ()):
+            for stored in held.get((data["claimant_id"], category), ()):
                 same = (
                     stored["valid_from"] == data["valid_from"]
                     and stored["valid_to"] == data["valid_to"]
@@ -160,7 +221,7 @@ class CertificationRows(RowSpec):
         except idnumbers.InvalidIdNumber as exc:
             row.errors.append(str(exc))
         else:
-            data["id_number"], data["facts"] = facts.number, facts
+            data["id_number"], data["sex"], data["birth_date"] = facts.number, facts.sex, facts.birth_date
             if facts.upgraded_from_15:
                 row.warnings.append(
                     _("15位旧身份证号已升级为18位：%(number)s") % {"number": idnumbers.mask(facts.number)}
@@ -194,23 +255,22 @@ class CertificationRows(RowSpec):
         new_people: dict[str, dict] = {}
         for row in rows:
             data = row.data
-            if "claimant_id" in data or data["id_number"] in new_people:
+            if data["claimant_id"] is not None or data["id_number"] in new_people:
                 continue
-            facts, region = data["facts"], data["region"]
-            new_people[facts.number] = {
+            new_people[data["id_number"]] = {
                 "name": data["name"],
-                "id_number": facts.number,
-                "sex": facts.sex,
-                "birth_date": facts.birth_date,
-                "hukou_region_id": region.code,
-                "insured_region_id": region.code,
+                "id_number": data["id_number"],
+                "sex": data["sex"],
+                "birth_date": data["birth_date"],
+                "hukou_region_id": data["region_code"],
+                "insured_region_id": data["region_code"],
                 "scheme": InsuranceScheme.RESIDENT,
             }
         keys = bulk_insert(Claimant, list(new_people.values()), history_user=by, history_reason=reason)
         claimant_ids = dict(zip(new_people, keys, strict=True))
         certifications = [
             {
-                "claimant_id": row.data.get("claimant_id") or claimant_ids[row.data["id_number"]],
+                "claimant_id": row.data["claimant_id"] or claimant_ids[row.data["id_number"]],
                 "category": row.data["category"],
                 "jurisdiction": row.data["jurisdiction"],
                 "department": categories.certifying_department(row.data["category"]),

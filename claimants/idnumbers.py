@@ -7,6 +7,7 @@ against today's division list: a number keeps the code valid when it was issued.
 """
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -33,7 +34,9 @@ class IdNumberFacts:
 
 
 def check_char(first17: str) -> str:
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(WEIGHTS):
+        raise ValueError(first17)
+    return CHECK_CHARS[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def parse(raw: str, *, allow_legacy: bool = False, today: dt.date | None = None) -> IdNumberFacts:

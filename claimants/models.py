@@ -163,7 +163,15 @@ class Claimant(models.Model):
     )
     relation_to_head = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    # History is read by person (id) only: no index on the other columns, each of which would be written
+    # with every history row (imports add one per person). Nor a foreign-key constraint on the history's
+    # user (here and on Certification): each of an import's 100,000s of history rows paid a check of it at
+    # commit. Staff are deactivated, not deleted (PROTECT elsewhere); Django still nulls it if one ever is.
+    history = HistoricalRecords(
+        excluded_fields=["created_at"],
+        no_db_index=["id_number", "hukou_region", "insured_region", "household"],
+        user_db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("救助对象")
@@ -205,8 +213,8 @@ class Certification(models.Model):
         REFERRAL = "referral", _("转办反馈")
         ALERT = "alert", _("预警反馈")
 
-    claimant = models.ForeignKey(
-        Claimant, models.PROTECT, related_name="certifications", verbose_name=_("救助对象")
+    claimant = models.ForeignKey(  # indexed by (claimant, valid_from) below
+        Claimant, models.PROTECT, related_name="certifications", verbose_name=_("救助对象"), db_index=False
     )
     category = models.CharField(_("认定类别"), max_length=40, choices=categories.category_choices())
     jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=Jurisdiction.choices)
@@ -227,7 +235,10 @@ class Certification(models.Model):
     )
     created_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    # History is read by certification (id) and by person and date (settlements): no other index.
+    history = HistoricalRecords(
+        excluded_fields=["created_at"], no_db_index=["created_by", "import_batch"], user_db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("身份认定")
@@ -303,6 +314,9 @@ class ImportBatch(models.Model):
     rows_created = models.PositiveIntegerField(_("新增记录数"), default=0)
     persons_created = models.PositiveIntegerField(_("新登记人数"), default=0)
     report = models.JSONField(_("逐行报告"), default=list, blank=True)
+    # The valid rows as validated for the preview, written by the commit if what their validation read is
+    # unchanged (claimants.imports); emptied once the batch is committed or discarded.
+    staged = models.BinaryField(_("待写入行"), default=bytes, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("导入批次")

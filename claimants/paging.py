@@ -14,10 +14,11 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
+
+from claimants.imports import AnyOf
 
 COUNT_CAP = 10_000
 
@@ -57,6 +58,16 @@ def _beyond(fields: list[tuple[str, bool]], values: list, forward: bool) -> Q:
     return start & condition
 
 
+class _AmongFound(AnyOf):
+    """``pk = ANY(ARRAY(SELECT unnest(keys)))``: the keys as an InitPlan, whose values the planner does not
+    see, so it reads those rows by key and sorts them rather than walking the sort index past a million rows
+    that do not match (it did: 1.2 s for a three-character name with three matches)."""
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.column)
+        return f"{sql} = ANY(ARRAY(SELECT unnest(%s::bigint[])))", (*params, self.values)
+
+
 @dataclass
 class Page:
     object_list: list
@@ -94,7 +105,15 @@ class KeysetPaginator:
             raise ValueError("a keyset ordering must end with the primary key")
 
     @cached_property
+    def _found(self) -> list[int]:
+        """With ``narrow``: the keys of up to ``COUNT_CAP + 1`` matches, read once for the count and the page
+        (the search itself, e.g. a trigram index scan, is the dearest part of the page)."""
+        return list(self.queryset.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+
+    @cached_property
     def count(self) -> int:
+        if self.narrow:
+            return len(self._found)
         return self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
 
     @property
@@ -112,19 +131,10 @@ class KeysetPaginator:
     def page(self, *, number: int = 1, after: str | None = None, before: str | None = None) -> Page:
         queryset = self.queryset
         if self.narrow and not self.capped:
-            found = self.queryset.order_by().values("pk")[: COUNT_CAP + 1]
-            if connection.vendor == "postgresql":  # ARRAY(…): an InitPlan, so the plan cannot flip
-                queryset = queryset.filter(
-                    Func(
-                        F("pk"),
-                        ArraySubquery(found),
-                        template="(%(expressions)s))",
-                        arg_joiner=" = ANY(",
-                        output_field=BooleanField(),
-                    )
-                )
+            if connection.vendor == "postgresql":
+                queryset = queryset.filter(_AmongFound("pk", self._found))
             else:
-                queryset = queryset.filter(pk__in=found)
+                queryset = queryset.filter(pk__in=self._found)
         after_key = decode_cursor(after, len(self.fields))
         before_key = decode_cursor(before, len(self.fields)) if after_key is None else None
         size = self.per_page

@@ -74,7 +74,7 @@ def get_certification_for_user(*, user: User, certification_id: int) -> Certific
 
 def import_batches_visible_to(user: User) -> QuerySet[ImportBatch]:
     """Batches uploaded by anyone within the user's region subtree."""
-    return ImportBatch.objects.filter(**region_filter(user, "region")).defer("content")
+    return ImportBatch.objects.filter(**region_filter(user, "region")).defer("content", "staged")
 
 
 def in_force_on(day: dt.date, prefix: str = "") -> Q:

@@ -9,6 +9,7 @@ from claimants import idnumbers, imports
 from claimants.certification_import import KIND
 from claimants.errors import DomainError, ImportBatchError
 from claimants.models import Certification, Claimant, ImportBatch, Region
+from tests.conftest import require_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +193,126 @@ def test_new_person_outside_a_township_is_refused(civil_officer):
         csv_bytes([["县级", number(4), "510703", "dibao", "", "2023-01-01", "", ""]]), civil_officer
     )
     assert "乡镇" in batch.report[0]["errors"][0]
+
+
+def test_commit_validates_again_when_a_certification_was_added_since_the_preview(
+    civil_officer, claimant_factory, certification_factory
+):
+    person = claimant_factory(name="赵六")
+    batch = stage(
+        csv_bytes([["赵六", person.id_number, "510703001", "dibao", "", "2023-01-01", "", ""]]), civil_officer
+    )
+    assert batch.rows_invalid == 0
+    certification_factory(claimant=person, valid_from=dt.date(2022, 1, 1))  # entered by hand meanwhile
+
+    batch = imports.commit(batch=batch, by=civil_officer)
+
+    assert (batch.rows_created, batch.rows_invalid) == (0, 1)
+    assert "重叠" in batch.report[0]["errors"][0]
+    assert person.certifications.count() == 1
+
+
+def test_a_person_registered_since_the_preview_is_not_registered_twice(civil_officer, claimant_factory):
+    batch = stage(
+        csv_bytes([["王芳", number(1), "510703001", "dibao", "", "2023-01-01", "", ""]]), civil_officer
+    )
+    registered = claimant_factory(name="王芳", id_number=number(1))
+
+    batch = imports.commit(batch=batch, by=civil_officer)
+
+    assert (batch.rows_created, batch.persons_created) == (1, 0)
+    assert registered.certifications.get().category == "dibao"
+    assert Claimant.objects.count() == 1
+
+
+def test_commit_writes_the_rows_as_previewed_when_nothing_changed(civil_officer):
+    batch = stage(
+        csv_bytes([["王芳", number(1), "510703001", "dibao", "DB1", "2023-01-01", "2024-12-31", "备"]]),
+        civil_officer,
+    )
+    # The kept rows are written, not the file read again: a file changed in storage is not read.
+    ImportBatch.objects.filter(pk=batch.pk).update(content=b"not a spreadsheet")
+
+    batch = imports.commit(batch=batch, by=civil_officer)
+
+    cert = Certification.objects.get(import_batch=batch)
+    assert (cert.claimant.name, cert.claimant.sex, cert.claimant.birth_date) == (
+        "王芳",
+        "M",  # sequence 001: odd
+        dt.date(1970, 1, 2),
+    )
+    assert (cert.certificate_number, cert.valid_from, cert.valid_to, cert.note) == (
+        "DB1",
+        dt.date(2023, 1, 1),
+        dt.date(2024, 12, 31),
+        "备",
+    )
+    assert ImportBatch.objects.get(pk=batch.pk).staged == b""
+
+
+def test_commit_by_an_officer_of_another_department_validates_again(civil_officer, rural_officer):
+    batch = stage(
+        csv_bytes([["王芳", number(1), "510703001", "dibao", "", "2023-01-01", "", ""]]), civil_officer
+    )
+
+    batch = imports.commit(batch=batch, by=rural_officer)
+
+    assert (batch.rows_created, batch.rows_invalid) == (0, 1)
+    assert "部门" in batch.report[0]["errors"][0]
+
+
+def test_bulk_insert_writes_one_history_row_per_row_with_user_and_reason(civil_officer):
+    rows = [
+        {
+            "name": name,
+            "id_number": number(seq),
+            "sex": idnumbers.parse(number(seq)).sex,
+            "birth_date": idnumbers.parse(number(seq)).birth_date,
+            "hukou_region_id": "510703001",
+            "insured_region_id": "510703001",
+            "scheme": "resident",
+        }
+        for seq, name in ((1, "王芳"), (2, "李强"))
+    ]
+
+    keys = imports.bulk_insert(Claimant, rows, history_user=civil_officer, history_reason="导入批次 #7")
+
+    history = Claimant.history.filter(id__in=keys).order_by("id")
+    assert [(h.id, h.name, h.id_number, h.hukou_region_id, h.history_type) for h in history] == [
+        (keys[0], "王芳", number(1), "510703001", "+"),
+        (keys[1], "李强", number(2), "510703001", "+"),
+    ]
+    assert {(h.history_user_id, h.history_change_reason) for h in history} == {
+        (civil_officer.pk, "导入批次 #7")
+    }
+
+
+@pytest.mark.postgres
+def test_postgresql_fast_path_imports_a_mixed_file_with_its_history_and_reimports_nothing(
+    civil_officer, claimant_factory
+):
+    require_postgresql()
+    known = [claimant_factory(name=f"已{i}") for i in range(40)]
+    rows = [
+        [p.name, p.id_number, "510703001", "dibao", f"K{i}", "2023-01-01", "", ""]
+        for i, p in enumerate(known)
+    ]
+    rows += [
+        [f"新{i}", number(100 + i), "510703001", "marginal", "", "2023-02-01", "2024-01-31", ""]
+        for i in range(60)
+    ]
+    content = csv_bytes(rows)
+
+    batch = imports.commit(batch=stage(content, civil_officer), by=civil_officer)
+
+    assert (batch.rows_created, batch.persons_created) == (100, 60)
+    certifications = Certification.objects.filter(import_batch=batch)
+    history = Certification.history.filter(import_batch=batch)
+    assert sorted(history.values_list("id", "claimant_id", "category", "valid_from", "valid_to")) == sorted(
+        certifications.values_list("id", "claimant_id", "category", "valid_from", "valid_to")
+    )
+    assert set(history.values_list("history_user_id", "history_type")) == {(civil_officer.pk, "+")}
+    new_people = Claimant.objects.filter(name__startswith="新")
+    assert Claimant.history.filter(id__in=new_people.values("id"), history_type="+").count() == 60
+    again = imports.commit(batch=stage(content, civil_officer), by=civil_officer)
+    assert (again.rows_unchanged, again.rows_created, again.persons_created) == (100, 0, 0)
