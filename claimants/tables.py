@@ -2,9 +2,11 @@
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -68,6 +70,33 @@ class ClaimantTable(tables.Table):
 
     def render_current_category(self, record):
         return current_category_label(record) or "—"
+
+    def rows_html(self) -> str:
+        """The page's rows, one ``format_html`` each: the template's per-cell lookups cost more than the
+        queries on a 200-row page. Every value is escaped; ``current_category_label`` is set by the view."""
+        return mark_safe(  # noqa: S308 - a join of format_html results, each escaped
+            "".join(
+                format_html(
+                    ROW,
+                    reverse("claimants:detail", args=[c.pk]),
+                    c.name,
+                    c.masked_id_number,
+                    c.get_sex_display(),
+                    c.birth_date.isoformat() if c.birth_date else "",
+                    c.hukou_region.name,
+                    c.get_scheme_display(),
+                    c.current_category_label or "—",
+                    f"{timezone.localtime(c.created_at):%Y-%m-%d}",
+                )
+                for c in self.page.object_list
+            )
+        )
+
+
+ROW = (
+    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+    "<td>{}</td></tr>\n"
+)
 
 
 def current_category_label(claimant) -> str:
