@@ -9,9 +9,11 @@ category of the Mianyang ranking and holding ``VISITS_PER_CLAIMANT`` visits of 2
 settlements; ``small``: 2,000. Figures: ``settlements_per_second`` (one process),
 ``settlements_per_second_2proc`` (two OS processes at once on disjoint claimants, total over wall time),
 ``statements_per_settlement`` (SQL statements sent by the one-process run, BEGIN and COMMIT not counted),
-and ``bare_transactions_per_second``: the floor on this machine at this moment, a bare ORM transaction
+``bare_transactions_per_second``: the floor on this machine at this moment, a bare ORM transaction
 that locks a ledger row, inserts one and updates the locked one, run the same way in the same process
-(each commit waits for the WAL flush, as a settlement's does). Everything created is deleted at the end.
+(each commit waits for the WAL flush, as a settlement's does), and ``batch_settlements_per_second``: the
+same visits settled again from one process through ``settle_visits`` (one transaction per chunk of
+``BATCH_CHUNK_SIZE`` visits, a savepoint per visit). Everything created is deleted at the end.
 """
 
 import datetime as dt
@@ -197,6 +199,18 @@ def _two_processes(claimant_ids) -> float:
     return count / elapsed
 
 
+def _batch(visits) -> float:
+    """Settle ``visits`` through ``settle_visits`` from this process; returns settlements per second."""
+    from settlements import services
+
+    started = time.perf_counter()
+    outcome = services.settle_visits(visits=visits, by=None)
+    elapsed = time.perf_counter() - started
+    if outcome.refusals:
+        raise RuntimeError(f"the batch refused {len(outcome.refusals)} visits: {outcome.refusals[0].message}")
+    return len(outcome.settlements) / elapsed
+
+
 def _reset_settlements(claimant_ids) -> None:
     from settlements.models import LedgerEntry, Settlement
 
@@ -248,7 +262,12 @@ def run(scale: str) -> dict:
         progress(f"one process: {one:.0f}/s; settling again in two processes")
         _reset_settlements(ids)
         two = _two_processes(ids)
-        progress(f"two processes: {two:.0f}/s; cleaning up")
+        from settlements.services import BATCH_CHUNK_SIZE
+
+        progress(f"two processes: {two:.0f}/s; settling again in batches of {BATCH_CHUNK_SIZE}")
+        _reset_settlements(ids)
+        batch = _batch(visits)
+        progress(f"batches: {batch:.0f}/s; cleaning up")
     finally:
         connections.close_all()
         _cleanup(state)
@@ -258,4 +277,5 @@ def run(scale: str) -> dict:
         "settlements_per_second_2proc": round(two),
         "statements_per_settlement": round(statements, 2),
         "bare_transactions_per_second": round(bare),
+        "batch_settlements_per_second": round(batch),
     }

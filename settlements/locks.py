@@ -88,6 +88,41 @@ def lock_ledger(*, claimant_id: int, year: int) -> dict[str, LockedCounter]:
     return rows
 
 
+def lock_ledgers(person_years: Iterable[tuple[int, int]]) -> None:
+    """Lock (creating when missing) the base ledger rows of many person-years at once, ordered by
+    (claimant, year, primary key): a batch takes them all before its first roll-up write, so it never
+    waits for a person's ledger while holding a row that a single settlement may be waiting for."""
+    pairs = sorted(set(person_years))
+    if not pairs:
+        return
+    keys = ", ".join(["(%s, %s)"] * len(pairs))
+    params = [value for pair in pairs for value in pair]
+    sql = (
+        f"SELECT claimant_id, year, counter FROM {_TABLE} WHERE (claimant_id, year) IN (VALUES {keys}) "  # noqa: S608
+        "ORDER BY claimant_id, year, id"
+    )
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        present = {(claimant_id, year, counter) for claimant_id, year, counter in cursor.fetchall()}
+    missing = [(c, y, name) for c, y in pairs for name in BASE_COUNTERS if (c, y, name) not in present]
+    if not missing:
+        return
+    values = ", ".join(["(%s, %s, %s, 0, %s)"] * len(missing))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_TABLE} (claimant_id, year, counter, amount, updated_at) VALUES {values} "  # noqa: S608
+            "ON CONFLICT (claimant_id, year, counter) DO NOTHING RETURNING claimant_id, year, counter",
+            [value for row in missing for value in (*row, now)],
+        )
+        created = set(cursor.fetchall())
+    for claimant_id, year in sorted({(c, y) for c, y, name in missing if (c, y, name) not in created}):
+        # A concurrent settlement created them first: wait for it and lock them.
+        _lock_rows(claimant_id, year)
+
+
 def lock_extra_counters(*, claimant_id: int, year: int, rows: dict[str, LockedCounter], names) -> None:
     """Add rows for counter names the engine returned that the person's year does not have yet."""
     missing = [name for name in names if name not in rows]
@@ -124,3 +159,16 @@ def lock_settlement(settlement_id: int) -> Settlement:
         .select_related("visit__claimant")
         .get(pk=settlement_id)
     )
+
+
+# pg_advisory_xact_lock key of settlement batches ("JZBS"); held until the chunk's transaction ends.
+_BATCH_LOCK_KEY = 0x4A5A4253
+
+
+def lock_batch() -> None:
+    """Let one batch chunk run at a time (PostgreSQL). Two batches would take the roll-up rows of their
+    townships in their own discharge orders and could deadlock; single settlements need no such lock (each
+    touches one person)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BATCH_LOCK_KEY])

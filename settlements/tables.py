@@ -9,6 +9,9 @@ from settlements.models import Settlement, Visit
 
 
 class VisitTable(tables.Table):
+    select = tables.CheckBoxColumn(
+        accessor="pk", attrs={"td__input": {"name": "visit", "form": "bulk-settle"}}
+    )
     claimant = tables.Column(verbose_name=_("就诊人"), accessor="claimant__name", order_by="claimant__name")
     id_number = tables.Column(
         verbose_name=_("身份证号"), accessor="claimant__masked_id_number", orderable=False
@@ -29,6 +32,7 @@ class VisitTable(tables.Table):
     class Meta:
         model = Visit
         fields = (
+            "select",
             "claimant",
             "id_number",
             "hospital",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("applications/", include("settlements.cases.urls")),
     path("visits/", views.VisitListView.as_view(), name="visit_list"),
     path("visits/new/", views.VisitCreateView.as_view(), name="visit_create"),
+    path("visits/settle/", views.VisitBulkSettleView.as_view(), name="visit_bulk_settle"),
     path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),
     path("visits/<int:pk>/settle/", views.VisitSettleView.as_view(), name="visit_settle"),
     path("imports/", views.VisitImportListView.as_view(), name="import_list"),

@@ -48,6 +48,55 @@ class VisitListView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):
             kwargs["data"] = {"status": "awaiting"}
         return kwargs
 
+    def get_table_kwargs(self):
+        return {} if self.request.user.role in SETTLERS else {"exclude": ("select",)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.role in SETTLERS:
+            page = context["table"].page
+            rows = page.object_list.data if page else []
+            context["page_pending"] = [visit.pk for visit in rows if not visit.is_settled]
+        return context
+
+
+class VisitBulkSettleView(roles.RoleRequiredMixin, View):
+    """Settle the selected visits, or the page's visits awaiting settlement, as one batch."""
+
+    allowed_roles = SETTLERS
+
+    def post(self, request):
+        field = "page_visit" if request.POST.get("scope") == "page" else "visit"
+        ids = {int(value) for value in request.POST.getlist(field) if value.isdigit()}
+        visits = list(selectors.visits_visible_to(request.user).filter(pk__in=ids).select_related("claimant"))
+        query = request.POST.get("query", "")
+        target = reverse("settlements:visit_list") + (f"?{query}" if query.isprintable() and query else "")
+        if not ids:
+            messages.error(request, _("请先选择要结算的就医记录"))
+            return redirect(target)
+        if len(visits) < len(ids):
+            messages.warning(
+                request,
+                _("%(count)d 条就医记录不存在或不在您的管辖范围内，未结算")
+                % {"count": len(ids) - len(visits)},
+            )
+        outcome = services.settle_visits(visits=visits, by=request.user)
+        if outcome.settlements:
+            messages.success(request, _("已结算 %(count)d 条就医记录") % {"count": len(outcome.settlements)})
+        for refusal in outcome.refusals:
+            messages.error(
+                request,
+                _("%(name)s %(discharged)s 出院的就诊未结算：%(reason)s")
+                % {
+                    "name": refusal.visit.claimant.name,
+                    "discharged": refusal.visit.discharged.isoformat(),
+                    "reason": refusal.message,
+                },
+            )
+        if any(settlement.out_of_order for settlement in outcome.settlements):
+            messages.warning(request, _("已有更晚出院的就诊已结算：本次按当前台账结算，请查看待重新结算清单"))
+        return redirect(target)
+
 
 class VisitCreateView(roles.RoleRequiredMixin, FormView):
     template_name = "settlements/visit_form.html"

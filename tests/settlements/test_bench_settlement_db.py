@@ -7,6 +7,14 @@ from settlements.models import LedgerEntry, Settlement
 from tests.conftest import require_postgresql
 
 
+def amounts(claimant_ids):
+    return list(
+        Settlement.objects.filter(claimant_id__in=claimant_ids)
+        .order_by("visit_id")
+        .values_list("visit_id", "medical_assistance", "tilted_assistance", "personal_burden")
+    )
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_benchmark_loads_settles_and_cleans_up():
@@ -24,6 +32,10 @@ def test_benchmark_loads_settles_and_cleans_up():
         assert LedgerEntry.objects.filter(
             claimant_id__in=ids, counter="inpatient_paid", amount__gt=0
         ).exists()
+        one_by_one = amounts(ids)
+        settlement_db._reset_settlements(ids)
+        assert settlement_db._batch(settlement_db._visits(ids)) > 0
+        assert amounts(ids) == one_by_one  # the batch stores what settling one by one stored
     finally:
         settlement_db._cleanup(state)
     assert not Settlement.objects.filter(claimant_id__in=ids).exists()

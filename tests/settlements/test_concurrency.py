@@ -13,7 +13,7 @@ from django.db import connections, transaction
 
 from settlements.errors import DomainError
 from settlements.models import LedgerEntry, Settlement
-from settlements.services import settle_visit
+from settlements.services import settle_visit, settle_visits
 from tests.conftest import require_postgresql
 
 D = Decimal
@@ -136,3 +136,68 @@ def test_concurrent_settlements_of_the_same_visit_settle_it_once(near_cap):
     assert outcomes == ["DomainError", "Settlement"]
     assert Settlement.objects.filter(visit=target).count() == 1
     assert paid(claimant) == D("7000.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_and_a_single_settlement_of_one_person_at_once_never_exceed_the_cap(
+    near_cap, certified, visit_factory
+):
+    claimant, visit = near_cap
+    single, in_batch = visit(1), visit(2)
+    others = [visit_factory(claimant=certified("dibao"), discharged=dt.date(2023, 4, 1)) for _ in range(3)]
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def settle_single():
+        barrier.wait(5)
+        return settle_visit(visit=single, by=None)
+
+    def settle_batch():
+        barrier.wait(5)
+        return settle_visits(visits=[*others, in_batch], by=None)
+
+    threads = [
+        run_in_thread(settle_single, results, "single"),
+        run_in_thread(settle_batch, results, "batch"),
+    ]
+    for thread in threads:
+        thread.join(20)
+
+    assert len(results["batch"].settlements) == 4
+    assert results["batch"].refusals == []
+    mine = Settlement.objects.filter(claimant=claimant)
+    assert sorted(s.medical_assistance for s in mine) == [D("3000.00"), D("7000.00")]
+    assert paid(claimant) == D("10000.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_waits_for_a_single_settlement_holding_the_ledger_and_the_cap_holds(near_cap):
+    claimant, visit = near_cap
+    single, in_batch = visit(1), visit(2)
+    single_done, batch_started = threading.Event(), threading.Event()
+    results = {}
+
+    def settle_single_and_hold_the_lock():
+        with transaction.atomic():
+            settlement = settle_visit(visit=single, by=None)
+            single_done.set()
+            batch_started.wait(5)
+            time.sleep(0.3)  # the batch is now waiting on the ledger lock
+        return settlement
+
+    def settle_batch():
+        single_done.wait(5)
+        batch_started.set()
+        return settle_visits(visits=[in_batch], by=None)
+
+    threads = [
+        run_in_thread(settle_single_and_hold_the_lock, results, "single"),
+        run_in_thread(settle_batch, results, "batch"),
+    ]
+    for thread in threads:
+        thread.join(20)
+
+    assert results["single"].medical_assistance == D("7000.00")
+    (settlement,) = results["batch"].settlements
+    assert (settlement.medical_assistance, settlement.reason) == (D("3000.00"), "cap_reached")
+    assert paid(claimant) == D("10000.00")
