@@ -88,39 +88,46 @@ def lock_ledger(*, claimant_id: int, year: int) -> dict[str, LockedCounter]:
     return rows
 
 
-def lock_ledgers(person_years: Iterable[tuple[int, int]]) -> None:
-    """Lock (creating when missing) the base ledger rows of many person-years at once, ordered by
-    (claimant, year, primary key): a batch takes them all before its first roll-up write, so it never
-    waits for a person's ledger while holding a row that a single settlement may be waiting for."""
+def lock_ledgers(person_years: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, LockedCounter]]:
+    """Lock (creating when missing) the ledger rows of many person-years at once, ordered by (claimant,
+    year, primary key): (claimant id, year) -> what ``lock_ledger`` returns for it. A batch takes them all
+    before its first roll-up write, so it never waits for a person's ledger while holding a row that a
+    single settlement may be waiting for."""
     pairs = sorted(set(person_years))
     if not pairs:
-        return
+        return {}
     keys = ", ".join(["(%s, %s)"] * len(pairs))
-    params = [value for pair in pairs for value in pair]
     sql = (
-        f"SELECT claimant_id, year, counter FROM {_TABLE} WHERE (claimant_id, year) IN (VALUES {keys}) "  # noqa: S608
-        "ORDER BY claimant_id, year, id"
+        f"SELECT claimant_id, year, id, counter, amount FROM {_TABLE} "  # noqa: S608
+        f"WHERE (claimant_id, year) IN (VALUES {keys}) ORDER BY claimant_id, year, id"
     )
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
+    ledgers: dict[tuple[int, int], dict[str, LockedCounter]] = {pair: {} for pair in pairs}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        present = {(claimant_id, year, counter) for claimant_id, year, counter in cursor.fetchall()}
-    missing = [(c, y, name) for c, y in pairs for name in BASE_COUNTERS if (c, y, name) not in present]
+        cursor.execute(sql, [value for pair in pairs for value in pair])
+        _collect(ledgers, cursor.fetchall())
+    missing = [(c, y, name) for (c, y), rows in ledgers.items() for name in BASE_COUNTERS if name not in rows]
     if not missing:
-        return
+        return ledgers
     values = ", ".join(["(%s, %s, %s, 0, %s)"] * len(missing))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {_TABLE} (claimant_id, year, counter, amount, updated_at) VALUES {values} "  # noqa: S608
-            "ON CONFLICT (claimant_id, year, counter) DO NOTHING RETURNING claimant_id, year, counter",
+            "ON CONFLICT (claimant_id, year, counter) DO NOTHING RETURNING claimant_id, year, id, counter, amount",
             [value for row in missing for value in (*row, now)],
         )
-        created = set(cursor.fetchall())
-    for claimant_id, year in sorted({(c, y) for c, y, name in missing if (c, y, name) not in created}):
+        _collect(ledgers, cursor.fetchall())
+    for claimant_id, year in sorted({(c, y) for c, y, name in missing if name not in ledgers[c, y]}):
         # A concurrent settlement created them first: wait for it and lock them.
-        _lock_rows(claimant_id, year)
+        ledgers[claimant_id, year].update(_lock_rows(claimant_id, year))
+    return ledgers
+
+
+def _collect(ledgers, fetched) -> None:
+    for claimant_id, year, pk, counter, amount in fetched:
+        ledgers[claimant_id, year][counter] = LockedCounter(pk, counter, _money(amount))
 
 
 def lock_extra_counters(*, claimant_id: int, year: int, rows: dict[str, LockedCounter], names) -> None:

@@ -307,12 +307,12 @@ _CONTEXT_SQL = (
     "SELECT r.jurisdiction, c.hukou_region_id, py.id, py.version, py.income_last_year, "  # noqa: S608
     "py.assistance_annual_cap, py.tilt_threshold, py.tilt_annual_cap, py.critical_illness_threshold, "
     "CAST(py.critical_illness_segments AS TEXT), CAST(py.ratios AS TEXT), CAST(py.deductible_rates AS TEXT), "
-    "py.other_special_as, cert.category, cert.valid_from, cert.valid_to "
+    "py.other_special_as, cert.category, cert.valid_from, cert.valid_to, c.id "
     f"FROM {Claimant._meta.db_table} c JOIN {Region._meta.db_table} r ON r.code = c.hukou_region_id "
     f"LEFT JOIN {PolicyYear._meta.db_table} py ON py.jurisdiction = r.jurisdiction AND py.year = %s "
     f"LEFT JOIN {Certification._meta.db_table} cert ON cert.claimant_id = c.id AND cert.valid_from <= %s "
     "AND cert.status <> %s AND (cert.valid_to IS NULL OR cert.valid_to >= %s) "
-    "WHERE c.id = %s ORDER BY cert.id"
+    "WHERE c.id IN ({claimants}) ORDER BY c.id, cert.id"
 )
 _PARAMETER_COLUMNS = (
     "income_last_year",
@@ -369,18 +369,19 @@ def _parameters(jurisdiction: str, year: int, values: tuple) -> engine.Parameter
     return adapter.parameters_of(PolicyYear(jurisdiction=jurisdiction, year=year, **fields))
 
 
-def _settlement_context(visit: Visit) -> _Context:
-    year = visit.year
-    params = [
-        year,
-        dt.date(year, 12, 31),
-        Certification.Status.REVOKED,
-        dt.date(year, 1, 1),
-        visit.claimant_id,
-    ]
+def _context_rows(year: int, claimant_ids) -> dict[tuple[int, int], list[tuple]]:
+    """The rows of ``_CONTEXT_SQL`` for these people's ``year``, in one query: (claimant id, year) -> rows."""
+    claimant_ids = sorted(set(claimant_ids))
+    params = [year, dt.date(year, 12, 31), Certification.Status.REVOKED, dt.date(year, 1, 1), *claimant_ids]
+    grouped: dict[tuple[int, int], list[tuple]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_CONTEXT_SQL, params)
-        rows = cursor.fetchall()
+        cursor.execute(_CONTEXT_SQL.format(claimants=", ".join(["%s"] * len(claimant_ids))), params)
+        for row in cursor.fetchall():
+            grouped.setdefault((row[16], year), []).append(row)
+    return grouped
+
+
+def _settlement_context(year: int, rows: list[tuple]) -> _Context:
     jurisdiction, region_id, policy_year_id, version = rows[0][:4]
     if policy_year_id is None or jurisdiction not in adapter.KNOWN_JURISDICTIONS:
         policy_year_for(jurisdiction=jurisdiction, year=year)  # raises the refusal that applies
@@ -428,10 +429,33 @@ def settle_visit(*, visit: Visit, by: User | None, settled_on: dt.date | None = 
     - The followers (``follow_settlements``: the dashboard roll-ups) add the settlement in the same
       transaction.
     """
+    return _settle(visit, by, settled_on, None)
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """What a batch chunk read for all its visits at once: context rows and locked ledger rows by
+    (claimant id, year). A person-year whose visit was refused is dropped from ``ledgers`` (rows created
+    or amounts changed in the rolled-back savepoint are not to be trusted) and locked again when next used."""
+
+    context_rows: dict[tuple[int, int], list[tuple]]
+    ledgers: dict[tuple[int, int], dict[str, locks.LockedCounter]]
+
+
+def _settle(visit: Visit, by: User | None, settled_on: dt.date | None, chunk: _Chunk | None) -> Settlement:
+    """The one implementation of settling a visit; ``settle_visit`` and ``settle_visits`` call it inside a
+    transaction or savepoint. With a chunk, the context and the (already locked) ledger rows come from it."""
     claimant_id, year = visit.claimant_id, visit.year
+    key = (claimant_id, year)
     _check_settled_on(visit, settled_on)
-    context = _settlement_context(visit)
-    rows = locks.lock_ledger(claimant_id=claimant_id, year=year)
+    if chunk is None:
+        context = _settlement_context(year, _context_rows(year, [claimant_id])[key])
+        rows = locks.lock_ledger(claimant_id=claimant_id, year=year)
+    else:
+        context = _settlement_context(year, chunk.context_rows[key])
+        rows = chunk.ledgers.get(key)
+        if rows is None:
+            rows = chunk.ledgers[key] = locks.lock_ledger(claimant_id=claimant_id, year=year)
     try:
         assessment = assess_visit(
             jurisdiction=context.jurisdiction,
@@ -511,9 +535,11 @@ def settle_visits(
     """Settle many visits (a day's imported records, a reviewer's page of pending visits) by ``settle_visit``.
 
     The visits are settled in discharge order, then primary key, in chunks of ``chunk_size``: one
-    transaction (one durable commit) per chunk, each visit in its own savepoint. A visit the rules refuse
+    transaction (one durable commit) per chunk, each visit in its own savepoint, by the code that settles a
+    single visit (``_settle``); a chunk reads its people's context and locks their ledger rows in one query
+    each instead of two per visit. A visit the rules refuse
     (``DomainError``: already settled, no policy year …) is rolled back alone and reported in ``refusals``;
-    the others are kept. Every guarantee of ``settle_visit`` holds, since each visit goes through it.
+    the others are kept. Every guarantee of ``settle_visit`` holds, since each visit goes through its code.
 
     Each chunk first locks the ledger rows of all its person-years in (claimant, year) order, and takes a
     batch lock (one chunk of any batch at a time): those rows, and the roll-up rows the chunk writes, stay
@@ -528,11 +554,17 @@ def settle_visits(
         chunk = ordered[start : start + chunk_size]
         with transaction.atomic():
             locks.lock_batch()
-            locks.lock_ledgers((visit.claimant_id, visit.year) for visit in chunk)
+            read = _Chunk(context_rows={}, ledgers=locks.lock_ledgers((v.claimant_id, v.year) for v in chunk))
+            for year in sorted({visit.year for visit in chunk}):
+                read.context_rows.update(
+                    _context_rows(year, [v.claimant_id for v in chunk if v.year == year])
+                )
             for visit in chunk:
                 try:
-                    settlements.append(settle_visit(visit=visit, by=by, settled_on=settled_on))
+                    with transaction.atomic():
+                        settlements.append(_settle(visit, by, settled_on, read))
                 except DomainError as exc:
+                    read.ledgers.pop((visit.claimant_id, visit.year), None)
                     refusals.append(Refusal(visit=visit, code=str(exc.code), message=exc.message))
     return BatchOutcome(settlements=settlements, refusals=refusals)
 

@@ -184,3 +184,22 @@ def test_only_reviewers_settle_in_bulk(client, capped_year, visits_of, caseworke
         assert response.status_code == 403
     assert "结算所选" not in client.get(reverse("settlements:visit_list")).content.decode()  # the manager
     assert not Settlement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_visit_after_a_refused_one_of_the_same_person_reads_the_current_ledger(
+    capped_year, visits_of, reviewer
+):
+    first, second = visits_of(3, 9)
+    settle_visit(visit=first, by=reviewer)
+
+    outcome = settle_visits(visits=[second, first], by=reviewer)
+
+    assert [r.code for r in outcome.refusals] == ["already_settled"]
+    (settlement,) = outcome.settlements
+    assert (settlement.visit, settlement.medical_assistance, settlement.reason) == (
+        second,
+        D("3000.00"),
+        "cap_reached",
+    )
+    assert paid([first]) == D("10000.00")
