@@ -532,14 +532,14 @@ def settle_visits(
     settled_on: dt.date | None = None,
     chunk_size: int = BATCH_CHUNK_SIZE,
 ) -> BatchOutcome:
-    """Settle many visits (a day's imported records, a reviewer's page of pending visits) by ``settle_visit``.
+    """Settle many visits (a day's imported records, a reviewer's page of pending visits) at once.
 
     The visits are settled in discharge order, then primary key, in chunks of ``chunk_size``: one
     transaction (one durable commit) per chunk, each visit in its own savepoint, by the code that settles a
     single visit (``_settle``); a chunk reads its people's context and locks their ledger rows in one query
-    each instead of two per visit. A visit the rules refuse
-    (``DomainError``: already settled, no policy year …) is rolled back alone and reported in ``refusals``;
-    the others are kept. Every guarantee of ``settle_visit`` holds, since each visit goes through its code.
+    each instead of two per visit. A visit the rules refuse (``DomainError``: already settled, no policy
+    year …) is rolled back alone and reported in ``refusals``; the others are kept. Every guarantee of
+    ``settle_visit`` holds, since each visit goes through its code.
 
     Each chunk first locks the ledger rows of all its person-years in (claimant, year) order, and takes a
     batch lock (one chunk of any batch at a time): those rows, and the roll-up rows the chunk writes, stay
