@@ -9,8 +9,10 @@ from settlements.models import Settlement, Visit
 
 
 class VisitTable(tables.Table):
+    # Ticked visits go to the bulk settlement form above the table ("结算本页待结算" takes the whole page).
     select = tables.CheckBoxColumn(
-        accessor="pk", attrs={"td__input": {"name": "visit", "form": "bulk-settle"}}
+        accessor="pk",
+        attrs={"th__input": {"hidden": "hidden"}, "td__input": {"name": "visit", "form": "bulk-settle"}},
     )
     claimant = tables.Column(verbose_name=_("就诊人"), accessor="claimant__name", order_by="claimant__name")
     id_number = tables.Column(
