@@ -10,7 +10,7 @@ it and its XLSX export never disagree.
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.db import connection
@@ -64,6 +64,15 @@ class Scope:
         return dict(children.filter(length=self.child_length).values_list("code", "name"))
 
 
+CENT = Decimal("0.01")
+
+
+def _to_cent(value):
+    if isinstance(value, Decimal) and value.as_tuple().exponent < -2:
+        return value.quantize(CENT, ROUND_HALF_UP)
+    return value
+
+
 @dataclass
 class Panel:
     """A table, and the chart drawn from it: ``chart_columns`` are the column indexes it plots."""
@@ -75,6 +84,11 @@ class Panel:
     chart: str = "bar"
     chart_columns: tuple[int, ...] = (1,)
     note: str = ""
+
+    def __post_init__(self):
+        # Sums of money come back from SQLite with float noise in the last places (7419.10000000000): every
+        # amount is shown, charted and exported to the cent, half-up.
+        self.rows = [[_to_cent(cell) for cell in row] for row in self.rows]
 
     @property
     def chart_id(self) -> str:

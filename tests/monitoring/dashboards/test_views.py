@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from monitoring.dashboards import selectors
+
 pytestmark = pytest.mark.django_db
 
 URL = reverse("monitoring:dashboard")
@@ -158,3 +160,13 @@ def test_dashboard_queries_do_not_grow_with_rows(
     client.force_login(manager)
     with django_assert_max_num_queries(26):
         assert client.get(URL, {"year": 2023}).status_code == 200
+
+
+def test_amounts_are_shown_to_the_cent_whatever_the_database_sums_return():
+    # SQLite sums decimals with float noise (7419.10000000000); percentages keep their one place.
+    table = selectors.Panel(
+        "x", "x", ["m", "paid", "share"], [["2023-02", Decimal("7419.10000000000"), Decimal("92.5")]]
+    )
+    assert table.rows == [["2023-02", Decimal("7419.10"), Decimal("92.5")]]
+    assert str(table.rows[0][1]) == "7419.10"
+    assert selectors.Panel("y", "y", ["a"], [[Decimal("0.005")]]).rows == [[Decimal("0.01")]]  # half-up
