@@ -1,7 +1,7 @@
 """Reads of the settlements app, starting from the user's region (a record outside it answers 404)."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -16,6 +16,7 @@ from settlements.policy.errors import PolicyInputError
 from settlements.policy.types import Scenario
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 HistoricalCertification = Certification.history.model
 TIER_FIELDS = (
     "policy_scope_cost",
@@ -59,7 +60,8 @@ def get_settlement_for_user(*, user: User, settlement_id: int) -> Settlement:
 def settlement_totals(queryset: QuerySet[Settlement]) -> dict[str, Decimal]:
     """Sums of every money column over a (filtered) list, in one query."""
     sums = queryset.order_by().aggregate(**{name: Sum(name) for name in TOTAL_FIELDS})
-    return {name: value or ZERO for name, value in sums.items()}
+    # To the cent: SQLite returns such sums as floats turned Decimal (1734415.40000000) or integers.
+    return {name: Decimal(value or 0).quantize(CENT, ROUND_HALF_UP) for name, value in sums.items()}
 
 
 @dataclass(frozen=True)
