@@ -104,7 +104,9 @@ def category_choices(jurisdiction: str | None = None) -> list[tuple[str, str]]:
 
 
 def label_of(category: str | None) -> str:
-    return CATEGORIES[category].label if category else ""
+    """The category's name in the page's language; "" for none, and a code no longer known as it is."""
+    known = CATEGORIES.get(category) if category else None
+    return known.label if known else (category or "")
 
 
 def certifying_department(category: str) -> str:

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from claimants.templatetags.categories import category_label
+from claimants.categories import label_of
 from monitoring.models import HighCostAlert, PushBatch
 
 
@@ -37,7 +37,7 @@ class AlertTable(tables.Table):
         attrs = {"class": "table table-sm table-striped"}
 
     def render_category_held(self, value):
-        return category_label(value)
+        return label_of(value)
 
 
 class BatchTable(tables.Table):

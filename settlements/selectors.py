@@ -1,9 +1,9 @@
 """Reads of the settlements app, starting from the user's region (a record outside it answers 404)."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -11,12 +11,12 @@ from claimants.models import Certification, Claimant, User
 from claimants.selectors import region_filter
 from settlements import adapter
 from settlements.models import LedgerEntry, PolicyYear, Settlement, Visit
+from settlements.money import MoneySum
 from settlements.policy.engine import settle_year
 from settlements.policy.errors import PolicyInputError
 from settlements.policy.types import Scenario
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 HistoricalCertification = Certification.history.model
 TIER_FIELDS = (
     "policy_scope_cost",
@@ -59,9 +59,8 @@ def get_settlement_for_user(*, user: User, settlement_id: int) -> Settlement:
 
 def settlement_totals(queryset: QuerySet[Settlement]) -> dict[str, Decimal]:
     """Sums of every money column over a (filtered) list, in one query."""
-    sums = queryset.order_by().aggregate(**{name: Sum(name) for name in TOTAL_FIELDS})
-    # To the cent: SQLite returns such sums as floats turned Decimal (1734415.40000000) or integers.
-    return {name: Decimal(value or 0).quantize(CENT, ROUND_HALF_UP) for name, value in sums.items()}
+    sums = queryset.order_by().aggregate(**{name: MoneySum(name) for name in TOTAL_FIELDS})
+    return {name: value or ZERO for name, value in sums.items()}
 
 
 @dataclass(frozen=True)

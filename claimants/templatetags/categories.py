@@ -2,15 +2,7 @@
 
 from django import template
 
-from claimants.categories import CATEGORIES
+from claimants.categories import label_of
 
 register = template.Library()
-
-
-@register.filter
-def category_label(code: str | None) -> str:
-    """The label of a category code; an empty code stays empty, a code no longer known is shown as it is."""
-    if not code:
-        return ""
-    category = CATEGORIES.get(code)
-    return category.label if category else code
+register.filter("category_label", label_of)

@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 from io import BytesIO
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -21,6 +21,7 @@ from claimants.models import Department, Region
 from monitoring.dashboards.selectors import category_label
 from monitoring.models import HighCostAlert
 from settlements.models import Settlement, VisitType
+from settlements.money import MoneySum
 
 ASSISTED = Q(medical_assistance__gt=0) | Q(tilted_assistance__gt=0) | Q(major_illness_assistance__gt=0)
 TIER_FIELDS = (
@@ -79,7 +80,7 @@ def monthly_report(*, region: Region, month: dt.date) -> bytes:
         sheet,
         [_("救助身份"), _("大病保险"), _("医疗救助"), _("倾斜救助"), _("重特大疾病医疗救助"), _("救助合计")],
     )
-    sums = {name: Sum(name) for name in TIER_FIELDS}
+    sums = {name: MoneySum(name) for name in TIER_FIELDS}
     for row in settlements.values("category").annotate(**sums).order_by("category"):
         amounts = [row[name] for name in TIER_FIELDS]
         sheet.append([category_label(row["category"]), *amounts, sum(amounts[1:])])

@@ -10,7 +10,7 @@ it and its XLSX export never disagree.
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
 
 from django.db import connection
@@ -33,6 +33,7 @@ from monitoring.dashboards.models import (
 from monitoring.services import rule_for
 from settlements.cases.models import OPEN_STATES, State
 from settlements.models import PolicyYear
+from settlements.money import to_cent
 
 ZERO = Decimal("0.00")
 TIERS = (
@@ -64,15 +65,6 @@ class Scope:
         return dict(children.filter(length=self.child_length).values_list("code", "name"))
 
 
-CENT = Decimal("0.01")
-
-
-def _to_cent(value):
-    if isinstance(value, Decimal) and value.as_tuple().exponent < -2:
-        return value.quantize(CENT, ROUND_HALF_UP)
-    return value
-
-
 @dataclass
 class Panel:
     """A table, and the chart drawn from it: ``chart_columns`` are the column indexes it plots."""
@@ -88,7 +80,7 @@ class Panel:
     def __post_init__(self):
         # Sums of money come back from SQLite with float noise in the last places (7419.10000000000): every
         # amount is shown, charted and exported to the cent, half-up.
-        self.rows = [[_to_cent(cell) for cell in row] for row in self.rows]
+        self.rows = [[to_cent(cell) for cell in row] for row in self.rows]
 
     @property
     def chart_id(self) -> str:
