@@ -10,7 +10,6 @@ from django.utils import timezone
 from claimants.errors import DomainError
 from claimants.models import Certification, Claimant, User
 from settlements.cases import services
-from settlements.cases.errors import CaseError
 from settlements.cases.models import DIRECT_CATEGORIES, ApplicationKind, AssistanceApplication, State
 from settlements.models import Visit
 
@@ -98,29 +97,29 @@ def _claims(staff, on) -> int:
     ).select_related("claimant")
     paid = waiting = 0
     for visit in visits.order_by("pk")[:20]:
-        try:
-            with transaction.atomic():  # an attempt the rules refuse leaves nothing behind
+        with transaction.atomic():  # an attempt the rules refuse, or one worth nothing, leaves nothing behind
+            try:
                 application = _accepted_claim(staff["caseworker"], visit, on)
-                preview = services.preview_approval(application=application, by=staff["reviewer"], on=on)
-                if preview.amount <= 0:
-                    raise DomainError(CaseError.NOT_ASSESSABLE, detail="nil")
-                if not paid:
-                    application = services.approve_application(
-                        application=application, by=staff["reviewer"], on=on
-                    )
-                    services.record_payment(
-                        application=application,
-                        by=staff["reviewer"],
-                        amount=application.assessed_amount,
-                        paid_on=on,
-                        reference=f"ZF{application.pk:08d}",
-                    )
-        except DomainError:
-            continue
-        if paid:
-            waiting = 1
-            break
-        paid = 1
+                amount = services.preview_approval(
+                    application=application, by=staff["reviewer"], on=on
+                ).amount
+            except DomainError:
+                amount = None
+            if not amount:
+                transaction.set_rollback(True)
+                continue
+            if paid:
+                waiting = 1
+                break
+            application = services.approve_application(application=application, by=staff["reviewer"], on=on)
+            services.record_payment(
+                application=application,
+                by=staff["reviewer"],
+                amount=application.assessed_amount,
+                paid_on=on,
+                reference=f"ZF{application.pk:08d}",
+            )
+            paid = 1
     return paid + waiting
 
 
