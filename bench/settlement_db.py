@@ -1,19 +1,27 @@
 """Database settlement throughput: ``python -m bench settlement_db [--scale small|full]`` (PostgreSQL).
 
-Each settlement is the real service call ``settlements.services.settle_visit``: policy year and
-certifications read, the person's ledger rows locked (created on the first visit of the year), the engine
-run, the settlement with its explanation inserted and the ledger rows updated, in one transaction.
+Every settlement goes through the real services: policy year and certifications read, the person's
+ledger rows locked (created on the first visit of the year), the engine run, the settlement with its
+explanation inserted, the ledger rows and the dashboard roll-ups updated.
 
 Data (COPY): claimants in a throw-away region under a ``mianyang`` jurisdiction, each certified with a
 category of the Mianyang ranking and holding ``VISITS_PER_CLAIMANT`` visits of 2023. ``full``: 20,000
-settlements; ``small``: 2,000. Figures: ``settlements_per_second`` (one process),
-``settlements_per_second_2proc`` (two OS processes at once on disjoint claimants, total over wall time),
-``statements_per_settlement`` (SQL statements sent by the one-process run, BEGIN and COMMIT not counted),
-``bare_transactions_per_second``: the floor on this machine at this moment, a bare ORM transaction
-that locks a ledger row, inserts one and updates the locked one, run the same way in the same process
-(each commit waits for the WAL flush, as a settlement's does), and ``batch_settlements_per_second``: the
-same visits settled again from one process through ``settle_visits`` (one transaction per chunk of
-``BATCH_CHUNK_SIZE`` visits, a savepoint per visit). Everything created is deleted at the end.
+settlements; ``small``: 2,000. The same visits are settled four times (the settlements and ledgers reset
+in between):
+
+- ``settlements_per_second``: one process through ``settlements.services.settle_visits``, the path of
+  imported platform records and of the visit list's bulk action (one transaction per chunk of
+  ``BATCH_CHUNK_SIZE`` visits, every read and write one statement per chunk);
+  ``settlements_per_second_2proc``: two OS processes at once on disjoint claimants (total over wall
+  time; chunks of different batches take turns, see docs/settlement.md); ``statements_per_settlement``:
+  SQL statements a settlement on that path (BEGIN and COMMIT not counted).
+- ``single_settlements_per_second`` and ``…_2proc``: one transaction per visit through
+  ``settle_visit``, as a hospital window settles; ``single_statements_per_settlement`` likewise.
+- ``bare_transactions_per_second``: the floor of the one-transaction-per-visit path on this machine at
+  this moment, a bare ORM transaction that locks a ledger row, inserts one and updates the locked one
+  (each commit waits for the WAL flush, as a settlement's does).
+
+Everything created is deleted at the end.
 """
 
 import datetime as dt
@@ -32,6 +40,12 @@ TOWNSHIP = "980101001"
 NAME_PREFIX = "BENCH"
 CATEGORIES = ("dibao", "destitute", "monitored_rural", "marginal", "illness_impoverished", "orphan")
 YEAR = 2023
+WRITTEN_TABLES = (
+    "settlements_settlement",
+    "settlements_ledgerentry",
+    "monitoring_settlementrollup",
+    "monitoring_personyearrollup",
+)
 
 
 def _copy(table: str, columns: tuple[str, ...], rows) -> None:
@@ -139,8 +153,18 @@ def settle_visits(visits) -> int:
     return len(visits)
 
 
-def _count_statements(visits) -> float:
-    """Settle ``visits`` as ``settle_visits`` does, counting the SQL statements sent; returns per visit."""
+def settle_in_batches(visits) -> int:
+    """Settle these visits through ``settle_visits``, as an import of platform records does; returns the count."""
+    from settlements import services
+
+    outcome = services.settle_visits(visits=visits, by=None)
+    if outcome.refusals:
+        raise RuntimeError(f"the batch refused {len(outcome.refusals)} visits: {outcome.refusals[0].message}")
+    return len(outcome.settlements)
+
+
+def _count_statements(settle, visits) -> float:
+    """Settle ``visits`` with ``settle``, counting the SQL statements sent; returns per visit."""
     count = 0
 
     def counting(execute, sql, params, many, context):
@@ -149,7 +173,7 @@ def _count_statements(visits) -> float:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(counting):
-        settle_visits(visits)
+        settle(visits)
     return count / len(visits)
 
 
@@ -171,22 +195,28 @@ def _bare_transactions(claimant_ids, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-def _worker(claimant_ids, start_event, queue) -> None:
+def _timed(settle, visits) -> float:
+    started = time.perf_counter()
+    count = settle(visits)
+    return count / (time.perf_counter() - started)
+
+
+def _worker(settle, claimant_ids, start_event, queue) -> None:
     connections.close_all()
     visits = _visits(claimant_ids)
     start_event.wait()
     started = time.perf_counter()
-    count = settle_visits(visits)
+    count = settle(visits)
     queue.put((count, started, time.perf_counter()))
     connections.close_all()
 
 
-def _two_processes(claimant_ids) -> float:
+def _two_processes(settle, claimant_ids) -> float:
     halves = (claimant_ids[0::2], claimant_ids[1::2])
     connections.close_all()
     context = multiprocessing.get_context("fork")
     start_event, queue = context.Event(), context.Queue()
-    processes = [context.Process(target=_worker, args=(half, start_event, queue)) for half in halves]
+    processes = [context.Process(target=_worker, args=(settle, half, start_event, queue)) for half in halves]
     for process in processes:
         process.start()
     time.sleep(1.0)  # both have loaded their visits
@@ -199,24 +229,17 @@ def _two_processes(claimant_ids) -> float:
     return count / elapsed
 
 
-def _batch(visits) -> float:
-    """Settle ``visits`` through ``settle_visits`` from this process; returns settlements per second."""
-    from settlements import services
-
-    started = time.perf_counter()
-    outcome = services.settle_visits(visits=visits, by=None)
-    elapsed = time.perf_counter() - started
-    if outcome.refusals:
-        raise RuntimeError(f"the batch refused {len(outcome.refusals)} visits: {outcome.refusals[0].message}")
-    return len(outcome.settlements) / elapsed
-
-
 def _reset_settlements(claimant_ids) -> None:
     from settlements.models import LedgerEntry, Settlement
 
     with transaction.atomic():
         Settlement.objects.filter(claimant_id__in=claimant_ids).delete()
         LedgerEntry.objects.filter(claimant_id__in=claimant_ids).delete()  # the bare transactions' rows too
+    # What autovacuum does between runs on a production server (it may be off or behind here): the next
+    # run then meets neither the dead rows of this one nor the statistics of an empty table.
+    with connection.cursor() as cursor:
+        for table in WRITTEN_TABLES:
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def _cleanup(state: dict) -> None:
@@ -250,32 +273,34 @@ def run(scale: str) -> dict:
         visits = _visits(ids)
         progress(f"bare lock-insert-update transactions through the ORM ({len(visits) // 4})")
         bare = _bare_transactions(ids, len(visits) // 4)
-        progress(
-            f"bare transactions: {bare:.0f}/s; counting statements on {len(ids) // 10} claimants' visits"
-        )
-        counted = _visits(ids[: len(ids) // 10])
-        statements = _count_statements(counted)
+        progress(f"bare transactions: {bare:.0f}/s; counting statements on {len(ids) // 10} claimants")
+        counted = ids[: len(ids) // 10]
+        statements = _count_statements(settle_visits, _visits(counted))
         _reset_settlements(ids)
-        progress(f"{statements:.2f} statements per settlement; settling {len(visits)} visits in one process")
-        started = time.perf_counter()
-        one = settle_visits(visits) / (time.perf_counter() - started)
-        progress(f"one process: {one:.0f}/s; settling again in two processes")
+        batch_statements = _count_statements(settle_in_batches, _visits(counted))
         _reset_settlements(ids)
-        two = _two_processes(ids)
-        from settlements.services import BATCH_CHUNK_SIZE
-
-        progress(f"two processes: {two:.0f}/s; settling again in batches of {BATCH_CHUNK_SIZE}")
+        progress(f"{statements:.2f} / {batch_statements:.3f} statements a settlement; batches, one process")
+        batch = _timed(settle_in_batches, visits)
+        progress(f"batches: {batch:.0f}/s; batches, two processes")
         _reset_settlements(ids)
-        batch = _batch(visits)
-        progress(f"batches: {batch:.0f}/s; cleaning up")
+        batch_two = _two_processes(settle_in_batches, ids)
+        progress(f"batches, two processes: {batch_two:.0f}/s; one by one, one process")
+        _reset_settlements(ids)
+        single = _timed(settle_visits, visits)
+        progress(f"one by one: {single:.0f}/s; one by one, two processes")
+        _reset_settlements(ids)
+        single_two = _two_processes(settle_visits, ids)
+        progress(f"one by one, two processes: {single_two:.0f}/s; cleaning up")
     finally:
         connections.close_all()
         _cleanup(state)
     return {
         "settlements": settlements,
-        "settlements_per_second": round(one),
-        "settlements_per_second_2proc": round(two),
-        "statements_per_settlement": round(statements, 2),
+        "settlements_per_second": round(batch),
+        "settlements_per_second_2proc": round(batch_two),
+        "statements_per_settlement": round(batch_statements, 3),
+        "single_settlements_per_second": round(single),
+        "single_settlements_per_second_2proc": round(single_two),
+        "single_statements_per_settlement": round(statements, 2),
         "bare_transactions_per_second": round(bare),
-        "batch_settlements_per_second": round(batch),
     }

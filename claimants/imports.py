@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import BooleanField, Expression, F
+from django.db.models import BooleanField, Expression, F, JSONField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -438,12 +438,21 @@ def _copy_history(model, historical, keys: list[int], extra: dict) -> None:
 def _copy_rows(model, fields, values: list[dict]) -> list[int]:
     table, pk = model._meta.db_table, model._meta.pk.column
     attnames = [f.attname for f in fields]
+    # JSON columns travel as JSON text (COPY would otherwise read a list as an array literal).
+    json_cells = [(i, f.encoder) for i, f in enumerate(fields) if isinstance(f, JSONField)]
+
+    def row(key: int, value: dict) -> list:
+        cells = [value[a] for a in attnames]
+        for i, encoder in json_cells:
+            cells[i] = json.dumps(cells[i], cls=encoder)
+        return [key, *cells]
+
     with connection.cursor() as cursor:
         keys = _allocate_ids(cursor, table, pk, len(values))
         _copy(
             cursor,
             table,
             [pk, *(f.column for f in fields)],
-            ([key, *(v[a] for a in attnames)] for key, v in zip(keys, values, strict=True)),
+            (row(key, v) for key, v in zip(keys, values, strict=True)),
         )
     return keys

@@ -5,8 +5,10 @@ primary key, in one query, before it reads the counters; so two concurrent settl
 run one after the other and a cap holds across them. The first settlement of a person's year creates the
 rows with ``INSERT … ON CONFLICT DO NOTHING RETURNING``: the rows it inserted are its own (locked until it
 commits); a concurrent creator waits on the unique index, then inserts nothing and locks the committed
-rows with a second query. Counter rows that appear later (counters kept per category) are created while
-the base rows are already locked, so no other transaction of that person-year can race.
+rows with a second query. The base rows are the counters every jurisdiction's settlement writes; the
+others (倾斜救助, 重特大疾病医疗救助, 依申请 and counters kept per category) are created by the first
+settlement that needs them, while the base rows are already locked, so no other transaction of that
+person-year can race.
 
 The settlement path runs these for every visit, so they are fixed SQL on a plain cursor returning plain
 rows: building an ORM query or a model instance per row costs more than the round trip.
@@ -21,11 +23,26 @@ from django.utils import timezone
 
 from settlements.models import LedgerEntry, Settlement
 from settlements.policy.types import Counter
+from settlements.sqlrows import int_rows, rows_source
 
-BASE_COUNTERS = tuple(Counter)
+BASE_COUNTERS = (
+    Counter.CI_BASE,
+    Counter.INPATIENT_BASE,
+    Counter.INPATIENT_PAID,
+    Counter.OUTPATIENT_BASE,
+    Counter.OUTPATIENT_PAID,
+)
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 
 _TABLE = LedgerEntry._meta.db_table
+_ROW_COLUMNS = (
+    ("claimant_id", "bigint"),
+    ("year", "smallint"),
+    ("counter", "varchar"),
+    ("amount", "numeric"),
+    ("updated_at", "timestamptz"),
+)
 _LEDGER_SQL = f"SELECT id, counter, amount FROM {_TABLE} WHERE claimant_id = %s AND year = %s"  # noqa: S608
 
 
@@ -33,7 +50,7 @@ _LEDGER_SQL = f"SELECT id, counter, amount FROM {_TABLE} WHERE claimant_id = %s 
 class LockedCounter:
     """One locked ledger row: what the engine reads (``counter``, ``amount``) and the key to update it."""
 
-    pk: int
+    pk: int | None  # None: a row a batch adds (``store_counters``)
     counter: str
     amount: Decimal
 
@@ -96,27 +113,26 @@ def lock_ledgers(person_years: Iterable[tuple[int, int]]) -> dict[tuple[int, int
     pairs = sorted(set(person_years))
     if not pairs:
         return {}
-    keys = ", ".join(["(%s, %s)"] * len(pairs))
     sql = (
         f"SELECT claimant_id, year, id, counter, amount FROM {_TABLE} "  # noqa: S608
-        f"WHERE (claimant_id, year) IN (VALUES {keys}) ORDER BY claimant_id, year, id"
+        f"WHERE (claimant_id, year) IN (VALUES {int_rows(pairs)}) ORDER BY claimant_id, year, id"
     )
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     ledgers: dict[tuple[int, int], dict[str, LockedCounter]] = {pair: {} for pair in pairs}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for pair in pairs for value in pair])
+        cursor.execute(sql)
         _collect(ledgers, cursor.fetchall())
     missing = [(c, y, name) for (c, y), rows in ledgers.items() for name in BASE_COUNTERS if name not in rows]
     if not missing:
         return ledgers
-    values = ", ".join(["(%s, %s, %s, 0, %s)"] * len(missing))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    source, params = rows_source(_ROW_COLUMNS, [(*row, ZERO, now) for row in missing])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_TABLE} (claimant_id, year, counter, amount, updated_at) VALUES {values} "  # noqa: S608
+            f"INSERT INTO {_TABLE} (claimant_id, year, counter, amount, updated_at) {source} "
             "ON CONFLICT (claimant_id, year, counter) DO NOTHING RETURNING claimant_id, year, id, counter, amount",
-            [value for row in missing for value in (*row, now)],
+            params,
         )
         _collect(ledgers, cursor.fetchall())
     for claimant_id, year in sorted({(c, y) for c, y, name in missing if name not in ledgers[c, y]}):
@@ -156,6 +172,24 @@ def add_to_counters(rows: dict[str, LockedCounter], deltas: Mapping[str, Decimal
         cursor.execute(
             f"UPDATE {_TABLE} SET amount = CASE id {cases} END, updated_at = %s WHERE id IN ({ids})",  # noqa: S608
             [*params, connection.ops.adapt_datetimefield_value(timezone.now()), *(row.pk for row in changed)],
+        )
+
+
+def store_counters(amounts: Mapping[tuple[int, int, str], Decimal]) -> None:
+    """Write the new amounts of many people's counters: (claimant id, year, counter) -> amount, the base
+    rows of each person-year locked by this transaction. Rows that do not exist yet (counters kept per
+    category) are inserted; no other transaction can create them meanwhile, since it would first wait
+    for the base rows. One statement, in key order."""
+    if not amounts:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    source, params = rows_source(_ROW_COLUMNS, [(*key, amounts[key], now) for key in sorted(amounts)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_TABLE} (claimant_id, year, counter, amount, updated_at) {source} "
+            "ON CONFLICT (claimant_id, year, counter) DO UPDATE "
+            "SET amount = excluded.amount, updated_at = excluded.updated_at",
+            params,
         )
 
 

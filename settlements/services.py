@@ -7,7 +7,7 @@ Each action is one transaction, checks its preconditions and raises ``DomainErro
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -15,6 +15,7 @@ from functools import lru_cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from claimants.imports import bulk_insert
 from claimants.models import Certification, Claimant, Region, User
 from settlements import adapter, locks
 from settlements.errors import DomainError, PolicyYearError, SettlementError, VisitError
@@ -22,6 +23,7 @@ from settlements.models import Hospital, LedgerEntry, PolicyYear, Referral, Sett
 from settlements.policy import types as engine
 from settlements.policy.engine import assess_visit
 from settlements.policy.errors import PolicyInputError
+from settlements.sqlrows import int_rows
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -190,10 +192,11 @@ def record_visit(
 # Settlement ------------------------------------------------------------------------------------------
 
 # Functions of higher layers that keep figures derived from the settlements (the dashboard roll-ups):
-# ``follower(settlement, sign, region_id)`` with sign 1 for a new settlement and -1 for its reversal,
-# called by ``settle_visit`` and ``reverse_settlement`` inside their transaction. The settlements app may
-# not import those layers, so they register here when their app is ready.
-SettlementFollower = Callable[[Settlement, int, str], None]
+# ``follower(settlements, sign, region_ids)`` with sign 1 for new settlements and -1 for a reversal, and
+# each person's hukou township in the order of ``settlements``; called by ``settle_visit``,
+# ``settle_visits`` (once per chunk) and ``reverse_settlement`` inside their transaction. The settlements
+# app may not import those layers, so they register here when their app is ready.
+SettlementFollower = Callable[[Sequence[Settlement], int, Sequence[str]], None]
 SETTLEMENT_FOLLOWERS: list[SettlementFollower] = []
 
 
@@ -371,11 +374,11 @@ def _parameters(jurisdiction: str, year: int, values: tuple) -> engine.Parameter
 
 def _context_rows(year: int, claimant_ids) -> dict[tuple[int, int], list[tuple]]:
     """The rows of ``_CONTEXT_SQL`` for these people's ``year``, in one query: (claimant id, year) -> rows."""
-    claimant_ids = sorted(set(claimant_ids))
-    params = [year, dt.date(year, 12, 31), Certification.Status.REVOKED, dt.date(year, 1, 1), *claimant_ids]
+    claimants = ", ".join(str(int(pk)) for pk in sorted(set(claimant_ids)))
+    params = [year, dt.date(year, 12, 31), Certification.Status.REVOKED, dt.date(year, 1, 1)]
     grouped: dict[tuple[int, int], list[tuple]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_CONTEXT_SQL.format(claimants=", ".join(["%s"] * len(claimant_ids))), params)
+        cursor.execute(_CONTEXT_SQL.format(claimants=claimants), params)
         for row in cursor.fetchall():
             grouped.setdefault((row[16], year), []).append(row)
     return grouped
@@ -429,52 +432,56 @@ def settle_visit(*, visit: Visit, by: User | None, settled_on: dt.date | None = 
     - The followers (``follow_settlements``: the dashboard roll-ups) add the settlement in the same
       transaction.
     """
-    return _settle(visit, by, settled_on, None)
+    return _settle(visit, by, settled_on)
 
 
-@dataclass(frozen=True)
-class _Chunk:
-    """What a batch chunk read for all its visits at once: context rows and locked ledger rows by
-    (claimant id, year). A person-year whose visit was refused is dropped from ``ledgers`` (rows created
-    or amounts changed in the rolled-back savepoint are not to be trusted) and locked again when next used."""
-
-    context_rows: dict[tuple[int, int], list[tuple]]
-    ledgers: dict[tuple[int, int], dict[str, locks.LockedCounter]]
-
-
-def _settle(visit: Visit, by: User | None, settled_on: dt.date | None, chunk: _Chunk | None) -> Settlement:
-    """The one implementation of settling a visit; ``settle_visit`` and ``settle_visits`` call it inside a
-    transaction or savepoint. With a chunk, the context and the (already locked) ledger rows come from it."""
+def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settlement:
+    """One visit in the caller's transaction: context read, ledger rows locked, engine, INSERT, counters,
+    followers."""
     claimant_id, year = visit.claimant_id, visit.year
-    key = (claimant_id, year)
     _check_settled_on(visit, settled_on)
-    if chunk is None:
-        context = _settlement_context(year, _context_rows(year, [claimant_id])[key])
-        rows = locks.lock_ledger(claimant_id=claimant_id, year=year)
-    else:
-        context = _settlement_context(year, chunk.context_rows[key])
-        rows = chunk.ledgers.get(key)
-        if rows is None:
-            rows = chunk.ledgers[key] = locks.lock_ledger(claimant_id=claimant_id, year=year)
+    context = _settlement_context(year, _context_rows(year, [claimant_id])[claimant_id, year])
+    rows = locks.lock_ledger(claimant_id=claimant_id, year=year)
     try:
-        assessment = assess_visit(
+        assessment = _assessment(visit, context, rows, settled_on)
+    except DomainError:
+        if _settled_in_year(visit)[0]:
+            raise DomainError(SettlementError.ALREADY_SETTLED) from None
+        raise
+    locks.lock_extra_counters(claimant_id=claimant_id, year=year, rows=rows, names=assessment.deltas)
+    settlement = _settlement_of(visit, context, assessment, by, settled_on)
+    try:
+        _insert_settlement(settlement)
+    except IntegrityError as exc:  # the partial unique index: a settlement in force already exists
+        raise DomainError(SettlementError.ALREADY_SETTLED) from exc
+    locks.add_to_counters(rows, assessment.deltas)
+    for follower in SETTLEMENT_FOLLOWERS:
+        follower([settlement], 1, [context.region_id])
+    return settlement
+
+
+def _assessment(visit: Visit, context: _Context, rows: Mapping[str, locks.LockedCounter], settled_on):
+    """The engine's assessment of ``visit`` against the (locked) ledger ``rows``; a refusal raises."""
+    try:
+        return assess_visit(
             jurisdiction=context.jurisdiction,
-            year=year,
+            year=visit.year,
             parameters=context.parameters,
             certifications=context.certifications,
             ledger=adapter.ledger_of(rows.values()),
             visit=adapter.visit_of(visit, settled_on=settled_on),
         )
     except PolicyInputError as exc:
-        if _settled_in_year(visit)[0]:
-            raise DomainError(SettlementError.ALREADY_SETTLED) from exc
         raise _refusal(exc) from exc
+
+
+def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None, settled_on) -> Settlement:
+    """The settlement row of an assessment (not yet stored); both paths store exactly this."""
     result = assessment.result
-    locks.lock_extra_counters(claimant_id=claimant_id, year=year, rows=rows, names=assessment.deltas)
-    settlement = Settlement(
+    return Settlement(
         visit=visit,
-        claimant_id=claimant_id,
-        year=year,
+        claimant_id=visit.claimant_id,
+        year=visit.year,
         discharged=visit.discharged,
         policy_year_id=context.policy_year_id,
         policy_version=context.policy_version,
@@ -495,18 +502,11 @@ def _settle(visit: Visit, by: User | None, settled_on: dt.date | None, chunk: _C
         settled_on=settled_on,
         settled_by=by,
     )
-    try:
-        _insert_settlement(settlement)
-    except IntegrityError as exc:  # the partial unique index: a settlement in force already exists
-        raise DomainError(SettlementError.ALREADY_SETTLED) from exc
-    locks.add_to_counters(rows, assessment.deltas)
-    for follower in SETTLEMENT_FOLLOWERS:
-        follower(settlement, 1, context.region_id)
-    return settlement
 
 
 # A batch commits once per chunk: the WAL flush, the cost of a settlement's commit, is paid once for
-# this many visits. The ledger rows of every person in a chunk stay locked until the chunk commits.
+# this many visits, and every read and write of the chunk is one statement for all its visits. The
+# ledger rows of every person in a chunk stay locked until the chunk commits.
 BATCH_CHUNK_SIZE = 500
 
 
@@ -534,39 +534,104 @@ def settle_visits(
 ) -> BatchOutcome:
     """Settle many visits (a day's imported records, a reviewer's page of pending visits) at once.
 
-    The visits are settled in discharge order, then primary key, in chunks of ``chunk_size``: one
-    transaction (one durable commit) per chunk, each visit in its own savepoint, by the code that settles a
-    single visit (``_settle``); a chunk reads its people's context and locks their ledger rows in one query
-    each instead of two per visit. A visit the rules refuse (``DomainError``: already settled, no policy
-    year …) is rolled back alone and reported in ``refusals``; the others are kept. Every guarantee of
-    ``settle_visit`` holds, since each visit goes through its code.
+    The visits are settled in discharge order, then primary key, in chunks of ``chunk_size``, one
+    transaction (one durable commit) per chunk. A chunk takes a batch lock (one chunk of any batch at a
+    time), locks the ledger rows of all its person-years in (claimant, year) order, reads its people's
+    context and the settlements already in force of those person-years, then runs the engine visit by
+    visit against the locked ledger kept in memory, and writes all the chunk's settlements, counters and
+    roll-ups with one statement each. A settlement stores what ``settle_visit`` would store at that
+    moment: the same context, engine, row (``_settlement_of``) and ``out_of_order`` rule.
 
-    Each chunk first locks the ledger rows of all its person-years in (claimant, year) order, and takes a
-    batch lock (one chunk of any batch at a time): those rows, and the roll-up rows the chunk writes, stay
-    locked until the chunk commits, so a hospital window settling one of those people waits for that
-    chunk (about a second for 500 visits). An error that is not a refusal (a lost connection) rolls the
-    current chunk back whole and propagates; earlier chunks stay committed.
+    A visit the rules refuse (already settled, no policy year, unknown category …) is reported in
+    ``refusals`` and leaves the ledger as it was; the others are kept. A hospital window settling one of
+    the chunk's people waits for the chunk (well under a second for 500 visits). An error that is not a
+    refusal (a lost connection) rolls the current chunk back whole and propagates; earlier chunks stay
+    committed.
     """
     ordered = sorted(visits, key=lambda visit: (visit.discharged, visit.pk))
-    settlements: list[Settlement] = []
-    refusals: list[Refusal] = []
+    outcome = BatchOutcome(settlements=[], refusals=[])
     for start in range(0, len(ordered), chunk_size):
-        chunk = ordered[start : start + chunk_size]
         with transaction.atomic():
-            locks.lock_batch()
-            read = _Chunk(context_rows={}, ledgers=locks.lock_ledgers((v.claimant_id, v.year) for v in chunk))
-            for year in sorted({visit.year for visit in chunk}):
-                read.context_rows.update(
-                    _context_rows(year, [v.claimant_id for v in chunk if v.year == year])
-                )
-            for visit in chunk:
-                try:
-                    with transaction.atomic():
-                        settlements.append(_settle(visit, by, settled_on, read))
-                except DomainError as exc:
-                    read.ledgers.pop((visit.claimant_id, visit.year), None)
-                    refusals.append(Refusal(visit=visit, code=str(exc.code), message=exc.message))
-    return BatchOutcome(settlements=settlements, refusals=refusals)
+            _settle_chunk(ordered[start : start + chunk_size], by, settled_on, outcome)
+    return outcome
+
+
+def _settle_chunk(chunk: list[Visit], by: User | None, settled_on: dt.date | None, outcome: BatchOutcome):
+    locks.lock_batch()
+    ledgers = locks.lock_ledgers((visit.claimant_id, visit.year) for visit in chunk)
+    context_rows: dict[tuple[int, int], list[tuple]] = {}
+    for year in sorted({visit.year for visit in chunk}):
+        context_rows.update(_context_rows(year, [visit.claimant_id for visit in chunk if visit.year == year]))
+    settled, latest = _in_force(ledgers)
+    contexts: dict[tuple[int, int], _Context] = {}
+    settlements: list[Settlement] = []
+    region_ids: list[str] = []
+    changed: set[tuple[int, int, str]] = set()
+    for visit in chunk:
+        key = (visit.claimant_id, visit.year)
+        try:
+            _check_settled_on(visit, settled_on)
+            if visit.pk in settled:
+                raise DomainError(SettlementError.ALREADY_SETTLED)
+            if key not in contexts:
+                contexts[key] = _settlement_context(visit.year, context_rows[key])
+            assessment = _assessment(visit, contexts[key], ledgers[key], settled_on)
+        except DomainError as exc:
+            outcome.refusals.append(Refusal(visit=visit, code=str(exc.code), message=exc.message))
+            continue
+        for name, delta in assessment.deltas.items():
+            if delta:
+                row = ledgers[key].setdefault(name, locks.LockedCounter(None, name, ZERO))
+                row.amount += Decimal(delta)
+                changed.add((*key, name))
+        settlement = _settlement_of(visit, contexts[key], assessment, by, settled_on)
+        settlement.out_of_order = visit.discharged < latest.get(key, visit.discharged)
+        settled.add(visit.pk)
+        settlements.append(settlement)
+        region_ids.append(contexts[key].region_id)
+    if not settlements:
+        return
+    _store_settlements(settlements)
+    locks.store_counters({(c, y, name): ledgers[c, y][name].amount for c, y, name in sorted(changed)})
+    for follower in SETTLEMENT_FOLLOWERS:
+        follower(settlements, 1, region_ids)
+    outcome.settlements.extend(settlements)
+
+
+def _store_settlements(settlements: list[Settlement]) -> None:
+    """INSERT a chunk's settlements (PostgreSQL: keys from the sequence, then one COPY) and set their keys."""
+    settled_at = timezone.now()
+    for settlement in settlements:
+        settlement.settled_at = settled_at
+    rows = [{field.attname: getattr(s, field.attname) for field in _INSERTED_FIELDS} for s in settlements]
+    for settlement, key in zip(settlements, bulk_insert(Settlement, rows), strict=True):
+        settlement.pk = key
+        settlement._state.adding = False
+        settlement._state.db = connection.alias
+
+
+_IN_FORCE_SQL = (
+    f"SELECT claimant_id, year, visit_id, discharged FROM {Settlement._meta.db_table} "  # noqa: S608
+    "WHERE reversed_at IS NULL AND (claimant_id, year) IN (VALUES {keys})"
+)
+
+
+def _in_force(person_years) -> tuple[set[int], dict[tuple[int, int], dt.date]]:
+    """The visits with a settlement in force among these (locked) person-years, and each person-year's
+    latest settled discharge date (a visit discharged before it is settled ``out_of_order``)."""
+    pairs = sorted(person_years)
+    visit_ids: set[int] = set()
+    latest: dict[tuple[int, int], dt.date] = {}
+    if not pairs:
+        return visit_ids, latest
+    with connection.cursor() as cursor:
+        cursor.execute(_IN_FORCE_SQL.format(keys=int_rows(pairs)))
+        for claimant_id, year, visit_id, discharged in cursor.fetchall():
+            visit_ids.add(visit_id)
+            key, discharged = (claimant_id, year), _date(discharged)
+            if key not in latest or discharged > latest[key]:
+                latest[key] = discharged
+    return visit_ids, latest
 
 
 @transaction.atomic
@@ -594,5 +659,5 @@ def reverse_settlement(*, settlement: Settlement, by: User, reason: str) -> Sett
     settlement.reversal_reason = reason
     settlement.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
     for follower in SETTLEMENT_FOLLOWERS:
-        follower(settlement, -1, settlement.visit.claimant.hukou_region_id)
+        follower([settlement], -1, [settlement.visit.claimant.hukou_region_id])
     return settlement

@@ -1,29 +1,28 @@
 """Keep the dashboard roll-ups current: every settlement adds its figures, every reversal subtracts them.
 
-The settlements app may not import monitoring (layering), so ``apply_settlement`` registers with
-``settlements.services.follow_settlements``; ``settle_visit`` then calls it for the new settlement and
-``reverse_settlement`` for the one it reverses, inside their transaction, so a roll-up never disagrees
-with the committed settlements. Each roll-up is updated by an ``INSERT … ON CONFLICT DO UPDATE`` on a row
-keyed by township, month, category and visit type, by person-year, and for inpatient stays by township
-and hospital (no row that every settlement touches); on PostgreSQL the two or three upserts are one
-statement. ``rebuild()`` recomputes everything from the settlements (after a bulk load).
+The settlements app may not import monitoring (layering), so ``apply_settlements`` registers with
+``settlements.services.follow_settlements``; ``settle_visit`` then calls it for the new settlement,
+``settle_visits`` for a chunk's settlements and ``reverse_settlement`` for the one it reverses, inside
+their transaction, so a roll-up never disagrees with the committed settlements. Each roll-up is updated by
+an ``INSERT … ON CONFLICT DO UPDATE`` on rows keyed by township, month, category and visit type, by
+person-year, and for inpatient stays by township and hospital (no row that every settlement touches),
+written in key order; on PostgreSQL the two or three upserts are one statement. ``rebuild()`` recomputes everything from the settlements (after a bulk load).
 """
 
-from decimal import Decimal
+from collections.abc import Sequence
 
 from django.db import connection, transaction
 
 from monitoring.dashboards import casework
 from settlements.models import Settlement, VisitType
 from settlements.services import follow_settlements
-
-ZERO = Decimal("0.00")
+from settlements.sqlrows import rows_source
 
 SETTLEMENT_SQL = """
 INSERT INTO monitoring_settlementrollup (year, month, region_id, category, visit_type, settlements, assisted,
     cap_reached, policy_scope_cost, critical_illness_insurance, medical_assistance, tilted_assistance,
     major_illness_assistance, personal_burden)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+{rows}
 ON CONFLICT (year, month, region_id, category, visit_type) DO UPDATE SET
     settlements = monitoring_settlementrollup.settlements + excluded.settlements,
     assisted = monitoring_settlementrollup.assisted + excluded.assisted,
@@ -41,7 +40,7 @@ ON CONFLICT (year, month, region_id, category, visit_type) DO UPDATE SET
 PERSON_SQL = """
 INSERT INTO monitoring_personyearrollup (claimant_id, year, region_id, settlements, assistance, personal_burden,
     cap_reached)
-VALUES (%s, %s, %s, %s, %s, %s, %s)
+{rows}
 ON CONFLICT (claimant_id, year) DO UPDATE SET
     region_id = excluded.region_id,
     settlements = monitoring_personyearrollup.settlements + excluded.settlements,
@@ -52,7 +51,7 @@ ON CONFLICT (claimant_id, year) DO UPDATE SET
 
 HOSPITAL_SQL = """
 INSERT INTO monitoring_hospitalrollup (year, region_id, hospital_id, stays, total_cost, policy_scope_cost)
-VALUES (%s, %s, %s, %s, %s, %s)
+{rows}
 ON CONFLICT (year, region_id, hospital_id) DO UPDATE SET
     stays = monitoring_hospitalrollup.stays + excluded.stays,
     total_cost = monitoring_hospitalrollup.total_cost + excluded.total_cost,
@@ -66,71 +65,119 @@ def _one_statement(statements: tuple[str, ...]) -> str:
     return f"WITH {ctes} {statements[-1].strip()}"
 
 
-COMBINED_SQL = {
-    False: _one_statement((SETTLEMENT_SQL, PERSON_SQL)),
-    True: _one_statement((SETTLEMENT_SQL, PERSON_SQL, HOSPITAL_SQL)),
+def _add(totals: dict, key: tuple, values: list) -> None:
+    """Add ``values`` into the row of ``key`` (one row per key: an upsert may not touch a row twice)."""
+    row = totals.get(key)
+    totals[key] = values if row is None else [a + b for a, b in zip(row, values, strict=True)]
+
+
+MONEY = "numeric"
+COLUMNS = {
+    SETTLEMENT_SQL: (
+        ("year", "int"),
+        ("month", "int"),
+        ("region_id", "varchar"),
+        ("category", "varchar"),
+        ("visit_type", "varchar"),
+        ("settlements", "int"),
+        ("assisted", "int"),
+        ("cap_reached", "int"),
+        ("policy_scope_cost", MONEY),
+        ("critical_illness_insurance", MONEY),
+        ("medical_assistance", MONEY),
+        ("tilted_assistance", MONEY),
+        ("major_illness_assistance", MONEY),
+        ("personal_burden", MONEY),
+    ),
+    PERSON_SQL: (
+        ("claimant_id", "bigint"),
+        ("year", "int"),
+        ("region_id", "varchar"),
+        ("settlements", "int"),
+        ("assistance", MONEY),
+        ("personal_burden", MONEY),
+        ("cap_reached", "int"),
+    ),
+    HOSPITAL_SQL: (
+        ("year", "int"),
+        ("region_id", "varchar"),
+        ("hospital_id", "bigint"),
+        ("stays", "int"),
+        ("total_cost", MONEY),
+        ("policy_scope_cost", MONEY),
+    ),
 }
 
 
-def apply_settlement(settlement: Settlement, sign: int, region_id: str) -> None:
-    """Add (``sign=1``) or subtract (``sign=-1``) one settlement's figures in every roll-up.
+def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: Sequence[str]) -> None:
+    """Add (``sign=1``) or subtract (``sign=-1``) the settlements' figures in every roll-up.
 
-    ``region_id`` is the person's hukou township. One statement on PostgreSQL (one per roll-up on SQLite).
+    ``region_ids``: each person's hukou township, in the order of ``settlements``. The figures are summed
+    per roll-up row first, so a batch writes each row once: one statement on PostgreSQL (one per roll-up
+    on SQLite), whatever the number of settlements.
     """
-    visit = settlement.visit
-    assistance = settlement.assistance
-    capped = int(settlement.reason == "cap_reached")
-    params = [
-        [
+    by_month: dict[tuple, list] = {}
+    by_person: dict[tuple, list] = {}
+    by_hospital: dict[tuple, list] = {}
+    for settlement, region_id in zip(settlements, region_ids, strict=True):
+        visit = settlement.visit
+        assistance = settlement.assistance
+        capped = int(settlement.reason == "cap_reached")
+        month = (
             settlement.year,
             settlement.discharged.month,
             region_id,
             settlement.category,
             visit.visit_type,
-            sign,
-            sign * int(assistance > 0),
-            sign * capped,
-            sign * settlement.policy_scope_cost,
-            sign * settlement.critical_illness_insurance,
-            sign * settlement.medical_assistance,
-            sign * settlement.tilted_assistance,
-            sign * settlement.major_illness_assistance,
-            sign * settlement.personal_burden,
-        ],
-        [
-            settlement.claimant_id,
-            settlement.year,
-            region_id,
-            sign,
-            sign * assistance,
-            sign * settlement.personal_burden,
-            sign * capped,
-        ],
-    ]
-    hospital = (
-        visit.visit_type == VisitType.INPATIENT and bool(settlement.category) and bool(visit.hospital_id)
-    )
-    if hospital:
-        params.append(
-            [
-                settlement.year,
-                region_id,
-                visit.hospital_id,
-                sign,
-                sign * visit.total_cost,
-                sign * visit.policy_scope_cost,
-            ]
         )
+        _add(
+            by_month,
+            month,
+            [
+                sign,
+                sign * int(assistance > 0),
+                sign * capped,
+                sign * settlement.policy_scope_cost,
+                sign * settlement.critical_illness_insurance,
+                sign * settlement.medical_assistance,
+                sign * settlement.tilted_assistance,
+                sign * settlement.major_illness_assistance,
+                sign * settlement.personal_burden,
+            ],
+        )
+        # The person's row keeps the township of the latest settlement written (``excluded.region_id``).
+        person = by_person.get((settlement.claimant_id, settlement.year))
+        sums = [sign, sign * assistance, sign * settlement.personal_burden, sign * capped]
+        if person is not None:
+            sums = [a + b for a, b in zip(person[1:], sums, strict=True)]
+        by_person[settlement.claimant_id, settlement.year] = [region_id, *sums]
+        if visit.visit_type == VisitType.INPATIENT and settlement.category and visit.hospital_id:
+            _add(
+                by_hospital,
+                (settlement.year, region_id, visit.hospital_id),
+                [sign, sign * visit.total_cost, sign * visit.policy_scope_cost],
+            )
+    if not by_month:
+        return
+    parts = [(SETTLEMENT_SQL, by_month), (PERSON_SQL, by_person)]
+    if by_hospital:
+        parts.append((HOSPITAL_SQL, by_hospital))
+    statements = []
+    for sql, totals in parts:
+        # In key order: every writer takes the rows in the same order.
+        source, params = rows_source(COLUMNS[sql], [(*key, *totals[key]) for key in sorted(totals)])
+        statements.append((sql.format(rows=source), params))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(COMBINED_SQL[hospital], [value for part in params for value in part])
+            combined = _one_statement(tuple(sql for sql, _ in statements))
+            cursor.execute(combined, [value for _, params in statements for value in params])
         else:
-            for sql, part in zip((SETTLEMENT_SQL, PERSON_SQL, HOSPITAL_SQL), params, strict=False):
-                cursor.execute(sql, part)
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
 
-# Called explicitly by ``settle_visit`` and ``reverse_settlement`` inside their transaction.
-follow_settlements(apply_settlement)
+# Called explicitly by ``settle_visit``, ``settle_visits`` and ``reverse_settlement`` inside their transaction.
+follow_settlements(apply_settlements)
 
 
 REBUILD_SQL = (
