@@ -323,6 +323,17 @@ def discard(*, batch: ImportBatch, by: User) -> ImportBatch:
 # Loading -----------------------------------------------------------------------------------------------
 
 
+def array_literal(values: list) -> str:
+    """A PostgreSQL array literal of ints or strings: ``{1,2}``, ``{"a","b \\"c\\""}``.
+
+    Sent as one text parameter (cast to the array type in the statement), it is quoted once; a list
+    parameter has psycopg dump and quote each element in Python, a tenth of a second per 100,000 values.
+    """
+    if all(type(v) is int for v in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+
+
 class AnyOf(Expression):
     """``field = ANY(%s)`` with the values as one array parameter (PostgreSQL): one short query for any
     number of values, where ``field__in`` would send (and make psycopg parse) one parameter per value."""
@@ -341,7 +352,8 @@ class AnyOf(Expression):
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.column)
-        return f"{sql} = ANY(%s)", (*params, self.values)
+        element = self.column.output_field.cast_db_type(connection)  # "varchar(18)", "bigint"
+        return f"{sql} = ANY(%s::{element}[])", (*params, array_literal(self.values))
 
 
 def _allocate_ids(cursor, table: str, pk: str, count: int) -> list[int]:
@@ -429,10 +441,10 @@ def _copy_history(model, historical, keys: list[int], extra: dict) -> None:
     sql = (
         f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} "
-        f"WHERE {pk} = ANY(%s)"
+        f"WHERE {pk} = ANY(%s::{model._meta.pk.cast_db_type(connection)}[])"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, keys])
+        cursor.execute(sql, [*params, array_literal(keys)])
 
 
 def _copy_rows(model, fields, values: list[dict]) -> list[int]:

@@ -2,6 +2,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.db.models import ProtectedError
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -316,3 +318,29 @@ def test_postgresql_fast_path_imports_a_mixed_file_with_its_history_and_reimport
     assert Claimant.history.filter(id__in=new_people.values("id"), history_type="+").count() == 60
     again = imports.commit(batch=stage(content, civil_officer), by=civil_officer)
     assert (again.rows_unchanged, again.rows_created, again.persons_created) == (100, 0, 0)
+
+
+def test_a_batch_or_an_officer_with_imported_certifications_cannot_be_deleted(civil_officer):
+    batch = imports.commit(
+        batch=stage(
+            csv_bytes([["王芳", number(1), "510703001", "dibao", "", "2023-01-01", "", ""]]), civil_officer
+        ),
+        by=civil_officer,
+    )
+
+    with pytest.raises(ProtectedError):
+        batch.delete()
+    with pytest.raises(ProtectedError):
+        civil_officer.delete()
+    assert Certification.objects.get(import_batch=batch).created_by == civil_officer
+
+
+@pytest.mark.postgres
+def test_array_literal_reads_back_as_the_values_it_was_made_of():
+    require_postgresql()
+    texts = ['a"b', "c\\d", "e,f", "{g}", "NULL", " h ", "测试", ""]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT %s::text[], %s::bigint[]", [imports.array_literal(texts), imports.array_literal([3, 1])]
+        )
+        assert cursor.fetchone() == (texts, [3, 1])
