@@ -18,6 +18,7 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _FORMAT = re.compile(r"^\d{17}[\dX]$")
 _LEGACY_FORMAT = re.compile(r"^\d{15}$")
+EARLIEST_BIRTH = dt.date(1880, 1, 1)
 
 
 class InvalidIdNumber(ValueError):
@@ -43,7 +44,7 @@ def parse(raw: str, *, allow_legacy: bool = False, today: dt.date | None = None)
     """Validate an ID number and derive birth date and sex; raise InvalidIdNumber with a clear reason."""
     number = (raw or "").strip().upper()
     upgraded = False
-    if allow_legacy and _LEGACY_FORMAT.match(number):
+    if len(number) == 15 and allow_legacy and _LEGACY_FORMAT.match(number):
         body = number[:6] + "19" + number[6:]
         number = body + check_char(body)
         upgraded = True
@@ -55,7 +56,7 @@ def parse(raw: str, *, allow_legacy: bool = False, today: dt.date | None = None)
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
         raise InvalidIdNumber(_("身份证号中的出生日期无效：%(value)s") % {"value": number[6:14]}) from exc
-    if birth < dt.date(1880, 1, 1) or birth > (today or dt.datetime.now(tz=ZoneInfo("Asia/Shanghai")).date()):
+    if birth < EARLIEST_BIRTH or birth > (today or dt.datetime.now(tz=ZoneInfo("Asia/Shanghai")).date()):
         raise InvalidIdNumber(_("身份证号中的出生日期不合理：%(date)s") % {"date": birth.isoformat()})
     expected = check_char(number[:17])
     if number[17] != expected:

@@ -228,7 +228,8 @@ class Certification(models.Model):
     # No database constraint on the batch and the author: an import writes the same two values on each of
     # its 100,000s of rows, and PostgreSQL checked both once per row at commit (half the commit's time).
     # Deleting a batch or a user through Django is still refused (PROTECT is enforced by Django's deletion
-    # collector), and neither is ever deleted: batches are kept, staff are deactivated.
+    # collector), and neither is ever deleted: batches are kept, staff are deactivated. Nothing looks
+    # certifications up by author, so that column has no index either.
     import_batch = models.ForeignKey(
         "ImportBatch",
         models.PROTECT,
@@ -239,7 +240,7 @@ class Certification(models.Model):
         db_constraint=False,
     )
     created_by = models.ForeignKey(
-        User, models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+        User, models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False, db_index=False
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     # History is read by certification (id) and by person and date (settlements): no other index.
