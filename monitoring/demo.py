@@ -7,7 +7,7 @@ from decimal import Decimal
 from claimants.models import Claimant
 from monitoring import services
 from monitoring.models import AlertRun
-from settlements.models import PolicyYear, Visit
+from settlements.models import Hospital, PolicyYear, Visit
 
 PERIOD = dt.date(2023, 3, 1)
 
@@ -21,12 +21,14 @@ def seed() -> dict:
     if AlertRun.objects.filter(period=PERIOD).exists():
         return {"alerts": 0}
     people = Claimant.objects.filter(hukou_region__code__startswith="5107").order_by("pk")[:40]
+    hospitals = list(Hospital.objects.filter(region__code__startswith="5107").order_by("code")) or [None]
     visits = []
     for n, claimant in enumerate(people):
         scope = Decimal(12000 + 900 * n)
         visits.append(
             Visit(
                 claimant=claimant,
+                hospital=hospitals[n % len(hospitals)],
                 visit_type="inpatient",
                 admitted=dt.date(2023, 2, 1),
                 discharged=dt.date(2023, 2, 10),

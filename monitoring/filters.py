@@ -13,7 +13,11 @@ class AlertFilter(django_filters.FilterSet):
     department = django_filters.ChoiceFilter(
         label=_("接收部门"), choices=HighCostAlert._meta.get_field("department").choices
     )
-    unanswered = django_filters.BooleanFilter(label=_("未反馈"), method="filter_unanswered")
+    feedback = django_filters.ChoiceFilter(
+        label=_("反馈情况"),
+        choices=(("pending", _("未反馈")), ("answered", _("已反馈"))),
+        method="filter_feedback",
+    )
 
     class Meta:
         model = HighCostAlert
@@ -25,7 +29,5 @@ class AlertFilter(django_filters.FilterSet):
         except ValueError:
             return queryset.none()
 
-    def filter_unanswered(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(result="") if value else queryset.exclude(result="")
+    def filter_feedback(self, queryset, name, value):
+        return queryset.filter(result="") if value == "pending" else queryset.exclude(result="")

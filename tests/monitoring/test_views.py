@@ -57,6 +57,23 @@ def test_workbench_and_menu_count_the_alerts_waiting_for_an_answer(client, month
     assert entry["count"] is None
 
 
+def test_officer_filters_the_queue_by_feedback(client, month, civil_officer):
+    answered = HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS).first()
+    services.record_feedback(alert=answered, by=civil_officer, result="no_risk")
+    client.force_login(civil_officer)
+    url = reverse("monitoring:alert_list")
+
+    pending = client.get(url, {"feedback": "pending"})
+    done = client.get(url, {"feedback": "answered"})
+
+    assert len(pending.context["table"].data) == 3
+    assert [a.pk for a in done.context["table"].data] == [answered.pk]
+    page = pending.content.decode()
+    assert '<option value="pending" selected>未反馈</option>' in page
+    assert '<option value="answered">已反馈</option>' in page
+    assert "未知" not in page
+
+
 def test_alert_list_names_the_category_held(
     client, mianyang_2023, person_with_costs, certification_factory, civil_officer
 ):
@@ -85,7 +102,7 @@ def test_caseworker_gets_403(client, month, caseworker):
 def test_alert_list_queries_do_not_grow_with_rows(client, month, reviewer, django_assert_max_num_queries):
     client.force_login(reviewer)
     with django_assert_max_num_queries(9):  # + the applications inbox badge in the navigation
-        response = client.get(reverse("monitoring:alert_list"), {"month": "2023-03", "unanswered": "true"})
+        response = client.get(reverse("monitoring:alert_list"), {"month": "2023-03", "feedback": "pending"})
     assert len(response.context["table"].page.object_list) == 8
 
 
