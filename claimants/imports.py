@@ -328,15 +328,18 @@ def discard(*, batch: ImportBatch, by: User) -> ImportBatch:
 # Loading -----------------------------------------------------------------------------------------------
 
 
-def array_literal(values: list) -> str:
-    """A PostgreSQL array literal of ints or strings: ``{1,2}``, ``{"a","b \\"c\\""}``.
+def array_parameter(values: list) -> tuple[str, str]:
+    """``("%s::bigint[]", "{1,2}")`` or ``("%s::text[]", '{"a","b \\"c\\""}')``: a placeholder and the
+    PostgreSQL array literal of these ints or strings.
 
-    Sent as one text parameter (cast to the array type in the statement), it is quoted once; a list
-    parameter has psycopg dump and quote each element in Python, a tenth of a second per 100,000 values.
+    Sent as one text parameter, the array is quoted once; a list parameter has psycopg dump and quote each
+    element in Python, a tenth of a second per 100,000 values. Strings are compared as ``text``: a cast to
+    the column's ``varchar(n)`` would cut longer values down to a match.
     """
     if all(type(v) is int for v in values):
-        return "{" + ",".join(map(str, values)) + "}"
-    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+        return "%s::bigint[]", "{" + ",".join(map(str, values)) + "}"
+    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "%s::text[]", "{" + ",".join(quoted) + "}"
 
 
 class AnyOf(Expression):
@@ -357,8 +360,8 @@ class AnyOf(Expression):
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.column)
-        element = self.column.output_field.cast_db_type(connection)  # "varchar(18)", "bigint"
-        return f"{sql} = ANY(%s::{element}[])", (*params, array_literal(self.values))
+        placeholder, array = array_parameter(self.values)
+        return f"{sql} = ANY({placeholder})", (*params, array)
 
 
 def _allocate_ids(cursor, table: str, pk: str, count: int) -> list[int]:
@@ -442,14 +445,15 @@ def _copy_history(model, historical, keys: list[int], extra: dict) -> None:
             selected.append("%s")
             params.append(extra[f.attname])
     pk = quote(model._meta.pk.column)
+    placeholder, array = array_parameter(keys)
     # Names from the models' metadata, quoted; every value is a parameter.
     sql = (
         f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} "
-        f"WHERE {pk} = ANY(%s::{model._meta.pk.cast_db_type(connection)}[])"
+        f"WHERE {pk} = ANY({placeholder})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, array_literal(keys)])
+        cursor.execute(sql, [*params, array])
 
 
 def _copy_rows(model, fields, values: list[dict]) -> list[int]:

@@ -336,11 +336,24 @@ def test_a_batch_or_an_officer_with_imported_certifications_cannot_be_deleted(ci
 
 
 @pytest.mark.postgres
-def test_array_literal_reads_back_as_the_values_it_was_made_of():
+def test_array_parameter_reads_back_as_the_values_it_was_made_of():
     require_postgresql()
     texts = ['a"b', "c\\d", "e,f", "{g}", "NULL", " h ", "测试", ""]
+    (text_sql, text_array), (int_sql, int_array) = (
+        imports.array_parameter(texts),
+        imports.array_parameter([3, 1]),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT %s::text[], %s::bigint[]", [imports.array_literal(texts), imports.array_literal([3, 1])]
-        )
+        cursor.execute(f"SELECT {text_sql}, {int_sql}", [text_array, int_array])
         assert cursor.fetchone() == (texts, [3, 1])
+
+
+@pytest.mark.postgres
+def test_lookup_by_many_id_numbers_matches_whole_numbers_only(claimant_factory):
+    require_postgresql()
+    person = claimant_factory()
+    longer = person.id_number + "00"  # cut to the column's 18 characters, it would match
+
+    found = Claimant.objects.filter(imports.AnyOf("id_number", [longer, "x"]))
+    assert list(found) == []
+    assert list(Claimant.objects.filter(imports.AnyOf("id_number", [person.id_number]))) == [person]
