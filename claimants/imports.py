@@ -297,7 +297,8 @@ def commit(*, batch: ImportBatch, by: User) -> ImportBatch:
     The rows kept at staging are written if what their validation read is unchanged (same persons, same
     certifications, same user rights, same day); otherwise the file is validated again first.
     """
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    # The file is read again only if the preview no longer holds (a deferred field loads when first used).
+    batch = ImportBatch.objects.select_for_update().defer("content").get(pk=batch.pk)
     if batch.status != ImportBatch.Status.STAGED:
         raise DomainError(ImportBatchError.NOT_STAGED)
     spec = get_spec(batch.kind)
@@ -400,33 +401,30 @@ def bulk_insert(
         f.attname for f in fields if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
     }
     defaults = {**{f.attname: f.get_default() for f in fields}, **dict.fromkeys(stamped, now)}
-    values = [{**defaults, **row} for row in rows]
     history = getattr(model, "history", None)
-    historical = history.model if history is not None else None
+    extra = {
+        "history_date": now,
+        "history_type": "+",
+        "history_user_id": history_user.pk if history_user else None,
+        "history_change_reason": history_reason,
+    }
     if connection.vendor == "postgresql":
-        keys = _copy_rows(model, fields, values)
-    else:
-        objs = model.objects.bulk_create([model(**v) for v in values], batch_size=500)
-        keys = [o.pk for o in objs]
-    if historical is not None:
-        extra = {
-            "history_date": now,
-            "history_type": "+",
-            "history_user_id": history_user.pk if history_user else None,
-            "history_change_reason": history_reason,
-        }
-        if connection.vendor == "postgresql":
-            _copy_history(model, historical, keys, extra)
-        else:
-            pk_name = model._meta.pk.attname
-            tracked = [f.attname for f in historical.tracked_fields]
-            historical.objects.bulk_create(
-                [
-                    historical(**{a: v.get(a) for a in tracked if a != pk_name}, **{pk_name: key}, **extra)
-                    for key, v in zip(keys, values, strict=True)
-                ],
-                batch_size=500,
-            )
+        keys = _copy_rows(model, fields, rows, defaults)
+        if history is not None:
+            _copy_history(model, history.model, keys, extra)
+        return keys
+    values = [{**defaults, **row} for row in rows]
+    keys = [o.pk for o in model.objects.bulk_create([model(**v) for v in values], batch_size=500)]
+    if history is not None:
+        historical, pk_name = history.model, model._meta.pk.attname
+        tracked = [f.attname for f in historical.tracked_fields]
+        historical.objects.bulk_create(
+            [
+                historical(**{a: v.get(a) for a in tracked if a != pk_name}, **{pk_name: key}, **extra)
+                for key, v in zip(keys, values, strict=True)
+            ],
+            batch_size=500,
+        )
     return keys
 
 
@@ -456,24 +454,25 @@ def _copy_history(model, historical, keys: list[int], extra: dict) -> None:
         cursor.execute(sql, [*params, array])
 
 
-def _copy_rows(model, fields, values: list[dict]) -> list[int]:
+def _copy_rows(model, fields, rows: list[dict], defaults: dict) -> list[int]:
     table, pk = model._meta.db_table, model._meta.pk.column
     attnames = [f.attname for f in fields]
+    fallbacks = [defaults[a] for a in attnames]
     # JSON columns travel as JSON text (COPY would otherwise read a list as an array literal).
     json_cells = [(i, f.encoder) for i, f in enumerate(fields) if isinstance(f, JSONField)]
 
-    def row(key: int, value: dict) -> list:
-        cells = list(map(value.__getitem__, attnames))
+    def cells(key: int, row: dict) -> list:
+        values = list(map(row.get, attnames, fallbacks))  # the row's value, else the field's default
         for i, encoder in json_cells:
-            cells[i] = json.dumps(cells[i], cls=encoder)
-        return [key, *cells]
+            values[i] = json.dumps(values[i], cls=encoder)
+        return [key, *values]
 
     with connection.cursor() as cursor:
-        keys = _allocate_ids(cursor, table, pk, len(values))
+        keys = _allocate_ids(cursor, table, pk, len(rows))
         _copy(
             cursor,
             table,
             [pk, *(f.column for f in fields)],
-            (row(key, v) for key, v in zip(keys, values, strict=True)),
+            (cells(key, row) for key, row in zip(keys, rows, strict=True)),
         )
     return keys
