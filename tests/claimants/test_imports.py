@@ -149,6 +149,30 @@ def test_xlsx_with_date_cells_is_read(civil_officer):
     assert Certification.objects.get().valid_from == dt.date(2023, 3, 1)
 
 
+def test_xlsx_report_gives_the_spreadsheets_own_line_numbers(civil_officer):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append([])  # a blank line 2, skipped
+    sheet.append(["王芳", number(1), "510703001", "dibao", "", dt.date(2023, 3, 1), None, None])
+    sheet.append(["李强", "51070319700101001", "510703001", "dibao", "", "2023-03-01", None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    batch = stage(buffer.getvalue(), civil_officer, name="民政.xlsx")
+
+    assert (batch.rows_total, batch.rows_valid) == (2, 1)
+    assert [entry["line"] for entry in batch.report] == [4]
+    assert "18位" in batch.report[0]["errors"][0]
+
+
+def test_a_damaged_xlsx_is_refused_with_a_reason(civil_officer):
+    with pytest.raises(DomainError) as refused:
+        stage(b"PK\x03\x04 not really a workbook", civil_officer, name="民政.xlsx")
+    assert refused.value.code == ImportBatchError.UNREADABLE_FILE
+    assert not ImportBatch.objects.exists()
+
+
 def test_file_without_required_columns_is_refused(civil_officer):
     with pytest.raises(DomainError) as excinfo:
         stage(csv_bytes([["王芳", number(1)]], header=["姓名", "身份证号"]), civil_officer)
