@@ -158,24 +158,39 @@ def read_table(file_name: str, content: bytes) -> list[list[str]]:
         raise DomainError(ImportBatchError.UNREADABLE_FILE, detail=str(exc)) from exc
 
 
+HEADER_SEARCH_ROWS = 10  # a title, a date or a blank line may stand above the header row
+
+
+def _header(spec: RowSpec, table: list[list[str]]) -> tuple[int, dict[str, int]]:
+    """The header row's index and each found column's position: the first of the first rows that names
+    every required column. Without one, the file is refused, naming what the closest row lacks."""
+    missing_least: list[str] | None = None
+    for index, cells in enumerate(table[:HEADER_SEARCH_ROWS]):
+        header = [h.strip().lstrip("\ufeff") for h in cells]
+        positions: dict[str, int] = {}
+        for column in spec.columns:
+            for name in column.headers:
+                if name in header:
+                    positions[column.field] = header.index(name)
+                    break
+        missing = [c.headers[0] for c in spec.columns if c.required and c.field not in positions]
+        if not missing:
+            return index, positions
+        if missing_least is None or len(missing) < len(missing_least):
+            missing_least = missing
+    raise DomainError(ImportBatchError.MISSING_COLUMNS, columns="、".join(missing_least or []))
+
+
 def parse_rows(spec: RowSpec, table: list[list[str]]) -> list[Row]:
-    """Map the header row onto the spec's columns; refuse a file that lacks a required column."""
+    """Map the header row onto the spec's columns; refuse a file that lacks a required column. Lines above
+    the header (a title) are left out; ``Row.line`` is the spreadsheet's own line number."""
     if not table:
         raise DomainError(ImportBatchError.EMPTY_FILE)
-    header = [h.strip().lstrip("\ufeff") for h in table[0]]
-    positions: dict[str, int] = {}
-    for column in spec.columns:
-        for name in column.headers:
-            if name in header:
-                positions[column.field] = header.index(name)
-                break
-    missing = [c.headers[0] for c in spec.columns if c.required and c.field not in positions]
-    if missing:
-        raise DomainError(ImportBatchError.MISSING_COLUMNS, columns="、".join(missing))
+    header_index, positions = _header(spec, table)
     fields, indexes = list(positions), list(positions.values())
     width = max(indexes, default=-1) + 1
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in enumerate(table[header_index + 1 :], start=header_index + 2):
         if not "".join(cells).strip():
             continue
         if len(cells) < width:

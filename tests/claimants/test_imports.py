@@ -179,6 +179,32 @@ def test_file_without_required_columns_is_refused(civil_officer):
     assert excinfo.value.code == ImportBatchError.MISSING_COLUMNS
 
 
+def test_a_title_above_the_header_is_skipped_and_lines_keep_their_numbers(civil_officer):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["涪城区2024年1月低保对象认定名单"])
+    sheet.merge_cells("A1:H1")
+    sheet.append([])
+    sheet.append(HEADER)
+    sheet.append(["王芳", number(1), "510703001", "dibao", "", "2024-01-01", None, None])
+    sheet.append(["李强", number(2), "510703001", "没有的类别", "", "2024-01-01", None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    batch = stage(buffer.getvalue(), civil_officer, name="民政.xlsx")
+
+    assert (batch.rows_total, batch.rows_valid) == (2, 1)
+    assert [entry["line"] for entry in batch.report] == [5]
+
+
+def test_a_missing_column_is_named_from_the_row_closest_to_a_header(civil_officer):
+    content = "\n".join(["低保名单", ",".join(HEADER[:3] + HEADER[4:]), ",".join(["王芳", number(1)])])
+    with pytest.raises(DomainError) as excinfo:
+        stage(content.encode(), civil_officer)
+    assert excinfo.value.code == ImportBatchError.MISSING_COLUMNS
+    assert excinfo.value.params == {"columns": "认定类别"}
+
+
 def test_committed_batch_cannot_be_committed_again(civil_officer):
     batch = stage(
         csv_bytes([["王芳", number(1), "510703001", "dibao", "", "2023-01-01", "", ""]]), civil_officer
