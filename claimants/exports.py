@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimants import categories, idnumbers, selectors
-from claimants.models import Certification, Claimant
+from claimants.models import Certification, Claimant, ImportBatch
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -81,16 +81,28 @@ def csv_response(queryset: QuerySet[Claimant], *, full_ids: bool) -> StreamingHt
     return response
 
 
-def xlsx_response(queryset: QuerySet[Claimant], *, full_ids: bool) -> HttpResponse:
+def _xlsx_response(title: str, header: list[str], rows, file_name: str) -> HttpResponse:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("救助对象"))
-    sheet.append(_header())
-    for row in _rows(queryset, full_ids=full_ids):
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_file_name("xlsx")}"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
+
+
+def xlsx_response(queryset: QuerySet[Claimant], *, full_ids: bool) -> HttpResponse:
+    return _xlsx_response(_("救助对象"), _header(), _rows(queryset, full_ids=full_ids), _file_name("xlsx"))
+
+
+def import_report_response(batch: ImportBatch, *, row_label: str) -> HttpResponse:
+    """A batch's whole per-row report (its page shows the first lines): line, row label (ID numbers
+    masked, as the report keeps them), errors and warnings."""
+    rows = ([r["line"], r["row"], "；".join(r["errors"]), "；".join(r["warnings"])] for r in batch.report)
+    header = [_("行号"), row_label, _("错误"), _("提示")]
+    return _xlsx_response(_("逐行报告"), header, rows, f"import-{batch.pk}-report.xlsx")

@@ -31,6 +31,7 @@ from claimants.errors import DomainError, ImportBatchError
 from claimants.models import ImportBatch, User
 
 NUL = "\x00"
+REPORT_SHOWN = 500  # report lines on a batch's page; the whole report downloads as XLSX
 
 
 @dataclass(frozen=True)

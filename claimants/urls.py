@@ -30,6 +30,7 @@ urlpatterns = [
     path("imports/", views.ImportListView.as_view(), name="import_list"),
     path("imports/new/", views.ImportCreateView.as_view(), name="import_create"),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/report.xlsx", views.ImportReportView.as_view(), name="import_report"),
     path("imports/<int:pk>/commit/", views.ImportCommitView.as_view(), name="import_commit"),
     path("imports/<int:pk>/discard/", views.ImportDiscardView.as_view(), name="import_discard"),
 ]

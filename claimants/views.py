@@ -463,8 +463,12 @@ class ImportListView(roles.RoleRequiredMixin, SingleTableMixin, TemplateView):
     allowed_roles = {*IMPORTERS, roles.ADMIN}
     table_class = ImportBatchTable
 
-    def get_table_data(self):
-        return selectors.import_batches_visible_to(self.request.user).select_related("created_by")
+    def get_table_data(self):  # the list shows counts, not the per-row reports
+        return (
+            selectors.import_batches_visible_to(self.request.user)
+            .select_related("created_by")
+            .defer("report")
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_upload=roles.has_role(self.request.user, IMPORTERS), **kwargs)
@@ -506,8 +510,20 @@ class ImportDetailView(roles.RoleRequiredMixin, DetailView):
         batch = self.object
         return super().get_context_data(
             can_decide=batch.status == batch.Status.STAGED and batch.created_by_id == self.request.user.pk,
+            report=batch.report[: imports.REPORT_SHOWN],
+            report_url=reverse("claimants:import_report", args=[batch.pk]),
             **kwargs,
         )
+
+
+class ImportReportView(roles.RoleRequiredMixin, View):
+    """The batch's whole per-row report as XLSX."""
+
+    allowed_roles = {*IMPORTERS, roles.ADMIN}
+
+    def get(self, request, pk):
+        batch = get_object_or_404(selectors.import_batches_visible_to(request.user), pk=pk)
+        return exports.import_report_response(batch, row_label=_("人员"))
 
 
 class _ImportDecisionView(roles.RoleRequiredMixin, View):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("imports/", views.VisitImportListView.as_view(), name="import_list"),
     path("imports/new/", views.VisitImportCreateView.as_view(), name="import_create"),
     path("imports/<int:pk>/", views.VisitImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/report.xlsx", views.VisitImportReportView.as_view(), name="import_report"),
     path("imports/<int:pk>/commit/", views.VisitImportCommitView.as_view(), name="import_commit"),
     path("imports/<int:pk>/discard/", views.VisitImportDiscardView.as_view(), name="import_discard"),
     path("", views.SettlementListView.as_view(), name="settlement_list"),

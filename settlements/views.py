@@ -12,7 +12,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from claimants import imports, roles
+from claimants import exports, imports, roles
 from claimants.forms import ImportUploadForm
 from claimants.selectors import claimants_visible_to, get_claimant_for_user, import_batches_visible_to
 from settlements import selectors, services, statements, visit_import
@@ -350,7 +350,7 @@ class VisitImportListView(roles.RoleRequiredMixin, ListView):
     context_object_name = "batches"
 
     def get_queryset(self):
-        return _visit_batches(self.request.user).order_by("-created_at", "-pk")
+        return _visit_batches(self.request.user).defer("report").order_by("-created_at", "-pk")
 
 
 class VisitImportCreateView(roles.RoleRequiredMixin, FormView):
@@ -383,7 +383,23 @@ class VisitImportDetailView(roles.RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         batch = get_object_or_404(_visit_batches(self.request.user), pk=self.kwargs["pk"])
         can_decide = batch.status == batch.Status.STAGED and batch.created_by_id == self.request.user.pk
-        return super().get_context_data(batch=batch, can_decide=can_decide, **kwargs)
+        return super().get_context_data(
+            batch=batch,
+            can_decide=can_decide,
+            report=batch.report[: imports.REPORT_SHOWN],
+            report_url=reverse("settlements:import_report", args=[batch.pk]),
+            **kwargs,
+        )
+
+
+class VisitImportReportView(roles.RoleRequiredMixin, View):
+    """The batch's whole per-row report as XLSX."""
+
+    allowed_roles = VIEWERS
+
+    def get(self, request, pk):
+        batch = get_object_or_404(_visit_batches(request.user), pk=pk)
+        return exports.import_report_response(batch, row_label=_("记录"))
 
 
 class _VisitImportDecisionView(roles.RoleRequiredMixin, View):

@@ -1,9 +1,11 @@
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from claimants import imports
 from claimants.models import ImportBatch, Region, Role
@@ -165,3 +167,21 @@ def test_pages_upload_preview_commit_and_scope(client, reviewer, caseworker, cla
     outsider.update(region_id="1101")
     client.force_login(reviewer)
     assert client.get(reverse("settlements:import_detail", args=[batch.pk])).status_code == 404
+
+
+def test_the_report_downloads_as_xlsx_for_the_batchs_viewers(
+    client, reviewer, claimant_factory, mianyang_2023
+):
+    person = claimant_factory()
+    content = csv_bytes(PLATFORM, [platform_row("R1", person), platform_row("R2", person, medfee_sumamt="x")])
+    batch = stage(content, reviewer)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("settlements:import_detail", args=[batch.pk])).content.decode()
+    download = client.get(reverse("settlements:import_report", args=[batch.pk]))
+
+    assert reverse("settlements:import_report", args=[batch.pk]) in page
+    rows = list(load_workbook(io.BytesIO(download.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("行号", "记录", "错误", "提示")
+    assert [r[0] for r in rows[1:]] == [e["line"] for e in batch.report]
+    assert 3 in [r[0] for r in rows[1:]]
