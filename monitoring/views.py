@@ -115,6 +115,7 @@ class AlertDetailView(roles.RoleRequiredMixin, TemplateView):
         )
 
     def post(self, request, pk):
+        roles.require_role(request.user, roles.DEPARTMENT_OFFICERS)  # the others read alerts, never answer
         alert = selectors.get_alert_for_user(user=request.user, alert_id=pk)
         form = FeedbackForm(request.POST, alert=alert)
         if form.is_valid():

@@ -1,22 +1,33 @@
 """Every URL x every role x own/other region, and anonymous users.
 
-One table, ``URLS``: (url name, kwargs factory, roles allowed, method). A kwargs factory receives the
-requesting user and the region code where the target row must live, and returns the URL kwargs.
-Expected answers: anonymous -> redirect to login; a role not allowed -> 403; an allowed role on a row
-outside its region -> 404; an allowed role on its own row -> a page or a redirect (< 400).
-Other apps append their URLs to this table.
+One table, ``URLS``, for the pages of every app (claimants, settlements, monitoring): (url name, kwargs
+factory, roles allowed, method, data). A kwargs factory receives the requesting user and the region code
+where the target row must live, and returns the URL kwargs. Expected answers: anonymous -> redirect to
+login; a role not allowed -> 403; an allowed role on a row outside its region -> 404; an allowed role on its
+own row -> a page or a redirect (< 400). The token-authenticated REST API has its own table, ``API_URLS``,
+with the same expectations except anonymous -> 401.
 """
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from claimants import idnumbers, roles
-from claimants.models import Certification, Claimant, Household, ImportBatch, Region
+from claimants.models import Certification, Claimant, Department, Household, ImportBatch, Region
+from monitoring.models import AlertRun, HighCostAlert, PushBatch
+from monitoring.services import DEPARTMENT_OF_ROLE
+from settlements import services, visit_import
+from settlements.cases import documents
+from settlements.cases.models import ApplicationKind, AssistanceApplication, State
+from tests.factories import CertificationFactory, PolicyYearFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,9 +79,9 @@ def certification_kwargs(user, region_code):
     return {"pk": cert.pk}
 
 
-def batch_kwargs(user, region_code):
+def batch_kwargs(user, region_code, kind="certifications"):
     batch = ImportBatch.objects.create(
-        kind="certifications",
+        kind=kind,
         file_name="x.csv",
         file_sha256="0" * 64,
         content=b"",
@@ -82,6 +93,112 @@ def batch_kwargs(user, region_code):
 
 def fmt_kwargs(fmt):
     return lambda user, region_code: {"fmt": fmt}
+
+
+def visit_batch_kwargs(user, region_code):
+    return batch_kwargs(user, region_code, visit_import.KIND)
+
+
+def _visit(region_code: str):
+    """A visit of a dibao holder in 2023 (Mianyang policy year 2023), awaiting settlement."""
+    PolicyYearFactory()  # get_or_create
+    claimant = _claimant(region_code)
+    CertificationFactory(claimant=claimant)
+    return VisitFactory(claimant=claimant)
+
+
+def visit_kwargs(user, region_code):
+    return {"pk": _visit(region_code).pk}
+
+
+def settlement_kwargs(user, region_code):
+    return {"pk": services.settle_visit(visit=_visit(region_code), by=None).pk}
+
+
+def claimant_year_kwargs(user, region_code):
+    return {"claimant_id": _claimant(region_code).pk, "year": 2023}
+
+
+def register_kwargs(user, region_code):
+    return {"claimant_id": _claimant(region_code).pk}
+
+
+def policy_year_kwargs(user, region_code):
+    return {"pk": PolicyYearFactory().pk}
+
+
+def _application(user, region_code: str) -> AssistanceApplication:
+    """An application referred to the user's department (civil affairs for other roles): visible to all."""
+    rural = user.role == roles.RURAL
+    return AssistanceApplication.objects.create(
+        kind=ApplicationKind.CERTIFICATION,
+        claimant=_claimant(region_code),
+        region_id=region_code,
+        state=State.REFERRED,
+        requested_category="monitored_rural" if rural else "marginal",
+        referred_department=Department.RURAL_REVITALIZATION if rural else Department.CIVIL_AFFAIRS,
+        submitted_on=dt.date(2024, 3, 4),
+        aid_year=2024,
+        created_by=user,
+    )
+
+
+def application_kwargs(user, region_code):
+    return {"pk": _application(user, region_code).pk}
+
+
+def action_kwargs(action):
+    return lambda user, region_code: {"pk": _application(user, region_code).pk, "action": action}
+
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def document_kwargs(user, region_code):
+    application = _application(user, region_code)
+    upload = SimpleUploadedFile("发票.pdf", PDF, content_type="application/pdf")
+    document = documents.store(application=application, by=user, kind="invoice", uploaded=upload)
+    return {"pk": application.pk, "document_id": document.pk}
+
+
+def alert_kwargs(user, region_code):
+    """A pushed alert of the user's department's queue (civil affairs for other roles)."""
+    claimant = _claimant(region_code)
+    alert = HighCostAlert.objects.create(
+        claimant=claimant,
+        period=dt.date(2023, 3, 1),
+        department=DEPARTMENT_OF_ROLE.get(user.role, Department.CIVIL_AFFAIRS),
+        county_id=region_code[:6],
+        hukou_region_id=region_code,
+        insured_region_id=region_code,
+        amount=Decimal("20000.00"),
+        threshold=Decimal("16500.00"),
+        kind=HighCostAlert.Kind.IMPOVERISHED,
+        disposition=HighCostAlert.Disposition.PUSHED,
+    )
+    return {"pk": alert.pk}
+
+
+def _run() -> AlertRun:
+    return AlertRun.objects.create(
+        period=dt.date(2023, 3, 1), cutoff=dt.date(2023, 3, 31), trigger=AlertRun.Trigger.MANUAL
+    )
+
+
+def run_kwargs(user, region_code):
+    return {"pk": _run().pk}
+
+
+def push_batch_kwargs(user, region_code):
+    period = dt.date(2023, 1, 1) + dt.timedelta(days=next(_sequence))  # one batch per county and period
+    batch = PushBatch.objects.create(
+        period=period, region_id=region_code[:6], run=_run(), threshold=Decimal("16500.00")
+    )
+    return {"pk": batch.pk}
+
+
+def key_kwargs(key):
+    return lambda user, region_code: {"key": key}
 
 
 @dataclass(frozen=True)
@@ -97,6 +214,10 @@ class Url:
 ALL = roles.ALL_ROLES
 CASEWORKER = frozenset({roles.CASEWORKER})
 OFFICERS = frozenset({roles.CIVIL, roles.RURAL})
+REVIEWER = frozenset({roles.REVIEWER})
+VIEWERS = frozenset({roles.REVIEWER, roles.MANAGER, roles.ADMIN})  # settlements' read-only pages
+MONITORING = frozenset({roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER})
+DASHBOARD = frozenset({roles.MANAGER, roles.ADMIN})
 
 URLS: list[Url] = [
     Url("home", None, ALL),
@@ -119,20 +240,101 @@ URLS: list[Url] = [
     Url("claimants:import_list", None, OFFICERS | {roles.ADMIN}),
     Url("claimants:import_create", None, OFFICERS),
     Url("claimants:import_detail", batch_kwargs, OFFICERS | {roles.ADMIN}),
+    Url("claimants:import_report", batch_kwargs, OFFICERS | {roles.ADMIN}),
     Url("claimants:import_discard", batch_kwargs, OFFICERS, "post"),
+    # settlements: applications
+    Url("settlements:application_list", None, ALL),
+    Url("settlements:application_bulk_accept", None, CASEWORKER, "post"),
+    Url("settlements:application_lookup", None, CASEWORKER),
+    Url("settlements:application_register", register_kwargs, CASEWORKER),
+    Url("settlements:application_detail", application_kwargs, ALL),
+    Url(
+        "settlements:application_document_upload",
+        application_kwargs,
+        CASEWORKER | OFFICERS | REVIEWER,
+        "post",
+    ),
+    Url("settlements:application_document", document_kwargs, ALL),
+    Url(
+        "settlements:application_action",
+        action_kwargs("withdraw"),
+        CASEWORKER,
+        "post",
+        {"withdraw-reason": "撤回"},
+    ),
+    Url(
+        "settlements:application_action",
+        action_kwargs("decline"),
+        OFFICERS,
+        "post",
+        {"decline-reason": "收入超标"},
+    ),
+    # settlements: visits, settlements, ledgers, policy years, visit imports
+    Url("settlements:visit_list", None, VIEWERS),
+    Url("settlements:visit_create", None, REVIEWER),
+    Url("settlements:visit_bulk_settle", None, REVIEWER, "post"),
+    Url("settlements:visit_detail", visit_kwargs, VIEWERS),
+    Url("settlements:visit_settle", visit_kwargs, REVIEWER, "post"),
+    Url("settlements:import_list", None, VIEWERS),
+    Url("settlements:import_create", None, REVIEWER),
+    Url("settlements:import_detail", visit_batch_kwargs, VIEWERS),
+    Url("settlements:import_report", visit_batch_kwargs, VIEWERS),
+    Url("settlements:import_commit", visit_batch_kwargs, REVIEWER, "post"),
+    Url("settlements:import_discard", visit_batch_kwargs, REVIEWER, "post"),
+    Url("settlements:settlement_list", None, VIEWERS),
+    Url("settlements:settlement_detail", settlement_kwargs, VIEWERS),
+    Url("settlements:settlement_reverse", settlement_kwargs, REVIEWER, "post", {"reason": "费用有误"}),
+    Url("settlements:statement", settlement_kwargs, VIEWERS),
+    Url("settlements:statement_pdf", settlement_kwargs, VIEWERS),
+    Url("settlements:statement_xlsx", settlement_kwargs, VIEWERS),
+    Url("settlements:ledger", claimant_year_kwargs, VIEWERS),
+    Url("settlements:resettlement_list", None, VIEWERS),
+    Url("settlements:claimant_resettlement", claimant_year_kwargs, VIEWERS),
+    Url("settlements:policy_year_list", None, VIEWERS),
+    Url("settlements:policy_year_create", None, frozenset({roles.ADMIN})),
+    Url("settlements:policy_year_edit", policy_year_kwargs, frozenset({roles.ADMIN}), scoped=False),
+    # monitoring
+    Url("monitoring:overview", None, MONITORING | {roles.ADMIN}),
+    Url("monitoring:run_start", None, frozenset({roles.MANAGER}), "post"),
+    Url("monitoring:run_progress", run_kwargs, MONITORING | {roles.ADMIN}, scoped=False),
+    Url("monitoring:alert_list", None, MONITORING),
+    Url("monitoring:alert_detail", alert_kwargs, MONITORING),
+    Url("monitoring:alert_detail", alert_kwargs, OFFICERS, "post", {"result": "no_risk"}),
+    Url("monitoring:batch_list", None, MONITORING),
+    Url("monitoring:batch_download", push_batch_kwargs, MONITORING),
+    Url("monitoring:certified_list", None, frozenset({roles.REVIEWER, roles.MANAGER})),
+    Url("monitoring:dashboard", None, DASHBOARD),
+    Url("monitoring:dashboard_export", key_kwargs("paid_by_month"), DASHBOARD, scoped=False),
+    Url("monitoring:dashboard_report", None, DASHBOARD, data={"month": "2023-03"}),
 ]
+
+API_URLS: list[Url] = [
+    Url("api_referral_list", None, OFFICERS),
+    Url(
+        "api_referral_reply",
+        application_kwargs,
+        OFFICERS,
+        "post",
+        {"decision": "decline", "reason": "收入超标"},
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # uploaded documents
 
 
 def _request(client, url: Url, path: str):
     return getattr(client, url.method)(path, url.data or {})
 
 
-@pytest.mark.parametrize("url", URLS, ids=lambda u: f"{u.method}-{u.name}")
-def test_url_answers_each_role_by_region(client, make_staff, url):
+def _failures(url: Url, make_staff, client_for) -> list[str]:
+    """Each role on a row of its own region (and outside it when scoped): the answers that break the rule."""
     failures = []
     for role in sorted(ALL):
         user = make_staff(role, USER_REGION)
-        client.force_login(user)
+        client = client_for(user)
         regions = (OWN, OTHER) if url.kwargs and url.scoped else (OWN,)
         for region_code in regions:
             kwargs = url.kwargs(user, region_code) if url.kwargs else {}
@@ -145,6 +347,16 @@ def test_url_answers_each_role_by_region(client, make_staff, url):
                 expected_ok = status < 400
             if not expected_ok:
                 failures.append(f"{role} {region_code}: {status}")
+    return failures
+
+
+@pytest.mark.parametrize("url", URLS, ids=lambda u: f"{u.method}-{u.name}")
+def test_url_answers_each_role_by_region(client, make_staff, url):
+    def logged_in(user):
+        client.force_login(user)
+        return client
+
+    failures = _failures(url, make_staff, logged_in)
     assert not failures, failures
 
 
@@ -155,6 +367,25 @@ def test_anonymous_user_is_sent_to_login(client, make_staff, url):
     response = _request(client, url, reverse(url.name, kwargs=kwargs))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def _token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.mark.parametrize("url", API_URLS, ids=lambda u: f"{u.method}-{u.name}")
+def test_api_answers_each_role_by_region(make_staff, url):
+    failures = _failures(url, make_staff, _token_client)
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("url", API_URLS, ids=lambda u: f"{u.method}-{u.name}")
+def test_api_refuses_anonymous_users_with_401(make_staff, url):
+    owner = make_staff(roles.CIVIL, USER_REGION)
+    kwargs = url.kwargs(owner, OWN) if url.kwargs else {}
+    assert _request(APIClient(), url, reverse(url.name, kwargs=kwargs)).status_code == 401
 
 
 def test_sixth_wrong_password_locks_out_even_the_right_password(client, make_staff):

@@ -89,6 +89,12 @@ def check_action(application: AssistanceApplication, action: str, by: User) -> N
         raise DomainError(CaseError.ROLE_NOT_ALLOWED, action=label)
 
 
+def action_roles(action: str) -> frozenset[str]:
+    """The roles that may take the action in some state: what its transitions' permissions admit."""
+    transitions = getattr(AssistanceApplication, action)._django_fsm.transitions.values()
+    return frozenset(role for t in transitions for role in t.permission.roles)
+
+
 def allowed_actions(application: AssistanceApplication, user: User) -> list[str]:
     """The actions the user may take on the application now (the detail page shows these)."""
     allowed = []

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -107,10 +108,9 @@ class ApplicationRegisterView(roles.RoleRequiredMixin, FormView):
     allowed_roles = {roles.CASEWORKER}
     form_class = forms.RegisterForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.region_id:
-            self.claimant = get_claimant_for_user(user=request.user, claimant_id=kwargs["claimant_id"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def claimant(self):  # looked up after the role check: a wrong role gets 403, not 404
+        return get_claimant_for_user(user=self.request.user, claimant_id=self.kwargs["claimant_id"])
 
     def get_form_kwargs(self):
         visits = selectors.claimable_visits(self.claimant)
@@ -226,6 +226,7 @@ class ApplicationActionView(ApplicationDetailView):
     def post(self, request, pk, action):
         if action not in ACTIONS:
             raise Http404
+        roles.require_role(request.user, services.action_roles(action))  # a wrong role: 403 before 404
         application = selectors.get_application_for_user(user=request.user, application_id=pk)
         form = action_form(action, application, request.user, request.POST)
         if not form.is_valid():

@@ -5,7 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from claimants.models import Role
+from settlements.cases import services
 from settlements.cases.models import AssistanceApplication, State
+from settlements.cases.views import ACTIONS
 from tests.settlements.cases.test_documents import PDF
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +203,17 @@ def test_claimant_page_shows_the_application_events(client, make_application, ca
     client.force_login(make_staff(Role.RURAL_REVITALIZATION_OFFICER))
     page = client.get(reverse("claimants:detail", args=[application.claimant_id])).content.decode()
     assert application.get_absolute_url() not in page  # never referred to rural revitalization
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_a_role_that_never_takes_the_action_gets_403_and_nothing_changes(
+    client, make_application, make_staff, action
+):
+    application = make_application(State.SUBMITTED)
+    url = reverse("settlements:application_action", args=[application.pk, action])
+    refused = [role for role in Role.values if role not in services.action_roles(action)]
+    assert refused
+    for role in refused:
+        client.force_login(make_staff(role, "510703001" if role == Role.TOWNSHIP_CASEWORKER else "5107"))
+        assert client.post(url, {f"{action}-reason": "x"}).status_code == 403, role
+    assert AssistanceApplication.objects.get(pk=application.pk).state == State.SUBMITTED
