@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -241,6 +241,7 @@ URLS: list[Url] = [
     Url("claimants:import_create", None, OFFICERS),
     Url("claimants:import_detail", batch_kwargs, OFFICERS | {roles.ADMIN}),
     Url("claimants:import_report", batch_kwargs, OFFICERS | {roles.ADMIN}),
+    Url("claimants:import_commit", batch_kwargs, OFFICERS, "post"),
     Url("claimants:import_discard", batch_kwargs, OFFICERS, "post"),
     # settlements: applications
     Url("settlements:application_list", None, ALL),
@@ -386,6 +387,24 @@ def test_api_refuses_anonymous_users_with_401(make_staff, url):
     owner = make_staff(roles.CIVIL, USER_REGION)
     kwargs = url.kwargs(owner, OWN) if url.kwargs else {}
     assert _request(APIClient(), url, reverse(url.name, kwargs=kwargs)).status_code == 401
+
+
+PUBLIC_OR_FOREIGN = {"login", "logout", "set_language", "healthz", "api_schema"}  # and the admin site
+
+
+def _url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from _url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_the_tables_name_every_url_of_the_product():
+    named = {url.name for url in [*URLS, *API_URLS]}
+    assert set(_url_names(get_resolver().url_patterns)) - PUBLIC_OR_FOREIGN == named
 
 
 def test_sixth_wrong_password_locks_out_even_the_right_password(client, make_staff):
