@@ -11,6 +11,7 @@ result, the counter deltas to store and the ledger after. ``settle_year`` chains
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -29,6 +30,7 @@ from settlements.policy.types import (
     Certification,
     Counter,
     CoveredVisit,
+    InsuranceScheme,
     Ledger,
     Line,
     Parameters,
@@ -59,6 +61,8 @@ Config = national.NationalConfig | mianyang.MianyangConfig | beijing.BeijingConf
 
 _VISIT_TYPES = frozenset(VisitType)
 _REFERRALS = frozenset(Referral)
+_SCHEMES = frozenset(InsuranceScheme)
+EMPLOYEE = InsuranceScheme.EMPLOYEE
 
 # Counter names as stored (plain strings), and the members the per-visit path uses as module names (an
 # enum member lookup costs about 0.2 microseconds on Python 3.11).
@@ -158,12 +162,20 @@ def _check_visit(visit: Visit) -> None:
     given = visit.critical_illness_paid
     if given is not None and not ZERO <= given <= visit.policy_scope_cost - visit.basic_insurance_paid:
         raise PolicyInputError("visit.critical_illness_paid: negative or above cost after basic insurance")
+    if visit.insurance_scheme not in _SCHEMES:
+        raise PolicyInputError(f'visit.insurance_scheme: unknown insurance scheme "{visit.insurance_scheme}"')
+    supplementary = visit.supplementary_paid
+    left = visit.policy_scope_cost - visit.basic_insurance_paid - (given or ZERO)
+    if not ZERO <= supplementary <= left:
+        raise PolicyInputError(
+            "visit.supplementary_paid: negative or above cost after basic and given critical-illness insurance"
+        )
 
 
-def _select_category(
+def _candidates(
     policy: Policy, certifications: Sequence[Certification], visit: Visit, day: date
-) -> tuple[CategoryTerms | None, CategoryTerms | None]:
-    """(highest-ranked identity valid during the episode, the same among categories in force on ``day``).
+) -> tuple[list[CategoryTerms], list[CategoryTerms]]:
+    """(identities valid during the episode, those among them in force on ``day``), each by rank.
 
     「患者在门诊或住院治疗期间取得社会救助对象资格的,当次门诊或住院按新取得救助对象标准办理」 [003:L128];
     SCENARIOS Clarification 4: any day from admission to discharge (to ``settled_on`` in Mianyang).
@@ -175,18 +187,16 @@ def _select_category(
         start = end = visit.admitted if switches.episode_identity == "admitted" else visit.discharged
     if switches.settled_on_extends_identity and visit.settled_on is not None and visit.settled_on > end:
         end = visit.settled_on
-    best = best_in_force = None
+    valid: dict[str, CategoryTerms] = {}
     for certification in certifications:
         terms = _category_terms(policy, certification.category)
         if certification.valid_from > end or (
             certification.valid_to is not None and certification.valid_to < start
         ):
             continue
-        if best is None or terms.rank < best.rank:
-            best = terms
-        if terms.in_force_from <= day and (best_in_force is None or terms.rank < best_in_force.rank):
-            best_in_force = terms
-    return best, best_in_force
+        valid[terms.code] = terms
+    ranked = sorted(valid.values(), key=lambda terms: terms.rank)
+    return ranked, [terms for terms in ranked if terms.in_force_from <= day]
 
 
 def _category_terms(policy: Policy, code: str) -> CategoryTerms:
@@ -229,24 +239,58 @@ def _reason(
 def settle_visit(
     policy: Policy, certifications: Sequence[Certification], ledger: Ledger, visit: Visit
 ) -> VisitAssessment:
-    """``assess_visit`` on an already compiled policy."""
+    """``assess_visit`` on an already compiled policy.
+
+    SCENARIOS Clarification 22 (就高不就低 pays the most): with several valid categories, the visit is
+    assessed under each against the same ledger and settled under the one that leaves the smallest
+    personal burden; the ranking breaks ties.
+    """
     _check_visit(visit)
-    switches = policy.switches
-    day = visit.discharged if switches.episode_date_by == "discharged" else visit.admitted
-    cost = visit.policy_scope_cost - visit.basic_insurance_paid
+    day = visit.discharged if policy.switches.episode_date_by == "discharged" else visit.admitted
     if day.year != policy.year:
+        cost = visit.policy_scope_cost - visit.basic_insurance_paid
         steps = ((explain.REASONS[OUTSIDE_YEAR], (day, policy.year)),)
-        result = VisitResult(visit.id, None, ZERO, ZERO, ZERO, ZERO, cost, OUTSIDE_YEAR, steps)
+        result = VisitResult(
+            visit.id, None, ZERO, ZERO, ZERO, ZERO, cost, OUTSIDE_YEAR, steps,
+            supplementary_paid=visit.supplementary_paid,
+        )  # fmt: skip
         return VisitAssessment(result, {}, ledger)
 
-    best, category = _select_category(policy, certifications, visit, day)
+    valid, valid_in_force = _candidates(policy, certifications, visit, day)
     # Mianyang 2022 (Clarification 7): only some categories are in force; any other identity, or none, is
     # governed by county rules this rule set does not hold.
-    in_force = policy.in_force(day) and (
-        category is not None or (best is None and day >= policy.general_from)
+    in_force = policy.in_force(day) and (bool(valid_in_force) or (not valid and day >= policy.general_from))
+    candidates = valid_in_force if in_force else valid[:1]
+    if len(candidates) <= 1:
+        category = candidates[0] if candidates else None
+        return _settle_as(policy, ledger, visit, day, category, in_force)
+    assessments = [_settle_as(policy, ledger, visit, day, terms, in_force) for terms in candidates]
+    # ``min`` keeps the first of equal burdens, and the candidates come in rank (tie) order.
+    chosen = min(assessments, key=lambda assessment: assessment.result.personal_burden)
+    burdens = [assessment.result.personal_burden for assessment in assessments]
+    compared = (
+        "、".join(f"{terms.name_zh}{burden}" for terms, burden in zip(candidates, burdens, strict=True)),
+        ", ".join(f"{terms.code} {burden}" for terms, burden in zip(candidates, burdens, strict=True)),
     )
-    if not in_force:
-        category = best
+    winner = candidates[assessments.index(chosen)]
+    tie = burdens.count(chosen.result.personal_burden) > 1
+    step = (explain.COMPARED_TIE if tie else explain.COMPARED, (*compared, winner.name_zh, winner.code))
+    steps = chosen.result.steps
+    result = replace(chosen.result, steps=(steps[0], step, *steps[1:]))
+    return VisitAssessment(result, chosen.deltas, chosen.ledger)
+
+
+def _settle_as(
+    policy: Policy,
+    ledger: Ledger,
+    visit: Visit,
+    day: date,
+    category: CategoryTerms | None,
+    in_force: bool,
+) -> VisitAssessment:
+    """The visit assessed under one category (or none) against ``ledger``."""
+    switches = policy.switches
+    cost = visit.policy_scope_cost - visit.basic_insurance_paid
     pool = policy.visit_pools.get(visit.type)
     reason = _reason(policy, visit, category, pool, in_force)
     rounding = switches.rounding
@@ -259,9 +303,18 @@ def settle_visit(
         steps.append((explain.REASONS[reason], (day,)))
     deltas: dict[str, Decimal] = {}
 
-    # 大病保险 (SCENARIOS Clarification 6): computed with the category's schedule, given, or zero.
+    # 大病保险 (SCENARIOS Clarifications 6 and 24): computed with the category's schedule, given, or zero;
+    # an employee-insured visit never gets the resident schedule and stays out of the resident 大病 base.
     ci_scope = visit.type in policy.ci_visit_types
-    if visit.critical_illness_paid is not None:
+    employee = visit.insurance_scheme == EMPLOYEE
+    if employee:
+        ci = visit.critical_illness_paid if visit.critical_illness_paid is not None else ZERO
+        steps.append(
+            (explain.CI_EMPLOYEE_GIVEN, (ci,))
+            if visit.critical_illness_paid is not None
+            else (explain.CI_EMPLOYEE_NONE, ())
+        )
+    elif visit.critical_illness_paid is not None:
         ci = visit.critical_illness_paid
         steps.append((explain.CI_GIVEN, (ci,)))
     elif ci_scope and policy.ci_from <= day and policy.in_force(day):
@@ -270,9 +323,18 @@ def settle_visit(
         ci = _critical_illness(schedule, tilted, ledger[CI_BASE], cost, rounding, steps)
     else:
         ci = ZERO
-    if ci_scope and cost:
+    if ci_scope and cost and not employee:
         deltas[CI_BASE] = cost
-    base = cost - ci
+    # Clarification 23 (先保险后救助): supplementary insurance is paid before every assistance tier.
+    supplementary = visit.supplementary_paid
+    base = cost - ci - supplementary
+    if base < ZERO:
+        raise PolicyInputError(
+            f"visit.supplementary_paid: {supplementary} is above what is left after basic insurance and "
+            f"critical-illness insurance ({cost - ci})"
+        )
+    if supplementary:
+        steps.append((explain.SUPPLEMENTARY, (supplementary,)))
     steps.append((explain.BASE, (base,)))
 
     assistance = tilt = major = ZERO
@@ -312,6 +374,8 @@ def settle_visit(
         reason=reason,
         steps=tuple(steps),
         pool=pool if reason is None or reason == CAP_REACHED else None,
+        supplementary_paid=supplementary,
+        fund=category.fund if category is not None else None,
     )
     deltas = {name: delta for name, delta in deltas.items() if delta}
     return VisitAssessment(result, deltas, ledger.apply(deltas))

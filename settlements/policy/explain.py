@@ -38,6 +38,29 @@ REASONS = {
     ),
 }
 
+COMPARED = Template(
+    "就高不就低：按各有效身份分别测算个人负担（{0}），按负担最小的{2}结算",
+    "Best category (Clarification 22): burdens compared ({1}); settled as {3}, the smallest burden",
+)
+COMPARED_TIE = Template(
+    "就高不就低：按各有效身份分别测算个人负担（{0}），负担相同，按身份顺序取{2}",
+    "Best category (Clarification 22): burdens compared ({1}); equal, so the tie order gives {3}",
+)
+CI_EMPLOYEE_GIVEN = Template(
+    "职工医保就诊：大病保险（职工大额医疗费用补助）按已结算金额计{0}，不适用城乡居民大病保险",
+    "Employee-insured visit: critical-illness tier as paid by the employee scheme: {0} "
+    "(the resident schedule does not apply)",
+)
+CI_EMPLOYEE_NONE = Template(
+    "职工医保就诊：不适用城乡居民大病保险，职工大额医疗费用补助未支付，大病保险计0.00",
+    "Employee-insured visit: the resident critical-illness schedule does not apply and the employee "
+    "scheme paid nothing: 0.00",
+)
+SUPPLEMENTARY = Template(
+    "先保险后救助：扣除公务员医疗补助、企业补充医疗保险已支付{0}",
+    "Insurance before assistance: supplementary insurance (civil-servant subsidy, enterprise "
+    "supplementary) already paid {0} is deducted",
+)
 CI_GIVEN = Template("大病保险按已结算金额计{0}", "Critical-illness insurance as settled: {0}")
 CI_NO_SCHEDULE = Template("未设大病保险支付标准，大病保险计0.00", "No critical-illness schedule given: 0.00")
 CI = Template(

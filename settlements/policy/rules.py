@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from settlements.policy.base import ONE, ZERO, exact
 from settlements.policy.errors import PolicyInputError
-from settlements.policy.types import Category, Parameters, Segment
+from settlements.policy.types import Category, Fund, Parameters, Segment
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ class CategoryTerms:
     tilt: bool  # Mianyang 倾斜救助
     major: bool  # Tianjin 重特大疾病医疗救助
     in_force_from: date
+    fund: Fund = Fund.MEDICAL_ASSISTANCE  # the fund that pays its assistance (Clarification 25)
 
 
 @dataclass(frozen=True, slots=True)

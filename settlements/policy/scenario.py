@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from settlements.policy.base import CENT
+from settlements.policy.base import CENT, ZERO
 from settlements.policy.engine import JURISDICTIONS, compile_policy
 from settlements.policy.errors import PolicyInputError, ScenarioError
 from settlements.policy.rules import Policy
@@ -22,6 +22,7 @@ from settlements.policy.types import (
     Category,
     Certification,
     HouseholdMember,
+    InsuranceScheme,
     Parameters,
     Referral,
     Scenario,
@@ -49,6 +50,7 @@ _APPLICATION_KINDS = {"beijing": "beijing_annual_household", "tianjin": "tianjin
 _MISSING = object()
 _VISIT_TYPES = frozenset(VisitType)
 _REFERRALS = frozenset(Referral)
+_SCHEMES = frozenset(InsuranceScheme)
 
 
 def _fail(path: str, message: str) -> ScenarioError:
@@ -243,6 +245,20 @@ def _visit(value: Any, path: str, year: int) -> Visit:
                 f"{path}.critical_illness_paid",
                 f"{critical_illness} is above policy_scope_cost minus basic_insurance_paid {cost - basic}",
             )
+    supplementary = money(_field(data, "supplementary_paid", path, "0.00"), f"{path}.supplementary_paid")
+    left = cost - basic - (ZERO if critical_illness is _MISSING else critical_illness)
+    if supplementary > left:
+        raise _fail(
+            f"{path}.supplementary_paid",
+            f"{supplementary} is above policy_scope_cost minus basic_insurance_paid"
+            f"{'' if critical_illness is _MISSING else ' minus critical_illness_paid'} {left}",
+        )
+    scheme = _choice(
+        _field(data, "insurance_scheme", path, InsuranceScheme.RESIDENT.value),
+        f"{path}.insurance_scheme",
+        _SCHEMES,
+        "insurance scheme",
+    )
     settled_on = data.get("settled_on", _MISSING)
     if settled_on is not _MISSING:
         settled_on = day(_field(data, "settled_on", path), f"{path}.settled_on")
@@ -264,6 +280,8 @@ def _visit(value: Any, path: str, year: int) -> Visit:
             _field(data, "other_insurance_paid", path, "0.00"), f"{path}.other_insurance_paid"
         ),
         settled_on=None if settled_on is _MISSING else settled_on,
+        supplementary_paid=supplementary,
+        insurance_scheme=scheme,
     )
 
 
@@ -378,6 +396,8 @@ def render_result(result: YearResult) -> dict[str, Any]:
                 "tilted_assistance": _money(visit.tilted_assistance),
                 "major_illness_assistance": _money(visit.major_illness_assistance),
                 "personal_burden": _money(visit.personal_burden),
+                "supplementary_paid": _money(visit.supplementary_paid),
+                "fund": None if visit.fund is None else str(visit.fund),
                 "reason": None if visit.reason is None else str(visit.reason),
                 "explanation": [line.zh for line in visit.explanation],
             }

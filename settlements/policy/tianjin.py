@@ -37,22 +37,29 @@ from settlements.policy.rules import (
     other_special_alias,
     required,
 )
-from settlements.policy.types import Category, Parameters, Pool, Segment, VisitType
+from settlements.policy.types import Category, Fund, Parameters, Pool, Segment, VisitType
 
 NAME_ZH = "天津市"
 
 CATEGORY_NAMES = {
     Category.DESTITUTE: "特困人员",
     Category.DIBAO: "最低生活保障家庭成员",
-    Category.TIANJIN_SEVERE_DISABILITY: "重度残疾人",
     Category.MARGINAL: "最低生活保障边缘家庭成员",
+    Category.TIANJIN_SEVERE_DISABILITY: "重度残疾人",
     Category.ILLNESS_IMPOVERISHED: "因病致贫重病患者",
     Category.TIANJIN_SPECIAL_CARE: "优抚对象（医疗补助人员）",
 }
 
-# RULES 5.6 and Clarification 4: destitute > dibao > severe disability > marginal > illness-impoverished >
-# special care (就高不就低 applied, A-TJ11).
+# SCENARIOS Clarification 22: a visit is settled under the valid category that leaves the smallest burden;
+# this order breaks ties only: destitute > dibao > marginal > severe disability > illness-impoverished >
+# special care (a marginal member's residual also counts toward the major-illness layer).
 RANK = tuple(CATEGORY_NAMES)
+
+# Clarification 25: the severe-disability track and special care are paid from their own funds.
+FUNDS = {
+    Category.TIANJIN_SEVERE_DISABILITY: Fund.SEVERE_DISABILITY,
+    Category.TIANJIN_SPECIAL_CARE: Fund.SPECIAL_CARE,
+}
 
 _OUTPATIENT_RATIO = Decimal("0.50")
 
@@ -147,6 +154,7 @@ def build_policy(year: int, parameters: Parameters, config: TianjinConfig) -> Po
             tilt=False,
             major=code in config.major_categories,
             in_force_from=config.effective_from,
+            fund=FUNDS.get(code, Fund.MEDICAL_ASSISTANCE),
         )
     visit_pools = dict(config.visit_pools)
     return Policy(

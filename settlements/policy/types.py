@@ -74,6 +74,21 @@ class Reason(StrEnum):
     ALREADY_APPLIED_THIS_YEAR = "already_applied_this_year"
 
 
+class InsuranceScheme(StrEnum):
+    """The visit's basic insurance (SCENARIOS Clarification 24; the platform's ``insutype``, 310 = employee)."""
+
+    RESIDENT = "resident"  # 城乡居民医保
+    EMPLOYEE = "employee"  # 职工医保
+
+
+class Fund(StrEnum):
+    """The fund that pays a visit's assistance tiers (SCENARIOS Clarification 25)."""
+
+    MEDICAL_ASSISTANCE = "medical_assistance"  # 医疗救助基金
+    SEVERE_DISABILITY = "severe_disability"  # Tianjin 其他重度残疾人医疗救助资金
+    SPECIAL_CARE = "special_care"  # Tianjin 优抚对象医疗补助资金
+
+
 class ApplicationStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -165,8 +180,11 @@ class Visit:
     in_city: bool = True
     offsite_filed: bool = False
     critical_illness_paid: Decimal | None = None  # when given, the 大病 tier is taken as given
-    other_insurance_paid: Decimal = ZERO  # supplementary or commercial insurance already paid
+    other_insurance_paid: Decimal = ZERO  # commercial insurance or charity, paid after assistance
     settled_on: date | None = None  # settled later by written application (Mianyang, A-MY8)
+    # 公务员医疗补助 + 企业补充医疗保险, paid before assistance (Clarification 23)
+    supplementary_paid: Decimal = ZERO
+    insurance_scheme: str = InsuranceScheme.RESIDENT  # Clarification 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +223,8 @@ class VisitResult:
     reason: Reason | None
     steps: tuple[Step, ...]
     pool: Pool | None = None
+    supplementary_paid: Decimal = ZERO  # echoed (Clarification 23)
+    fund: Fund | None = None  # the fund of the category applied (Clarification 25)
 
     @property
     def explanation(self) -> tuple[Line, ...]:

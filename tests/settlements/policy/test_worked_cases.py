@@ -41,13 +41,14 @@ def test_own_case_passes(path):
 
 
 @pytest.mark.parametrize("path", SHARED + OWN, ids=lambda path: path.stem)
-def test_tiers_and_burden_add_up_to_the_cost_after_basic_insurance(path):
+def test_payers_and_burden_add_up_to_the_cost_after_basic_insurance(path):
+    """Tiers + supplementary insurance (Clarification 23) + burden = policy-scope cost - basic insurance."""
     case = load_case(path)
     output = run_case(case)
     visits = {visit["id"]: visit for visit in case["scenario"]["visits"]}
     for result in output["visits"]:
         visit = visits[result["id"]]
         base = Decimal(visit["policy_scope_cost"]) - Decimal(visit.get("basic_insurance_paid", "0.00"))
-        paid = sum(Decimal(result[tier]) for tier in VISIT_TIERS)
+        paid = sum(Decimal(result[tier]) for tier in VISIT_TIERS) + Decimal(result["supplementary_paid"])
         assert paid + Decimal(result["personal_burden"]) == base
         assert all(Decimal(result[tier]) >= 0 for tier in VISIT_TIERS)
