@@ -2,7 +2,8 @@
 
 Each module ``bench/<NAME>.py`` exposes ``run(scale: str) -> dict``; progress goes to stderr and the
 figures are printed as one JSON object on the last stdout line. Benchmarks that touch the database use
-the one in ``DATABASE_URL``, load data with COPY and clean up after themselves.
+the one in ``DATABASE_URL``, migrate it first, load data with COPY and clean up after themselves; a
+module that needs no database says ``USES_DATABASE = False``.
 """
 
 import sys

@@ -22,6 +22,13 @@ def main() -> int:
 
     django.setup()
     module = importlib.import_module(f"bench.{args.name}")
+    if getattr(module, "USES_DATABASE", True):
+        from django.core.management import call_command
+
+        from bench import progress
+
+        progress("migrating the database in DATABASE_URL")
+        call_command("migrate", interactive=False, verbosity=0)
     figures = module.run(args.scale)
     print(json.dumps({"benchmark": args.name, "scale": args.scale, **figures}, ensure_ascii=False))
     return 0

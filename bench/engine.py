@@ -16,6 +16,7 @@ from decimal import Decimal
 from settlements.policy.engine import assess_visit
 from settlements.policy.types import Certification, Ledger, Parameters, Segment, Visit
 
+USES_DATABASE = False
 SCALES = {"small": 20_000, "full": 200_000}
 YEAR = 2023
 VISITS_PER_PERSON = 8

@@ -1,14 +1,19 @@
 """Row locks of the settlements app, in one place and always in the same order.
 
-Every settlement or reversal of a person's visit locks that person's ledger rows of the year, ordered by
-primary key, in one query, before it reads the counters; so two concurrent settlements for one person
-run one after the other and a cap holds across them. The first settlement of a person's year creates the
-rows with ``INSERT … ON CONFLICT DO NOTHING RETURNING``: the rows it inserted are its own (locked until it
-commits); a concurrent creator waits on the unique index, then inserts nothing and locks the committed
-rows with a second query. The base rows are the counters every jurisdiction's settlement writes; the
-others (倾斜救助, 重特大疾病医疗救助, 依申请 and counters kept per category) are created by the first
-settlement that needs them, while the base rows are already locked, so no other transaction of that
-person-year can race.
+The person-year is the unit of locking. Every settlement or reversal of a person's visit locks that
+person's ledger rows of the year, ordered by primary key, before it reads the counters; so two
+concurrent settlements for one person run one after the other and every cap holds across them.
+
+A lock alone does not read the counters right: in PostgreSQL's READ COMMITTED, a ``SELECT … FOR UPDATE``
+that waited for another transaction returns the rows its statement saw when it began, re-checked, but
+never a row that the other transaction inserted (倾斜救助, 重特大疾病医疗救助, 依申请 and per-category
+counters are created on first use). So the lock is one statement and the read is the next one, which
+sees every row committed by then; no other transaction can change or add a row of that person-year
+meanwhile, since it would first wait for the base rows this one holds.
+
+The first settlement of a person's year creates the base rows with ``INSERT … ON CONFLICT DO NOTHING
+RETURNING``: the rows it inserted are its own (locked until it commits); a concurrent creator waits on
+the unique index, then inserts nothing and locks and reads the person-year again.
 
 The settlement path runs these for every visit, so they are fixed SQL on a plain cursor returning plain
 rows: building an ORM query or a model instance per row costs more than the round trip.
@@ -64,17 +69,14 @@ def _rows(cursor) -> dict[str, LockedCounter]:
     return {counter: LockedCounter(pk, counter, _money(amount)) for pk, counter, amount in cursor.fetchall()}
 
 
-def _lock_rows(claimant_id: int, year: int, counters=()) -> dict[str, LockedCounter]:
-    """The rows in primary-key order, locked."""
-    sql, params = _LEDGER_SQL, [claimant_id, year]
-    if counters:
-        sql += f" AND counter IN ({', '.join(['%s'] * len(counters))})"
-        params += list(counters)
-    sql += " ORDER BY id"
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
+def _lock_rows(claimant_id: int, year: int) -> dict[str, LockedCounter]:
+    """Lock the person-year's rows in primary-key order, then read them all (see the module docstring)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if connection.features.has_select_for_update:
+            cursor.execute(f"{_LEDGER_SQL} ORDER BY id FOR UPDATE", [claimant_id, year])
+            if not cursor.fetchall():
+                return {}
+        cursor.execute(_LEDGER_SQL, [claimant_id, year])
         return _rows(cursor)
 
 
@@ -100,8 +102,8 @@ def lock_ledger(*, claimant_id: int, year: int) -> dict[str, LockedCounter]:
     if missing:
         created = _create(claimant_id, year, missing)
         rows.update(created)
-        if len(created) < len(missing):  # a concurrent settlement created them first
-            rows.update(_lock_rows(claimant_id, year, [name for name in missing if name not in created]))
+        if len(created) < len(missing):  # a concurrent settlement created them first: wait, then read all
+            rows = _lock_rows(claimant_id, year)
     return rows
 
 
@@ -122,7 +124,16 @@ def lock_ledgers(person_years: Iterable[tuple[int, int]]) -> dict[tuple[int, int
     ledgers: dict[tuple[int, int], dict[str, LockedCounter]] = {pair: {} for pair in pairs}
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        _collect(ledgers, cursor.fetchall())
+        fetched = cursor.fetchall()
+        locked = sorted({(c, y) for c, y, *_row in fetched})
+        if locked and connection.features.has_select_for_update:
+            # Read after the lock: rows inserted by a transaction this one waited for (module docstring).
+            cursor.execute(
+                f"SELECT claimant_id, year, id, counter, amount FROM {_TABLE} "  # noqa: S608
+                f"WHERE (claimant_id, year) IN (VALUES {int_rows(locked)}) ORDER BY claimant_id, year, id"
+            )
+            fetched = cursor.fetchall()
+        _collect(ledgers, fetched)
     missing = [(c, y, name) for (c, y), rows in ledgers.items() for name in BASE_COUNTERS if name not in rows]
     if not missing:
         return ledgers
@@ -136,8 +147,8 @@ def lock_ledgers(person_years: Iterable[tuple[int, int]]) -> dict[tuple[int, int
         )
         _collect(ledgers, cursor.fetchall())
     for claimant_id, year in sorted({(c, y) for c, y, name in missing if name not in ledgers[c, y]}):
-        # A concurrent settlement created them first: wait for it and lock them.
-        ledgers[claimant_id, year].update(_lock_rows(claimant_id, year))
+        # A concurrent settlement created them first: wait for it, then lock and read them all.
+        ledgers[claimant_id, year] = _lock_rows(claimant_id, year)
     return ledgers
 
 
@@ -153,8 +164,8 @@ def lock_extra_counters(*, claimant_id: int, year: int, rows: dict[str, LockedCo
         return
     created = _create(claimant_id, year, missing)
     rows.update(created)
-    if len(created) < len(missing):
-        rows.update(_lock_rows(claimant_id, year, [name for name in missing if name not in created]))
+    if len(created) < len(missing):  # cannot happen while the base rows are held; read them rather than guess
+        rows.update(_lock_rows(claimant_id, year))
 
 
 def add_to_counters(rows: dict[str, LockedCounter], deltas: Mapping[str, Decimal]) -> None:

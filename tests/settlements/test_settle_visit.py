@@ -229,13 +229,15 @@ def test_a_settlement_takes_a_fixed_handful_of_statements(
 ):
     """Context, ledger lock, settlement INSERT, ledger UPDATE and the roll-ups (one statement on
     PostgreSQL, three on SQLite), plus the savepoint pair of the service's transaction; creating the
-    ledger rows of a person's year adds one, and one more for the counters of Mianyang's 倾斜救助."""
+    ledger rows of a person's year adds one, and one more for the counters of Mianyang's 倾斜救助. On
+    PostgreSQL, reading rows that exist takes a statement after the one that locks them."""
     claimant = certified("dibao")
     first = visit_factory(claimant=claimant, discharged=dt.date(2023, 3, 22))
     second = visit_factory(claimant=claimant, discharged=dt.date(2023, 4, 22))
     rollups = 1 if connection.vendor == "postgresql" else 3
     with django_assert_max_num_queries(4 + rollups + 2 + 2):
         settle_visit(visit=first, by=None)
-    with django_assert_max_num_queries(4 + rollups + 2):
+    reread = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(4 + rollups + 2 + reread):
         settlement = settle_visit(visit=second, by=None)
     assert settlement.medical_assistance > 0
