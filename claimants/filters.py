@@ -12,21 +12,29 @@ from django.utils.translation import gettext_lazy as _
 from claimants import categories, selectors
 from claimants.models import Certification, Claimant, InsuranceScheme, Region
 
-ID_FRAGMENT = re.compile(r"^[0-9Xx]+$")
+ID_SEARCH = re.compile(r"^[0-9Xx]+$")
+
+
+def validate_search(value: str) -> None:
+    """Digits search the ID number, and only the whole number: a fragment search would let anyone rebuild
+    a masked number digit by digit from the rows it finds (docs/decisions.md "ID numbers")."""
+    value = value.strip()
+    if ID_SEARCH.match(value) and len(value) != 18:
+        raise forms.ValidationError(_("按身份证号查询请输入完整的18位号码；按姓名查询请输入汉字"))
 
 
 def search(queryset, value: str, id_field: str, name_field: str):
-    """Digits (and X) search the ID number, anything else the name.
+    """A whole ID number (``validate_search``) finds that person; anything else searches the name.
 
-    A fragment of three or more characters matches anywhere (pg_trgm GIN indexes, migration 0003); a
-    shorter name (most Chinese names have two or three characters) matches from the start, which a
+    A name fragment of three or more characters matches anywhere (pg_trgm GIN index, migration 0003); a
+    shorter one (most Chinese names have two or three characters) matches from the start, which a
     ``varchar_pattern_ops`` index serves: trigrams cannot narrow a two-character fragment.
     """
     value = value.strip()
     if not value:
         return queryset
-    if ID_FRAGMENT.match(value):
-        return queryset.filter(**{f"{id_field}__contains": value.upper()})
+    if ID_SEARCH.match(value):
+        return queryset.filter(**{id_field: value.upper()})
     if len(value) < 3:
         return queryset.filter(**{f"{name_field}__startswith": value})
     return queryset.filter(**{f"{name_field}__contains": value})
@@ -71,7 +79,7 @@ def _plain_selects(form) -> None:
 
 
 class ClaimantFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("姓名或身份证号"), method="filter_q")
+    q = django_filters.CharFilter(label=_("姓名或身份证号"), method="filter_q", validators=[validate_search])
     region = django_filters.ChoiceFilter(label=_("户籍所在地"), method="filter_region")
     category = django_filters.ChoiceFilter(label=_("当前认定类别"), method="filter_category")
     scheme = django_filters.ChoiceFilter(label=_("参保类型"), choices=InsuranceScheme.choices)
@@ -98,7 +106,7 @@ class ClaimantFilter(django_filters.FilterSet):
 
 
 class CertificationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("姓名或身份证号"), method="filter_q")
+    q = django_filters.CharFilter(label=_("姓名或身份证号"), method="filter_q", validators=[validate_search])
     category = django_filters.ChoiceFilter(label=_("认定类别"))
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=Certification.Status.choices, method="filter_status"

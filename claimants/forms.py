@@ -20,6 +20,22 @@ class _Bootstrap:
             f.widget.attrs.setdefault("class", css)
 
 
+class FullExportForm(_Bootstrap, forms.Form):
+    """Why a list is exported with full ID numbers: written to the audit log with the people exported."""
+
+    purpose = forms.CharField(
+        label=_("导出用途"),
+        min_length=4,
+        max_length=200,
+        help_text=_("例如：与医保信息平台核对2024年3月结算名单"),
+    )
+    format = forms.ChoiceField(label=_("文件格式"), choices=(("xlsx", "XLSX"), ("csv", "CSV")))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
 class ClaimantForm(_Bootstrap, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号"), max_length=18, min_length=18)

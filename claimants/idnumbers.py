@@ -76,11 +76,18 @@ def is_valid(raw: str) -> bool:
     return True
 
 
+MASK_KEPT_TAIL = 2
+
+
 def mask(number: str) -> str:
-    """``510703********1234``: region code and last four kept, birth date and sequence hidden."""
+    """``510703**********34``: the region code and the last two characters kept; the birth date and the
+    first two sequence digits hidden. With the birth date hidden, the birth year a page may show beside
+    the number still leaves thousands of candidates (day of the year × two digits, one in eleven passing
+    the check character): what a page or file shows with a masked number never gives the number back.
+    Anything that is not a number of 18 characters is hidden whole."""
     if len(number) != 18:
         return "*" * len(number)
-    return number[:6] + "*" * 8 + number[14:]
+    return number[:6] + "*" * (18 - 6 - MASK_KEPT_TAIL) + number[-MASK_KEPT_TAIL:]
 
 
 def build(region_code: str, birth_date: dt.date, sequence: int) -> str:

@@ -195,6 +195,15 @@ class Claimant(models.Model):
         return idnumbers.mask(self.id_number)
 
     @property
+    def birth_year(self) -> int:
+        """What a page shows of the birth date beside a masked number (``idnumbers.mask``)."""
+        return self.birth_date.year
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
     def jurisdiction(self) -> str:
         return self.hukou_region.jurisdiction
 

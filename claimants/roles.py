@@ -38,6 +38,10 @@ def may_see_full_id(user) -> bool:
     return has_role(user, settings.JIUZHU_FULL_ID_ROLES)
 
 
+def may_export_full_ids(user) -> bool:
+    return has_role(user, settings.JIUZHU_FULL_ID_EXPORT_ROLES)
+
+
 def require_role(user, roles: Iterable[str]) -> None:
     if not has_role(user, roles):
         raise PermissionDenied

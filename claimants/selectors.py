@@ -117,6 +117,8 @@ def _display(field, value) -> str:
         return ""
     if field.name == "id_number":  # history pages follow the list rule: masked
         return idnumbers.mask(value)
+    if field.name == "birth_date":  # the year only: with the masked number, the date would give it back
+        return str(value)[:4]
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)

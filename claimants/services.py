@@ -222,6 +222,27 @@ def reveal_id_number(*, claimant: Claimant, by: User) -> str:
     return claimant.id_number
 
 
+def record_claimant_export(
+    *, by: User, fmt: str, filters: dict, claimant_ids: list[int], purpose: str = ""
+) -> AuditLog:
+    """Write a claimant-list export to the audit log before the file is sent: who, the format, the filters,
+    how many rows and which people. A stated ``purpose`` makes it a full-number export, which only
+    ``JIUZHU_FULL_ID_EXPORT_ROLES`` may make; every other export is masked."""
+    full = bool(purpose)
+    if full and not roles.may_export_full_ids(by):
+        raise DomainError(ClaimantError.FULL_ID_NOT_ALLOWED)
+    return audit(
+        user=by,
+        action="export_full_id" if full else "export_masked",
+        target_type="claimants.claimant",
+        format=fmt,
+        filters=filters,
+        rows=len(claimant_ids),
+        claimant_ids=claimant_ids,
+        purpose=purpose,
+    )
+
+
 def audit(*, user: User, action: str, target=None, target_type: str = "", **detail) -> AuditLog:
     """Write who looked at or exported what; ``target`` is a row, or ``target_type`` names a list."""
     return AuditLog.objects.create(

@@ -42,7 +42,8 @@ class ClaimantTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("姓名"), order_by=("name", "id"))
     masked_id_number = tables.Column(verbose_name=_("身份证号"), orderable=False)
     sex = tables.Column(verbose_name=_("性别"), orderable=False)
-    birth_date = tables.Column(verbose_name=_("出生日期"), order_by=("birth_date", "id"))
+    # The year only, beside the masked number (claimants.idnumbers.mask).
+    birth_date = tables.Column(verbose_name=_("出生年份"), order_by=("birth_date", "id"))
     hukou_region = tables.Column(verbose_name=_("户籍所在地"), order_by=("hukou_region_id", "id"))
     scheme = tables.Column(verbose_name=_("参保类型"), orderable=False)
     current_category = tables.Column(verbose_name=_("当前认定类别"), empty_values=(), orderable=False)
@@ -82,7 +83,7 @@ class ClaimantTable(tables.Table):
                     c.name,
                     c.masked_id_number,
                     c.get_sex_display(),
-                    c.birth_date.isoformat() if c.birth_date else "",
+                    c.birth_date.year if c.birth_date else "",
                     c.hukou_region.name,
                     c.get_scheme_display(),
                     c.current_category_label or "—",

@@ -7,6 +7,7 @@ app_name = "claimants"
 urlpatterns = [
     path("", views.ClaimantListView.as_view(), name="list"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.ClaimantExportView.as_view(), name="export"),
+    path("export-full/", views.ClaimantFullExportView.as_view(), name="export_full"),
     path("new/", views.ClaimantCreateView.as_view(), name="create"),
     path("<int:pk>/", views.ClaimantDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ClaimantUpdateView.as_view(), name="update"),

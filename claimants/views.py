@@ -22,6 +22,7 @@ from claimants.filters import CertificationFilter, ClaimantFilter
 from claimants.forms import (
     CertificationForm,
     ClaimantForm,
+    FullExportForm,
     HouseholdForm,
     ImportUploadForm,
     MemberForm,
@@ -152,33 +153,97 @@ class ClaimantListView(_FilteredTableView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_register"] = roles.has_role(self.request.user, CASEWORKERS)
+        context["can_export_full_ids"] = roles.may_export_full_ids(self.request.user)
         return context
 
 
-class ClaimantExportView(roles.RoleRequiredMixin, View):
-    """The filtered list as CSV or XLSX; full ID numbers only for JIUZHU_FULL_ID_ROLES, and audited."""
+class _ClaimantExport(roles.RoleRequiredMixin, View):
+    """The claimant list's rows for an export: exactly the list's filters, or a refusal (400) when a
+    filter is not one the list accepts (an unknown category, a region outside the user's); at most
+    ``JIUZHU_EXPORT_MAX_ROWS`` people."""
+
+    def filtered(self, request):
+        """(filters, claimant ids) or a response that refuses the export."""
+        filterset = ClaimantFilter(
+            request.GET, queryset=selectors.claimants_visible_to(request.user), user=request.user
+        )
+        if not filterset.is_valid():
+            problems = "；".join(
+                f"{filterset.form.fields[name].label}：{'，'.join(errors)}"
+                if name in filterset.form.fields
+                else "，".join(errors)
+                for name, errors in filterset.form.errors.items()
+            )
+            return None, render(
+                request,
+                "claimants/export_refused.html",
+                {"problems": problems, "back": f"{reverse('claimants:list')}?{request.GET.urlencode()}"},
+                status=400,
+            )
+        limit = settings.JIUZHU_EXPORT_MAX_ROWS
+        ids = list(filterset.qs.order_by("id").values_list("id", flat=True)[: limit + 1])
+        if len(ids) > limit:
+            messages.error(request, _("导出超过 %(limit)s 行，请先缩小筛选范围") % {"limit": limit})
+            return None, redirect(f"{reverse('claimants:list')}?{request.GET.urlencode()}")
+        filters = {name: value for name, value in filterset.form.cleaned_data.items() if value}
+        return (filters, ids), None
+
+
+class ClaimantExportView(_ClaimantExport):
+    """The filtered list as CSV or XLSX, ID numbers masked, for every role; written to the audit log."""
 
     allowed_roles = roles.ALL_ROLES
 
     def get(self, request, fmt):
-        queryset = selectors.claimants_visible_to(request.user)
-        filterset = ClaimantFilter(request.GET, queryset=queryset, user=request.user)
-        queryset = filterset.qs.order_by("id")
-        limit = settings.JIUZHU_EXPORT_MAX_ROWS
-        if queryset[: limit + 1].count() > limit:
-            messages.error(request, _("导出超过 %(limit)s 行，请先缩小筛选范围") % {"limit": limit})
-            return redirect(f"{reverse('claimants:list')}?{request.GET.urlencode()}")
-        full_ids = roles.may_see_full_id(request.user)
-        if full_ids:
-            services.audit(
-                user=request.user,
-                action="export_full_id",
-                target_type="claimants.claimant",
-                format=fmt,
-                filters={k: v for k, v in request.GET.items() if v},
-            )
-        respond = exports.xlsx_response if fmt == "xlsx" else exports.csv_response
-        return respond(queryset, full_ids=full_ids)
+        rows, refusal = self.filtered(request)
+        if refusal:
+            return refusal
+        filters, ids = rows
+        services.record_claimant_export(by=request.user, fmt=fmt, filters=filters, claimant_ids=ids)
+        return exports.RESPONSES[fmt](ids, full_ids=False)
+
+
+class ClaimantFullExportView(_ClaimantExport):
+    """The filtered list with full ID numbers, for ``JIUZHU_FULL_ID_EXPORT_ROLES`` only: the page says how
+    many people it holds and that the export is audited, and asks for the purpose; the POST writes the
+    purpose, the row count and the people to the audit log, then sends the file."""
+
+    allowed_roles = settings.JIUZHU_FULL_ID_EXPORT_ROLES
+    template_name = "claimants/export_full.html"
+
+    def get(self, request):
+        return self._page(request, FullExportForm())
+
+    def post(self, request):
+        form = FullExportForm(request.POST)
+        if not form.is_valid():
+            return self._page(request, form)
+        rows, refusal = self.filtered(request)
+        if refusal:
+            return refusal
+        filters, ids = rows
+        fmt = form.cleaned_data["format"]
+        services.record_claimant_export(
+            by=request.user, fmt=fmt, filters=filters, claimant_ids=ids, purpose=form.cleaned_data["purpose"]
+        )
+        return exports.RESPONSES[fmt](ids, full_ids=True)
+
+    def _page(self, request, form):
+        rows, refusal = self.filtered(request)
+        if refusal:
+            return refusal
+        filters, ids = rows
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "rows": len(ids),
+                "filters": filters,
+                "query": request.GET.urlencode(),
+                "back": f"{reverse('claimants:list')}?{request.GET.urlencode()}",
+            },
+        )
 
 
 class ClaimantDetailView(roles.RoleRequiredMixin, DetailView):
@@ -213,6 +278,7 @@ class ClaimantDetailView(roles.RoleRequiredMixin, DetailView):
                 selectors.category_for_episode(claimant=claimant, start=today, end=today)
             ),
             full_id_number=kwargs.get("full_id_number"),
+            age=claimant.age_on(today),
         )
         return context
 

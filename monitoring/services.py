@@ -22,14 +22,13 @@ import io
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from claimants import categories
+from claimants import categories, roles, spreadsheets
 from claimants.errors import DomainError
 from claimants.models import Certification, Department, Region, Role, User
 from claimants.services import audit, certify
@@ -407,15 +406,17 @@ HANDOVER_COLUMNS = (
 
 
 def export_batch(*, batch: PushBatch, alerts, by: User) -> bytes:
-    """The push batch as an XLSX hand-over file. Full ID numbers only for JIUZHU_FULL_ID_ROLES, audited."""
-    full_ids = by.role in settings.JIUZHU_FULL_ID_ROLES
+    """The push batch as an XLSX hand-over file: its purpose is the hand-over itself, so full ID numbers
+    go to ``JIUZHU_FULL_ID_EXPORT_ROLES`` without asking, audited with the row count and the people."""
+    full_ids = roles.may_export_full_ids(by)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"{batch.period:%Y-%m} {batch.region.name}")
-    sheet.append([str(column) for column in HANDOVER_COLUMNS])
-    rows = 0
+    spreadsheets.append(sheet, [str(column) for column in HANDOVER_COLUMNS])
+    people = []
     for alert in alerts:
         claimant = alert.claimant
-        sheet.append(
+        spreadsheets.append(
+            sheet,
             (
                 claimant.name,
                 claimant.id_number if full_ids else claimant.masked_id_number,
@@ -428,11 +429,11 @@ def export_batch(*, batch: PushBatch, alerts, by: User) -> bytes:
                 categories.CATEGORIES[alert.category_held].label if alert.category_held else "",
                 alert.get_disposition_display(),
                 alert.get_department_display(),
-            )
+            ),
         )
-        rows += 1
+        people.append(claimant.pk)
     if full_ids:
-        audit(user=by, action="export_full_id_numbers", target=batch, rows=rows)
+        audit(user=by, action="export_full_id_numbers", target=batch, rows=len(people), claimant_ids=people)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from claimants import spreadsheets
 from claimants.categories import CATEGORIES
 from settlements.models import Settlement
 
@@ -84,7 +85,7 @@ def xlsx(settlement: Settlement) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("结算单")
-    sheet.append([_("医疗救助一站式结算单")])
+    spreadsheets.append(sheet, [_("医疗救助一站式结算单")])
     sheet["A1"].font = Font(bold=True, size=14)
     facts = [
         (_("结算号"), settlement.pk),
@@ -98,16 +99,16 @@ def xlsx(settlement: Settlement) -> bytes:
     ]
     amounts = [*rows(settlement), *owed_rows(settlement)]
     for label, value in [*facts, *amounts]:
-        sheet.append([str(label), value])
+        spreadsheets.append(sheet, [str(label), value])
     for row in sheet.iter_rows(min_row=len(facts) + 2, max_row=len(facts) + 1 + len(amounts), min_col=2):
         row[0].number_format = "#,##0.00"
     if warning := overpaid_warning(settlement):
-        sheet.append([warning])
-    sheet.append([])
-    sheet.append([_("计算说明")])
+        spreadsheets.append(sheet, [warning])
+    spreadsheets.append(sheet, [])
+    spreadsheets.append(sheet, [_("计算说明")])
     language = "en" if get_language() == "en" else "zh"
     for line in settlement.explanation:
-        sheet.append([line[language]])
+        spreadsheets.append(sheet, [line[language]])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 24
     buffer = io.BytesIO()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from claimants import spreadsheets
 from monitoring.dashboards.selectors import Panel, Scope
 
 NUMBERS = (int, float, Decimal)
@@ -16,17 +17,19 @@ def panel_xlsx(panel: Panel, scope: Scope) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = panel.key[:31]
-    sheet.append([str(panel.title)])
+    spreadsheets.append(sheet, [str(panel.title)])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([_("地区"), scope.region.full_name, _("年度"), scope.year])
+    spreadsheets.append(sheet, [_("地区"), scope.region.full_name, _("年度"), scope.year])
     if panel.note:
-        sheet.append([panel.note])
-    sheet.append([])
-    sheet.append([str(column) for column in panel.columns])
+        spreadsheets.append(sheet, [panel.note])
+    spreadsheets.append(sheet, [])
+    spreadsheets.append(sheet, [str(column) for column in panel.columns])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in panel.rows:
-        sheet.append([value if value is None or isinstance(value, NUMBERS) else str(value) for value in row])
+        spreadsheets.append(
+            sheet, [value if value is None or isinstance(value, NUMBERS) else str(value) for value in row]
+        )
     output = BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from claimants import spreadsheets
 from claimants.models import Department, Region
 from monitoring.dashboards.selectors import category_label
 from monitoring.models import HighCostAlert
@@ -42,7 +43,7 @@ def month_settlements(*, region: Region, month: dt.date):
 
 
 def _bold_row(sheet, values) -> None:
-    sheet.append([str(v) for v in values])
+    spreadsheets.append(sheet, [str(v) for v in values])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
 
@@ -54,12 +55,14 @@ def monthly_report(*, region: Region, month: dt.date) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("医疗救助月报")
-    sheet.append([_("医疗救助月报")])
+    spreadsheets.append(sheet, [_("医疗救助月报")])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("地区"), region.full_name, _("区划代码"), region.code, _("月份"), f"{month:%Y-%m}"])
+    spreadsheets.append(
+        sheet, [_("地区"), region.full_name, _("区划代码"), region.code, _("月份"), f"{month:%Y-%m}"]
+    )
     types = dict(VisitType.choices)
 
-    sheet.append([])
+    spreadsheets.append(sheet, [])
     _bold_row(sheet, [_("一、救助人数和人次（按救助身份、就诊类型）")])
     _bold_row(sheet, [_("救助身份"), _("就诊类型"), _("救助人数"), _("救助人次")])
     rows = (
@@ -68,13 +71,14 @@ def monthly_report(*, region: Region, month: dt.date) -> bytes:
         .order_by("category", "visit_type")
     )
     for row in rows:
-        sheet.append(
-            [category_label(row["category"]), str(types[row["visit_type"]]), row["people"], row["times"]]
+        spreadsheets.append(
+            sheet,
+            [category_label(row["category"]), str(types[row["visit_type"]]), row["people"], row["times"]],
         )
     totals = assisted.aggregate(people=Count("claimant", distinct=True), times=Count("id"))
-    sheet.append([_("合计"), "", totals["people"], totals["times"]])
+    spreadsheets.append(sheet, [_("合计"), "", totals["people"], totals["times"]])
 
-    sheet.append([])
+    spreadsheets.append(sheet, [])
     _bold_row(sheet, [_("二、救助金额（按救助身份、救助层次，元）")])
     _bold_row(
         sheet,
@@ -83,12 +87,12 @@ def monthly_report(*, region: Region, month: dt.date) -> bytes:
     sums = {name: MoneySum(name) for name in TIER_FIELDS}
     for row in settlements.values("category").annotate(**sums).order_by("category"):
         amounts = [row[name] for name in TIER_FIELDS]
-        sheet.append([category_label(row["category"]), *amounts, sum(amounts[1:])])
+        spreadsheets.append(sheet, [category_label(row["category"]), *amounts, sum(amounts[1:])])
     total = settlements.aggregate(**sums)
     amounts = [total[name] or 0 for name in TIER_FIELDS]
-    sheet.append([_("合计"), *amounts, sum(amounts[1:])])
+    spreadsheets.append(sheet, [_("合计"), *amounts, sum(amounts[1:])])
 
-    sheet.append([])
+    spreadsheets.append(sheet, [])
     _bold_row(sheet, [_("三、达到年度限额（按救助身份）")])
     _bold_row(sheet, [_("救助身份"), _("人数"), _("人次")])
     capped = settlements.filter(reason="cap_reached")
@@ -97,11 +101,11 @@ def monthly_report(*, region: Region, month: dt.date) -> bytes:
         .annotate(people=Count("claimant", distinct=True), times=Count("id"))
         .order_by("category")
     ):
-        sheet.append([category_label(row["category"]), row["people"], row["times"]])
+        spreadsheets.append(sheet, [category_label(row["category"]), row["people"], row["times"]])
     totals = capped.aggregate(people=Count("claimant", distinct=True), times=Count("id"))
-    sheet.append([_("合计"), totals["people"], totals["times"]])
+    spreadsheets.append(sheet, [_("合计"), totals["people"], totals["times"]])
 
-    sheet.append([])
+    spreadsheets.append(sheet, [])
     _bold_row(sheet, [_("四、高额费用预警及反馈（按接收部门）")])
     _bold_row(
         sheet, [_("接收部门"), _("推送"), _("已反馈"), _("已认定救助身份"), _("不符合条件"), _("已在救助")]
@@ -122,7 +126,8 @@ def monthly_report(*, region: Region, month: dt.date) -> bytes:
         )
         .order_by("department")
     ):
-        sheet.append(
+        spreadsheets.append(
+            sheet,
             [
                 str(departments.get(row["department"], row["department"])),
                 row["pushed"],
@@ -130,7 +135,7 @@ def monthly_report(*, region: Region, month: dt.date) -> bytes:
                 row["certified"],
                 row["not_eligible"],
                 row["already"],
-            ]
+            ],
         )
     sheet.column_dimensions["A"].width = 28
     output = BytesIO()

@@ -57,5 +57,21 @@ def test_fifteen_digit_legacy_number_is_upgraded_only_when_allowed():
     assert facts.upgraded_from_15
 
 
-def test_mask_keeps_region_and_last_four():
-    assert idnumbers.mask("510703198005011234") == "510703********1234"
+def test_mask_keeps_region_and_last_two_hiding_birth_date_and_sequence():
+    assert idnumbers.mask("510703198005011234") == "510703**********34"
+
+
+def test_a_masked_number_and_the_birth_year_leave_thousands_of_candidates():
+    """What a page shows beside a masked number (region, birth year, sex) does not give it back."""
+    number = idnumbers.build("510703", dt.date(1980, 5, 1), 123)
+    masked = idnumbers.mask(number)
+    candidates = [
+        candidate
+        for day in range(366)
+        for sequence in range(100)
+        if (birth := dt.date(1980, 1, 1) + dt.timedelta(days=day)).year == 1980
+        and idnumbers.mask(candidate := idnumbers.build("510703", birth, sequence * 10 + int(number[16])))
+        == masked
+    ]
+    assert number in candidates
+    assert len(candidates) > 1000

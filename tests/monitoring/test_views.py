@@ -191,6 +191,21 @@ def test_batch_download_has_full_ids_for_officers_and_is_audited(client, month, 
     assert AuditLog.objects.filter(user=civil_officer, action="export_full_id_numbers").count() == 1
 
 
+def test_batch_download_writes_names_as_text_never_as_formulas(client, month, civil_officer):
+    month[0].name = "=SUM(1+1)*cmd"
+    month[0].save()
+    client.force_login(civil_officer)
+    batch = PushBatch.objects.get(region_id="510703")
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("monitoring:batch_download", args=[batch.pk])).content)
+    ).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert ("=SUM(1+1)*cmd", "s") in {(cell.value, cell.data_type) for cell in cells}
+    assert all(cell.data_type == "s" for cell in cells)
+    log = AuditLog.objects.get(action="export_full_id_numbers")
+    assert (log.detail["rows"], sorted(log.detail["claimant_ids"])) == (3, sorted(c.pk for c in month[:3]))
+
+
 def test_batch_download_is_masked_for_managers(client, month, manager):
     batch = PushBatch.objects.get(region_id="510703")
     client.force_login(manager)

@@ -81,3 +81,16 @@ def test_statement_of_another_region_is_not_found(client, make_staff, settlement
     client.force_login(make_staff("medical_security_reviewer", "12"))
 
     assert client.get(reverse("settlements:statement_pdf", args=[settlement.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_statement_xlsx_writes_the_name_as_text_never_as_a_formula(
+    client, reviewer, mianyang_2023, certified, visit_factory
+):
+    name = '=HYPERLINK("http://x","点我")'
+    settlement = settle_visit(visit=visit_factory(claimant=certified("dibao", name=name)), by=reviewer)
+    client.force_login(reviewer)
+    response = client.get(reverse("settlements:statement_xlsx", args=[settlement.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = next(row[1] for row in sheet.iter_rows() if row[0].value == "姓名")
+    assert (cell.value, cell.data_type) == (name, "s")

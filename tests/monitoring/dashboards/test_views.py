@@ -123,6 +123,17 @@ def test_largest_burdens_list_people_with_masked_id_numbers(client, manager, set
     assert rows[0][4] == heavy.personal_burden
 
 
+def test_panel_export_writes_names_as_text_never_as_formulas(client, manager, settle):
+    heavy = settle("marginal", policy_scope_cost=Decimal("90000.00"), total_cost=Decimal("95000.00"))
+    heavy.claimant.name = "=1+1"
+    heavy.claimant.save()
+    client.force_login(manager)
+    response = client.get(reverse("monitoring:dashboard_export", args=["largest_burdens"]), {"year": 2023})
+    sheet = load_workbook(BytesIO(response.content)).active
+    cell = next(row[0] for row in sheet.iter_rows() if row[0].value == "=1+1")
+    assert cell.data_type == "s"
+
+
 def test_alerts_per_department(client, manager, alert):
     alert("civil_affairs")
     alert("civil_affairs", result="certified")
