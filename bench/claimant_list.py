@@ -97,7 +97,7 @@ def run(scale: str) -> dict:
             },
             "name_search": {"q": "王芳"},
             "name_search_3": {"q": "王秀英"},
-            "id_fragment": {"q": "19010315"},
+            "id_number": {"q": middle.id_number},
             "big_page": {"per_page": 200, "page": 3},
         }
         timings, per_scenario, queries = [], {}, {}
