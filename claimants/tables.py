@@ -13,8 +13,24 @@ from django.utils.translation import pgettext_lazy
 from claimants import categories, paging
 from claimants.models import Certification, Claimant, ImportBatch
 
+MAX_PER_PAGE = 200
 
-class CappedPaginator(Paginator):
+
+class ClampedPaginator(Paginator):
+    """A page holds 1 to ``MAX_PER_PAGE`` rows whatever ``?per_page=`` says: django-tables2 passes the
+    request's value straight through, and ``-1`` divided by zero while ``50000`` read a whole region."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, max(1, min(int(per_page), MAX_PER_PAGE)), *args, **kwargs)
+
+
+class TableMixin(tables.SingleTableMixin):
+    """``SingleTableMixin`` for every list of the product: pages through ``ClampedPaginator``."""
+
+    paginator_class = ClampedPaginator
+
+
+class CappedPaginator(ClampedPaginator):
     """Counts at most ``COUNT_CAP + 1`` rows; beyond that the list shows "10,000+" and pages stop at the
     cap, so no page ever counts or skips more than ``COUNT_CAP`` rows (narrow the filter to go further).
     The claimant list pages by key instead (``claimants.paging.KeysetPaginator``)."""

@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from claimants import categories, exports, imports, roles, selectors, services, timeline
+from claimants import categories, exports, imports, params, roles, selectors, services, timeline
 from claimants.certification_import import KIND as CERTIFICATION_KIND
 from claimants.context_processors import navigation
 from claimants.errors import DomainError
@@ -35,6 +34,7 @@ from claimants.tables import (
     CertificationTable,
     ClaimantTable,
     ImportBatchTable,
+    TableMixin,
     current_category_label,
 )
 
@@ -74,7 +74,7 @@ class HomeView(roles.RoleRequiredMixin, TemplateView):
         return super().get_context_data(cards=cards, **kwargs)
 
 
-class _FilteredTableView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):
+class _FilteredTableView(roles.RoleRequiredMixin, TableMixin, FilterView):
     def get_table_pagination(self, table):
         return {"paginator_class": CappedPaginator, "per_page": self._per_page()}
 
@@ -321,8 +321,8 @@ class ClaimantCreateView(_DomainFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        household_id = self.request.GET.get("household")
-        if household_id and household_id.isdigit():
+        household_id = params.positive_int(self.request.GET.get("household"))
+        if household_id:
             household = selectors.households_visible_to(self.request.user).filter(pk=household_id).first()
             if household:
                 return {"household": household, "hukou_region": household.region_id}
@@ -524,7 +524,7 @@ class CertificationRevokeView(_DomainFormView):
         return self.certification.claimant.get_absolute_url()
 
 
-class ImportListView(roles.RoleRequiredMixin, SingleTableMixin, TemplateView):
+class ImportListView(roles.RoleRequiredMixin, TableMixin, TemplateView):
     template_name = "claimants/import_list.html"
     allowed_roles = {*IMPORTERS, roles.ADMIN}
     table_class = ImportBatchTable

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from claimants import roles
 from claimants.errors import DomainError
+from claimants.tables import TableMixin
 from monitoring import selectors, services
 from monitoring.filters import AlertFilter
 from monitoring.forms import FeedbackForm, RunForm
@@ -78,7 +78,7 @@ class RunProgressView(roles.RoleRequiredMixin, View):
         )
 
 
-class AlertListView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):
+class AlertListView(roles.RoleRequiredMixin, TableMixin, FilterView):
     template_name = "monitoring/alert_list.html"
     allowed_roles = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}
     table_class = AlertTable
@@ -129,7 +129,7 @@ class AlertDetailView(roles.RoleRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class BatchListView(roles.RoleRequiredMixin, SingleTableMixin, ListView):
+class BatchListView(roles.RoleRequiredMixin, TableMixin, ListView):
     template_name = "monitoring/batch_list.html"
     allowed_roles = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}
     table_class = BatchTable

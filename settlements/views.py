@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from claimants import exports, imports, roles
+from claimants import exports, imports, params, roles
 from claimants.forms import ImportUploadForm
 from claimants.selectors import claimants_visible_to, get_claimant_for_user, import_batches_visible_to
+from claimants.tables import TableMixin
 from settlements import selectors, services, statements, visit_import
 from settlements.errors import DomainError
 from settlements.filters import SettlementFilter, VisitFilter
@@ -26,7 +26,7 @@ VIEWERS = {roles.REVIEWER, roles.MANAGER, roles.ADMIN}
 SETTLERS = {roles.REVIEWER}
 
 
-class VisitListView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):
+class VisitListView(roles.RoleRequiredMixin, TableMixin, FilterView):
     """Visits, by default those awaiting settlement (待结算)."""
 
     template_name = "settlements/visit_list.html"
@@ -67,7 +67,7 @@ class VisitBulkSettleView(roles.RoleRequiredMixin, View):
 
     def post(self, request):
         field = "page_visit" if request.POST.get("scope") == "page" else "visit"
-        ids = {int(value) for value in request.POST.getlist(field) if value.isdigit()}
+        ids = set(params.positive_ints(request.POST.getlist(field)))
         visits = list(selectors.visits_visible_to(request.user).filter(pk__in=ids).select_related("claimant"))
         query = request.POST.get("query", "")
         target = reverse("settlements:visit_list") + (f"?{query}" if query.isprintable() and query else "")
@@ -157,7 +157,7 @@ class VisitSettleView(roles.RoleRequiredMixin, View):
         return redirect(settlement)
 
 
-class SettlementListView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):
+class SettlementListView(roles.RoleRequiredMixin, TableMixin, FilterView):
     template_name = "settlements/settlement_list.html"
     allowed_roles = VIEWERS
     table_class = SettlementTable

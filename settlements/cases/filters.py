@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claimants import params
 from settlements.cases.models import OPEN_STATES, ApplicationKind, State
 
 
@@ -19,8 +20,8 @@ class ApplicationFilter(django_filters.FilterSet):
         value = value.strip()
         number = value.upper().removeprefix("SQ")
         condition = Q(claimant__name__contains=value)
-        if number.isdigit():
-            condition |= Q(pk=int(number))
+        if (pk := params.positive_int(number)) is not None:
+            condition |= Q(pk=pk)
         return queryset.filter(condition)
 
     def only_overdue(self, queryset, name, value):

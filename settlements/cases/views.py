@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
-from django_tables2.views import SingleTableMixin
 
-from claimants import roles
+from claimants import params, roles
 from claimants.errors import DomainError
 from claimants.selectors import claimants_visible_to, get_claimant_for_user
 from claimants.services import audit
+from claimants.tables import TableMixin
 from settlements.cases import forms, selectors, services
 from settlements.cases.errors import CaseError
 from settlements.cases.filters import ApplicationFilter
@@ -27,7 +27,7 @@ from settlements.cases.models import ApplicationDocument
 from settlements.cases.tables import ApplicationTable
 
 
-class ApplicationListView(roles.RoleRequiredMixin, SingleTableMixin, FilterView):
+class ApplicationListView(roles.RoleRequiredMixin, TableMixin, FilterView):
     """The user's queue (待办) by default; ``?scope=all`` lists everything in their scope."""
 
     template_name = "settlements/cases/application_list.html"
@@ -69,7 +69,7 @@ class ApplicationBulkAcceptView(roles.RoleRequiredMixin, View):
     allowed_roles = {roles.CASEWORKER}
 
     def post(self, request):
-        ids = [int(pk) for pk in request.POST.getlist("select") if pk.isdigit()]
+        ids = params.positive_ints(request.POST.getlist("select"))
         visible = set(
             selectors.applications_visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True)
         )

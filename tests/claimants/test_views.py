@@ -425,7 +425,7 @@ def test_the_detail_page_shows_the_birth_year_and_age_beside_a_masked_number(
 
 
 def test_the_list_shows_the_birth_year_not_the_date(client, caseworker, claimant_factory):
-    person = claimant_factory(birth_date=dt.date(1966, 3, 7))
+    claimant_factory(birth_date=dt.date(1966, 3, 7))
     client.force_login(caseworker)
     response = client.get(reverse("claimants:list"))
     assert "出生年份" in response.content.decode()
