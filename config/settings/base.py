@@ -118,6 +118,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
+    "config.clientip.AddressThrottleBackend",  # many usernames tried from one address (config/clientip.py)
     "axes.backends.AxesStandaloneBackend",  # failed-login throttling: https://django-axes.readthedocs.io/
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -127,6 +128,11 @@ SIMPLE_HISTORY_DATE_INDEX = False
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind the proxy (config/clientip.py): the proxies gunicorn trusts, same variable.
+JIUZHU_TRUSTED_PROXIES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+# Failed logins from one address, over all usernames, within AXES_COOLOFF_TIME, before it is refused.
+JIUZHU_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("JIUZHU_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_RESET_ON_SUCCESS = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
