@@ -50,7 +50,7 @@ def client_ip(request) -> str:
 
 class AddressThrottleBackend:
     """First of ``AUTHENTICATION_BACKENDS``: refuses every login from an address with too many recent
-    failures over all usernames. It never signs anyone in."""
+    failures over all usernames. It never signs anyone in, and has no ``get_user``: sessions are not its."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None or not settings.AXES_ENABLED:
@@ -62,7 +62,4 @@ class AddressThrottleBackend:
         if (failures or 0) >= settings.JIUZHU_LOGIN_ADDRESS_FAILURE_LIMIT:
             request.axes_locked_out = True
             raise AxesBackendPermissionDenied("too many failed logins from this address")
-        return None
-
-    def get_user(self, user_id):
         return None

@@ -3,6 +3,10 @@
 A request id comes from the reverse proxy's ``X-Request-ID`` header when it is a plain token, otherwise a
 new one is made; it is echoed in the response header (so gunicorn's access line carries it too) and added
 to every log record written while the request is handled.
+
+No ID number reaches a log line whole: both formatters mask anything shaped like one (18 characters, or
+the old 15 digits) in the message and in an exception's text, which may quote the parameters of a failed
+SQL statement, keeping the region code and the last two characters as pages do.
 """
 
 import json
@@ -39,10 +43,28 @@ class RequestIdMiddleware:
         return response
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (ISO 8601, UTC), level, logger, message, request_id, exception."""
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{10}|\d{7})([\dXx]{2})(?![0-9A-Za-z])")
+
+
+def mask_id_numbers(text: str) -> str:
+    return _ID_NUMBER.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
+
+class PlainFormatter(logging.Formatter):
+    """The development console's lines, ID numbers masked."""
 
     def format(self, record: logging.LogRecord) -> str:
+        return mask_id_numbers(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (ISO 8601, UTC), level, logger, message, request_id, exception;
+    ID numbers masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_id_numbers(self._format(record))
+
+    def _format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,

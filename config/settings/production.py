@@ -10,8 +10,13 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import SECRET_KEY, env
 
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
+# Django's own rule for a strong key (its deployment check security.W009), enforced at start-up: sessions,
+# password-reset links and signed values are only as strong as this key.
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in the environment for production: at least 50 characters with at least 5 "
+        'different ones, for example python -c "import secrets; print(secrets.token_urlsafe(50))".'
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,6 +3,7 @@ import logging
 import sys
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from config.logs import JsonFormatter
 
@@ -42,3 +43,21 @@ def test_incoming_request_id_that_could_forge_log_lines_is_replaced(client):
     response = client.get(reverse("login"), headers={"X-Request-ID": 'x" level=ERROR'})
     assert response["X-Request-ID"] != 'x" level=ERROR'
     assert len(response["X-Request-ID"]) == 32
+
+
+def test_no_log_line_holds_a_whole_id_number(settings):
+    """A failed audit insert logged the statement's parameters, a full number among them."""
+    number = "51070319800501123X"
+    try:
+        raise RuntimeError(
+            f"insert failed: DETAIL: Key (id_number)=({number}) already exists; 510703800501123"
+        )
+    except RuntimeError:
+        record = make_record("audit of %s failed", number, exc_info=sys.exc_info())
+    plain = import_string(settings.LOGGING["formatters"]["plain"]["()"])(
+        settings.LOGGING["formatters"]["plain"]["format"]
+    )
+    for line in (JsonFormatter().format(record), plain.format(record)):
+        assert number not in line
+        assert "510703800501123" not in line
+        assert "510703**********3X" in line

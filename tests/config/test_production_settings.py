@@ -3,6 +3,7 @@ import runpy
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
@@ -41,10 +42,15 @@ def test_deploy_check_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", ALLOWED_HOSTS="jiuzhu.example.cn")
+@pytest.mark.parametrize(
+    "key",
+    [None, "abcde", "x" * 60, "django-insecure-" + "Zq8v4fH2kP9xW1mN7bR3tY6uJ0cL5sD8gA2eV4iO9"],
+    ids=["unset", "five-characters", "one-character-repeated", "django-insecure"],
+)
+def test_production_refuses_to_start_without_a_strong_secret_key(key):
+    result = run_manage("check", ALLOWED_HOSTS="jiuzhu.example.cn", **({"SECRET_KEY": key} if key else {}))
     assert result.returncode != 0
-    assert "SECRET_KEY must be set in the environment for production." in result.stderr
+    assert "SECRET_KEY must be set in the environment for production" in result.stderr
 
 
 def test_collectstatic_with_the_production_manifest_storage_succeeds(tmp_path, production):
