@@ -132,6 +132,7 @@ AUTHENTICATION_BACKENDS = [
 SIMPLE_HISTORY_DATE_INDEX = False
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The client's address behind the proxy (config/clientip.py): the proxies gunicorn trusts, same variable.
 JIUZHU_TRUSTED_PROXIES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
