@@ -6,19 +6,28 @@ to a signed-in user says ``Cache-Control: no-store``.
 
 A session ends after ``SESSION_IDLE_MINUTES`` without a request (default 30) and, however active, after
 ``SESSION_COOKIE_AGE`` (default 10 hours, one working day), and when the browser closes. The time of the
-last request is written to the session at most once a minute, so an active user does not cost a
-session write per page.
+last request is written to the session at sign-in and then at most once a minute, so an active user
+does not cost a session write per page.
 """
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import patch_cache_control
 
 SEEN, SINCE = "_jz_seen", "_jz_since"
 REFRESH_SECONDS = 60
+
+
+def _signed_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SEEN] = request.session[SINCE] = time.time()
+
+
+user_logged_in.connect(_signed_in, dispatch_uid="jiuzhu-session-times")
 
 
 class SignedInPagesMiddleware:

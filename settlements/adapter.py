@@ -85,6 +85,8 @@ def visit_of(visit: Visit, *, settled_on=None) -> engine.Visit:
         offsite_filed=visit.offsite_filed,
         critical_illness_paid=visit.critical_illness_paid,
         other_insurance_paid=visit.other_insurance_paid,
+        supplementary_paid=visit.supplementary_paid,
+        insurance_scheme=visit.insurance_scheme,
         settled_on=settled_on,
     )
 

@@ -1,7 +1,8 @@
 """The one-bill statement (一单制结算单) of a settlement: HTML for print, PDF (WeasyPrint) and XLSX.
 
 The person's ID number is always masked on the statement; the statement shows the three tiers
-(basic insurance, 大病保险, assistance), the personal burden, what the back office owes of the assistance
+(basic insurance, 大病保险, assistance), 公务员医疗补助 and 企业补充医疗保险 on their own line
+(Clarification 23), the fund that pays the assistance (Clarification 25), the personal burden, what the back office owes of the assistance
 when the hospital already paid part of it (maf_pay) with a warning when it paid more, and the explanation.
 """
 
@@ -27,6 +28,7 @@ def context(settlement: Settlement) -> dict:
         "claimant": claimant,
         "visit": visit,
         "category_label": CATEGORIES[settlement.category].label if settlement.category in CATEGORIES else "",
+        "fund_label": settlement.get_fund_display(),
         "rows": rows(settlement),
         "owed_rows": owed_rows(settlement),
         "overpaid_warning": overpaid_warning(settlement),
@@ -41,6 +43,8 @@ def rows(settlement: Settlement) -> list[tuple[str, object]]:
         (_("全自费金额"), visit.fully_self_paid),
         (_("政策范围内费用"), settlement.policy_scope_cost),
         (_("基本医保统筹支付"), settlement.basic_insurance_paid),
+        # Clarification 23: paid before assistance, so it lowers what assistance is computed on.
+        (_("公务员医疗补助及企业补充医疗保险"), settlement.supplementary_paid),
         (_("大病保险支付"), settlement.critical_illness_insurance),
         (_("医疗救助"), settlement.medical_assistance),
         (_("倾斜救助"), settlement.tilted_assistance),
@@ -92,6 +96,7 @@ def xlsx(settlement: Settlement) -> bytes:
         (_("姓名"), claimant.name),
         (_("身份证号"), claimant.masked_id_number),
         (_("救助身份"), context(settlement)["category_label"]),
+        (_("支付资金"), settlement.get_fund_display()),
         (_("医疗机构"), visit.hospital.name if visit.hospital else ""),
         (_("就诊类型"), visit.get_visit_type_display()),
         (_("入院日期"), visit.admitted),

@@ -29,6 +29,14 @@ class SettlementReason(models.TextChoices):
     OUTSIDE_YEAR = "outside_year", _("不属于本年度")
 
 
+class Fund(models.TextChoices):
+    """The fund that pays a settlement's assistance tiers (the engine's ``Fund``, Clarification 25)."""
+
+    MEDICAL_ASSISTANCE = "medical_assistance", _("医疗救助基金")
+    SEVERE_DISABILITY = "severe_disability", _("其他重度残疾人医疗救助资金")
+    SPECIAL_CARE = "special_care", _("优抚对象医疗补助资金")
+
+
 class Settlement(models.Model):
     """One settlement of one visit (一单制结算): basic insurance, 大病保险 and every assistance tier."""
 
@@ -45,8 +53,14 @@ class Settlement(models.Model):
     category = models.CharField(_("适用救助身份"), max_length=40, blank=True)
     reason = models.CharField(_("原因"), max_length=32, choices=SettlementReason.choices, blank=True)
     pool = models.CharField(_("救助资金池"), max_length=16, blank=True)
+    # SCENARIOS Clarification 25: the fund that pays the assistance tiers (Tianjin's severe-disability and
+    # special-care tracks have their own); blank on settlements made before it was recorded.
+    fund = models.CharField(_("支付资金"), max_length=32, choices=Fund.choices, blank=True)
     policy_scope_cost = models.DecimalField(_("政策范围内费用"), **MONEY)
     basic_insurance_paid = models.DecimalField(_("基本医保统筹支付"), **MONEY)
+    supplementary_paid = models.DecimalField(
+        _("公务员医疗补助及企业补充医疗保险支付"), default=0, db_default=0, **MONEY
+    )
     critical_illness_insurance = models.DecimalField(_("大病保险"), **MONEY)
     medical_assistance = models.DecimalField(_("医疗救助"), **MONEY)
     tilted_assistance = models.DecimalField(_("倾斜救助"), **MONEY)

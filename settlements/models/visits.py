@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claimants.models import Claimant, ImportBatch, Jurisdiction, Region
+from claimants.models import Claimant, ImportBatch, InsuranceScheme, Jurisdiction, Region
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -112,6 +112,20 @@ class Visit(models.Model):
     basic_insurance_paid = models.DecimalField(_("基本医保统筹支付"), default=0, **MONEY)
     critical_illness_paid = models.DecimalField(_("大病保险支付"), null=True, blank=True, **MONEY)
     other_insurance_paid = models.DecimalField(_("其他补充保险支付"), default=0, **MONEY)
+    # SCENARIOS Clarification 23: 公务员医疗补助 and 企业补充医疗保险 (the platform's cvlserv_pay + hifes_pay)
+    # pay before assistance; commercial insurance (other_insurance_paid, oth_pay) pays after it.
+    supplementary_paid = models.DecimalField(
+        _("公务员医疗补助及企业补充医疗保险支付"), default=0, db_default=0, **MONEY
+    )
+    # Clarification 24: the visit's basic insurance (insutype, 310 = employee). An employee visit's 大病 tier
+    # is the 大额医疗费用补助 the platform gives (critical_illness_paid) or 0, never a resident 大病.
+    insurance_scheme = models.CharField(
+        _("就诊参保类型"),
+        max_length=16,
+        choices=InsuranceScheme.choices,
+        default=InsuranceScheme.RESIDENT,
+        db_default=InsuranceScheme.RESIDENT,
+    )
     fully_self_paid = models.DecimalField(_("全自费金额"), default=0, **MONEY)
     # maf_pay (OPERATIONS.md 3): assistance the hospital already paid at one-stop settlement; the back
     # office then owes only the difference (``Settlement.assistance_owed``).
@@ -145,6 +159,7 @@ class Visit(models.Model):
                 & Q(policy_scope_cost__gte=0)
                 & Q(basic_insurance_paid__gte=0)
                 & Q(other_insurance_paid__gte=0)
+                & Q(supplementary_paid__gte=0)
                 & Q(fully_self_paid__gte=0)
                 & Q(assistance_paid_at_hospital__gte=0)
                 & (Q(critical_illness_paid__isnull=True) | Q(critical_illness_paid__gte=0)),

@@ -94,3 +94,33 @@ def test_statement_xlsx_writes_the_name_as_text_never_as_a_formula(
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cell = next(row[1] for row in sheet.iter_rows() if row[0].value == "姓名")
     assert (cell.value, cell.data_type) == (name, "s")
+
+
+@pytest.mark.django_db
+def test_statement_shows_supplementary_insurance_on_its_own_line_and_the_fund(
+    client, reviewer, mianyang_2023, certified, visit_factory
+):
+    """Clarification 23 (paid before assistance) and 25 (the paying fund), on the page and in the XLSX."""
+    visit = visit_factory(
+        claimant=certified("destitute"),
+        policy_scope_cost=D("20000.00"),
+        total_cost=D("20000.00"),
+        basic_insurance_paid=D("12000.00"),
+        critical_illness_paid=D("0.00"),
+        supplementary_paid=D("4000.00"),
+    )
+    settlement = settle_visit(visit=visit, by=reviewer)
+    assert settlement.supplementary_paid == D("4000.00")
+    assert settlement.fund == "medical_assistance"
+    assert settlement.assistance + settlement.personal_burden == D("4000.00")  # payers never exceed the bill
+    client.force_login(reviewer)
+    page = client.get(reverse("settlements:statement", args=[settlement.pk])).content.decode()
+    assert "公务员医疗补助及企业补充医疗保险" in page
+    assert "4000.00" in page
+    assert "医疗救助基金" in page
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("settlements:statement_xlsx", args=[settlement.pk])).content)
+    ).active
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if len(row) > 1}
+    assert D(str(cells["公务员医疗补助及企业补充医疗保险"])) == D("4000.00")
+    assert cells["支付资金"] == "医疗救助基金"
