@@ -16,6 +16,11 @@ class VisitError(models.TextChoices):
         "critical_illness_above_rest",
         _("大病保险支付不能高于政策范围内费用减基本医保支付"),
     )
+    SUPPLEMENTARY_ABOVE_REST = (
+        "supplementary_above_rest",
+        _("公务员医疗补助及企业补充医疗保险支付不能高于政策范围内费用减基本医保和大病保险支付"),
+    )
+    UNKNOWN_INSURANCE_SCHEME = "unknown_insurance_scheme", _("未知的险种类型：{value}")
     DISCHARGE_BEFORE_ADMISSION = "discharge_before_admission", _("出院日期不能早于入院日期")
     UNKNOWN_VISIT_TYPE = "unknown_visit_type", _("未知的就诊类型：{value}")
     UNKNOWN_REFERRAL = "unknown_referral", _("未知的转诊情况：{value}")

@@ -7,6 +7,7 @@ from django import forms
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
+from claimants.models import InsuranceScheme
 from settlements.errors import DomainError
 from settlements.models import Hospital, PolicyYear, Referral, VisitType
 from settlements.services import check_policy_year, check_visit_values
@@ -39,6 +40,19 @@ class VisitForm(forms.Form):
     critical_illness_paid = forms.DecimalField(
         label=_("大病保险支付（已结算时填写）"), required=False, **MONEY_FIELD
     )
+    insurance_scheme = forms.ChoiceField(
+        label=_("就诊参保类型"),
+        choices=[("", _("按登记的参保类型")), *InsuranceScheme.choices],
+        required=False,
+        help_text=_("职工医保就诊的大病保险按实际支付的职工大额医疗费用补助填写，未支付填 0"),
+    )
+    supplementary_paid = forms.DecimalField(
+        label=_("公务员医疗补助及企业补充医疗保险支付"),
+        initial=0,
+        required=False,
+        help_text=_("在医疗救助之前支付（商业保险等其他支付填在下一项）"),
+        **MONEY_FIELD,
+    )
     other_insurance_paid = forms.DecimalField(label=_("其他补充保险支付"), initial=0, **MONEY_FIELD)
     fully_self_paid = forms.DecimalField(label=_("全自费金额"), initial=0, **MONEY_FIELD)
     assistance_paid_at_hospital = forms.DecimalField(
@@ -64,6 +78,8 @@ class VisitForm(forms.Form):
         if self.errors:
             return data
         data["assistance_paid_at_hospital"] = data.get("assistance_paid_at_hospital") or Decimal("0.00")
+        data["supplementary_paid"] = data.get("supplementary_paid") or Decimal("0.00")
+        data["insurance_scheme"] = data.get("insurance_scheme") or data["claimant"].scheme
         try:
             check_visit_values(
                 visit_type=data["visit_type"],
@@ -77,6 +93,8 @@ class VisitForm(forms.Form):
                 critical_illness_paid=data.get("critical_illness_paid"),
                 other_insurance_paid=data["other_insurance_paid"],
                 assistance_paid_at_hospital=data["assistance_paid_at_hospital"],
+                supplementary_paid=data["supplementary_paid"],
+                insurance_scheme=data["insurance_scheme"],
             )
         except DomainError as exc:
             raise forms.ValidationError(exc.message, code=str(exc.code)) from exc

@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from claimants.imports import bulk_insert
-from claimants.models import Certification, Claimant, Region, User
+from claimants.models import Certification, Claimant, InsuranceScheme, Region, User
 from settlements import adapter, locks
 from settlements.errors import DomainError, PolicyYearError, SettlementError, VisitError
 from settlements.models import Hospital, LedgerEntry, PolicyYear, Referral, Settlement, Visit, VisitType
@@ -93,6 +93,8 @@ def check_visit_values(
     critical_illness_paid: Decimal | None = None,
     other_insurance_paid: Decimal = ZERO,
     assistance_paid_at_hospital: Decimal = ZERO,
+    supplementary_paid: Decimal = ZERO,
+    insurance_scheme: str = InsuranceScheme.RESIDENT,
 ) -> None:
     """The checks a visit passes before it is stored (form, import and service share them)."""
     if visit_type not in VisitType.values:
@@ -106,7 +108,10 @@ def check_visit_values(
         "fully_self_paid": fully_self_paid,
         "other_insurance_paid": other_insurance_paid,
         "assistance_paid_at_hospital": assistance_paid_at_hospital,
+        "supplementary_paid": supplementary_paid,
     }
+    if insurance_scheme not in InsuranceScheme.values:
+        raise DomainError(VisitError.UNKNOWN_INSURANCE_SCHEME, value=insurance_scheme)
     if critical_illness_paid is not None:
         amounts["critical_illness_paid"] = critical_illness_paid
     for name, value in amounts.items():
@@ -119,6 +124,8 @@ def check_visit_values(
         raise DomainError(VisitError.BASIC_ABOVE_SCOPE)
     if critical_illness_paid is not None and critical_illness_paid > policy_scope_cost - basic_insurance_paid:
         raise DomainError(VisitError.CRITICAL_ILLNESS_ABOVE_REST)
+    if supplementary_paid > policy_scope_cost - basic_insurance_paid - (critical_illness_paid or ZERO):
+        raise DomainError(VisitError.SUPPLEMENTARY_ABOVE_REST)
     if discharged < admitted:
         raise DomainError(VisitError.DISCHARGE_BEFORE_ADMISSION)
 
@@ -139,6 +146,8 @@ def record_visit(
     critical_illness_paid: Decimal | None = None,
     other_insurance_paid: Decimal = ZERO,
     assistance_paid_at_hospital: Decimal = ZERO,
+    supplementary_paid: Decimal = ZERO,
+    insurance_scheme: str | None = None,
     hospital: Hospital | None = None,
     in_province: bool | None = None,
     in_city: bool = True,
@@ -146,9 +155,11 @@ def record_visit(
     settlement_ref: str | None = None,
     source: str = Visit.Source.MANUAL,
 ) -> Visit:
-    """Record a visit (就医记录) entered by hand or imported. Refused when its year has no policy year."""
+    """Record a visit (就医记录) entered by hand or imported. Refused when its year has no policy year.
+    ``insurance_scheme`` None: the scheme the person is registered with."""
     if by is not None and not claimant.hukou_region_id.startswith(by.region_id):
         raise DomainError(VisitError.OUTSIDE_REGION)
+    insurance_scheme = insurance_scheme or claimant.scheme
     check_visit_values(
         visit_type=visit_type,
         referral=referral,
@@ -161,6 +172,8 @@ def record_visit(
         critical_illness_paid=critical_illness_paid,
         other_insurance_paid=other_insurance_paid,
         assistance_paid_at_hospital=assistance_paid_at_hospital,
+        supplementary_paid=supplementary_paid,
+        insurance_scheme=insurance_scheme,
     )
     policy_year_for(jurisdiction=claimant.jurisdiction, year=discharged.year)
     if in_province is None:
@@ -185,6 +198,8 @@ def record_visit(
         other_insurance_paid=other_insurance_paid,
         fully_self_paid=fully_self_paid,
         assistance_paid_at_hospital=assistance_paid_at_hospital,
+        supplementary_paid=supplementary_paid,
+        insurance_scheme=insurance_scheme,
         source=source,
     )
 

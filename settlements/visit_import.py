@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from claimants import idnumbers
 from claimants.imports import Column, Row, RowSpec, WriteResult, bulk_insert, parse_date, register
-from claimants.models import Claimant, ImportBatch, User
+from claimants.models import Claimant, ImportBatch, InsuranceScheme, User
 from settlements.errors import DomainError, VisitError
 from settlements.models import PolicyYear, Referral, Visit, VisitType
 from settlements.services import check_visit_values
@@ -61,6 +61,13 @@ MONEY_COLUMNS = (
     ),
 )
 REQUIRED_MONEY = ("total_cost", "policy_scope_cost")
+# insutype (OPERATIONS.md 3): 310 职工基本医疗保险, 390 城乡居民基本医疗保险; the product's codes and labels too.
+INSUTYPES = {
+    "310": InsuranceScheme.EMPLOYEE,
+    "390": InsuranceScheme.RESIDENT,
+    **{value: value for value in InsuranceScheme.values},
+    **{str(choice.label): choice.value for choice in InsuranceScheme},
+}
 
 
 def _money(raw: str) -> Decimal:
@@ -81,6 +88,7 @@ class VisitRows(RowSpec):
         Column("admitted", ("入院日期", "begndate", "admitted", "就诊日期"), required=False),
         Column("setl_time", ("结算时间", "setl_time", "出院日期", "discharged")),
         Column("referral", ("转诊", "referral"), required=False),
+        Column("insutype", ("险种类型", "insutype", "insurance_scheme", "就诊参保类型"), required=False),
         *(Column(name, headers, required=name in REQUIRED_MONEY) for name, headers in MONEY_COLUMNS),
         Column("refd_setl_flag", ("退费结算标志", "refd_setl_flag"), required=False),
         Column("vali_flag", ("有效标志", "vali_flag"), required=False),
@@ -100,7 +108,7 @@ class VisitRows(RowSpec):
             c["id_number"]: c
             for i in range(0, len(numbers), CHUNK)
             for c in Claimant.objects.filter(id_number__in=numbers[i : i + CHUNK]).values(
-                "id", "id_number", "name", "hukou_region_id", "hukou_region__jurisdiction"
+                "id", "id_number", "name", "hukou_region_id", "hukou_region__jurisdiction", "scheme"
             )
         }
         refs = sorted({r.data["settlement_ref"] for r in live})
@@ -134,6 +142,9 @@ class VisitRows(RowSpec):
             if ref in stored and not row.errors:
                 row.unchanged = True
             data["claimant_id"] = person["id"]
+            if data["insurance_scheme"] is None:  # the platform did not say: the person's registered scheme
+                data["insurance_scheme"] = person["scheme"]
+                data["critical_illness_paid"] = data["given_critical"][person["scheme"]]
 
     def _clean_row(self, row: Row) -> None:
         values, data = row.values, row.data
@@ -181,15 +192,29 @@ class VisitRows(RowSpec):
                 row.errors.append(DomainError(VisitError.NEGATIVE_AMOUNT, field=headers[0]).message)
         if row.errors:
             return
-        critical = None
-        if values.get("hifmi_pay", "").strip() or values.get("hifob_pay", "").strip():
-            critical = amounts["hifmi_pay"] + amounts["hifob_pay"]
+        raw_scheme = values.get("insutype", "").strip()
+        data["insurance_scheme"] = INSUTYPES.get(raw_scheme) if raw_scheme else None  # None: as registered
+        if raw_scheme and data["insurance_scheme"] is None:
+            row.errors.append(DomainError(VisitError.UNKNOWN_INSURANCE_SCHEME, value=raw_scheme).message)
+            return
+        # Clarification 24: an employee visit's 大病 tier is the 职工大额 the platform paid (hifob_pay) or 0;
+        # a resident visit's is the resident 大病 (hifmi_pay), or computed when the platform gave none.
+        data["given_critical"] = {
+            scheme: amounts[name] if values.get(name, "").strip() else None
+            for scheme, name in (
+                (InsuranceScheme.RESIDENT, "hifmi_pay"),
+                (InsuranceScheme.EMPLOYEE, "hifob_pay"),
+            )
+        }
+        critical = data["given_critical"][data["insurance_scheme"] or InsuranceScheme.RESIDENT]
         data.update(
             total_cost=amounts["total_cost"],
             policy_scope_cost=amounts["policy_scope_cost"],
             basic_insurance_paid=amounts["basic_insurance_paid"],
             critical_illness_paid=critical,
-            other_insurance_paid=amounts["oth_pay"] + amounts["cvlserv_pay"] + amounts["hifes_pay"],
+            # Clarification 23: 公务员医疗补助 and 企业补充医疗保险 pay before assistance, commercial after it.
+            supplementary_paid=amounts["cvlserv_pay"] + amounts["hifes_pay"],
+            other_insurance_paid=amounts["oth_pay"],
             fully_self_paid=amounts["fully_self_paid"],
             assistance_paid_at_hospital=amounts["maf_pay"],
         )
@@ -209,6 +234,7 @@ class VisitRows(RowSpec):
                         "critical_illness_paid",
                         "other_insurance_paid",
                         "assistance_paid_at_hospital",
+                        "supplementary_paid",
                     )
                 }
             )
@@ -237,6 +263,8 @@ class VisitRows(RowSpec):
                 "basic_insurance_paid": row.data["basic_insurance_paid"],
                 "critical_illness_paid": row.data["critical_illness_paid"],
                 "other_insurance_paid": row.data["other_insurance_paid"],
+                "supplementary_paid": row.data["supplementary_paid"],
+                "insurance_scheme": row.data["insurance_scheme"],
                 "fully_self_paid": row.data["fully_self_paid"],
                 "assistance_paid_at_hospital": row.data["assistance_paid_at_hospital"],
                 "source": Visit.Source.IMPORT,

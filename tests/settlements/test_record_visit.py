@@ -135,3 +135,32 @@ def test_policy_year_changes_bump_the_version_and_keep_history(mianyang_2023, sy
     assert latest.history_user == sysadmin
     assert latest.history_change_reason == "市医保局发布限额"
     assert latest.prev_record.assistance_annual_cap == D("50000.00")
+
+
+@pytest.mark.django_db
+def test_a_visit_takes_the_registered_scheme_unless_told_and_supplementary_insurance_is_bounded(
+    mianyang_2023, claimant_factory, reviewer
+):
+    employee = claimant_factory(scheme="employee")
+    assert record_visit(by=reviewer, claimant=employee, **visit_values()).insurance_scheme == "employee"
+    told = record_visit(by=reviewer, claimant=employee, insurance_scheme="resident", **visit_values())
+    assert told.insurance_scheme == "resident"
+    stored = record_visit(
+        by=reviewer,
+        claimant=employee,
+        supplementary_paid=D("4000.00"),
+        **visit_values(critical_illness_paid=None),
+    )
+    assert stored.supplementary_paid == D("4000.00")
+    with pytest.raises(DomainError) as refused:  # 4000 after basic insurance; 500 of 大病; 3600 is too much
+        record_visit(
+            by=reviewer,
+            claimant=employee,
+            supplementary_paid=D("3600.00"),
+            **visit_values(critical_illness_paid=D("500.00")),
+        )
+    assert refused.value.code == VisitError.SUPPLEMENTARY_ABOVE_REST
+    with pytest.raises(DomainError) as unknown:
+        record_visit(by=reviewer, claimant=employee, insurance_scheme="private", **visit_values())
+    assert unknown.value.code == VisitError.UNKNOWN_INSURANCE_SCHEME
+    assert Visit.objects.count() == 3

@@ -71,7 +71,9 @@ def test_platform_fields_are_mapped_and_committed_in_one_go(reviewer, claimant_f
     assert s1.policy_scope_cost == Decimal("10000.00")
     assert s1.basic_insurance_paid == Decimal("6000.00")
     assert s1.critical_illness_paid == Decimal("300.00")
-    assert s1.other_insurance_paid == Decimal("150.00")
+    assert s1.other_insurance_paid == Decimal("100.00")  # oth_pay: commercial, after assistance
+    assert s1.supplementary_paid == Decimal("50.00")  # cvlserv_pay + hifes_pay: before it (Clarification 23)
+    assert s1.insurance_scheme == "resident"
     assert s1.fully_self_paid == Decimal("2000.00")
     assert s1.source == Visit.Source.IMPORT
     assert (s2.visit_type, s2.admitted, s2.discharged) == (
@@ -79,6 +81,38 @@ def test_platform_fields_are_mapped_and_committed_in_one_go(reviewer, claimant_f
         dt.date(2023, 4, 2),
         dt.date(2023, 4, 2),
     )
+
+
+def test_insutype_sets_the_scheme_and_which_critical_illness_payment_is_the_tier(
+    reviewer, claimant_factory, mianyang_2023
+):
+    """Clarification 24: 310 is an employee visit, whose 大病 tier is hifob_pay (职工大额) or 0; without
+    insutype a visit takes the scheme the person is registered with."""
+    resident, employee = claimant_factory(), claimant_factory(scheme="employee")
+    header = [*PLATFORM, "insutype"]
+    content = csv_bytes(
+        header,
+        [
+            [*platform_row("E1", resident, hifob_pay="800.00"), "310"],
+            [*platform_row("E2", resident, hifmi_pay="300.00"), "390"],
+            [*platform_row("E3", employee, hifmi_pay="", hifob_pay=""), ""],
+            [*platform_row("E4", resident), "999"],
+        ],
+    )
+    batch = stage(content, reviewer)
+    assert batch.rows_invalid == 1
+    assert "未知的险种类型：999" in str(batch.report)
+    imports.commit(batch=batch, by=reviewer)
+    visits = {v.settlement_ref: v for v in Visit.objects.all()}
+    assert (visits["E1"].insurance_scheme, visits["E1"].critical_illness_paid) == (
+        "employee",
+        Decimal("800.00"),
+    )
+    assert (visits["E2"].insurance_scheme, visits["E2"].critical_illness_paid) == (
+        "resident",
+        Decimal("300.00"),
+    )
+    assert (visits["E3"].insurance_scheme, visits["E3"].critical_illness_paid) == ("employee", None)
 
 
 def test_chinese_headers_of_a_county_export(reviewer, claimant_factory, mianyang_2023):
