@@ -35,11 +35,12 @@ CATEGORIES = ("dibao", "destitute", "monitored_rural", "marginal", "illness_impo
 
 SETTLEMENTS_SQL = """
 INSERT INTO settlements_settlement (visit_id, claimant_id, year, discharged, policy_year_id, policy_version, category,
-    reason, pool, policy_scope_cost, basic_insurance_paid, critical_illness_insurance, medical_assistance,
+    reason, pool, fund, policy_scope_cost, basic_insurance_paid, critical_illness_insurance, medical_assistance,
     tilted_assistance, major_illness_assistance, personal_burden, explanation, deltas, out_of_order, settled_at,
     reversal_reason)
 SELECT v.id, v.claimant_id, v.year, v.discharged, %(policy_year)s, 1, (%(categories)s::text[])[1 + v.claimant_id %% 6],
-    CASE WHEN v.policy_scope_cost > 100000 THEN 'cap_reached' ELSE '' END, 'shared', v.policy_scope_cost,
+    CASE WHEN v.policy_scope_cost > 100000 THEN 'cap_reached' ELSE '' END, 'shared', 'medical_assistance',
+    v.policy_scope_cost,
     v.basic_insurance_paid, coalesce(v.critical_illness_paid, 0),
     round((v.policy_scope_cost - v.basic_insurance_paid - coalesce(v.critical_illness_paid, 0)) * 0.6, 2),
     CASE WHEN v.visit_type = 'inpatient' THEN round((v.policy_scope_cost - v.basic_insurance_paid) * 0.05, 2) ELSE 0 END,

@@ -7,12 +7,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from claimants.models import Certification, Claimant, User
+from claimants.models import Certification, Claimant, InsuranceScheme, User
 from claimants.selectors import region_filter
 from settlements import adapter
 from settlements.models import LedgerEntry, PolicyYear, Settlement, Visit
 from settlements.money import MoneySum
-from settlements.policy.engine import settle_year
+from settlements.policy.engine import RULES_REVISION, settle_year
 from settlements.policy.errors import PolicyInputError
 from settlements.policy.types import Scenario
 
@@ -230,16 +230,24 @@ def resettlement_candidates(claimant: Claimant, year: int) -> list[ResettlementC
 
 def claimant_years_to_check(user: User) -> QuerySet[Settlement]:
     """(claimant, year) pairs in the user's region whose certifications changed after a settlement in force,
-    or that hold a settlement made out of discharge order: where ``resettlement_candidates`` may find a
-    difference. Values: ``claimant_id``, ``year``, ``claimant__name``."""
+    that hold a settlement made out of discharge order, or one made under an earlier reading of the rules
+    that the current one can change: where ``resettlement_candidates`` may find a difference. Values: ``claimant_id``, ``year``, ``claimant__name``."""
     changed_after = HistoricalCertification.objects.filter(
         claimant_id=OuterRef("claimant_id"), history_date__gt=OuterRef("settled_at")
+    )
+    # Settled under an earlier reading of the rules (RULES_REVISION) where the new one can change the figures:
+    # an employee-insured visit (Clarification 24), a person holding two categories (Clarification 22).
+    other_category = Certification.objects.filter(claimant_id=OuterRef("claimant_id")).exclude(
+        category=OuterRef("category")
+    )
+    older_rules = Q(rules_revision__lt=RULES_REVISION) & (
+        Q(visit__insurance_scheme=InsuranceScheme.EMPLOYEE) | Q(holds_another_category=True)
     )
     return (
         settlements_visible_to(user)
         .filter(reversed_at__isnull=True)
-        .annotate(certification_changed=Exists(changed_after))
-        .filter(Q(certification_changed=True) | Q(out_of_order=True))
+        .annotate(certification_changed=Exists(changed_after), holds_another_category=Exists(other_category))
+        .filter(Q(certification_changed=True) | Q(out_of_order=True) | older_rules)
         .values("claimant_id", "year", "claimant__name")
         .distinct()
         .order_by("claimant_id", "year")

@@ -33,7 +33,9 @@ from monitoring.dashboards.models import (
 from monitoring.services import rule_for
 from settlements.cases.models import OPEN_STATES, State
 from settlements.models import PolicyYear
+from settlements.models.settlement import Fund
 from settlements.money import to_cent
+from settlements.policy.engine import fund_of
 
 ZERO = Decimal("0.00")
 TIERS = (
@@ -125,7 +127,8 @@ def _settlement_rollups(scope: Scope) -> QuerySet[SettlementRollup]:
 
 
 def settlement_panels(scope: Scope) -> list[Panel]:
-    """Assistance paid by month, category, tier and region, and the fund used against the year's budget."""
+    """Assistance paid by month, category, paying fund (Clarification 25), tier and region, and the fund
+    used against the year's budget."""
     sums = {name: Sum(name) for name, _label in TIERS}
     rows = list(
         _settlement_rollups(scope)
@@ -161,6 +164,19 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         chart="doughnut",
         chart_columns=(3,),
     )
+    by_fund: dict[str, Decimal] = {}
+    for code, (_settled, _assisted, amount) in by_category.items():
+        if code:
+            by_fund[fund_of(code)] = by_fund.get(fund_of(code), ZERO) + amount
+    fund_labels = dict(Fund.choices)
+    paying_fund_panel = Panel(
+        "paid_by_fund",
+        _("救助金额（按支付资金）"),
+        [_("支付资金"), _("救助金额")],
+        [[fund_labels[fund], amount] for fund, amount in sorted(by_fund.items(), key=lambda item: -item[1])],
+        chart="doughnut",
+        chart_columns=(1,),
+    )
     totals = [sum(t[i] for t in by_month.values()) for i in range(len(TIERS))]
     tier_panel = Panel(
         "paid_by_tier",
@@ -178,7 +194,14 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         chart="bar",
         chart_columns=(2,),
     )
-    return [month_panel, category_panel, tier_panel, region_panel, fund_panel(scope, sum(totals))]
+    return [
+        month_panel,
+        category_panel,
+        paying_fund_panel,
+        tier_panel,
+        region_panel,
+        fund_panel(scope, sum(totals)),
+    ]
 
 
 def fund_panel(scope: Scope, paid: Decimal) -> Panel:

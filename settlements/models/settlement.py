@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claimants.models import Claimant
 from settlements.models.visits import MONEY, PolicyYear, Visit
+from settlements.policy.engine import RULES_REVISION
 
 
 class SettlementReason(models.TextChoices):
@@ -55,7 +56,7 @@ class Settlement(models.Model):
     pool = models.CharField(_("救助资金池"), max_length=16, blank=True)
     # SCENARIOS Clarification 25: the fund that pays the assistance tiers (Tianjin's severe-disability and
     # special-care tracks have their own); blank on settlements made before it was recorded.
-    fund = models.CharField(_("支付资金"), max_length=32, choices=Fund.choices, blank=True)
+    fund = models.CharField(_("支付资金"), max_length=32, choices=Fund.choices, blank=True, db_default="")
     policy_scope_cost = models.DecimalField(_("政策范围内费用"), **MONEY)
     basic_insurance_paid = models.DecimalField(_("基本医保统筹支付"), **MONEY)
     supplementary_paid = models.DecimalField(
@@ -79,6 +80,8 @@ class Settlement(models.Model):
         _("未按出院顺序结算"), default=False, help_text=_("结算时已有更晚出院的就诊已结算")
     )
     settled_on = models.DateField(_("依申请结算日期"), null=True, blank=True)
+    # settlements.policy.engine.RULES_REVISION when settled; rows from before revisions were kept are 1.
+    rules_revision = models.PositiveSmallIntegerField(_("规则版本"), default=RULES_REVISION, db_default=1)
     settled_at = models.DateTimeField(_("结算时间"), auto_now_add=True)
     settled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("结算人")

@@ -30,6 +30,7 @@ from settlements.policy.types import (
     Certification,
     Counter,
     CoveredVisit,
+    Fund,
     InsuranceScheme,
     Ledger,
     Line,
@@ -50,6 +51,12 @@ from settlements.policy.types import (
     YearResult,
 )
 
+# The reading of the rules a settlement was made under. Bumped whenever a reading changes what a visit is
+# paid, so that settlements made before can be listed for resettlement: 1 the first reading; 2
+# SCENARIOS Clarifications 22-25 (best category by burden, supplementary insurance before assistance,
+# employee-insured visits, the paying fund).
+RULES_REVISION = 2
+
 JURISDICTIONS = {
     "national": (national.build_policy, national.CONFIG),
     "mianyang": (mianyang.build_policy, mianyang.CONFIG),
@@ -58,6 +65,16 @@ JURISDICTIONS = {
 }
 
 Config = national.NationalConfig | mianyang.MianyangConfig | beijing.BeijingConfig | tianjin.TianjinConfig
+
+# Categories paid from a fund of their own (Clarification 25); category codes are unique across
+# jurisdictions, so the code alone names the fund.
+_OWN_FUNDS = {**tianjin.FUNDS}
+
+
+def fund_of(category: str) -> Fund:
+    """The fund that pays the assistance of a visit settled under ``category`` (SCENARIOS Clarification 25)."""
+    return _OWN_FUNDS.get(category, Fund.MEDICAL_ASSISTANCE)
+
 
 _VISIT_TYPES = frozenset(VisitType)
 _REFERRALS = frozenset(Referral)

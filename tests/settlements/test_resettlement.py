@@ -95,3 +95,36 @@ def test_resettlement_page_lists_people_whose_certification_changed(
     assert "6203.75" in page
     detail = client.get(reverse("settlements:claimant_resettlement", args=[claimant.pk, 2023]))
     assert "6203.75" in detail.content.decode()
+
+
+@pytest.mark.django_db
+def test_settlements_made_under_the_earlier_reading_are_listed_where_the_new_one_changes_them(
+    client, mianyang_2023, certified, visit_factory, reviewer
+):
+    """Clarification 24: an employee-insured visit settled before it got a resident 大病 the texts do not
+    give. Such a settlement (rules revision 1) is listed with its difference; the reviewer reverses and
+    settles again. A settlement already made under the current reading is not listed for the same reason."""
+    person = certified("dibao", scheme="employee")
+    visit = visit_factory(
+        claimant=person,
+        insurance_scheme="employee",
+        policy_scope_cost=D("40000.00"),
+        total_cost=D("40000.00"),
+        basic_insurance_paid=D("20000.00"),
+        critical_illness_paid=None,
+    )
+    settlement = settle_visit(visit=visit, by=reviewer)
+    assert settlement.critical_illness_insurance == D("0.00")  # no 大额 given: none
+    client.force_login(reviewer)
+    assert person.name not in client.get(reverse("settlements:resettlement_list")).content.decode()
+
+    # As the first reading stored it: a resident 大病 of 7637.50 and less assistance.
+    type(settlement).objects.filter(pk=settlement.pk).update(
+        rules_revision=1,
+        critical_illness_insurance=D("7637.50"),
+        medical_assistance=settlement.medical_assistance - D("5346.25"),
+    )
+    [candidate] = resettlement_candidates(person, 2023)
+    assert candidate.differences["critical_illness_insurance"] == (D("7637.50"), D("0.00"))
+    page = client.get(reverse("settlements:resettlement_list")).content.decode()
+    assert person.name in page

@@ -181,3 +181,44 @@ def test_amounts_are_shown_to_the_cent_whatever_the_database_sums_return():
     assert table.rows == [["2023-02", Decimal("7419.10"), Decimal("92.5")]]
     assert str(table.rows[0][1]) == "7419.10"
     assert selectors.Panel("y", "y", ["a"], [[Decimal("0.005")]]).rows == [[Decimal("0.01")]]  # half-up
+
+
+def test_amounts_are_split_by_paying_fund_on_the_dashboard_and_in_the_monthly_report(
+    client, make_staff, policy_year_factory, claimant_factory, certification_factory, visit_factory, reviewer
+):
+    """Clarification 25: Tianjin pays the severe-disability track from its own fund."""
+    from claimants.models import Region
+    from settlements.services import settle_visit
+
+    policy_year_factory(jurisdiction="tianjin", year=2023, income_last_year=Decimal("48976.00"))
+    township = (
+        Region.objects.filter(jurisdiction="tianjin", level=Region.Level.TOWNSHIP).order_by("code").first()
+    )
+    settled = {}
+    for category in ("tianjin_severe_disability", "dibao"):
+        person = claimant_factory(hukou_region=township, insured_region=township)
+        certification_factory(claimant=person, category=category, valid_from=dt.date(2020, 1, 1))
+        visit = visit_factory(
+            claimant=person,
+            admitted=dt.date(2023, 3, 1),
+            discharged=dt.date(2023, 3, 10),
+            policy_scope_cost=Decimal("150000.00"),
+            total_cost=Decimal("150000.00"),
+            basic_insurance_paid=Decimal("50000.00"),
+        )
+        settled[category] = settle_visit(visit=visit, by=reviewer)
+    assert settled["tianjin_severe_disability"].fund == "severe_disability"
+    assert settled["dibao"].fund == "medical_assistance"
+    client.force_login(make_staff("manager", township.code[:2]))
+    rows = dict(panel(client.get(URL, {"year": 2023}), "paid_by_fund").rows)
+    assert rows == {
+        "其他重度残疾人医疗救助资金": settled["tianjin_severe_disability"].assistance,
+        "医疗救助基金": settled["dibao"].assistance,
+    }
+    report = client.get(reverse("monitoring:dashboard_report"), {"month": "2023-03"})
+    cells = {
+        row[0]: row[-1] for row in load_workbook(BytesIO(report.content)).active.iter_rows(values_only=True)
+    }
+    assert (
+        Decimal(str(cells["其他重度残疾人医疗救助资金"])) == settled["tianjin_severe_disability"].assistance
+    )
