@@ -22,7 +22,12 @@ class RunForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    result = forms.ChoiceField(label=_("反馈结果"), choices=HighCostAlert.Result.choices)
+    # No answer is chosen for the officer: a default would close a high-cost alert as "no risk" in one click.
+    result = forms.ChoiceField(
+        label=_("反馈结果"),
+        choices=[("", _("— 请选择核实结果 —")), *HighCostAlert.Result.choices],
+        error_messages={"required": _("请选择核实结果")},
+    )
     category = forms.ChoiceField(label=_("认定类别"), required=False)
     valid_from = forms.DateField(
         label=_("有效期起"), required=False, widget=forms.DateInput(attrs={"type": "date"})

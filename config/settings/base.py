@@ -150,6 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation ---------------------------------------------------------------------------------
 # Message ids are Simplified Chinese (the default UI); locale/en holds the English translation.
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["config.formats"]  # one date format, 2026-12-03 (config/formats/__init__.py)
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"

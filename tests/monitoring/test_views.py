@@ -119,6 +119,19 @@ def test_officer_answers_from_the_alert_page(client, month, civil_officer):
     assert alert.certification.category == "dibao"
 
 
+def test_the_answer_to_an_alert_is_never_preselected(client, month, civil_officer):
+    alert = HighCostAlert.objects.get(claimant=month[0], department=Department.CIVIL_AFFAIRS)
+    client.force_login(civil_officer)
+    url = reverse("monitoring:alert_detail", args=[alert.pk])
+    page = client.get(url).content.decode()
+    assert 'value="" selected' in page.split('name="result"')[1].split("</select>")[0]
+    refused = client.post(url, {"result": "", "reason": ""})
+    assert refused.status_code == 400
+    assert "请选择核实结果" in refused.content.decode()
+    alert.refresh_from_db()
+    assert not alert.result
+
+
 def test_reviewer_sees_people_certified_from_alerts_with_their_visits(client, month, civil_officer, reviewer):
     alert = HighCostAlert.objects.get(claimant=month[0], department=Department.CIVIL_AFFAIRS)
     services.record_feedback(
