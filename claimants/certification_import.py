@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claimants import categories, idnumbers, roles
+from claimants import categories, idnumbers, imports, roles
 from claimants.imports import (
     AnyOf,
     Basis,
@@ -160,24 +160,26 @@ class CertificationRows(RowSpec):
             if region is None:
                 row.errors.append(_("户籍地区划代码不存在：%(code)s") % {"code": data["region_code"]})
                 continue
+            # A person registered outside the user's region, or a new one whose region is outside it: one
+            # message, and nothing else about that person (no registered name, no place, no other check).
+            in_scope = (person["hukou_region_id"] if person is not None else region.code).startswith(by.region_id)
+            if not in_scope:
+                row.errors.append(imports.outside_region())
+                continue
             if person is not None:
                 data["claimant_id"] = person["id"]
                 jurisdiction = person["hukou_region__jurisdiction"]
-                in_scope = person["hukou_region_id"].startswith(by.region_id)
                 if person["name"] != data["name"]:
                     row.errors.append(_("姓名与已登记的不一致：%(name)s") % {"name": person["name"]})
                 if person["hukou_region_id"] != region.code:
                     row.warnings.append(_("户籍地与已登记的不一致，以已登记的为准"))
             else:
                 jurisdiction = region.jurisdiction
-                in_scope = region.code.startswith(by.region_id)
                 if region.level != Region.Level.TOWNSHIP:
                     row.errors.append(_("新登记人员的户籍地须为乡镇（街道）代码"))
                 if names_in_file.setdefault(data["id_number"], data["name"]) != data["name"]:
                     row.errors.append(_("同一身份证号在文件中对应不同姓名"))
             data["jurisdiction"] = jurisdiction
-            if not in_scope:
-                row.errors.append(_("不在您的管辖范围内"))
             category = data["category"]
             if category not in categories.categories_of(jurisdiction):
                 row.errors.append(

@@ -15,7 +15,12 @@ class DomainError(Exception):
 
 class ClaimantError(models.TextChoices):
     INVALID_ID_NUMBER = "invalid_id_number", _("身份证号无效：{detail}")
-    DUPLICATE_ID_NUMBER = "duplicate_id_number", _("该身份证号已登记：{id_number}")
+    DUPLICATE_ID_NUMBER = "duplicate_id_number", _("该身份证号已在您的管辖范围内登记：{id_number}")
+    # The same words whoever holds the number elsewhere: a registration form is not a lookup of other cities.
+    ID_NUMBER_UNAVAILABLE = (
+        "id_number_unavailable",
+        _("该身份证号不能在您的管辖范围内登记，请与上级经办机构核实"),
+    )
     REGION_OUTSIDE_JURISDICTION = "region_outside_jurisdiction", _("区划不在您的管辖范围内")
     NOT_A_TOWNSHIP = "not_a_township", _("户籍所在地须选择乡镇（街道）")
     CATEGORY_NOT_IN_JURISDICTION = "category_not_in_jurisdiction", _("该地区没有此救助对象类别：{category}")

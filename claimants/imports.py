@@ -34,6 +34,13 @@ NUL = "\x00"
 REPORT_SHOWN = 500  # report lines on a batch's page; the whole report downloads as XLSX
 
 
+def outside_region() -> str:
+    """The one row error for a person the user may not import: registered outside the user's region, not
+    registered at all where that matters, or new with a place outside it. The same words in every case,
+    so that an import is never a lookup of who is registered where."""
+    return _("不能在您的管辖范围内导入此人")
+
+
 @dataclass(frozen=True)
 class Column:
     """A column of the file: the field it fills and the headers that name it (the first is shown)."""

@@ -41,8 +41,7 @@ def register_claimant(
         raise DomainError(ClaimantError.NO_JURISDICTION)
     _check_region(hukou_region, by)
     _check_membership(household=household, relation=relation_to_head, hukou_region=hukou_region)
-    if Claimant.objects.filter(id_number=facts.number).exists():
-        raise DomainError(ClaimantError.DUPLICATE_ID_NUMBER, id_number=idnumbers.mask(facts.number))
+    _check_not_registered(facts.number, by)
     try:
         with transaction.atomic():
             claimant = Claimant(
@@ -62,7 +61,19 @@ def register_claimant(
             claimant.save()
             return claimant
     except IntegrityError as exc:  # a concurrent registration of the same number
+        _check_not_registered(facts.number, by)
         raise DomainError(ClaimantError.DUPLICATE_ID_NUMBER, id_number=idnumbers.mask(facts.number)) from exc
+
+
+def _check_not_registered(number: str, by: User | None) -> None:
+    """Refuse a number already registered: in the user's region it says so; elsewhere it says only that
+    it cannot be registered here (nothing about the person or where)."""
+    held_in = Claimant.objects.filter(id_number=number).values_list("hukou_region_id", flat=True).first()
+    if held_in is None:
+        return
+    if by is None or held_in.startswith(by.region_id):
+        raise DomainError(ClaimantError.DUPLICATE_ID_NUMBER, id_number=idnumbers.mask(number))
+    raise DomainError(ClaimantError.ID_NUMBER_UNAVAILABLE)
 
 
 def _check_membership(

@@ -17,7 +17,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from claimants import idnumbers
-from claimants.imports import Column, Row, RowSpec, WriteResult, bulk_insert, parse_date, register
+from claimants.imports import (
+    Column,
+    Row,
+    RowSpec,
+    WriteResult,
+    bulk_insert,
+    outside_region,
+    parse_date,
+    register,
+)
 from claimants.models import Claimant, ImportBatch, InsuranceScheme, User
 from settlements.errors import DomainError, VisitError
 from settlements.models import PolicyYear, Referral, Visit, VisitType
@@ -124,11 +133,8 @@ class VisitRows(RowSpec):
         for row in live:
             data = row.data
             person = people.get(data["id_number"])
-            if person is None:
-                row.errors.append(_("此人未登记"))
-                continue
-            if not person["hukou_region_id"].startswith(by.region_id):
-                row.errors.append(_("不在您的管辖范围内"))
+            if person is None or not person["hukou_region_id"].startswith(by.region_id):
+                row.errors.append(outside_region())  # the same whether registered elsewhere or nowhere
                 continue
             if data["name"] and data["name"] != person["name"]:
                 row.errors.append(_("姓名与已登记的不一致：%(name)s") % {"name": person["name"]})

@@ -259,7 +259,7 @@ def test_registration_form_derives_sex_and_birth_date_and_rejects_bad_or_duplica
     assert (person.sex, person.birth_date) == ("M", dt.date(1991, 1, 1))
 
     response = client.post(reverse("claimants:create"), data)
-    assert "该身份证号已登记" in response.content.decode()
+    assert "该身份证号已在您的管辖范围内登记" in response.content.decode()
     response = client.post(reverse("claimants:create"), {**data, "id_number": "510703199101010072"})
     assert "校验位错误" in response.content.decode()
 

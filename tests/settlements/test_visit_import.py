@@ -149,7 +149,7 @@ def test_bad_rows_get_their_own_errors_and_only_valid_rows_are_written(
     errors = {line: " ".join(r["errors"]) for line, r in report.items() if r["errors"]}
     assert set(errors) == {3, 4, 5, 6, 7, 8, 9, 11}
     assert "其他支出" in errors[3]
-    assert "未登记" in errors[8]
+    assert "不能在您的管辖范围内导入此人" in errors[8]
     assert "政策年度" in errors[7]
     assert "重复" in errors[11]
     assert report[10]["warnings"]
@@ -176,7 +176,10 @@ def test_claimants_outside_the_reviewers_region_are_row_errors(claimant_factory,
     township_reviewer = make_staff(Role.MEDICAL_SECURITY_REVIEWER, "510703")
     person = claimant_factory(hukou_region=other)
     batch = stage(csv_bytes(PLATFORM, [platform_row("X1", person)]), township_reviewer)
-    assert "不在您的管辖范围内" in batch.report[0]["errors"]
+    unknown = claimant_factory.build(hukou_region=other)  # never registered
+    stranger = stage(csv_bytes(PLATFORM, [platform_row("X2", unknown)]), township_reviewer)
+    # Registered elsewhere or nowhere: one answer, so an import is not a lookup of who is registered where.
+    assert batch.report[0]["errors"] == stranger.report[0]["errors"] == ["不能在您的管辖范围内导入此人"]
 
 
 def test_pages_upload_preview_commit_and_scope(client, reviewer, caseworker, claimant_factory, mianyang_2023):
