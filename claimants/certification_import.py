@@ -162,7 +162,9 @@ class CertificationRows(RowSpec):
                 continue
             # A person registered outside the user's region, or a new one whose region is outside it: one
             # message, and nothing else about that person (no registered name, no place, no other check).
-            in_scope = (person["hukou_region_id"] if person is not None else region.code).startswith(by.region_id)
+            in_scope = (person["hukou_region_id"] if person is not None else region.code).startswith(
+                by.region_id
+            )
             if not in_scope:
                 row.errors.append(imports.outside_region())
                 continue

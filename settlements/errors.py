@@ -43,3 +43,4 @@ class SettlementError(models.TextChoices):
 class PolicyYearError(models.TextChoices):
     INVALID_PARAMETERS = "invalid_parameters", _("政策参数不合规：{detail}")
     EFFECTIVE_FROM_OUTSIDE_YEAR = "effective_from_outside_year", _("生效日期须在年度开始之前或当年内")
+    ALERT_RATE_OUT_OF_RANGE = "alert_rate_out_of_range", _("高额费用预警比例须在 0.01 至 1 之间")

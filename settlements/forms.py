@@ -125,8 +125,12 @@ class PolicyYearForm(forms.ModelForm):
 
     change_reason = forms.CharField(label=_("修改原因"), max_length=100, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, jurisdiction: str, **kwargs):
         super().__init__(*args, **kwargs)
+        # An administrator sets the years of their own city only.
+        field = self.fields["jurisdiction"]
+        field.choices = [(value, label) for value, label in field.choices if value == jurisdiction]
+        field.initial = jurisdiction
         _bootstrap(self)
 
     class Meta:

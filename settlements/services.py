@@ -36,6 +36,8 @@ def check_policy_year(policy_year: PolicyYear) -> None:
     """Refuse values the engine cannot settle with (its own validation, e.g. a national dibao ratio < 0.70)."""
     if policy_year.effective_from and policy_year.effective_from.year > policy_year.year:
         raise DomainError(PolicyYearError.EFFECTIVE_FROM_OUTSIDE_YEAR)
+    if not Decimal("0.01") <= Decimal(policy_year.alert_threshold_rate) <= 1:
+        raise DomainError(PolicyYearError.ALERT_RATE_OUT_OF_RANGE)
     try:
         adapter.validate_policy_year(policy_year)
     except PolicyInputError as exc:

@@ -4,6 +4,7 @@ Each view checks the role, scopes through a selector (outside the region = 404),
 """
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -296,10 +297,17 @@ class ClaimantResettlementView(roles.RoleRequiredMixin, TemplateView):
         }
 
 
+def policy_years_visible_to(user) -> QuerySet[PolicyYear]:
+    """A city's parameters and fund budget are its own: a user sees the years of their jurisdiction."""
+    return PolicyYear.objects.filter(jurisdiction=user.jurisdiction)
+
+
 class PolicyYearListView(roles.RoleRequiredMixin, ListView):
     template_name = "settlements/policy_year_list.html"
     allowed_roles = {roles.ADMIN, roles.MANAGER, roles.REVIEWER}
-    queryset = PolicyYear.objects.order_by("jurisdiction", "-year")
+
+    def get_queryset(self):
+        return policy_years_visible_to(self.request.user).order_by("-year")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"can_edit": self.request.user.role == roles.ADMIN}
@@ -315,7 +323,10 @@ class PolicyYearEditView(roles.RoleRequiredMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if "pk" in self.kwargs:
-            kwargs["instance"] = get_object_or_404(PolicyYear, pk=self.kwargs["pk"])
+            kwargs["instance"] = get_object_or_404(
+                policy_years_visible_to(self.request.user), pk=self.kwargs["pk"]
+            )
+        kwargs["jurisdiction"] = self.request.user.jurisdiction
         return kwargs
 
     def get_context_data(self, **kwargs):

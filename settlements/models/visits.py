@@ -1,5 +1,8 @@
 """Policy years, hospitals and visits (就医记录): what the settlement engine reads."""
 
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +30,15 @@ class PolicyYear(models.Model):
     ratios = models.JSONField(_("救助比例（国家指导意见）"), default=dict, blank=True)
     deductible_rates = models.JSONField(_("起付标准比例（国家指导意见）"), default=dict, blank=True)
     other_special_as = models.CharField(_("其他特殊困难人员参照类别"), max_length=40, blank=True)
+    # RULES 3.9: the push threshold is this share of last year's income (50% by the texts); a share above 1
+    # or at 0 would push everybody or nobody.
     alert_threshold_rate = models.DecimalField(
-        _("高额费用预警比例"), max_digits=5, decimal_places=4, default="0.5000"
+        _("高额费用预警比例"),
+        max_digits=5,
+        decimal_places=4,
+        default="0.5000",
+        validators=[MinValueValidator(Decimal("0.0100")), MaxValueValidator(Decimal("1.0000"))],
+        help_text=_("上年居民人均可支配收入的比例，0.01 至 1，政策文件为 0.5"),
     )
     fund_budget = models.DecimalField(_("医疗救助基金预算"), null=True, blank=True, **MONEY)
     # Bumped on every save: a settlement stores the version of the parameters it was computed with.
