@@ -8,7 +8,10 @@ class ClaimantsConfig(AppConfig):
 
     def ready(self):
         # Importing the module registers the certification import kind with claimants.imports.
+        from django.db.models.signals import post_migrate
+
         import claimants.certification_import  # noqa: F401
-        from claimants import selectors, timeline
+        from claimants import admin_access, selectors, timeline
 
         timeline.register(selectors.claimant_timeline)
+        post_migrate.connect(admin_access.ensure_city_administrator_group, dispatch_uid="jiuzhu-city-admins")

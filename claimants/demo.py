@@ -7,6 +7,7 @@ import random
 from django.db import transaction
 
 from claimants import categories, idnumbers, imports
+from claimants.admin_access import sync_staff_access
 from claimants.models import (
     Certification,
     Claimant,
@@ -20,6 +21,7 @@ from claimants.models import (
 
 DEMO_PASSWORD = "jiuzhu-demo"
 CITIES = {"my": "5107", "bj": "11", "tj": "12"}  # username prefix -> city or province code
+SYSTEM_ACCOUNT = "sys_admin"
 ROLE_DEPARTMENT = {
     Role.TOWNSHIP_CASEWORKER: Department.TOWNSHIP,
     Role.MEDICAL_SECURITY_REVIEWER: Department.MEDICAL_SECURITY,
@@ -70,13 +72,27 @@ def create_staff() -> list[tuple[str, str, str]]:
                     "department": ROLE_DEPARTMENT[role],
                     "region": region,
                     "first_name": Role(role).label,
-                    "is_staff": role == Role.SYSTEM_ADMINISTRATOR,
-                    "is_superuser": role == Role.SYSTEM_ADMINISTRATOR,
+                    "is_superuser": False,  # a city administrator administers their city only
                 },
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
+            sync_staff_access(user)
             accounts.append((username, str(Role(role).label), region.full_name))
+    # The one system-wide account: /admin/ for every city (schedules, regions, tokens), no product pages.
+    superuser, _ = User.objects.update_or_create(
+        username=SYSTEM_ACCOUNT,
+        defaults={
+            "first_name": "全系统管理员",
+            "is_staff": True,
+            "is_superuser": True,
+            "region": None,
+            "role": "",
+        },
+    )
+    superuser.set_password(DEMO_PASSWORD)
+    superuser.save()
+    accounts.append((SYSTEM_ACCOUNT, "全系统管理员（仅 /admin/）", "全国"))
     return accounts
 
 

@@ -284,8 +284,23 @@ class Certification(models.Model):
         return self.Status(self.status_on(day)).label
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(self.model)
+
+    def delete(self):
+        raise AppendOnlyError(self.model)
+
+
+class AppendOnlyError(PermissionError):
+    def __init__(self, model):
+        super().__init__(f"{model._meta.label} rows are written once and never changed or deleted")
+
+
 class AuditLog(models.Model):
-    """Who looked at or exported what (e.g. a full ID number)."""
+    """Who looked at or exported what (e.g. a full ID number). Append-only: a row is never changed or
+    deleted, through the ORM (``save`` of a stored row, ``delete``, a queryset's ``update``/``delete``) or
+    the admin."""
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("用户"))
@@ -294,6 +309,8 @@ class AuditLog(models.Model):
     target_id = models.CharField(_("对象"), max_length=64)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
@@ -301,6 +318,14 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target_type}#{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(type(self))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(type(self))
 
 
 class ImportBatch(models.Model):

@@ -1,25 +1,44 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""Admin of the settlements app, scoped per city (``claimants.admin_access``). Policy years are edited in the
+product (their form checks them with the engine's own validation and keeps the history); visits and
+settlements are never deleted here."""
 
+from django.contrib import admin
+
+from claimants.admin_access import CityScopedAdmin
 from settlements.cases import admin as cases_admin  # noqa: F401  (registers the application admin)
 from settlements.models import Hospital, PolicyYear, Visit
 
 
 @admin.register(PolicyYear)
-class PolicyYearAdmin(SimpleHistoryAdmin):
+class PolicyYearAdmin(CityScopedAdmin, admin.ModelAdmin):
+    jurisdiction_field = "jurisdiction"
     list_display = ("jurisdiction", "year", "effective_from", "income_last_year", "assistance_annual_cap")
     list_filter = ("jurisdiction",)
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Hospital)
-class HospitalAdmin(admin.ModelAdmin):
+class HospitalAdmin(CityScopedAdmin, admin.ModelAdmin):
+    region_field = "region"
     list_display = ("code", "name", "level", "region", "in_province", "assistance_enabled")
     search_fields = ("code", "name")
     raw_id_fields = ("region",)
 
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and (obj is None or not obj.visits.exists())
+
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(CityScopedAdmin, admin.ModelAdmin):
+    region_field = "claimant__hukou_region"
     list_display = (
         "claimant",
         "visit_type",
@@ -30,3 +49,9 @@ class VisitAdmin(admin.ModelAdmin):
     )
     list_filter = ("visit_type", "year")
     raw_id_fields = ("claimant", "hospital")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # corrected by reversing and settling again in the product
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a settled or reviewed visit is never hard-deleted
