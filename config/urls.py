@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 
 from claimants.views import HomeView
 from config.health import healthz
@@ -18,6 +19,11 @@ urlpatterns = [
     path("settlements/", include("settlements.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # The schema describes the referral API to the departments' systems: for signed-in users and tokens only.
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+        name="api_schema",
+    ),
     path("api/", include("settlements.cases.api")),
 ]

@@ -118,7 +118,9 @@ def test_audit_rows_are_never_changed_or_deleted(client, bj_admin, mianyang_pers
     assert AuditLog.objects.get(pk=row.pk).action == "reveal_id_number"
 
 
-def test_a_visit_is_never_deleted_from_the_admin(client, policy_year_factory, claimant_factory, visit_factory):
+def test_a_visit_is_never_deleted_from_the_admin(
+    client, policy_year_factory, claimant_factory, visit_factory
+):
     policy_year_factory(jurisdiction="mianyang", year=2023)
     visit = visit_factory(claimant=claimant_factory())
     superuser = User.objects.create_superuser("root", password="Long-pass-word-123")

@@ -93,3 +93,9 @@ def test_no_template_carries_inline_script_style_or_handler_the_policy_would_blo
         offenders += [f"{path.name}: {m.group(0)}" for m in INLINE_STYLE.finditer(html)]
         offenders += [f"{path.name}: {m.group(0)}" for m in INLINE_HANDLER.finditer(html)]
     assert offenders == []
+
+
+def test_the_api_schema_is_for_signed_in_users_and_tokens_only(client, caseworker):
+    assert client.get(reverse("api_schema")).status_code in (401, 403)
+    client.force_login(caseworker)
+    assert client.get(reverse("api_schema")).status_code == 200
