@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claimants.models import Certification, Claimant, Department, Jurisdiction, Region, User
 from settlements.models import MONEY
+from settlements.money import YEAR_SUM
 
 
 class AmountBasis(models.TextChoices):
@@ -57,6 +58,11 @@ class AlertRun(models.Model):
         User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("操作人")
     )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    # The region whose counties the run covers: a manager's run now covers their region only; the scheduled
+    # run (null) covers every city.
+    region = models.ForeignKey(
+        Region, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("范围")
+    )
     regions_total = models.PositiveIntegerField(_("区县数"), default=0)
     regions_done = models.PositiveIntegerField(_("已完成区县"), default=0)
     hits = models.PositiveIntegerField(_("超标人数"), default=0)
@@ -155,7 +161,7 @@ class HighCostAlert(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    amount = models.DecimalField(_("年度累计自付费用"), **MONEY)
+    amount = models.DecimalField(_("年度累计自付费用"), **YEAR_SUM)  # any accepted year of visits
     threshold = models.DecimalField(_("预警标准"), **MONEY)
     kind = models.CharField(_("预警类型"), max_length=16, choices=Kind.choices)
     category_held = models.CharField(_("截止日所持类别"), max_length=40, blank=True)
@@ -239,7 +245,7 @@ class PendingHit(models.Model):
     insured_region = models.ForeignKey(
         Region, models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
     )
-    amount = models.DecimalField(_("年度累计自付费用"), **MONEY)
+    amount = models.DecimalField(_("年度累计自付费用"), **YEAR_SUM)  # any accepted year of visits
 
     class Meta:
         verbose_name = _("待处理超标人员")

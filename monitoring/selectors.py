@@ -77,8 +77,49 @@ def metrics(*, user: User, now: dt.datetime | None = None) -> dict[str, int]:
     ) | {"feedback_days": feedback_days}
 
 
-def recent_runs(limit: int = 10) -> QuerySet[AlertRun]:
-    return AlertRun.objects.select_related("started_by")[:limit]
+RUN_COUNTERS = ("regions_total", "regions_done", "hits", "pushed", "carried_over", "reported")
+
+
+def runs_visible_to(user: User) -> QuerySet[AlertRun]:
+    """Runs that covered the user's region: the scheduled ones (every city), and manual runs over the user's
+    region, a region above it or one inside it. Another city's manual run is not the user's."""
+    code = user.region_id or ""
+    ancestors = [code[:n] for n in (2, 4, 6) if n < len(code)]
+    return AlertRun.objects.filter(
+        Q(region__isnull=True) | Q(region_id__in=ancestors) | Q(region__code__startswith=code)
+    )
+
+
+def run_counts(run: AlertRun, user: User) -> dict[str, int]:
+    """The run's counters as the user may see them: the run's own when it lay inside the user's region,
+    else those of the user's counties only (finished push batches and their alerts)."""
+    if run.region_id and run.region_id.startswith(user.region_id or "-"):
+        return {name: getattr(run, name) for name in RUN_COUNTERS}
+    from monitoring.services import counties_to_run
+
+    counties = counties_to_run(period=run.period, region=user.region_id)
+    alerts = HighCostAlert.objects.filter(batch__run=run, batch__region_id__in=counties)
+    by_disposition = dict(alerts.values_list("disposition").annotate(n=Count("pk")).order_by())
+    return {
+        "regions_total": len(counties),
+        "regions_done": PushBatch.objects.filter(
+            run=run, region_id__in=counties, finished_at__isnull=False
+        ).count(),
+        "hits": alerts.values("claimant_id").distinct().count(),
+        **{
+            disposition.value: by_disposition.get(disposition.value, 0)
+            for disposition in HighCostAlert.Disposition
+        },
+    }
+
+
+def recent_runs(user: User, limit: int = 10) -> list[AlertRun]:
+    """The latest runs that covered the user's region, each with the counts of that region only."""
+    runs = list(runs_visible_to(user).select_related("started_by")[:limit])
+    for run in runs:
+        for name, value in run_counts(run, user).items():
+            setattr(run, name, value)
+    return runs
 
 
 def certified_from_alerts(user: User) -> QuerySet[HighCostAlert]:

@@ -73,14 +73,23 @@ def threshold_for(*, jurisdiction: str, year: int) -> Decimal | None:
     return (policy_year.alert_threshold_rate * policy_year.income_last_year).quantize(CENT, ROUND_HALF_UP)
 
 
-def counties_to_run(*, period: dt.date) -> list[str]:
-    """County codes of every jurisdiction that has a policy year for the period and the alert enabled."""
+def county_prefix(region_code: str | None) -> str:
+    """The code prefix of the counties a run over ``region_code`` covers ("" = every county). Below a
+    county, the county: the job's unit of work is one county."""
+    return (region_code or "")[:6]
+
+
+def counties_to_run(*, period: dt.date, region: str | None = None) -> list[str]:
+    """County codes of every jurisdiction that has a policy year for the period and the alert enabled,
+    within ``region`` when given (a manager's run)."""
     disabled = MonitoringRule.objects.filter(enabled=False).values("jurisdiction")
     jurisdictions = (
         PolicyYear.objects.filter(year=period.year).exclude(jurisdiction__in=disabled).values("jurisdiction")
     )
     return list(
-        Region.objects.filter(level=Region.Level.COUNTY, jurisdiction__in=jurisdictions)
+        Region.objects.filter(
+            level=Region.Level.COUNTY, jurisdiction__in=jurisdictions, code__startswith=county_prefix(region)
+        )
         .order_by("code")
         .values_list("code", flat=True)
     )
@@ -115,7 +124,7 @@ WITH hits AS MATERIALIZED (
 SELECT %(run)s, h.claimant_id, r.code, h.hukou_region_id, h.insured_region_id, h.amount
 FROM hits h
 JOIN claimants_region r ON r.code = SUBSTR(h.hukou_region_id, 1, 6) AND r.level = %(county_level)s
-WHERE h.amount > CASE r.jurisdiction {thresholds} END
+WHERE h.amount > CASE r.jurisdiction {thresholds} END AND r.code LIKE %(scope)s
 """
 
 
@@ -134,7 +143,7 @@ def measure_run(*, run: AlertRun) -> int:
     them as ``PendingHit`` rows for the county subtasks. Repeating it replaces the run's earlier rows."""
     PendingHit.objects.filter(run=run).delete()
     by_basis: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    counties = Region.objects.filter(code__in=counties_to_run(period=run.period))
+    counties = Region.objects.filter(code__in=counties_to_run(period=run.period, region=run.region_id))
     for jurisdiction in counties.values_list("jurisdiction", flat=True).order_by().distinct():
         threshold = threshold_for(jurisdiction=jurisdiction, year=run.period.year)
         by_basis[rule_for(jurisdiction).amount_basis][jurisdiction] = threshold
@@ -149,6 +158,7 @@ def measure_run(*, run: AlertRun) -> int:
                 "cutoff": run.cutoff,
                 "lowest": min(thresholds.values()),
                 "county_level": Region.Level.COUNTY,
+                "scope": county_prefix(run.region_id) + "%",
             }
             for i, (jurisdiction, threshold) in enumerate(thresholds.items()):
                 params |= {f"j{i}": jurisdiction, f"t{i}": threshold}
@@ -159,9 +169,15 @@ def measure_run(*, run: AlertRun) -> int:
 
 @transaction.atomic
 def start_run(
-    *, period: dt.date, trigger: str, by: User | None = None, today: dt.date | None = None
+    *,
+    period: dt.date,
+    trigger: str,
+    by: User | None = None,
+    today: dt.date | None = None,
+    region: str | None = None,
 ) -> AlertRun:
-    """Record a run of the monthly job for ``period``; the caller fans it out (see ``tasks``)."""
+    """Record a run of the monthly job for ``period`` over ``region`` (None: every city); the caller fans it
+    out (see ``tasks``)."""
     today = today or timezone.localdate()
     period = month_start(period)
     if month_end(period) >= today:
@@ -171,16 +187,19 @@ def start_run(
         cutoff=month_end(period),
         trigger=trigger,
         started_by=by,
-        regions_total=len(counties_to_run(period=period)),
+        region_id=region,
+        regions_total=len(counties_to_run(period=period, region=region)),
     )
 
 
 def request_run(*, period: dt.date, by: User) -> AlertRun:
-    """The run-now button: record the run and hand it to the workers once committed (in-process when eager)."""
+    """The run-now button: record the run over the manager's own region and hand it to the workers once
+    committed (in-process when eager). A manager never creates another city's alerts nor finishes its
+    push batches."""
     from monitoring.tasks import run_monthly_alerts_task
 
     with transaction.atomic():
-        run = start_run(period=period, trigger=AlertRun.Trigger.MANUAL, by=by)
+        run = start_run(period=period, trigger=AlertRun.Trigger.MANUAL, by=by, region=by.region_id)
         transaction.on_commit(lambda: run_monthly_alerts_task.delay(run_id=run.pk))
     return run
 
@@ -322,19 +341,35 @@ def finish_empty_run(*, run: AlertRun) -> None:
     )
 
 
+def describe_failure(exc: Exception) -> str:
+    """The error a failed run shows: its kind and first line, never empty (an overflow's message is)."""
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__
+
+
 def fail_run(*, run_id: int, error: str) -> None:
     AlertRun.objects.filter(pk=run_id, status=AlertRun.Status.RUNNING).update(
         status=AlertRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
     )
 
 
-def run_monthly_alerts(*, period: dt.date, trigger: str = AlertRun.Trigger.MANUAL, by: User | None = None):
+def run_monthly_alerts(
+    *,
+    period: dt.date,
+    trigger: str = AlertRun.Trigger.MANUAL,
+    by: User | None = None,
+    region: str | None = None,
+):
     """The whole job in this process, county after county (commands, tests; the task fans out instead)."""
-    run = start_run(period=period, trigger=trigger, by=by)
-    measure_run(run=run)
-    for county in counties_to_run(period=run.period):
-        alert_county(run=run, county=county)
-    finish_empty_run(run=run)
+    run = start_run(period=period, trigger=trigger, by=by, region=region)
+    try:
+        measure_run(run=run)
+        for county in counties_to_run(period=run.period, region=run.region_id):
+            alert_county(run=run, county=county)
+        finish_empty_run(run=run)
+    except Exception as exc:
+        fail_run(run_id=run.pk, error=describe_failure(exc))
+        raise
     run.refresh_from_db()
     return run
 

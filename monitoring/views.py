@@ -16,7 +16,7 @@ from claimants.tables import TableMixin
 from monitoring import selectors, services
 from monitoring.filters import AlertFilter
 from monitoring.forms import FeedbackForm, RunForm
-from monitoring.models import AlertRun, HighCostAlert
+from monitoring.models import HighCostAlert
 from monitoring.tables import AlertTable, BatchTable
 
 MONITORING_ROLES = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER, roles.ADMIN}
@@ -33,7 +33,7 @@ class MonitoringView(roles.RoleRequiredMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             metrics=selectors.metrics(user=user),
-            runs=selectors.recent_runs(),
+            runs=selectors.recent_runs(user),
             can_run=user.role in RUN_ROLES,
             run_form=RunForm(initial={"period": f"{services.previous_period(timezone.localdate()):%Y-%m}"}),
             **kwargs,
@@ -63,17 +63,19 @@ class RunProgressView(roles.RoleRequiredMixin, View):
     allowed_roles = MONITORING_ROLES
 
     def get(self, request, pk):
-        run = get_object_or_404(AlertRun, pk=pk)
-        fields = ("regions_total", "regions_done", "hits", "pushed", "carried_over", "reported")
+        run = get_object_or_404(selectors.runs_visible_to(request.user), pk=pk)
+        counts = selectors.run_counts(run, request.user)
         return JsonResponse(
             {
                 "id": run.pk,
                 "period": f"{run.period:%Y-%m}",
                 "status": run.status,
                 "status_label": run.get_status_display(),
-                "percent": round(100 * run.regions_done / run.regions_total) if run.regions_total else 100,
+                "percent": round(100 * counts["regions_done"] / counts["regions_total"])
+                if counts["regions_total"]
+                else 100,
                 "error": run.error,
-                **{field: getattr(run, field) for field in fields},
+                **counts,
             }
         )
 

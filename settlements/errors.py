@@ -22,6 +22,7 @@ class VisitError(models.TextChoices):
     )
     UNKNOWN_INSURANCE_SCHEME = "unknown_insurance_scheme", _("未知的险种类型：{value}")
     DISCHARGE_BEFORE_ADMISSION = "discharge_before_admission", _("出院日期不能早于入院日期")
+    AMOUNT_TOO_LARGE = "amount_too_large", _("金额超出一次就医可能的范围（不超过 {maximum} 元）：{field}")
     UNKNOWN_VISIT_TYPE = "unknown_visit_type", _("未知的就诊类型：{value}")
     UNKNOWN_REFERRAL = "unknown_referral", _("未知的转诊情况：{value}")
     UNKNOWN_JURISDICTION = "unknown_jurisdiction", _("救助对象户籍地未关联政策适用地")

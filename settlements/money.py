@@ -10,6 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 
 CENT = Decimal("0.01")
+# The largest amount one visit may carry (every amount of a hospital bill): a hundred million yuan less a
+# cent. It keeps a year's sums well inside the columns that hold them (``numeric(18, 2)`` for a person's
+# year in the monthly job), and refuses a typing slip of twelve digits before it reaches the job.
+MAX_BILL_AMOUNT = Decimal("99999999.99")
+# A person's year of visits, however many: the width of the columns that hold such sums.
+YEAR_SUM = {"max_digits": 18, "decimal_places": 2}
 
 
 def to_cent(value):

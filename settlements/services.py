@@ -20,6 +20,7 @@ from claimants.models import Certification, Claimant, InsuranceScheme, Region, U
 from settlements import adapter, locks
 from settlements.errors import DomainError, PolicyYearError, SettlementError, VisitError
 from settlements.models import Hospital, LedgerEntry, PolicyYear, Referral, Settlement, Visit, VisitType
+from settlements.money import MAX_BILL_AMOUNT
 from settlements.policy import types as engine
 from settlements.policy.engine import assess_visit
 from settlements.policy.errors import PolicyInputError
@@ -120,6 +121,9 @@ def check_visit_values(
         if value < 0:
             label = Visit._meta.get_field(name).verbose_name
             raise DomainError(VisitError.NEGATIVE_AMOUNT, field=label)
+        if value > MAX_BILL_AMOUNT:
+            label = Visit._meta.get_field(name).verbose_name
+            raise DomainError(VisitError.AMOUNT_TOO_LARGE, field=label, maximum=f"{MAX_BILL_AMOUNT:,}")
     if policy_scope_cost > total_cost:
         raise DomainError(VisitError.SCOPE_ABOVE_TOTAL)
     if basic_insurance_paid > policy_scope_cost:
