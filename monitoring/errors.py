@@ -14,3 +14,4 @@ class MonitoringError(models.TextChoices):
     UNKNOWN_RESULT = "unknown_result", _("未知的反馈结果：{result}")
     NO_POLICY_YEAR = "no_policy_year", _("{year}年度没有可用的预警标准（政策年度参数）")
     PERIOD_IN_FUTURE = "period_in_future", _("只能运行已结束月份的预警")
+    RUN_NOT_STUCK = "run_not_stuck", _("该次运行没有停滞，无需继续")

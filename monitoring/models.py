@@ -43,6 +43,7 @@ class AlertRun(models.Model):
     """One execution of the monthly job for a period; its counters are updated by the county subtasks."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中（等待任务队列）")
         RUNNING = "running", _("运行中")
         FINISHED = "finished", _("已完成")
         FAILED = "failed", _("失败")
@@ -72,6 +73,9 @@ class AlertRun(models.Model):
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    # The last sign of life of a running run (a county finished, or the run started): a run with no
+    # progress for STUCK_AFTER is shown as stuck and can be resumed (services.resume_run).
+    progressed_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("预警运行记录")

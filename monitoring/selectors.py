@@ -115,10 +115,14 @@ def run_counts(run: AlertRun, user: User) -> dict[str, int]:
 
 def recent_runs(user: User, limit: int = 10) -> list[AlertRun]:
     """The latest runs that covered the user's region, each with the counts of that region only."""
+    from monitoring.services import is_stuck
+
     runs = list(runs_visible_to(user).select_related("started_by")[:limit])
     for run in runs:
         for name, value in run_counts(run, user).items():
             setattr(run, name, value)
+        run.stuck = is_stuck(run)
+        run.resumable = run.stuck and run.regions_done < run.regions_total  # of the user's region
     return runs
 
 

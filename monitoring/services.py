@@ -19,6 +19,7 @@ Readings (docs/monitoring.md has the details):
 import calendar
 import datetime as dt
 import io
+import logging
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from kombu.exceptions import OperationalError as KombuOperationalError
 from openpyxl import Workbook
 
 from claimants import categories, roles, spreadsheets
@@ -36,6 +38,8 @@ from monitoring.dashboards import casework
 from monitoring.errors import MonitoringError
 from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
 from settlements.models import PolicyYear
+
+logger = logging.getLogger(__name__)
 
 PUSH_DEPARTMENTS = (Department.CIVIL_AFFAIRS, Department.RURAL_REVITALIZATION)
 DEPARTMENT_OF_ROLE = {
@@ -196,12 +200,82 @@ def request_run(*, period: dt.date, by: User) -> AlertRun:
     """The run-now button: record the run over the manager's own region and hand it to the workers once
     committed (in-process when eager). A manager never creates another city's alerts nor finishes its
     push batches."""
-    from monitoring.tasks import run_monthly_alerts_task
-
     with transaction.atomic():
         run = start_run(period=period, trigger=AlertRun.Trigger.MANUAL, by=by, region=by.region_id)
-        transaction.on_commit(lambda: run_monthly_alerts_task.delay(run_id=run.pk))
+        run.status = AlertRun.Status.QUEUED
+        run.save(update_fields=["status"])
+        transaction.on_commit(lambda: dispatch_run(run))
+    run.refresh_from_db()
     return run
+
+
+def dispatch_run(run: AlertRun) -> bool:
+    """Hand a queued run to the workers. When the broker cannot be reached the run stays ``queued``, the
+    page says so, and ``dispatch_queued_runs`` (every few minutes, from beat) sends it once it is back:
+    never a server error, never a run that nobody will run."""
+    from monitoring.tasks import run_monthly_alerts_task
+
+    try:
+        run_monthly_alerts_task.delay(run_id=run.pk)
+    except (KombuOperationalError, ConnectionError, OSError):
+        logger.warning(
+            "monthly alert run %s stays queued: the task queue cannot be reached", run.pk, exc_info=True
+        )
+        return False
+    return True
+
+
+def dispatch_queued_runs() -> int:
+    """Send every queued run again (the sweeper); returns how many reached the queue."""
+    return sum(dispatch_run(run) for run in AlertRun.objects.filter(status=AlertRun.Status.QUEUED))
+
+
+def begin_run(run_id: int) -> AlertRun | None:
+    """A worker picks a run up: queued becomes running (once, whoever comes first); None if it is not
+    queued or running any more (finished, failed, or taken)."""
+    now = timezone.now()
+    AlertRun.objects.filter(pk=run_id, status=AlertRun.Status.QUEUED).update(
+        status=AlertRun.Status.RUNNING, progressed_at=now
+    )
+    return AlertRun.objects.filter(pk=run_id, status=AlertRun.Status.RUNNING).first()
+
+
+# A running run with no county finished for this long is stuck (a worker died holding a county task and the
+# broker has not handed it out again yet): the longest county task takes a few seconds at city scale.
+STUCK_AFTER = dt.timedelta(minutes=15)
+
+
+def is_stuck(run: AlertRun, now: dt.datetime | None = None) -> bool:
+    last = run.progressed_at or run.started_at
+    return run.status == AlertRun.Status.RUNNING and (now or timezone.now()) - last > STUCK_AFTER
+
+
+def resume_run(*, run: AlertRun, by: User) -> int:
+    """A manager resumes a stuck run: the counties of the manager's region (within the run's) whose push
+    batch of the period is not finished are sent again (each county task is idempotent: a finished batch is
+    a no-op, alerts are unique per person, month and department). Returns how many counties were sent."""
+    from monitoring.tasks import alert_county_task
+
+    if not is_stuck(run):
+        raise DomainError(MonitoringError.RUN_NOT_STUCK)
+    finished = set(
+        PushBatch.objects.filter(period=run.period, finished_at__isnull=False).values_list(
+            "region_id", flat=True
+        )
+    )
+    in_run = set(counties_to_run(period=run.period, region=run.region_id))
+    missing = [
+        county
+        for county in counties_to_run(period=run.period, region=by.region_id)
+        if county in in_run and county not in finished
+    ]
+    AlertRun.objects.filter(pk=run.pk).update(progressed_at=timezone.now())
+    if missing and not PendingHit.objects.filter(run=run, county_id__in=missing).exists():
+        measure_run(run=run)  # the run died in its first pass, before the hits were kept: measure again
+        PendingHit.objects.filter(run=run, county_id__in=finished).delete()
+    for county in missing:
+        alert_county_task.delay(run.pk, county)
+    return len(missing)
 
 
 def _ranked(codes) -> str:
@@ -327,7 +401,9 @@ def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dic
 
 def _count_progress(run: AlertRun, counts: dict[str, int]) -> None:
     AlertRun.objects.filter(pk=run.pk).update(
-        regions_done=F("regions_done") + 1, **{key: F(key) + value for key, value in counts.items()}
+        regions_done=F("regions_done") + 1,
+        progressed_at=timezone.now(),
+        **{key: F(key) + value for key, value in counts.items()},
     )
     AlertRun.objects.filter(
         pk=run.pk, status=AlertRun.Status.RUNNING, regions_done__gte=F("regions_total")
@@ -348,7 +424,7 @@ def describe_failure(exc: Exception) -> str:
 
 
 def fail_run(*, run_id: int, error: str) -> None:
-    AlertRun.objects.filter(pk=run_id, status=AlertRun.Status.RUNNING).update(
+    AlertRun.objects.filter(pk=run_id, status__in=(AlertRun.Status.RUNNING, AlertRun.Status.QUEUED)).update(
         status=AlertRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
     )
 

@@ -41,7 +41,9 @@ def run_monthly_alerts_task(period: str | None = None, run_id: int | None = None
         month = dt.date.fromisoformat(period) if period else services.previous_period(timezone.localdate())
         run = services.start_run(period=month, trigger=AlertRun.Trigger.SCHEDULE)
     else:
-        run = AlertRun.objects.get(pk=run_id)
+        run = services.begin_run(run_id)
+        if run is None:
+            return None  # finished or failed meanwhile: nothing to do
     try:
         services.measure_run(run=run)
         counties = services.counties_to_run(period=run.period, region=run.region_id)
@@ -52,3 +54,9 @@ def run_monthly_alerts_task(period: str | None = None, run_id: int | None = None
         return run.pk
     group(alert_county_task.s(run.pk, county) for county in counties).apply_async()
     return run.pk
+
+
+@shared_task
+def dispatch_queued_runs_task() -> int:
+    """Every few minutes (beat): send the runs that stayed queued while the task queue was unreachable."""
+    return services.dispatch_queued_runs()

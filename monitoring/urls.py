@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.MonitoringView.as_view(), name="overview"),
     path("runs/", views.RunStartView.as_view(), name="run_start"),
     path("runs/<int:pk>/progress/", views.RunProgressView.as_view(), name="run_progress"),
+    path("runs/<int:pk>/resume/", views.RunResumeView.as_view(), name="run_resume"),
     path("alerts/", views.AlertListView.as_view(), name="alert_list"),
     path("alerts/<int:pk>/", views.AlertDetailView.as_view(), name="alert_detail"),
     path("batches/", views.BatchListView.as_view(), name="batch_list"),

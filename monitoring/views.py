@@ -57,6 +57,22 @@ class RunStartView(roles.RoleRequiredMixin, View):
         return redirect(f"{reverse('monitoring:overview')}?run={run.pk}")
 
 
+class RunResumeView(roles.RoleRequiredMixin, View):
+    """POST: a manager resumes a stuck run: the counties of their region it has not finished are sent again."""
+
+    allowed_roles = RUN_ROLES
+
+    def post(self, request, pk):
+        run = get_object_or_404(selectors.runs_visible_to(request.user), pk=pk)
+        try:
+            sent = services.resume_run(run=run, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.info(request, _("已继续运行：重新派发 %(count)s 个区县") % {"count": sent})
+        return redirect(f"{reverse('monitoring:overview')}?run={run.pk}")
+
+
 class RunProgressView(roles.RoleRequiredMixin, View):
     """The small JSON the overview page polls while a run is going."""
 

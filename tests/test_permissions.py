@@ -306,6 +306,7 @@ URLS: list[Url] = [
     Url("monitoring:overview", None, MONITORING | {roles.ADMIN}),
     Url("monitoring:run_start", None, frozenset({roles.MANAGER}), "post"),
     Url("monitoring:run_progress", run_kwargs, MONITORING | {roles.ADMIN}, scoped=False),
+    Url("monitoring:run_resume", run_kwargs, frozenset({roles.MANAGER}), "post", scoped=False),
     Url("monitoring:alert_list", None, MONITORING),
     Url("monitoring:alert_detail", alert_kwargs, MONITORING),
     Url("monitoring:alert_detail", alert_kwargs, OFFICERS, "post", {"result": "no_risk"}),

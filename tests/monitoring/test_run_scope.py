@@ -17,7 +17,9 @@ MARCH = dt.date(2023, 3, 1)
 @pytest.fixture
 def two_cities(mianyang_2023, policy_year_factory, person_with_costs):
     policy_year_factory(jurisdiction="beijing", year=2023, income_last_year=Decimal("33000.00"))
-    beijing = Region.objects.filter(jurisdiction="beijing", level=Region.Level.TOWNSHIP).order_by("code").first()
+    beijing = (
+        Region.objects.filter(jurisdiction="beijing", level=Region.Level.TOWNSHIP).order_by("code").first()
+    )
     return {
         "mianyang": person_with_costs("40000.00"),
         "mianyang_other_county": person_with_costs("40000.00", hukou="510704001"),

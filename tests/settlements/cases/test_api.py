@@ -109,7 +109,9 @@ def test_referral_of_another_department_is_not_found(make_application, make_staf
     assert response.status_code == 404
 
 
-def test_schema_is_served(client):
+def test_schema_is_served_to_signed_in_users(client, civil_officer):
+    assert client.get("/api/schema/").status_code == 401
+    client.force_login(civil_officer)
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/referrals/{id}/reply/" in response.content
