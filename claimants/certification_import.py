@@ -108,14 +108,21 @@ class CertificationRows(RowSpec):
         *("jurisdiction", "certificate_number", "valid_from", "valid_to", "note"),
     )
     columns = (
-        Column("name", ("姓名",)),
+        Column("name", ("姓名",), max_length=Claimant._meta.get_field("name").max_length),
         Column("id_number", ("身份证号", "公民身份号码", "证件号码")),
         Column("region", ("户籍地区划代码", "区划代码")),
         Column("category", ("认定类别", "救助对象类别", "类别")),
-        Column("certificate_number", ("证书编号", "证号"), required=False),
+        Column(
+            "certificate_number",
+            ("证书编号", "证号"),
+            required=False,
+            max_length=Certification._meta.get_field("certificate_number").max_length,
+        ),
         Column("valid_from", ("有效期起", "认定日期", "开始日期")),
         Column("valid_to", ("有效期止", "结束日期"), required=False),
-        Column("note", ("备注",), required=False),
+        Column(
+            "note", ("备注",), required=False, max_length=Certification._meta.get_field("note").max_length
+        ),
     )
 
     def describe(self, row: Row) -> str:

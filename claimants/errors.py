@@ -37,6 +37,8 @@ class ClaimantError(models.TextChoices):
 
 class ImportBatchError(models.TextChoices):
     UNREADABLE_FILE = "unreadable_file", _("无法读取文件：{detail}")
+    FILE_TOO_LARGE = "file_too_large", _("文件过大：每个文件不超过 {limit} MB，请分批导入")
+    TOO_MANY_ROWS = "too_many_rows", _("行数过多：每个文件不超过 {limit} 行，请分批导入")
     MISSING_COLUMNS = "missing_columns", _("缺少必需的列：{columns}")
     EMPTY_FILE = "empty_file", _("文件中没有数据行")
     NOT_STAGED = "not_staged", _("该批次已确认或已放弃")

@@ -2,6 +2,7 @@
 user's subtree."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from claimants import categories, idnumbers, roles, selectors
@@ -150,4 +151,9 @@ class ImportUploadForm(_Bootstrap, forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件"))
+        if upload.size > settings.JIUZHU_IMPORT_MAX_BYTES:  # before a byte of it is read
+            raise forms.ValidationError(
+                _("文件过大：每个文件不超过 %(limit)s MB，请分批导入")
+                % {"limit": settings.JIUZHU_IMPORT_MAX_BYTES // 2**20}
+            )
         return upload

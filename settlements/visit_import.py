@@ -90,9 +90,18 @@ class VisitRows(RowSpec):
     kind = KIND
     label = "就医记录"
     columns = (
-        Column("setl_id", ("结算ID", "setl_id", "医保结算ID", "settlement_ref")),
+        Column(
+            "setl_id",
+            ("结算ID", "setl_id", "医保结算ID", "settlement_ref"),
+            max_length=Visit._meta.get_field("settlement_ref").max_length,
+        ),
         Column("certno", ("身份证号", "certno", "证件号码", "公民身份号码", "id_number")),
-        Column("psn_name", ("姓名", "psn_name", "name"), required=False),
+        Column(
+            "psn_name",
+            ("姓名", "psn_name", "name"),
+            required=False,
+            max_length=Claimant._meta.get_field("name").max_length,
+        ),
         Column("med_type", ("医疗类别", "med_type", "就诊类型", "visit_type")),
         Column("admitted", ("入院日期", "begndate", "admitted", "就诊日期"), required=False),
         Column("setl_time", ("结算时间", "setl_time", "出院日期", "discharged")),

@@ -253,3 +253,9 @@ JIUZHU_FULL_ID_EXPORT_ROLES = (
 JIUZHU_LIST_PAGE_SIZE = 25
 # Exports larger than this ask the user to narrow the filter first.
 JIUZHU_EXPORT_MAX_ROWS = env.int("JIUZHU_EXPORT_MAX_ROWS", default=100_000)
+# Uploaded spreadsheets (claimants.imports.check_limits), refused before they are read: the file's size, the
+# size its XLSX parts inflate to, and the data rows of a sheet. 100,000 rows of a department's list make
+# an XLSX of about 5 MB (its XML about 40 MB) or a CSV of about 10 MB.
+JIUZHU_IMPORT_MAX_BYTES = env.int("JIUZHU_IMPORT_MAX_BYTES", default=20 * 2**20)
+JIUZHU_IMPORT_MAX_INFLATED_BYTES = env.int("JIUZHU_IMPORT_MAX_INFLATED_BYTES", default=200 * 2**20)
+JIUZHU_IMPORT_MAX_ROWS = env.int("JIUZHU_IMPORT_MAX_ROWS", default=100_000)

@@ -222,3 +222,24 @@ def test_the_report_downloads_as_xlsx_for_the_batchs_viewers(
     assert rows[0] == ("行号", "记录", "错误", "提示")
     assert [r[0] for r in rows[1:]] == [e["line"] for e in batch.report]
     assert 3 in [r[0] for r in rows[1:]]
+
+
+def test_the_preview_refuses_what_the_commit_could_not_store(reviewer, claimant_factory, mianyang_2023):
+    """A settlement id over 64 characters and an amount of 10^12: row errors in the preview, so the
+    commit never meets them (it used to answer 500 and the batch could never be committed)."""
+    person = claimant_factory()
+    content = csv_bytes(
+        PLATFORM,
+        [
+            platform_row("S" * 65, person),
+            platform_row("BIG", person, medfee_sumamt="1000000000000.00", inscp_scp_amt="10000.00"),
+            platform_row("OK", person),
+        ],
+    )
+    batch = stage(content, reviewer)
+    errors = {line["line"]: line["errors"] for line in batch.report}
+    assert "结算ID 超过 64 个字符" in errors[2]
+    assert any("金额超出一次就医可能的范围" in error for error in errors[3])
+    assert (batch.rows_invalid, batch.rows_valid) == (2, 1)
+    imports.commit(batch=batch, by=reviewer)
+    assert list(Visit.objects.values_list("settlement_ref", flat=True)) == ["OK"]
