@@ -70,7 +70,7 @@ def wait_for(run: AlertRun, timeout: float = 90) -> AlertRun:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         run.refresh_from_db()
-        if run.status != AlertRun.Status.RUNNING:
+        if run.status not in (AlertRun.Status.QUEUED, AlertRun.Status.RUNNING):
             return run
         time.sleep(0.3)
     pytest.fail(f"the worker did not finish run {run.pk}: {run.regions_done}/{run.regions_total} counties")
