@@ -17,7 +17,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claimants import categories, idnumbers, imports, roles
+from claimants import categories, idnumbers, imports, roles, validators
+from claimants.errors import ClaimantError, DomainError
 from claimants.imports import (
     AnyOf,
     Basis,
@@ -227,6 +228,8 @@ class CertificationRows(RowSpec):
         data["name"] = values["name"].strip()
         if not data["name"]:
             row.errors.append(_("姓名为空"))
+        elif (char := validators.name_problem(data["name"])) is not None:
+            row.errors.append(DomainError(ClaimantError.NAME_CHARACTERS, char=char).message)
         try:
             facts = idnumbers.parse(values["id_number"], allow_legacy=True, today=today)
         except idnumbers.InvalidIdNumber as exc:
@@ -260,6 +263,13 @@ class CertificationRows(RowSpec):
                 row.errors.append(_("有效期止不是日期：%(value)s") % {"value": raw_to})
         if data.get("valid_from") and data["valid_to"] and data["valid_to"] < data["valid_from"]:
             row.errors.append(_("有效期止早于有效期起"))
+        for label, name in ((_("有效期起"), "valid_from"), (_("有效期止"), "valid_to")):
+            if data.get(name) and not validators.date_in_range(data[name]):
+                row.errors.append(
+                    DomainError(
+                        ClaimantError.IMPLAUSIBLE_DATE, field=label, latest=validators.LATEST_DATE.isoformat()
+                    ).message
+                )
 
     def write(self, rows: list[Row], *, batch: ImportBatch, by: User) -> WriteResult:
         reason = _("导入批次 #%(id)s") % {"id": batch.pk}

@@ -33,6 +33,8 @@ class ClaimantError(models.TextChoices):
     HOUSEHOLD_HAS_HEAD = "household_has_head", _("该家庭已有户主")
     DUPLICATE_HOUSEHOLD_NUMBER = "duplicate_household_number", _("户编号已存在：{number}")
     FULL_ID_NOT_ALLOWED = "full_id_not_allowed", _("您的角色不能查看完整身份证号")
+    NAME_CHARACTERS = "name_characters", _("姓名中有不可见或控制字符（{char}），请重新输入")
+    IMPLAUSIBLE_DATE = "implausible_date", _("{field}须在 2000-01-01 至 {latest} 之间")
 
 
 class ImportBatchError(models.TextChoices):

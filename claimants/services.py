@@ -3,12 +3,25 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from claimants import categories, idnumbers, roles
+from claimants import categories, idnumbers, roles, validators
 from claimants.errors import ClaimantError, DomainError
 from claimants.models import AuditLog, Certification, Claimant, Household, Region, Relation, User
 
 CLAIMANT_EDITABLE_FIELDS = ("name", "phone", "hukou_region", "insured_region", "residence", "scheme")
+
+
+def check_name(name: str) -> None:
+    if (char := validators.name_problem(name)) is not None:
+        raise DomainError(ClaimantError.NAME_CHARACTERS, char=char)
+
+
+def check_date(value: dt.date | None, *, label: str, not_after: dt.date | None = None) -> None:
+    """Refuse a date outside 2000-01-01 … 2099-12-31 (or after ``not_after``), naming the field."""
+    if value is not None and not validators.date_in_range(value, not_after=not_after):
+        latest = min(validators.LATEST_DATE, not_after or validators.LATEST_DATE)
+        raise DomainError(ClaimantError.IMPLAUSIBLE_DATE, field=label, latest=latest.isoformat())
 
 
 def _check_region(region: Region, by: User | None) -> None:
@@ -31,6 +44,7 @@ def register_claimant(
     relation_to_head: str = "",
 ) -> Claimant:
     """Register a person (救助对象登记). Sex and birth date come from the ID number."""
+    check_name(name)
     try:
         facts = idnumbers.parse(id_number)
     except idnumbers.InvalidIdNumber as exc:
@@ -99,6 +113,8 @@ def update_claimant(*, claimant: Claimant, by: User, **changes) -> Claimant:
     unknown = set(changes) - set(CLAIMANT_EDITABLE_FIELDS) - {"household", "relation_to_head"}
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    if "name" in changes:
+        check_name(changes["name"])
     for field, value in changes.items():
         setattr(claimant, field, value.strip() if isinstance(value, str) else value)
     if claimant.hukou_region.level != Region.Level.TOWNSHIP:
@@ -179,6 +195,8 @@ def certify(
         raise DomainError(ClaimantError.CATEGORY_NOT_IN_JURISDICTION, category=category)
     if valid_to is not None and valid_to < valid_from:
         raise DomainError(ClaimantError.VALID_TO_BEFORE_FROM)
+    for label, value in ((_("有效期起"), valid_from), (_("有效期止"), valid_to)):
+        check_date(value, label=label)
     if by is not None:
         _check_region(claimant.hukou_region, by)
         if not roles.may_certify(by, category):

@@ -14,4 +14,5 @@ class MonitoringError(models.TextChoices):
     UNKNOWN_RESULT = "unknown_result", _("未知的反馈结果：{result}")
     NO_POLICY_YEAR = "no_policy_year", _("{year}年度没有可用的预警标准（政策年度参数）")
     PERIOD_IN_FUTURE = "period_in_future", _("只能运行已结束月份的预警")
+    PERIOD_TOO_EARLY = "period_too_early", _("预警月份须在 2000-01 之后")
     RUN_NOT_STUCK = "run_not_stuck", _("该次运行没有停滞，无需继续")

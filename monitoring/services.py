@@ -186,6 +186,8 @@ def start_run(
     period = month_start(period)
     if month_end(period) >= today:
         raise DomainError(MonitoringError.PERIOD_IN_FUTURE)
+    if period.year < 2000:
+        raise DomainError(MonitoringError.PERIOD_TOO_EARLY)
     return AlertRun.objects.create(
         period=period,
         cutoff=month_end(period),

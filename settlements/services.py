@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from claimants.imports import bulk_insert
 from claimants.models import Certification, Claimant, InsuranceScheme, Region, User
+from claimants.services import check_date
 from settlements import adapter, locks
 from settlements.errors import DomainError, PolicyYearError, SettlementError, VisitError
 from settlements.models import Hospital, LedgerEntry, PolicyYear, Referral, Settlement, Visit, VisitType
@@ -134,6 +135,9 @@ def check_visit_values(
         raise DomainError(VisitError.SUPPLEMENTARY_ABOVE_REST)
     if discharged < admitted:
         raise DomainError(VisitError.DISCHARGE_BEFORE_ADMISSION)
+    today = timezone.localdate()
+    check_date(admitted, label=str(Visit._meta.get_field("admitted").verbose_name), not_after=today)
+    check_date(discharged, label=str(Visit._meta.get_field("discharged").verbose_name), not_after=today)
 
 
 @transaction.atomic

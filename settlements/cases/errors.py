@@ -8,6 +8,7 @@ class CaseError(models.TextChoices):
     INVALID_TRANSITION = "invalid_transition", _("申请当前状态为“{state}”，不能执行“{action}”")
     ROLE_NOT_ALLOWED = "role_not_allowed", _("您的角色或部门不能执行“{action}”")
     OUTSIDE_REGION = "outside_region", _("该申请不在您的管辖范围内")
+    STATEMENT_TOO_LONG = "statement_too_long", _("申请事由不超过 {limit} 字，其余内容请作为材料上传")
     REASON_REQUIRED = "reason_required", _("请填写理由")
     ALREADY_CERTIFIED_DIRECT = (
         "already_certified_direct",

@@ -36,7 +36,9 @@ class RegisterForm(StyledForm):
     visits = forms.ModelMultipleChoiceField(
         label=_("申请救助的就医记录"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    statement = forms.CharField(label=_("申请事由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    statement = forms.CharField(
+        label=_("申请事由"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
     submitted_on = forms.DateField(label=_("申请日期"), widget=DATE)
 
     def __init__(self, *args, claimant, visits, **kwargs):

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from claimants import categories, roles
@@ -32,6 +33,8 @@ from settlements.cases.models import (
     State,
 )
 from settlements.models import Visit
+
+STATEMENT_MAX_LENGTH = 2000  # 申请事由: a paragraph or two; the documents carry the rest
 
 ACTION_EVENTS = {
     "accept": CaseEvent.Kind.ACCEPTED,
@@ -222,6 +225,11 @@ def register_application(
     if by.role != roles.CASEWORKER:
         raise DomainError(CaseError.ROLE_NOT_ALLOWED, action=CaseEvent.Kind.REGISTERED.label)
     submitted_on = _today(submitted_on)
+    # The day the written application was handed in: not before 2000 and not after today (it starts the
+    # time limits).
+    claimant_services.check_date(submitted_on, label=_("申请日期"), not_after=timezone.localdate())
+    if len(statement) > STATEMENT_MAX_LENGTH:
+        raise DomainError(CaseError.STATEMENT_TOO_LONG, limit=STATEMENT_MAX_LENGTH)
     requested_category = _check_requested_category(claimant, kind, requested_category, submitted_on)
     visits = _check_visits(claimant, kind, visits)
     application = AssistanceApplication.objects.create(
