@@ -26,7 +26,7 @@ def test_wrong_check_character_is_refused_with_the_expected_one():
 
 
 def test_month_thirteen_is_refused():
-    with pytest.raises(idnumbers.InvalidIdNumber, match="出生日期无效"):
+    with pytest.raises(idnumbers.InvalidIdNumber, match="出生日期（第7至14位）无效"):
         idnumbers.parse("360426199113010079")
 
 
@@ -75,3 +75,11 @@ def test_a_masked_number_and_the_birth_year_leave_thousands_of_candidates():
     ]
     assert number in candidates
     assert len(candidates) > 1000
+
+
+@pytest.mark.parametrize("raw", ["51070319800501123", "510703198013011234", "510703190001011234"])
+def test_a_refusal_never_repeats_the_number_or_its_birth_date(raw):
+    with pytest.raises(idnumbers.InvalidIdNumber) as refused:
+        idnumbers.parse(raw)
+    assert raw not in str(refused.value)
+    assert raw[6:14] not in str(refused.value)
