@@ -5,6 +5,7 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from claimants import categories, idnumbers, imports
 from claimants.admin_access import sync_staff_access
@@ -98,6 +99,7 @@ def create_staff() -> list[tuple[str, str, str]]:
 
 def create_claimants(*, per_city: int = 300, seed: int = 2023) -> int:
     rng = random.Random(seed)
+    this_year = timezone.localdate().year
     created = 0
     for city_code in CITIES.values():
         township = demo_township(city_code)
@@ -140,7 +142,7 @@ def create_claimants(*, per_city: int = 300, seed: int = 2023) -> int:
                 count += 1
                 if rng.random() < 0.45:
                     category = codes[count % len(codes)] if count <= 2 * len(codes) else rng.choice(codes)
-                    start = dt.date(rng.randint(2019, 2023), rng.randint(1, 12), 1)
+                    start = dt.date(rng.randint(this_year - 7, this_year - 3), rng.randint(1, 12), 1)
                     Certification.objects.create(
                         claimant=claimant,
                         category=category,

@@ -1,24 +1,29 @@
-"""Demo content for the monitoring pages: a Mianyang policy year, high costs for a few demo people, and the
-alert job run for March 2023 (idempotent: a second seed changes nothing)."""
+"""Demo content for the monitoring pages: high costs for a few demo people in last month, and the alert
+job run for last month, as the schedule would have (idempotent: a second seed changes nothing)."""
 
 import datetime as dt
 from decimal import Decimal
+
+from django.utils import timezone
 
 from claimants.models import Claimant
 from monitoring import services
 from monitoring.models import AlertRun
 from settlements.models import Hospital, PolicyYear, Visit
 
-PERIOD = dt.date(2023, 3, 1)
+
+def demo_period() -> dt.date:
+    return services.previous_period(timezone.localdate())
 
 
 def seed() -> dict:
+    period = demo_period()
     PolicyYear.objects.get_or_create(
         jurisdiction="mianyang",
-        year=2023,
-        defaults={"effective_from": dt.date(2023, 1, 1), "income_last_year": Decimal("33000.00")},
+        year=period.year,
+        defaults={"effective_from": dt.date(period.year, 1, 1), "income_last_year": Decimal("33000.00")},
     )
-    if AlertRun.objects.filter(period=PERIOD).exists():
+    if AlertRun.objects.filter(period=period).exists():
         return {"alerts": 0}
     people = Claimant.objects.filter(hukou_region__code__startswith="5107").order_by("pk")[:40]
     hospitals = list(Hospital.objects.filter(region__code__startswith="5107").order_by("code")) or [None]
@@ -30,9 +35,9 @@ def seed() -> dict:
                 claimant=claimant,
                 hospital=hospitals[n % len(hospitals)],
                 visit_type="inpatient",
-                admitted=dt.date(2023, 2, 1),
-                discharged=dt.date(2023, 2, 10),
-                year=2023,
+                admitted=period + dt.timedelta(days=1),
+                discharged=period + dt.timedelta(days=9),
+                year=period.year,
                 referral="referred",
                 total_cost=scope,
                 policy_scope_cost=scope,
@@ -40,5 +45,5 @@ def seed() -> dict:
             )
         )
     Visit.objects.bulk_create(visits)
-    run = services.run_monthly_alerts(period=PERIOD)
+    run = services.run_monthly_alerts(period=period, trigger=AlertRun.Trigger.SCHEDULE)
     return {"alerts": run.pushed + run.reported}

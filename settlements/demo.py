@@ -1,6 +1,8 @@
-"""Demo data of the settlements app: policy years 2022-2024 for the three cities, hospitals, a few hundred
-visits of the demo claimants, most of them settled through the service, some awaiting settlement, one
-reversal. Values the seeds do not give are assumptions, recorded as such in each policy year's history.
+"""Demo data of the settlements app, dated from today so that the demo is never in the past: policy years
+of the current year and the two before for the three cities, hospitals, a few hundred visits of the demo
+claimants discharged over last year and this year up to last week, most of them settled through the
+service, some awaiting settlement, one reversal. Values the seeds do not give are assumptions, recorded as
+such in each policy year's history.
 """
 
 import datetime as dt
@@ -8,6 +10,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from claimants.demo import CITIES, demo_township
 from claimants.models import Claimant, Region, User
@@ -17,23 +20,22 @@ from settlements.models import Hospital, PolicyYear, Visit
 ASSUMED = "演示数据：假设值，非正式公布数"
 D = Decimal
 
-# (jurisdiction, year) -> values. Mianyang 2023: income 33000.00, caps 50000.00 / tilt threshold 7000.00 /
-# tilt cap 30000.00 (RULES L-MY1, L-MY3: assumed); 2022 caps 30000.00 / 6500.00 / 20000.00 (same source).
-# Tianjin income 48976.00. 其他特殊困难人员 are settled as dibao (assumed local mapping). Beijing needs no income for its rules and has no 大病 parameters in the seeds.
-POLICY_YEARS = {
-    ("mianyang", 2022): {"income_last_year": D("33000.00"), "assistance_annual_cap": D("30000.00"),
-                         "tilt_threshold": D("6500.00"), "tilt_annual_cap": D("20000.00"), "other_special_as": "dibao"},
-    ("mianyang", 2023): {"income_last_year": D("33000.00"), "assistance_annual_cap": D("50000.00"),
-                         "tilt_threshold": D("7000.00"), "tilt_annual_cap": D("30000.00"), "other_special_as": "dibao"},
-    ("mianyang", 2024): {"income_last_year": D("33000.00"), "assistance_annual_cap": D("50000.00"),
-                         "tilt_threshold": D("7000.00"), "tilt_annual_cap": D("30000.00"), "other_special_as": "dibao"},
-    ("tianjin", 2022): {"income_last_year": D("48976.00"), "other_special_as": "dibao"},
-    ("tianjin", 2023): {"income_last_year": D("48976.00"), "other_special_as": "dibao"},
-    ("tianjin", 2024): {"income_last_year": D("48976.00"), "other_special_as": "dibao"},
-    ("beijing", 2022): {"income_last_year": D("77415.00")},
-    ("beijing", 2023): {"income_last_year": D("77415.00")},
-    ("beijing", 2024): {"income_last_year": D("77415.00")},
+# jurisdiction -> values of every demo year. Mianyang: income 33000.00, caps 50000.00 / tilt threshold 7000.00 /
+# tilt cap 30000.00 (RULES L-MY1, L-MY3: assumed). Tianjin income 48976.00. 其他特殊困难人员 are settled as
+# dibao (assumed local mapping). Beijing needs no income for its rules and has no 大病 parameters in the seeds.
+POLICY_VALUES = {
+    "mianyang": {"income_last_year": D("33000.00"), "assistance_annual_cap": D("50000.00"),
+                 "tilt_threshold": D("7000.00"), "tilt_annual_cap": D("30000.00"), "other_special_as": "dibao"},
+    "tianjin": {"income_last_year": D("48976.00"), "other_special_as": "dibao"},
+    "beijing": {"income_last_year": D("77415.00")},
 }  # fmt: skip
+
+
+def demo_years(today: dt.date | None = None) -> range:
+    """The current year and the two before it."""
+    year = (today or timezone.localdate()).year
+    return range(year - 2, year + 1)
+
 
 HOSPITALS = {
     "5107": (
@@ -50,7 +52,11 @@ VISIT_TYPES = ("inpatient", "inpatient", "inpatient", "outpatient_chronic_specia
 
 def create_policy_years() -> int:
     created = 0
-    for (jurisdiction, year), values in POLICY_YEARS.items():
+    for jurisdiction, year, values in (
+        (jurisdiction, year, values)
+        for year in demo_years()
+        for jurisdiction, values in POLICY_VALUES.items()
+    ):
         if PolicyYear.objects.filter(jurisdiction=jurisdiction, year=year).exists():
             continue
         policy_year = PolicyYear(
@@ -82,6 +88,9 @@ def create_visits(*, hospitals, per_city: int = 60, seed: int = 2023) -> dict:
     }
     visits = settled = 0
     reversal = None
+    today = timezone.localdate()
+    first_day = dt.date(today.year - 1, 1, 1)
+    days = (today - dt.timedelta(days=7) - first_day).days  # last year and this year up to last week
     for city_code, city_hospitals in hospitals.items():
         claimants = list(
             Claimant.objects.filter(hukou_region__code__startswith=city_code).order_by("pk")[: per_city * 2]
@@ -91,7 +100,7 @@ def create_visits(*, hospitals, per_city: int = 60, seed: int = 2023) -> dict:
         recorded = []
         for claimant in claimants[:per_city]:
             for _ in range(rng.choice((1, 1, 2, 3))):
-                discharged = dt.date(2023, rng.randint(1, 12), rng.randint(1, 28))
+                discharged = first_day + dt.timedelta(days=rng.randint(0, days))
                 admitted = discharged - dt.timedelta(days=rng.randint(0, 20))
                 scope = D(rng.randint(800, 60000)).quantize(D("0.01"))
                 recorded.append(

@@ -125,14 +125,14 @@ def _claims(staff, on) -> int:
 
 def _accepted_claim(caseworker, visit, on):
     # A written claim is settled on its own date, which must fall after discharge in the visit's year
-    # (A-MY8); the demo's visits lie in the policy years 2022-2024, so the claim is dated in that year.
+    # (A-MY8), and is not after today: it is dated 20 days after discharge, within the visit's year.
     application = services.register_application(
         by=caseworker,
         claimant=visit.claimant,
         kind=ApplicationKind.REIMBURSEMENT,
         visits=[visit],
         statement="住院时未能“一站式”结算，个人已垫付，申请报销",
-        submitted_on=min(visit.discharged + dt.timedelta(days=20), dt.date(visit.year, 12, 31)),
+        submitted_on=min(visit.discharged + dt.timedelta(days=20), dt.date(visit.year, 12, 31), on),
     )
     return services.accept_application(application=application, by=caseworker, on=on)
 

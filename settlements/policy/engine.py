@@ -11,7 +11,6 @@ result, the counter deltas to store and the ledger after. ``settle_year`` chains
 """
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -204,16 +203,24 @@ def _candidates(
         start = end = visit.admitted if switches.episode_identity == "admitted" else visit.discharged
     if switches.settled_on_extends_identity and visit.settled_on is not None and visit.settled_on > end:
         end = visit.settled_on
-    valid: dict[str, CategoryTerms] = {}
+    ranked: list[CategoryTerms] = []
     for certification in certifications:
         terms = _category_terms(policy, certification.category)
         if certification.valid_from > end or (
             certification.valid_to is not None and certification.valid_to < start
         ):
             continue
-        valid[terms.code] = terms
-    ranked = sorted(valid.values(), key=lambda terms: terms.rank)
+        if terms not in ranked:
+            ranked.append(terms)
+    if len(ranked) > 1:
+        ranked.sort(key=_RANK)
+    elif ranked and ranked[0].in_force_from <= day:
+        return ranked, ranked
     return ranked, [terms for terms in ranked if terms.in_force_from <= day]
+
+
+def _RANK(terms: CategoryTerms) -> int:
+    return terms.rank
 
 
 def _category_terms(policy: Policy, code: str) -> CategoryTerms:
@@ -278,23 +285,38 @@ def settle_visit(
     # governed by county rules this rule set does not hold.
     in_force = policy.in_force(day) and (bool(valid_in_force) or (not valid and day >= policy.general_from))
     candidates = valid_in_force if in_force else valid[:1]
-    if len(candidates) <= 1:
-        category = candidates[0] if candidates else None
-        return _settle_as(policy, ledger, visit, day, category, in_force)
-    assessments = [_settle_as(policy, ledger, visit, day, terms, in_force) for terms in candidates]
+    first = _settle_as(policy, ledger, visit, day, candidates[0] if candidates else None, in_force)
+    # One candidate, or a first (highest-ranked) one that leaves nothing to pay: no other can do better,
+    # and the ranking breaks ties.
+    if len(candidates) <= 1 or not first[0].personal_burden:
+        return VisitAssessment(first[0], first[1], ledger.apply(first[1]))
+    outcomes = [first, *(_settle_as(policy, ledger, visit, day, terms, in_force) for terms in candidates[1:])]
+    burdens = [result.personal_burden for result, _deltas in outcomes]
     # ``min`` keeps the first of equal burdens, and the candidates come in rank (tie) order.
-    chosen = min(assessments, key=lambda assessment: assessment.result.personal_burden)
-    burdens = [assessment.result.personal_burden for assessment in assessments]
+    index = burdens.index(min(burdens))
+    chosen, deltas = outcomes[index]
     compared = (
-        "、".join(f"{terms.name_zh}{burden}" for terms, burden in zip(candidates, burdens, strict=True)),
-        ", ".join(f"{terms.code} {burden}" for terms, burden in zip(candidates, burdens, strict=True)),
+        explain.Compared(tuple(terms.name_zh for terms in candidates), burdens, english=False),
+        explain.Compared(tuple(terms.code for terms in candidates), burdens, english=True),
     )
-    winner = candidates[assessments.index(chosen)]
-    tie = burdens.count(chosen.result.personal_burden) > 1
+    winner = candidates[index]
+    tie = burdens.count(chosen.personal_burden) > 1
     step = (explain.COMPARED_TIE if tie else explain.COMPARED, (*compared, winner.name_zh, winner.code))
-    steps = chosen.result.steps
-    result = replace(chosen.result, steps=(steps[0], step, *steps[1:]))
-    return VisitAssessment(result, chosen.deltas, chosen.ledger)
+    result = VisitResult(
+        chosen.visit_id,
+        chosen.category,
+        chosen.critical_illness_insurance,
+        chosen.medical_assistance,
+        chosen.tilted_assistance,
+        chosen.major_illness_assistance,
+        chosen.personal_burden,
+        chosen.reason,
+        (chosen.steps[0], step, *chosen.steps[1:]),
+        chosen.pool,
+        chosen.supplementary_paid,
+        chosen.fund,
+    )
+    return VisitAssessment(result, deltas, ledger.apply(deltas))
 
 
 def _settle_as(
@@ -304,8 +326,9 @@ def _settle_as(
     day: date,
     category: CategoryTerms | None,
     in_force: bool,
-) -> VisitAssessment:
-    """The visit assessed under one category (or none) against ``ledger``."""
+) -> tuple[VisitResult, dict[str, Decimal]]:
+    """The visit assessed under one category (or none) against ``ledger``: the result and the counter
+    deltas (the caller applies the chosen category's deltas to the ledger)."""
     switches = policy.switches
     cost = visit.policy_scope_cost - visit.basic_insurance_paid
     pool = policy.visit_pools.get(visit.type)
@@ -394,8 +417,7 @@ def _settle_as(
         supplementary_paid=supplementary,
         fund=category.fund if category is not None else None,
     )
-    deltas = {name: delta for name, delta in deltas.items() if delta}
-    return VisitAssessment(result, deltas, ledger.apply(deltas))
+    return result, {name: delta for name, delta in deltas.items() if delta}
 
 
 def _critical_illness(

@@ -38,6 +38,31 @@ REASONS = {
     ),
 }
 
+class Compared:
+    """The burdens compared under Clarification 22, formatted only when the explanation is read
+    (``{0}`` in Chinese, ``{1}`` in English): keeps text formatting off the settlement path."""
+
+    __slots__ = ("burdens", "english", "names")
+
+    def __init__(self, names: tuple[str, ...], burdens: list, *, english: bool):
+        self.names, self.burdens, self.english = names, burdens, english
+
+    def __format__(self, spec: str) -> str:
+        pairs = zip(self.names, self.burdens, strict=True)
+        if self.english:
+            return ", ".join(f"{name} {burden}" for name, burden in pairs)
+        return "、".join(f"{name}{burden}" for name, burden in pairs)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Compared) and (self.names, self.burdens, self.english) == (
+            other.names,
+            other.burdens,
+            other.english,
+        )
+
+    __hash__ = None
+
+
 COMPARED = Template(
     "就高不就低：按各有效身份分别测算个人负担（{0}），按负担最小的{2}结算",
     "Best category (Clarification 22): burdens compared ({1}); settled as {3}, the smallest burden",

@@ -14,7 +14,9 @@ def test_demo_alerts_come_from_visits_at_the_citys_demo_hospitals():
     settlements_demo.create_hospitals()
 
     assert demo.seed()["alerts"] > 0
-    visits = Visit.objects.filter(year=2023, claimant__hukou_region__code__startswith="5107")
+    visits = Visit.objects.filter(
+        year=demo.demo_period().year, claimant__hukou_region__code__startswith="5107"
+    )
     assert visits.exists()
     assert not visits.filter(hospital=None).exists()
     assert set(visits.values_list("hospital__region__code", flat=True)) <= {"510703"}
