@@ -151,3 +151,60 @@ def test_a_higher_cost_never_lowers_the_aid_of_the_same_visit(year, extra):
 
 def _aid(result) -> Decimal:
     return sum((getattr(result, tier) for tier in TIERS), D("0"))
+
+
+# SCENARIOS Clarifications 22-24 ---------------------------------------------------------------------------
+
+fractions = st.integers(min_value=0, max_value=100).map(lambda n: D(n) / 100)
+
+
+def _ledger_before_last(jurisdiction, certifications, year_visits) -> Ledger:
+    ledger = Ledger()
+    for visit in year_visits[:-1]:
+        ledger = _assess(jurisdiction, certifications, ledger, visit).ledger
+    return ledger
+
+
+@settings(max_examples=150, deadline=None)
+@given(years(), fractions)
+def test_supplementary_insurance_never_raises_the_burden_and_payers_never_exceed_the_bill(year, share):
+    jurisdiction, certifications, year_visits = year
+    ledger = _ledger_before_last(jurisdiction, certifications, year_visits)
+    visit = year_visits[-1]
+    without = _assess(jurisdiction, certifications, ledger, visit).result
+    room = visit.policy_scope_cost - visit.basic_insurance_paid - without.critical_illness_insurance
+    supplementary = (room * share).quantize(D("0.01"))
+    result = _assess(
+        jurisdiction, certifications, ledger, replace(visit, supplementary_paid=supplementary)
+    ).result
+    assert result.personal_burden <= without.personal_burden
+    payers = visit.basic_insurance_paid + supplementary + _aid(result) + result.personal_burden
+    assert payers == visit.policy_scope_cost
+
+
+@settings(max_examples=150, deadline=None)
+@given(years())
+def test_the_category_chosen_leaves_no_higher_burden_than_any_other_valid_category(year):
+    jurisdiction, certifications, year_visits = year
+    ledger = _ledger_before_last(jurisdiction, certifications, year_visits)
+    visit = year_visits[-1]
+    chosen = _assess(jurisdiction, certifications, ledger, visit).result
+    for certification in certifications:
+        alone = _assess(jurisdiction, (certification,), ledger, visit).result
+        if alone.category is not None:  # valid during the visit, and in force
+            assert chosen.personal_burden <= alone.personal_burden
+
+
+@settings(max_examples=150, deadline=None)
+@given(years(), fractions, st.booleans())
+def test_an_employee_visits_critical_illness_tier_is_the_amount_given_or_nothing(year, share, given_amount):
+    jurisdiction, certifications, year_visits = year
+    ledger = _ledger_before_last(jurisdiction, certifications, year_visits)
+    visit = year_visits[-1]
+    amount = ((visit.policy_scope_cost - visit.basic_insurance_paid) * share).quantize(D("0.01"))
+    employee = replace(
+        visit, insurance_scheme="employee", critical_illness_paid=amount if given_amount else None
+    )
+    assessment = _assess(jurisdiction, certifications, ledger, employee)
+    assert assessment.result.critical_illness_insurance == (amount if given_amount else D("0.00"))
+    assert "ci_base" not in assessment.deltas  # stays out of the resident 大病 base
