@@ -100,8 +100,11 @@ def counties_to_run(*, period: dt.date, region: str | None = None) -> list[str]:
 
 
 def out_of_pocket_sql(amount_basis: str) -> str:
-    """The per-visit personal cost after basic insurance and 大病 insurance (A-MY5), as SQL on the visit."""
-    amount = "policy_scope_cost - basic_insurance_paid - COALESCE(critical_illness_paid, 0)"
+    """The per-visit personal cost after basic insurance, 大病 insurance (A-MY5) and the supplementary
+    insurance paid before assistance (Clarification 23), as SQL on the visit."""
+    amount = (
+        "policy_scope_cost - basic_insurance_paid - COALESCE(critical_illness_paid, 0) - supplementary_paid"
+    )
     if amount_basis == AmountBasis.ALL_PERSONAL:
         amount += " + fully_self_paid"
     return amount

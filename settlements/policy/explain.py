@@ -38,6 +38,7 @@ REASONS = {
     ),
 }
 
+
 class Compared:
     """The burdens compared under Clarification 22, formatted only when the explanation is read
     (``{0}`` in Chinese, ``{1}`` in English): keeps text formatting off the settlement path."""

@@ -77,3 +77,15 @@ def test_a_county_that_fails_ends_the_run_failed(mianyang_2023, person_with_cost
     run.refresh_from_db()
     assert run.status == AlertRun.Status.FAILED
     assert run.error.endswith("ArithmeticError")
+
+
+def test_supplementary_insurance_is_not_counted_as_the_persons_own_cost(mianyang_2023, person_with_costs):
+    """Clarification 23: 公务员医疗补助 and 企业补充医疗保险 pay before assistance; what they paid is not the
+    family's burden. 20,000.00 over basic insurance, 5,000.00 of it supplementary: 15,000.00 < 16,500.00."""
+    from settlements.models import Visit
+
+    covered = person_with_costs("20000.00")
+    Visit.objects.filter(claimant=covered).update(supplementary_paid=Decimal("5000.00"))
+    alone = person_with_costs("20000.00")
+    services.run_monthly_alerts(period=MARCH)
+    assert set(HighCostAlert.objects.values_list("claimant_id", flat=True)) == {alone.pk}
