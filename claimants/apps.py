@@ -7,11 +7,13 @@ class ClaimantsConfig(AppConfig):
     verbose_name = _("救助对象")
 
     def ready(self):
-        # Importing the module registers the certification import kind with claimants.imports.
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        # Importing the module registers the certification import kind with claimants.imports.
         import claimants.certification_import  # noqa: F401
-        from claimants import admin_access, selectors, timeline
+        from claimants import admin_access, selectors, sessions, timeline
 
         timeline.register(selectors.claimant_timeline)
         post_migrate.connect(admin_access.ensure_city_administrator_group, dispatch_uid="jiuzhu-city-admins")
+        user_logged_in.connect(sessions.signed_in, dispatch_uid="jiuzhu-session-times")

@@ -20,7 +20,16 @@ from claimants.models import Certification, Claimant, InsuranceScheme, Region, U
 from claimants.services import check_date
 from settlements import adapter, locks
 from settlements.errors import DomainError, PolicyYearError, SettlementError, VisitError
-from settlements.models import Hospital, LedgerEntry, PolicyYear, Referral, Settlement, Visit, VisitType
+from settlements.models import (
+    Hospital,
+    LedgerEntry,
+    PolicyYear,
+    Referral,
+    Settlement,
+    SettlementReason,
+    Visit,
+    VisitType,
+)
 from settlements.money import MAX_BILL_AMOUNT
 from settlements.policy import types as engine
 from settlements.policy.engine import assess_visit
@@ -243,6 +252,12 @@ class SettlementPreview:
     out_of_order: bool
     settled_on: dt.date | None
     ledger_before: engine.Ledger
+
+    @property
+    def reason_label(self) -> str:
+        """The reason in words (``SettlementReason``), never its code."""
+        reason = self.result.reason
+        return str(SettlementReason(reason).label) if reason else ""
 
     @property
     def assistance_paid_at_hospital(self) -> Decimal:

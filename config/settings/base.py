@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.sessions.SignedInPagesMiddleware",
+    "claimants.sessions.SignedInPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -117,7 +117,7 @@ CONTENT_SECURITY_POLICY = {
 AUTH_USER_MODEL = "claimants.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-# Sessions (config/sessions.py): 30 minutes idle, one working day at most, and not past the browser.
+# Sessions (claimants/sessions.py): 30 minutes idle, one working day at most, and not past the browser.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

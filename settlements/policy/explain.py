@@ -5,7 +5,7 @@ Figures are filled in with ``str.format``: money as Decimal, ratios and threshol
 
 from settlements.policy.types import Reason, Template
 
-CATEGORY = Template("适用救助身份：{1}（{0}）", "Category applied: {0} ({1})")
+CATEGORY = Template("适用救助身份：{1}", "Category applied: {0} ({1})")
 NO_CATEGORY = Template("本次就诊期间无有效救助身份", "No assistance identity valid on any day of this visit")
 
 REASONS = {

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from config.sessions import SEEN, SINCE
+from claimants.sessions import SEEN, SINCE
 
 pytestmark = pytest.mark.django_db
 

@@ -194,3 +194,22 @@ def test_sysadmin_edits_policy_year_and_bad_parameters_are_refused(
     )
     assert response.status_code == 302
     assert PolicyYear.objects.get(jurisdiction="national").ratios == {"dibao": "0.75"}
+
+
+@pytest.mark.django_db
+def test_pages_speak_words_not_codes_and_the_settlement_list_fits(
+    client, reviewer, mianyang_2023, claimant_factory, certified, visit_factory
+):
+    """The preview's reason and the explanation name things in words; the list keeps ten columns."""
+    nobody = visit_factory(claimant=claimant_factory(), policy_scope_cost=D("5000.00"))
+    client.force_login(reviewer)
+    page = client.get(reverse("settlements:visit_detail", args=[nobody.pk])).content.decode()
+    assert "原因：就诊期间无有效救助身份" in page
+    assert "no_category" not in page
+    settlement = settle_visit(visit=visit_factory(claimant=certified("dibao")), by=reviewer)
+    page = client.get(reverse("settlements:statement", args=[settlement.pk])).content.decode()
+    assert "适用救助身份：低保对象" in page
+    assert "（dibao）" not in page
+    listing = client.get(reverse("settlements:settlement_list"))
+    assert len(listing.context["table"].columns) <= 10
+    assert "救助合计" in listing.content.decode()

@@ -121,7 +121,7 @@ def test_explanation_lines_carry_chinese_and_english():
         ledger=Ledger(),
         visit=_visit(),
     ).result
-    assert result.explanation[0].zh == "适用救助身份：低保对象（dibao）"
+    assert result.explanation[0].zh == "适用救助身份：低保对象"
     assert result.explanation[0].en == "Category applied: dibao (低保对象)"
     assert all(line.zh and line.en for line in result.explanation)
     assert any("6693.77" in line.zh and "6693.77" in line.en for line in result.explanation)

@@ -14,7 +14,6 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import patch_cache_control
 
@@ -22,12 +21,10 @@ SEEN, SINCE = "_jz_seen", "_jz_since"
 REFRESH_SECONDS = 60
 
 
-def _signed_in(sender, request, user, **kwargs):
+def signed_in(sender, request, user, **kwargs):
+    """``user_logged_in`` receiver (connected in ``ClaimantsConfig.ready``): start the session's clocks."""
     if request is not None and hasattr(request, "session"):
         request.session[SEEN] = request.session[SINCE] = time.time()
-
-
-user_logged_in.connect(_signed_in, dispatch_uid="jiuzhu-session-times")
 
 
 class SignedInPagesMiddleware:
