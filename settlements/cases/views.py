@@ -169,6 +169,12 @@ ACTIONS = {
 }
 
 
+# Actions that end or turn down a case look different from the main action; these and the ones that move
+# money ask for confirmation first (static/js/confirm.js).
+DESTRUCTIVE_ACTIONS = frozenset({"refuse", "decline", "reject", "withdraw", "close"})
+CONFIRMED_ACTIONS = DESTRUCTIVE_ACTIONS | {"approve", "pay"}
+
+
 def action_form(action, application, user, data=None):
     form_class = ACTIONS[action][0]
     kwargs = {"prefix": action}
@@ -204,6 +210,8 @@ class ApplicationDetailView(roles.RoleRequiredMixin, TemplateView):
             ],
             **self.approval_preview(application, allowed),
             "document_form": forms.DocumentForm(),
+            "destructive_actions": DESTRUCTIVE_ACTIONS,
+            "confirmed_actions": CONFIRMED_ACTIONS,
             "can_upload": user.role in (roles.CASEWORKER, roles.REVIEWER, roles.CIVIL, roles.RURAL),
             "today": timezone.localdate(),
         }

@@ -49,6 +49,7 @@ def act(page, label):
 
 def test_application_from_registration_to_payment(page, live_server, people, screenshot, tmp_path):
     claimant = people["claimant"]
+    page.on("dialog", lambda dialog: dialog.accept())  # the confirmations of approving and paying
 
     # The township caseworker registers the application, uploads the invoice, accepts and refers it.
     login(page, live_server, "e2e_caseworker")

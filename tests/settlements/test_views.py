@@ -213,3 +213,15 @@ def test_pages_speak_words_not_codes_and_the_settlement_list_fits(
     listing = client.get(reverse("settlements:settlement_list"))
     assert len(listing.context["table"].columns) <= 10
     assert "救助合计" in listing.content.decode()
+
+
+@pytest.mark.django_db
+def test_money_and_closing_actions_ask_for_confirmation(client, reviewer, awaiting):
+    client.force_login(reviewer)
+    page = client.get(reverse("settlements:visit_detail", args=[awaiting.pk])).content.decode()
+    assert "data-confirm=" in page
+    assert "救助合计" in page.split("data-confirm=")[1][:200]
+    assert "js/confirm.js" in page
+    settlement = settle_visit(visit=awaiting, by=reviewer)
+    page = client.get(reverse("settlements:settlement_detail", args=[settlement.pk])).content.decode()
+    assert f"确认冲正结算号 {settlement.pk}" in page
