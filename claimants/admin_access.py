@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group, Permission
 from claimants.models import Region, Role
 from claimants.selectors import region_lookup
 
-CITY_ADMINISTRATORS = "city_administrators"
+CITY_ADMINISTRATORS = "市级系统管理员"  # shown in the admin, in the users' language
 
 # app label -> {model name: actions}
 CITY_ADMINISTRATOR_PERMISSIONS = {

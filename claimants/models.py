@@ -249,7 +249,14 @@ class Certification(models.Model):
         db_constraint=False,
     )
     created_by = models.ForeignKey(
-        User, models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False, db_index=False
+        User,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("录入人"),
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     # History is read by certification (id) and by person and date (settlements): no other index.

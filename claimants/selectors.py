@@ -112,9 +112,11 @@ class Change:
     changes: tuple[tuple[str, str, str], ...]
 
 
-def _display(field, value) -> str:
+def _display(field, value, names: dict | None = None) -> str:
     if value is None or value == "":
         return ""
+    if field.is_relation and names is not None:  # a person, a region, a user: their name, never a row id
+        return names.get((field.related_model, value), "")
     if field.name == "id_number":  # history pages follow the list rule: masked
         return idnumbers.mask(value)
     if field.name == "birth_date":  # the year only: with the masked number, the date would give it back
@@ -124,6 +126,21 @@ def _display(field, value) -> str:
     return str(value)
 
 
+def _related_names(fields, records) -> dict:
+    """(model, key) -> the name shown for it, one query per related model over the keys the records hold."""
+    names = {}
+    for field in fields:
+        if not field.is_relation:
+            continue
+        keys = {getattr(record, field.attname) for record in records} - {None}
+        for row in field.related_model._default_manager.filter(pk__in=keys):
+            user_name = getattr(row, "get_full_name", None)
+            names[field.related_model, row.pk] = (
+                (user_name() or row.get_username()) if user_name else str(row)
+            )
+    return names
+
+
 def change_history(model, ids) -> list[Change]:
     """Every history record of the given rows with its field changes, oldest first, in one query."""
     history = model.history.model
@@ -131,6 +148,8 @@ def change_history(model, ids) -> list[Change]:
     records = (
         history.objects.filter(id__in=list(ids)).select_related("history_user").order_by("history_date", "pk")
     )
+    records = list(records)
+    names = _related_names(fields, records)
     previous: dict[int, object] = {}
     changes = []
     for record in records:
@@ -142,7 +161,9 @@ def change_history(model, ids) -> list[Change]:
             if before is None and new in (None, ""):
                 continue
             if before is None or old != new:
-                diff.append((str(field.verbose_name), _display(field, old), _display(field, new)))
+                diff.append(
+                    (str(field.verbose_name), _display(field, old, names), _display(field, new, names))
+                )
         previous[record.id] = record
         user = record.history_user
         changes.append(

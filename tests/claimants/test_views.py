@@ -432,3 +432,18 @@ def test_the_list_shows_the_birth_year_not_the_date(client, caseworker, claimant
     rows = response.context["table"].rows_html()
     assert "<td>1966</td>" in rows
     assert "1966-03-07" not in rows
+
+
+def test_the_change_history_names_people_and_places_not_row_ids(
+    client, civil_officer, caseworker, claimant_factory
+):
+    from claimants.services import certify
+
+    person = claimant_factory()
+    certify(by=civil_officer, claimant=person, category="dibao", valid_from=dt.date(2023, 1, 1))
+    client.force_login(caseworker)
+    page = client.get(person.get_absolute_url())
+    rows = [change for change in page.context["certification_history"] for change in change.changes]
+    created_by = next(new for label, _old, new in rows if label == "录入人")
+    assert created_by == (civil_officer.get_full_name() or civil_officer.username)
+    assert created_by != str(civil_officer.pk)
