@@ -368,6 +368,12 @@ def alert_county(*, run: AlertRun, county: str) -> PushBatch | None:
     return batch
 
 
+# SCENARIOS Clarification 26: the national guideline and Mianyang push to civil affairs and rural
+# revitalization at the same level; Beijing's and Tianjin's texts name no rural-revitalization role in the
+# alert, so their pushes go to civil affairs only.
+RURAL_ALERTED = frozenset({"national", "mianyang"})
+
+
 def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dict[str, int]:
     """Insert the county's alerts with ``ALERTS_SQL``; return how many of each disposition the batch holds."""
     ranking = categories.categories_of(jurisdiction)
@@ -386,7 +392,8 @@ def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dic
                 "now": ops.adapt_datetimefield_value(timezone.now()),
                 "returning": RETURNING_CATEGORY,
                 "civil": Department.CIVIL_AFFAIRS,
-                "rural": Department.RURAL_REVITALIZATION,
+                # NULL joins no row: the push goes to civil affairs alone.
+                "rural": Department.RURAL_REVITALIZATION if jurisdiction in RURAL_ALERTED else None,
                 "medical": Department.MEDICAL_SECURITY,
                 **{kind.name.lower(): kind.value for kind in HighCostAlert.Kind},
                 **{disposition.name.lower(): disposition.value for disposition in HighCostAlert.Disposition},

@@ -57,3 +57,17 @@ def test_another_citys_manual_run_is_not_shown(client, two_cities, make_staff):
     client.force_login(make_staff("manager", "5107"))
     assert client.get(reverse("monitoring:run_progress", args=[run.pk])).status_code == 404
     assert client.get(reverse("monitoring:overview")).context["runs"] == []
+
+
+def test_beijing_and_tianjin_push_to_civil_affairs_only(two_cities):
+    """Clarification 26: rural revitalization receives the pushes of the national guideline and Mianyang."""
+    services.run_monthly_alerts(period=MARCH)
+    departments = dict.fromkeys(two_cities, set())
+    for key, person in two_cities.items():
+        departments[key] = set(
+            HighCostAlert.objects.filter(claimant=person, disposition="pushed").values_list(
+                "department", flat=True
+            )
+        )
+    assert departments["beijing"] == {"civil_affairs"}
+    assert departments["mianyang"] == {"civil_affairs", "rural_revitalization"}
