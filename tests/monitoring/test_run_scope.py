@@ -62,12 +62,10 @@ def test_another_citys_manual_run_is_not_shown(client, two_cities, make_staff):
 def test_beijing_and_tianjin_push_to_civil_affairs_only(two_cities):
     """Clarification 26: rural revitalization receives the pushes of the national guideline and Mianyang."""
     services.run_monthly_alerts(period=MARCH)
-    departments = dict.fromkeys(two_cities, set())
-    for key, person in two_cities.items():
-        departments[key] = set(
-            HighCostAlert.objects.filter(claimant=person, disposition="pushed").values_list(
-                "department", flat=True
-            )
-        )
+    pushed = HighCostAlert.objects.filter(disposition="pushed")
+    departments = {
+        key: set(pushed.filter(claimant=person).values_list("department", flat=True))
+        for key, person in two_cities.items()
+    }
     assert departments["beijing"] == {"civil_affairs"}
     assert departments["mianyang"] == {"civil_affairs", "rural_revitalization"}

@@ -1,0 +1,53 @@
+"""``manage.py import_platform_settlements FILE [--as USERNAME]``: import the insurance platform's settlement
+records (CSV or XLSX, the ``setlinfo`` fields of OPERATIONS.md 3) with the same staging, validation and
+commit as the upload page, and print one JSON line with the counts. The records are imported as the user
+``--as`` (a medical-security reviewer; their region bounds the people imported). Exit 2 with one line on
+standard error when the file or the user cannot be used; invalid rows are counted, not imported."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from claimants import imports, roles
+from claimants.errors import DomainError
+from claimants.models import User
+from settlements.visit_import import KIND
+
+
+class Command(BaseCommand):
+    help = "Import the insurance platform's settlement records from a CSV or XLSX file; print the counts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the platform's export, .csv or .xlsx")
+        parser.add_argument("--as", dest="username", required=True, help="the reviewer importing it")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        by = User.objects.filter(username=options["username"]).first()
+        if by is None or not roles.has_role(by, {roles.REVIEWER}):
+            raise CommandError(
+                f'--as: "{options["username"]}" is not a medical-security reviewer', returncode=2
+            )
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise CommandError(f"{path}: give a .csv or .xlsx file", returncode=2)
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{path}: cannot read ({error.__class__.__name__})", returncode=2) from error
+        self.stderr.write(f"staging {path.name} ({len(content)} bytes) as {by.username}")
+        try:
+            batch = imports.stage(kind=KIND, file_name=path.name, content=content, by=by)
+            self.stderr.write(f"{batch.rows_valid} valid rows of {batch.rows_total}; committing")
+            batch = imports.commit(batch=batch, by=by)
+        except DomainError as error:
+            raise CommandError(error.message, returncode=2) from error
+        counts = {
+            "batch": batch.pk,
+            "rows": batch.rows_total,
+            "visits": batch.rows_created,
+            "unchanged": batch.rows_unchanged,
+            "refused": batch.rows_invalid,
+            "persons_created": batch.persons_created,
+        }
+        self.stdout.write(json.dumps(counts, ensure_ascii=False))

@@ -1,0 +1,81 @@
+"""Operators' commands: the monthly job, the month's list, and platform settlement records."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from claimants.models import AuditLog
+from settlements.models import Visit
+from tests.settlements.test_visit_import import PLATFORM, csv_bytes, platform_row
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_run_monthly_alerts_prints_the_runs_summary(mianyang_2023, person_with_costs):
+    person_with_costs("20000.00")
+    summary = json.loads(run("run_monthly_alerts", "--period", "2023-03").strip().splitlines()[-1])
+    assert (summary["status"], summary["hits"], summary["pushed"]) == ("finished", 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "March"], "not a month"),
+        (["--period", "2999-01"], "已结束"),
+        (["--period", "2023-03", "--region", "99"], "no region"),
+    ],
+)
+def test_run_monthly_alerts_refuses_bad_input_with_exit_2(mianyang_2023, args, message):
+    with pytest.raises(CommandError) as refused:
+        run("run_monthly_alerts", *args)
+    assert refused.value.returncode == 2
+    assert message in str(refused.value)
+
+
+def test_alert_list_as_json_and_xlsx_masked_unless_full_ids_are_asked_and_audited(
+    mianyang_2023, person_with_costs, reviewer, tmp_path
+):
+    person = person_with_costs("20000.00")
+    run("run_monthly_alerts", "--period", "2023-03")
+    [entry] = json.loads(run("alert_list", "--period", "2023-03"))
+    assert entry["id_number"] == person.masked_id_number
+    assert entry["amount"] == "20000.00"
+    assert (entry["already_certified"], entry["new_this_month"]) == (False, True)
+    assert sorted(entry["departments"]) == ["civil_affairs", "rural_revitalization"]
+    target = tmp_path / "list.xlsx"
+    run("alert_list", "--period", "2023-03", "--format", "xlsx", "--output", str(target))
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[1][:2] == (person.name, person.masked_id_number)
+    with pytest.raises(CommandError):
+        run("alert_list", "--period", "2023-03", "--full-id")
+    [full] = json.loads(run("alert_list", "--period", "2023-03", "--full-id", "--as", reviewer.username))
+    assert full["id_number"] == person.id_number
+    log = AuditLog.objects.get(action="export_full_id_numbers")
+    assert (log.user, log.detail["claimant_ids"]) == (reviewer, [person.pk])
+
+
+def test_import_platform_settlements_stages_and_commits_and_prints_the_counts(
+    mianyang_2023, claimant_factory, reviewer, tmp_path
+):
+    person = claimant_factory()
+    source = tmp_path / "setl.csv"
+    source.write_bytes(
+        csv_bytes(PLATFORM, [platform_row("P1", person), platform_row("P2", person, certno="x")])
+    )
+    counts = json.loads(run("import_platform_settlements", str(source), "--as", reviewer.username))
+    assert (counts["rows"], counts["visits"], counts["refused"]) == (2, 1, 1)
+    assert Visit.objects.get().settlement_ref == "P1"
+    again = json.loads(run("import_platform_settlements", str(source), "--as", reviewer.username))
+    assert (again["visits"], again["unchanged"]) == (0, 1)
+    with pytest.raises(CommandError) as refused:
+        run("import_platform_settlements", str(source), "--as", "nobody")
+    assert refused.value.returncode == 2
