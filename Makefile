@@ -21,11 +21,11 @@ install: $(PY)  ## install the runtime requirements into .venv
 install-dev: $(PY)  ## install runtime + test requirements into .venv
 	$(PY) -m pip install -q -r requirements-dev.txt
 
-demo: install  ## install, migrate, load demo data (SQLite, in-process tasks) and start on http://127.0.0.1:$(PORT)/
+demo: install  ## install, migrate, load demo data (SQLite, in-process tasks) and start on http://127.0.0.1:$(PORT)/ (debug off)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with an account above."
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=false $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev  ## lint, then the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL and Redis)
 	$(PY) -m ruff check .

@@ -4,4 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+# `make demo` runs with DEBUG off, so that a new user meets the product's own error pages, not Django's
+# debug page; WhiteNoise then serves the static files straight from the apps (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdef")
