@@ -297,11 +297,14 @@ def settle_visit(
     chosen, deltas = outcomes[index]
     compared = (
         explain.Compared(tuple(terms.name_zh for terms in candidates), burdens, english=False),
-        explain.Compared(tuple(terms.code for terms in candidates), burdens, english=True),
+        explain.Compared(tuple(explain.name_en(terms.code) for terms in candidates), burdens, english=True),
     )
     winner = candidates[index]
     tie = burdens.count(chosen.personal_burden) > 1
-    step = (explain.COMPARED_TIE if tie else explain.COMPARED, (*compared, winner.name_zh, winner.code))
+    step = (
+        explain.COMPARED_TIE if tie else explain.COMPARED,
+        (*compared, winner.name_zh, explain.name_en(winner.code)),
+    )
     result = VisitResult(
         chosen.visit_id,
         chosen.category,
@@ -337,7 +340,7 @@ def _settle_as(
     steps: list[Step] = [
         (explain.NO_CATEGORY, ())
         if category is None
-        else (explain.CATEGORY, (category.code, category.name_zh))
+        else (explain.CATEGORY, (category.code, category.name_zh, explain.name_en(category.code)))
     ]
     if reason is not None:
         steps.append((explain.REASONS[reason], (day,)))

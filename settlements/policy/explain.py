@@ -5,7 +5,29 @@ Figures are filled in with ``str.format``: money as Decimal, ratios and threshol
 
 from settlements.policy.types import Reason, Template
 
-CATEGORY = Template("适用救助身份：{1}", "Category applied: {0} ({1})")
+# Categories named in English explanation lines: words, never the code (the product's English labels).
+NAMES_EN = {
+    "destitute": "extremely poor person (te kun)",
+    "orphan": "orphan",
+    "dibao": "minimum living allowance (dibao) member",
+    "marginal": "near-dibao household member",
+    "monitored_rural": "person monitored for relapse into poverty",
+    "illness_impoverished": "seriously ill person (illness-induced poverty)",
+    "other_special": "other person in special hardship",
+    "beijing_returned_youth_disabled": "returned educated youth disabled on duty or by illness",
+    "beijing_downsized_1960s_worker": "veteran worker laid off in the early 1960s",
+    "beijing_hardship_subsidy": "hardship subsidy recipient",
+    "beijing_low_income": "low-income household member",
+    "tianjin_severe_disability": "person with severe disability",
+    "tianjin_special_care": "entitled veteran group (medical subsidy)",
+}
+
+
+def name_en(code: str) -> str:
+    return NAMES_EN.get(code, code)
+
+
+CATEGORY = Template("适用救助身份：{1}", "Category applied: {2}")
 NO_CATEGORY = Template("本次就诊期间无有效救助身份", "No assistance identity valid on any day of this visit")
 
 REASONS = {

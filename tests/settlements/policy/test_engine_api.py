@@ -122,7 +122,7 @@ def test_explanation_lines_carry_chinese_and_english():
         visit=_visit(),
     ).result
     assert result.explanation[0].zh == "适用救助身份：低保对象"
-    assert result.explanation[0].en == "Category applied: dibao (低保对象)"
+    assert result.explanation[0].en == "Category applied: minimum living allowance (dibao) member"
     assert all(line.zh and line.en for line in result.explanation)
     assert any("6693.77" in line.zh and "6693.77" in line.en for line in result.explanation)
 
@@ -235,3 +235,10 @@ def test_an_application_kind_of_another_jurisdiction_is_an_input_error():
             ledger=Ledger(),
             application=TianjinApplication("A1", date(2023, 4, 1), ()),
         )
+
+
+def test_every_category_has_an_english_name_for_the_explanation():
+    from settlements.policy import explain
+    from settlements.policy.types import Category
+
+    assert set(explain.NAMES_EN) == {category.value for category in Category}
