@@ -6,10 +6,15 @@ and compiled by the engine, so a policy year is validated by exactly the rules t
 """
 
 import json
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+from claimants import categories
 from claimants.models import Certification
 from settlements.models import LedgerEntry, PolicyYear, Visit
 from settlements.policy import types as engine
@@ -93,3 +98,40 @@ def visit_of(visit: Visit, *, settled_on=None) -> engine.Visit:
 
 def ledger_of(entries: Iterable[LedgerEntry]) -> engine.Ledger:
     return engine.Ledger({entry.counter: entry.amount for entry in entries})
+
+
+_PARAMETER = re.compile(r"^parameters\.(\w+)(?:\.(\w+))?(?:\[\d+\](?:\.\w+)?)?: (.*)$")
+
+
+def _problems() -> tuple[tuple[re.Pattern, str], ...]:
+    return (
+        (re.compile(r"required by"), _("该政策适用地必须填写")),
+        (re.compile(r"negative amount"), _("不能为负数")),
+        (re.compile(r"malformed money"), _("金额格式不正确，应如 12.34")),
+        (re.compile(r"more than two decimals"), _("最多保留两位小数")),
+        (re.compile(r"between 0 and 1"), _("须为 0 至 1 之间的小数")),
+        (re.compile(r"is not a national category"), _("不是国家指导意见中的救助类别")),
+        (re.compile(r"unknown parameter"), _("该政策适用地不使用此参数")),
+        (re.compile(r"below the guideline's ([\d.]+)"), _("低于国家指导意见规定的下限 %(limit)s")),
+        (re.compile(r"above the guideline's ([\d.]+)"), _("高于国家指导意见规定的上限 %(limit)s")),
+        (re.compile(r"segment|up_to"), _("分段有误：分段上限须逐段递增，只有最后一段可不设上限")),
+    )
+
+
+def parameter_problem(message: str) -> str:
+    """The engine's one-line refusal of a policy year's values (``parameters.ratios.dibao: "0.60" is below
+    the guideline's 0.70 (NAT-12)``) in the user's words: the field's label, the category, what is wrong."""
+    match = _PARAMETER.match(message)
+    if match is None:
+        return _("政策参数有误，请检查各项取值")
+    name, code, rest = match.groups()
+    try:
+        label = str(PolicyYear._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        label = name
+    if code:
+        label = f"{label}（{categories.label_of(code) or code}）"
+    for pattern, text in _problems():
+        if found := pattern.search(rest):
+            return f"{label}：" + (text % {"limit": found.group(1)} if found.groups() else text)
+    return f"{label}：" + _("取值不合规")

@@ -52,7 +52,9 @@ def check_policy_year(policy_year: PolicyYear) -> None:
     try:
         adapter.validate_policy_year(policy_year)
     except PolicyInputError as exc:
-        raise DomainError(PolicyYearError.INVALID_PARAMETERS, detail=str(exc)) from exc
+        raise DomainError(
+            PolicyYearError.INVALID_PARAMETERS, detail=adapter.parameter_problem(str(exc))
+        ) from exc
 
 
 @transaction.atomic
@@ -318,7 +320,7 @@ def _refusal(exc: PolicyInputError) -> DomainError:
     message = str(exc)
     if message.startswith("certification.category"):
         return DomainError(SettlementError.UNKNOWN_CATEGORY, category=message.split('"')[1])
-    return DomainError(SettlementError.INVALID_PARAMETERS, detail=message)
+    return DomainError(SettlementError.INVALID_PARAMETERS, detail=adapter.parameter_problem(message))
 
 
 def _settled_in_year(visit: Visit) -> tuple[bool, bool]:

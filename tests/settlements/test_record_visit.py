@@ -118,7 +118,7 @@ def test_mianyang_policy_year_without_tilt_threshold_is_refused():
     with pytest.raises(DomainError) as excinfo:
         save_policy_year(policy_year=policy_year, by=None)
 
-    assert "tilt_threshold" in excinfo.value.message
+    assert "防止返贫监测收入标准（倾斜救助起付线）：该政策适用地必须填写" in excinfo.value.message
     assert not PolicyYear.objects.exists()
 
 
