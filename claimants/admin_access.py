@@ -54,7 +54,10 @@ def ensure_city_administrator_group(**kwargs) -> None:
     }
     permissions = [
         permission
-        for permission in Permission.objects.select_related("content_type")
+        for permission in Permission.objects.filter(
+            content_type__app_label__in=CITY_ADMINISTRATOR_PERMISSIONS,
+            codename__in={codename for _app, codename in codenames},
+        ).select_related("content_type")
         if (permission.content_type.app_label, permission.codename) in codenames
     ]
     if len(permissions) < len(codenames):

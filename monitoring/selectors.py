@@ -9,7 +9,7 @@ from django.utils import timezone
 from claimants.models import User
 from claimants.selectors import region_filter
 from monitoring.models import AlertRun, HighCostAlert, PushBatch
-from monitoring.services import DEPARTMENT_OF_ROLE, rule_for
+from monitoring.services import DEPARTMENT_OF_ROLE, counties_to_run, is_stuck, rule_for
 from settlements.models import Visit
 
 
@@ -95,8 +95,6 @@ def run_counts(run: AlertRun, user: User) -> dict[str, int]:
     else those of the user's counties only (finished push batches and their alerts)."""
     if run.region_id and run.region_id.startswith(user.region_id or "-"):
         return {name: getattr(run, name) for name in RUN_COUNTERS}
-    from monitoring.services import counties_to_run
-
     counties = counties_to_run(period=run.period, region=user.region_id)
     alerts = HighCostAlert.objects.filter(batch__run=run, batch__region_id__in=counties)
     by_disposition = dict(alerts.values_list("disposition").annotate(n=Count("pk")).order_by())
@@ -115,8 +113,6 @@ def run_counts(run: AlertRun, user: User) -> dict[str, int]:
 
 def recent_runs(user: User, limit: int = 10) -> list[AlertRun]:
     """The latest runs that covered the user's region, each with the counts of that region only."""
-    from monitoring.services import is_stuck
-
     runs = list(runs_visible_to(user).select_related("started_by")[:limit])
     for run in runs:
         for name, value in run_counts(run, user).items():

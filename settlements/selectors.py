@@ -252,3 +252,8 @@ def claimant_years_to_check(user: User) -> QuerySet[Settlement]:
         .distinct()
         .order_by("claimant_id", "year")
     )
+
+
+def policy_years_visible_to(user) -> QuerySet[PolicyYear]:
+    """A city's parameters and fund budget are its own: a user sees the years of their jurisdiction."""
+    return PolicyYear.objects.filter(jurisdiction=user.jurisdiction)

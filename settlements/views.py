@@ -4,7 +4,6 @@ Each view checks the role, scopes through a selector (outside the region = 404),
 """
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,7 +19,6 @@ from settlements import selectors, services, statements, visit_import
 from settlements.errors import DomainError
 from settlements.filters import SettlementFilter, VisitFilter
 from settlements.forms import PolicyYearForm, ReversalForm, SettleForm, VisitForm
-from settlements.models import PolicyYear
 from settlements.tables import SettlementTable, VisitTable
 
 VIEWERS = {roles.REVIEWER, roles.MANAGER, roles.ADMIN}
@@ -297,17 +295,12 @@ class ClaimantResettlementView(roles.RoleRequiredMixin, TemplateView):
         }
 
 
-def policy_years_visible_to(user) -> QuerySet[PolicyYear]:
-    """A city's parameters and fund budget are its own: a user sees the years of their jurisdiction."""
-    return PolicyYear.objects.filter(jurisdiction=user.jurisdiction)
-
-
 class PolicyYearListView(roles.RoleRequiredMixin, ListView):
     template_name = "settlements/policy_year_list.html"
     allowed_roles = {roles.ADMIN, roles.MANAGER, roles.REVIEWER}
 
     def get_queryset(self):
-        return policy_years_visible_to(self.request.user).order_by("-year")
+        return selectors.policy_years_visible_to(self.request.user).order_by("-year")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"can_edit": self.request.user.role == roles.ADMIN}
@@ -324,7 +317,7 @@ class PolicyYearEditView(roles.RoleRequiredMixin, FormView):
         kwargs = super().get_form_kwargs()
         if "pk" in self.kwargs:
             kwargs["instance"] = get_object_or_404(
-                policy_years_visible_to(self.request.user), pk=self.kwargs["pk"]
+                selectors.policy_years_visible_to(self.request.user), pk=self.kwargs["pk"]
             )
         kwargs["jurisdiction"] = self.request.user.jurisdiction
         return kwargs

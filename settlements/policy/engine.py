@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 
 from settlements.policy import beijing, explain, mianyang, national, tianjin
 from settlements.policy.base import ZERO, above, amount_text, capped, percent_text, round_half_up
@@ -213,14 +214,10 @@ def _candidates(
         if terms not in ranked:
             ranked.append(terms)
     if len(ranked) > 1:
-        ranked.sort(key=_RANK)
+        ranked.sort(key=attrgetter("rank"))
     elif ranked and ranked[0].in_force_from <= day:
         return ranked, ranked
     return ranked, [terms for terms in ranked if terms.in_force_from <= day]
-
-
-def _RANK(terms: CategoryTerms) -> int:
-    return terms.rank
 
 
 def _category_terms(policy: Policy, code: str) -> CategoryTerms:

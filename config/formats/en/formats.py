@@ -1,13 +1,6 @@
-DATE_FORMAT = "Y-m-d"
-SHORT_DATE_FORMAT = "Y-m-d"
-DATETIME_FORMAT = "Y-m-d H:i"
-SHORT_DATETIME_FORMAT = "Y-m-d H:i"
-YEAR_MONTH_FORMAT = "Y-m"
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"]
-DATETIME_INPUT_FORMATS = [
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%Y/%m/%d %H:%M",
-    "%Y-%m-%d",
-]
+"""English: the same date formats as Chinese (config/formats/__init__.py), without the 年月日 input form."""
+
+from config.formats.zh_Hans.formats import *  # noqa: F403
+from config.formats.zh_Hans.formats import DATE_INPUT_FORMATS as _CHINESE_INPUT
+
+DATE_INPUT_FORMATS = [form for form in _CHINESE_INPUT if "年" not in form]
