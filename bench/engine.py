@@ -13,6 +13,7 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
+from jurisdictions import registry
 from settlements.policy.engine import assess_visit
 from settlements.policy.types import Certification, Ledger, Parameters, Segment, Visit
 
@@ -43,27 +44,8 @@ PARAMETERS = {
         deductible_rates=(("monitored_rural", Decimal("0.05")),),
     ),
 }
-CATEGORIES = {
-    "mianyang": ["destitute", "orphan", "dibao", "monitored_rural", "marginal", "illness_impoverished"],
-    "beijing": [
-        "destitute",
-        "beijing_returned_youth_disabled",
-        "beijing_downsized_1960s_worker",
-        "dibao",
-        "beijing_hardship_subsidy",
-        "beijing_low_income",
-        "illness_impoverished",
-    ],
-    "tianjin": [
-        "destitute",
-        "dibao",
-        "marginal",
-        "tianjin_severe_disability",
-        "illness_impoverished",
-        "tianjin_special_care",
-    ],
-    "national": ["destitute", "dibao", "monitored_rural", "marginal"],
-}
+# Each jurisdiction's categories as its package ranks them (other_special is settled as another category).
+CATEGORIES = {code: list(registry.get(code).policy.RANK) for code in PARAMETERS}
 VISIT_TYPES = ["inpatient", "inpatient", "outpatient_chronic_special", "outpatient_general"]
 REFERRALS = ["referred", "referred", "not_required", "unreferred"]
 

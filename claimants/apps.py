@@ -7,8 +7,15 @@ class ClaimantsConfig(AppConfig):
     verbose_name = _("救助对象")
 
     def ready(self):
+        from django.conf import settings
         from django.contrib.auth.signals import user_logged_in
+        from django.core import checks
         from django.db.models.signals import post_migrate
+
+        from jurisdictions import registry
+
+        registry.configure(settings.JIUZHU_JURISDICTIONS)
+        checks.register(jurisdiction_packages)
 
         # Importing the module registers the certification import kind with claimants.imports.
         import claimants.certification_import  # noqa: F401
@@ -17,3 +24,12 @@ class ClaimantsConfig(AppConfig):
         timeline.register(selectors.claimant_timeline)
         post_migrate.connect(admin_access.ensure_city_administrator_group, dispatch_uid="jiuzhu-city-admins")
         user_logged_in.connect(sessions.signed_in, dispatch_uid="jiuzhu-session-times")
+
+
+def jurisdiction_packages(app_configs=None, **kwargs):
+    """System check: the installed jurisdiction packages agree with themselves and with each other."""
+    from django.core.checks import Error
+
+    from jurisdictions import registry
+
+    return [Error(problem, id="jiuzhu.E001") for problem in registry.problems()]

@@ -1,7 +1,8 @@
 """Load the administrative-division tree from ``shared/data/divisions`` (统计用区划代码, 2023).
 
-Codes: province 2 digits, city 4, county 6, township 9. Mianyang (5107), Beijing (11) and Tianjin (12)
-are bound to their policy jurisdictions; every other region follows the national guideline.
+Codes: province 2 digits, city 4, county 6, township 9. A region belongs to the jurisdiction package whose
+region roots it falls under (Mianyang 5107, Beijing 11, Tianjin 12); every other region follows the national
+guideline.
 County codes whose fifth digit is 7 are statistical zones (开发区, 园区): flagged, not rejected.
 """
 
@@ -10,22 +11,15 @@ from pathlib import Path
 
 from django.db import transaction
 
-from claimants.models import Jurisdiction, Region
+from claimants.models import Region
+from jurisdictions import registry
 
-JURISDICTION_ROOTS = {"5107": Jurisdiction.MIANYANG, "11": Jurisdiction.BEIJING, "12": Jurisdiction.TIANJIN}
 FILES = (
     ("provinces.csv", Region.Level.PROVINCE, None),
     ("cities.csv", Region.Level.CITY, "provinceCode"),
     ("areas.csv", Region.Level.COUNTY, "cityCode"),
     ("streets.csv", Region.Level.TOWNSHIP, "areaCode"),
 )
-
-
-def jurisdiction_of(code: str) -> str:
-    for root, jurisdiction in JURISDICTION_ROOTS.items():
-        if code.startswith(root):
-            return jurisdiction
-    return Jurisdiction.NATIONAL
 
 
 @transaction.atomic
@@ -48,7 +42,7 @@ def load_divisions(directory: Path, *, only: tuple[str, ...] = ()) -> int:
                         name=row["name"],
                         level=level,
                         parent_id=row[parent_column] if parent_column else None,
-                        jurisdiction=jurisdiction_of(code),
+                        jurisdiction=registry.jurisdiction_of_region(code),
                         is_statistical_zone=level == Region.Level.COUNTY and code[4] == "7",
                     )
                 )

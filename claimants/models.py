@@ -10,15 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from claimants import categories, idnumbers
+from jurisdictions import registry
 
 
-class Jurisdiction(models.TextChoices):
-    """Policy jurisdictions: whose rules settle a person's visits (RULES.md 0)."""
+def jurisdiction_choices() -> list[tuple[str, str]]:
+    """The installed policy jurisdictions (whose rules settle a person's visits, RULES.md 0). A callable, so
+    a migration names it rather than copying the list: adding a jurisdiction package needs no migration."""
+    return [(code, _(jurisdiction.name)) for code, jurisdiction in registry.installed().items()]
 
-    NATIONAL = "national", _("国家指导意见")
-    MIANYANG = "mianyang", _("绵阳市")
-    BEIJING = "beijing", _("北京市")
-    TIANJIN = "tianjin", _("天津市")
+
+def category_choices() -> list[tuple[str, str]]:
+    """Every identity category of the installed jurisdictions (a callable, as ``jurisdiction_choices``)."""
+    return categories.category_choices()
 
 
 class Region(models.Model):
@@ -35,7 +38,7 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
-    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=Jurisdiction.choices, blank=True)
+    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=jurisdiction_choices, blank=True)
     is_statistical_zone = models.BooleanField(_("统计用功能区"), default=False)
 
     class Meta:
@@ -225,8 +228,8 @@ class Certification(models.Model):
     claimant = models.ForeignKey(  # indexed by (claimant, valid_from) below
         Claimant, models.PROTECT, related_name="certifications", verbose_name=_("救助对象"), db_index=False
     )
-    category = models.CharField(_("认定类别"), max_length=40, choices=categories.category_choices())
-    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=Jurisdiction.choices)
+    category = models.CharField(_("认定类别"), max_length=40, choices=category_choices)
+    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=jurisdiction_choices)
     department = models.CharField(_("认定部门"), max_length=32, choices=Department.choices)
     certificate_number = models.CharField(_("证书编号"), max_length=64, blank=True)
     valid_from = models.DateField(_("有效期起"))

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from claimants.models import Certification, Claimant, Department, Jurisdiction, Region, User
+from claimants.models import Certification, Claimant, Department, Region, User, jurisdiction_choices
 from settlements.models import MONEY
 from settlements.money import YEAR_SUM
 
@@ -24,7 +24,7 @@ class MonitoringRule(models.Model):
     """Per-jurisdiction switches of the monthly alert. Without a row the defaults apply (enabled, 30 days,
     policy-scope); the threshold itself is a policy-year value (``PolicyYear.alert_threshold_rate``)."""
 
-    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=Jurisdiction.choices, unique=True)
+    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=jurisdiction_choices, unique=True)
     enabled = models.BooleanField(_("启用月度预警"), default=True)
     feedback_days = models.PositiveSmallIntegerField(_("反馈时限（天）"), default=30)
     amount_basis = models.CharField(

@@ -34,6 +34,7 @@ from claimants import categories, roles, spreadsheets
 from claimants.errors import DomainError
 from claimants.models import Certification, Department, Region, Role, User
 from claimants.services import audit, certify
+from jurisdictions import registry
 from monitoring.dashboards import casework
 from monitoring.errors import MonitoringError
 from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
@@ -368,10 +369,8 @@ def alert_county(*, run: AlertRun, county: str) -> PushBatch | None:
     return batch
 
 
-# SCENARIOS Clarification 26: the national guideline and Mianyang push to civil affairs and rural
-# revitalization at the same level; Beijing's and Tianjin's texts name no rural-revitalization role in the
-# alert, so their pushes go to civil affairs only.
-RURAL_ALERTED = frozenset({"national", "mianyang"})
+def rural_alerted(jurisdiction: str) -> bool:
+    return Department.RURAL_REVITALIZATION in registry.get(jurisdiction).alert_departments
 
 
 def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dict[str, int]:
@@ -392,8 +391,10 @@ def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dic
                 "now": ops.adapt_datetimefield_value(timezone.now()),
                 "returning": RETURNING_CATEGORY,
                 "civil": Department.CIVIL_AFFAIRS,
-                # NULL joins no row: the push goes to civil affairs alone.
-                "rural": Department.RURAL_REVITALIZATION if jurisdiction in RURAL_ALERTED else None,
+                # NULL joins no row: the push goes to civil affairs alone. SCENARIOS Clarification 26: the
+                # national guideline and Mianyang push to both; Beijing's and Tianjin's texts name no
+                # rural-revitalization role in the alert (each package's ``alert_departments``).
+                "rural": Department.RURAL_REVITALIZATION if rural_alerted(jurisdiction) else None,
                 "medical": Department.MEDICAL_SECURITY,
                 **{kind.name.lower(): kind.value for kind in HighCostAlert.Kind},
                 **{disposition.name.lower(): disposition.value for disposition in HighCostAlert.Disposition},

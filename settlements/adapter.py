@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 
 from claimants import categories
 from claimants.models import Certification
+from jurisdictions import registry
 from settlements.models import LedgerEntry, PolicyYear, Visit
 from settlements.policy import types as engine
-from settlements.policy.engine import JURISDICTIONS, compile_policy
+from settlements.policy.engine import compile_policy
 from settlements.policy.errors import PolicyInputError
 from settlements.policy.rules import Policy
 from settlements.policy.scenario import parse_parameters
 
-KNOWN_JURISDICTIONS = frozenset(JURISDICTIONS)
 _CAPS = ("assistance_annual_cap", "tilt_annual_cap")
 _AMOUNTS = ("income_last_year", "tilt_threshold", "critical_illness_threshold")
 
@@ -67,7 +67,7 @@ def policy_of(policy_year: PolicyYear) -> Policy:
 
 def validate_policy_year(policy_year: PolicyYear) -> None:
     """Raise ``PolicyInputError`` with the engine's one-line message when the values cannot be used."""
-    if policy_year.jurisdiction not in KNOWN_JURISDICTIONS:
+    if policy_year.jurisdiction not in registry.installed():
         raise PolicyInputError(f'jurisdiction: unknown jurisdiction "{policy_year.jurisdiction}"')
     policy_of(policy_year)
 

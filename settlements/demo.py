@@ -14,21 +14,12 @@ from django.utils import timezone
 
 from claimants.demo import CITIES, demo_township
 from claimants.models import Claimant, Region, User
+from jurisdictions import registry
 from settlements import services
 from settlements.models import Hospital, PolicyYear, Visit
 
 ASSUMED = "演示数据：假设值，非正式公布数"
 D = Decimal
-
-# jurisdiction -> values of every demo year. Mianyang: income 33000.00, caps 50000.00 / tilt threshold 7000.00 /
-# tilt cap 30000.00 (RULES L-MY1, L-MY3: assumed). Tianjin income 48976.00. 其他特殊困难人员 are settled as
-# dibao (assumed local mapping). Beijing needs no income for its rules and has no 大病 parameters in the seeds.
-POLICY_VALUES = {
-    "mianyang": {"income_last_year": D("33000.00"), "assistance_annual_cap": D("50000.00"),
-                 "tilt_threshold": D("7000.00"), "tilt_annual_cap": D("30000.00"), "other_special_as": "dibao"},
-    "tianjin": {"income_last_year": D("48976.00"), "other_special_as": "dibao"},
-    "beijing": {"income_last_year": D("77415.00")},
-}  # fmt: skip
 
 
 def demo_years(today: dt.date | None = None) -> range:
@@ -50,12 +41,22 @@ HOSPITALS = {
 VISIT_TYPES = ("inpatient", "inpatient", "inpatient", "outpatient_chronic_special", "outpatient_general")
 
 
+def demo_policy_values() -> dict[str, dict]:
+    """Jurisdiction -> the values of every demo year, as each package declares them (assumed values; the
+    policy year's change reason says so). A jurisdiction without demo values gets no demo policy year."""
+    return {
+        code: dict(jurisdiction.demo_parameters)
+        for code, jurisdiction in registry.installed().items()
+        if jurisdiction.demo_parameters
+    }
+
+
 def create_policy_years() -> int:
     created = 0
     for jurisdiction, year, values in (
         (jurisdiction, year, values)
         for year in demo_years()
-        for jurisdiction, values in POLICY_VALUES.items()
+        for jurisdiction, values in demo_policy_values().items()
     ):
         if PolicyYear.objects.filter(jurisdiction=jurisdiction, year=year).exists():
             continue

@@ -18,6 +18,7 @@ from django.utils import timezone
 from claimants.imports import bulk_insert
 from claimants.models import Certification, Claimant, InsuranceScheme, Region, User
 from claimants.services import check_date
+from jurisdictions import registry
 from settlements import adapter, locks
 from settlements.errors import DomainError, PolicyYearError, SettlementError, VisitError
 from settlements.models import (
@@ -86,7 +87,7 @@ _SETTLED_SQL = (
 
 
 def policy_year_for(*, jurisdiction: str, year: int) -> PolicyYear:
-    if jurisdiction not in adapter.KNOWN_JURISDICTIONS:
+    if jurisdiction not in registry.installed():
         raise DomainError(VisitError.UNKNOWN_JURISDICTION)
     rows = list(PolicyYear.objects.raw(_POLICY_YEAR_SQL, [jurisdiction, year]))
     if rows:
@@ -428,7 +429,7 @@ def _context_rows(year: int, claimant_ids) -> dict[tuple[int, int], list[tuple]]
 
 def _settlement_context(year: int, rows: list[tuple]) -> _Context:
     jurisdiction, region_id, policy_year_id, version = rows[0][:4]
-    if policy_year_id is None or jurisdiction not in adapter.KNOWN_JURISDICTIONS:
+    if policy_year_id is None or jurisdiction not in registry.installed():
         policy_year_for(jurisdiction=jurisdiction, year=year)  # raises the refusal that applies
     try:
         parameters = _parameters(jurisdiction, year, rows[0][4:13])

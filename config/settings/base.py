@@ -233,6 +233,16 @@ LOGGING = {
 }
 
 # Product settings -------------------------------------------------------------------------------------
+# The installed policy jurisdictions, one package each (docs/architecture.md "How to add a city"); the
+# environment variable adds more, comma-separated dotted paths. The one package without region roots
+# (national) governs every region no other package claims.
+JIUZHU_JURISDICTIONS = [
+    "jurisdictions.national",
+    "jurisdictions.mianyang",
+    "jurisdictions.beijing",
+    "jurisdictions.tianjin",
+    *env.list("JIUZHU_EXTRA_JURISDICTIONS", default=[]),
+]
 # Roles that may see a full ID number (on request, audited) and receive unmasked exports; everyone else,
 # and every list page, sees the masked form 510703**********34 (claimants.idnumbers.mask).
 JIUZHU_FULL_ID_ROLES = (

@@ -22,7 +22,7 @@ from claimants.models import Department, Region
 from monitoring.dashboards.selectors import category_label
 from monitoring.models import HighCostAlert
 from settlements.models import Settlement, VisitType
-from settlements.models.settlement import Fund
+from settlements.models.settlement import fund_choices
 from settlements.money import MoneySum
 
 ASSISTED = Q(medical_assistance__gt=0) | Q(tilted_assistance__gt=0) | Q(major_illness_assistance__gt=0)
@@ -96,7 +96,7 @@ def monthly_report(*, region: Region, month: dt.date) -> bytes:
     _bold_row(
         sheet, [_("支付资金"), "", _("医疗救助"), _("倾斜救助"), _("重特大疾病医疗救助"), _("救助合计")]
     )
-    funds = dict(Fund.choices)
+    funds = dict(fund_choices())
     for row in settlements.exclude(fund="").values("fund").annotate(**sums).order_by("fund"):
         amounts = [row[name] for name in TIER_FIELDS]
         spreadsheets.append(sheet, [str(funds[row["fund"]]), "", *amounts[1:], sum(amounts[1:])])

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from claimants import categories
 from claimants.models import Department, Region, User
 from claimants.selectors import region_lookup, regions_visible_to
+from jurisdictions import registry
 from monitoring.dashboards.models import (
     AlertRollup,
     ApplicationRollup,
@@ -33,7 +34,7 @@ from monitoring.dashboards.models import (
 from monitoring.services import rule_for
 from settlements.cases.models import OPEN_STATES, State
 from settlements.models import PolicyYear
-from settlements.models.settlement import Fund
+from settlements.models.settlement import fund_choices
 from settlements.money import to_cent
 from settlements.policy.engine import fund_of
 
@@ -168,7 +169,7 @@ def settlement_panels(scope: Scope) -> list[Panel]:
     for code, (_settled, _assisted, amount) in by_category.items():
         if code:
             by_fund[fund_of(code)] = by_fund.get(fund_of(code), ZERO) + amount
-    fund_labels = dict(Fund.choices)
+    fund_labels = dict(fund_choices())
     paying_fund_panel = Panel(
         "paid_by_fund",
         _("救助金额（按支付资金）"),
@@ -437,7 +438,7 @@ def all_panels(scope: Scope, *, today: dt.date, now: dt.datetime | None = None) 
     panels = [*settlement_panels(scope), cap_panel(scope), burden_panel(scope)]
     panels += application_panels(scope, today)
     panels += monitoring_panels(scope, now)
-    if scope.region.jurisdiction == "tianjin":
+    if "hospitals" in registry.get(scope.region.jurisdiction).extra_panels:
         panels.append(hospital_panel(scope))
     return panels
 

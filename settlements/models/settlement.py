@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from claimants.models import Claimant
+from jurisdictions import registry
 from settlements.models.visits import MONEY, PolicyYear, Visit
 from settlements.policy.engine import RULES_REVISION
 
@@ -30,12 +31,9 @@ class SettlementReason(models.TextChoices):
     OUTSIDE_YEAR = "outside_year", _("不属于本年度")
 
 
-class Fund(models.TextChoices):
-    """The fund that pays a settlement's assistance tiers (the engine's ``Fund``, Clarification 25)."""
-
-    MEDICAL_ASSISTANCE = "medical_assistance", _("医疗救助基金")
-    SEVERE_DISABILITY = "severe_disability", _("其他重度残疾人医疗救助资金")
-    SPECIAL_CARE = "special_care", _("优抚对象医疗补助资金")
+def fund_choices() -> list[tuple[str, str]]:
+    """The funds that pay assistance tiers (Clarification 25), as the installed jurisdictions declare them."""
+    return [(code, _(name)) for code, name in registry.funds().items()]
 
 
 class Settlement(models.Model):
@@ -56,7 +54,7 @@ class Settlement(models.Model):
     pool = models.CharField(_("救助资金池"), max_length=16, blank=True)
     # SCENARIOS Clarification 25: the fund that pays the assistance tiers (Tianjin's severe-disability and
     # special-care tracks have their own); blank on settlements made before it was recorded.
-    fund = models.CharField(_("支付资金"), max_length=32, choices=Fund.choices, blank=True, db_default="")
+    fund = models.CharField(_("支付资金"), max_length=32, choices=fund_choices, blank=True, db_default="")
     policy_scope_cost = models.DecimalField(_("政策范围内费用"), **MONEY)
     basic_insurance_paid = models.DecimalField(_("基本医保统筹支付"), **MONEY)
     supplementary_paid = models.DecimalField(

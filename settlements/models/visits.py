@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claimants.models import Claimant, ImportBatch, InsuranceScheme, Jurisdiction, Region
+from claimants.models import Claimant, ImportBatch, InsuranceScheme, Region, jurisdiction_choices
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -16,7 +16,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class PolicyYear(models.Model):
     """One jurisdiction's locally set parameters for one calendar year (RULES.md 9: every value is dated)."""
 
-    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=Jurisdiction.choices)
+    jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=jurisdiction_choices)
     year = models.PositiveSmallIntegerField(_("年度"))
     effective_from = models.DateField(_("生效日期"))
     income_last_year = models.DecimalField(_("上年居民人均可支配收入"), **MONEY)

@@ -16,7 +16,8 @@ from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
 
-from settlements.policy import beijing, explain, mianyang, national, tianjin
+from jurisdictions import registry
+from settlements.policy import explain
 from settlements.policy.base import ZERO, above, amount_text, capped, percent_text, round_half_up
 from settlements.policy.errors import PolicyInputError
 from settlements.policy.rules import CategoryTerms, CiSchedule, MajorTerms, Policy, TiltTerms
@@ -57,23 +58,14 @@ from settlements.policy.types import (
 # employee-insured visits, the paying fund).
 RULES_REVISION = 2
 
-JURISDICTIONS = {
-    "national": (national.build_policy, national.CONFIG),
-    "mianyang": (mianyang.build_policy, mianyang.CONFIG),
-    "beijing": (beijing.build_policy, beijing.CONFIG),
-    "tianjin": (tianjin.build_policy, tianjin.CONFIG),
-}
-
-Config = national.NationalConfig | mianyang.MianyangConfig | beijing.BeijingConfig | tianjin.TianjinConfig
-
-# Categories paid from a fund of their own (Clarification 25); category codes are unique across
-# jurisdictions, so the code alone names the fund.
-_OWN_FUNDS = {**tianjin.FUNDS}
+# A jurisdiction's config: the frozen dataclass of built-in values its policy module names ``CONFIG``.
+Config = object
 
 
-def fund_of(category: str) -> Fund:
-    """The fund that pays the assistance of a visit settled under ``category`` (SCENARIOS Clarification 25)."""
-    return _OWN_FUNDS.get(category, Fund.MEDICAL_ASSISTANCE)
+def fund_of(category: str) -> str:
+    """The fund that pays the assistance of a visit settled under ``category`` (SCENARIOS Clarification 25);
+    category codes are unique across jurisdictions, so the code alone names the fund."""
+    return registry.fund_of(category) or Fund.MEDICAL_ASSISTANCE
 
 
 _VISIT_TYPES = frozenset(VisitType)
@@ -105,10 +97,10 @@ def compile_policy(
     ``config`` replaces the jurisdiction's default config (``<module>.CONFIG``) to change a switch.
     """
     try:
-        build, default = JURISDICTIONS[jurisdiction]
-    except KeyError:
+        policy = registry.get(jurisdiction).policy
+    except registry.UnknownJurisdiction:
         raise PolicyInputError(f'jurisdiction: unknown jurisdiction "{jurisdiction}"') from None
-    return build(year, parameters, config if config is not None else default)
+    return policy.build_policy(year, parameters, config if config is not None else policy.CONFIG)
 
 
 def assess_visit(

@@ -13,8 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from jurisdictions import registry
 from settlements.policy.base import CENT, ZERO
-from settlements.policy.engine import JURISDICTIONS, compile_policy
+from settlements.policy.engine import compile_policy
 from settlements.policy.errors import PolicyInputError, ScenarioError
 from settlements.policy.rules import Policy
 from settlements.policy.types import (
@@ -38,15 +39,8 @@ _RATE = re.compile(r"\d+(\.\d+)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONEY_PARAMETERS = ("income_last_year", "tilt_threshold", "critical_illness_threshold")
 _CAP_PARAMETERS = ("assistance_annual_cap", "tilt_annual_cap")
-_REQUIRED_PARAMETERS = {
-    "national": ("income_last_year", "assistance_annual_cap"),
-    "mianyang": ("income_last_year", "assistance_annual_cap", "tilt_threshold", "tilt_annual_cap"),
-    "beijing": (),
-    "tianjin": ("income_last_year",),
-}
-_RATE_PARAMETERS = {"national": ("ratios", "deductible_rates")}
-_OTHER_SPECIAL_JURISDICTIONS = ("national", "mianyang", "tianjin")
-_APPLICATION_KINDS = {"beijing": "beijing_annual_household", "tianjin": "tianjin_illness_impoverished"}
+# The engine's two application blocks: Beijing's annual household aid, Tianjin's illness-impoverished request.
+BEIJING_HOUSEHOLD_KIND = "beijing_annual_household"
 _MISSING = object()
 _VISIT_TYPES = frozenset(VisitType)
 _REFERRALS = frozenset(Referral)
@@ -179,7 +173,8 @@ def parse_parameters(jurisdiction: str, value: Any) -> Parameters:
     """The ``parameters`` object: only the names of the contract; caps may be null (no cap)."""
     data = _object(value, "parameters")
     fields: dict[str, Any] = {}
-    rate_names = _RATE_PARAMETERS.get(jurisdiction, ())
+    declared = registry.get(jurisdiction)
+    rate_names = declared.scenario.rates
     for name, item in data.items():
         path = f"parameters.{name}"
         if name in _CAP_PARAMETERS:
@@ -190,11 +185,11 @@ def parse_parameters(jurisdiction: str, value: Any) -> Parameters:
             fields[name] = _segments(_field(data, name, "parameters"), path)
         elif name in rate_names:
             fields[name] = _rates(_field(data, name, "parameters"), path)
-        elif name == "other_special_as" and jurisdiction in _OTHER_SPECIAL_JURISDICTIONS:
+        elif name == "other_special_as" and declared.other_special:
             fields[name] = text(_field(data, name, "parameters"), path)
         else:
             raise _fail(path, f"unknown parameter for {jurisdiction}")
-    for name in _REQUIRED_PARAMETERS[jurisdiction]:
+    for name in declared.scenario.required:
         if name not in data:
             raise _fail(f"parameters.{name}", f"required by {jurisdiction}")
     return Parameters(**fields)
@@ -304,12 +299,12 @@ def _application(
     data = _object(value, path)
     application_id = text(_field(data, "id", path), f"{path}.id")
     kind = _field(data, "kind", path)
-    if kind != _APPLICATION_KINDS.get(jurisdiction):
+    if kind is None or kind != registry.get(jurisdiction).application_kind:
         raise _fail(f"{path}.kind", f"{_shown(kind)} is not an application kind of {jurisdiction}")
     application_date = day(_field(data, "date", path), f"{path}.date")
     if application_date.year != year:
         raise _fail(f"{path}.date", f"{application_date} is not in year {year}")
-    if jurisdiction == "beijing":
+    if kind == BEIJING_HOUSEHOLD_KIND:
         members = _list(_field(data, "household", path), f"{path}.household")
         return BeijingHouseholdApplication(
             id=application_id,
@@ -351,7 +346,7 @@ def load_document(raw: str) -> Any:
 def parse_scenario(document: Any) -> Scenario:
     """Validate a decoded scenario document (SCENARIOS ``Input``, Clarifications 2, 3, 21)."""
     data = _object(document, "scenario")
-    jurisdiction = _choice(_field(data, "jurisdiction", ""), "jurisdiction", JURISDICTIONS, "jurisdiction")
+    jurisdiction = _choice(_field(data, "jurisdiction", ""), "jurisdiction", registry.codes(), "jurisdiction")
     year = integer(_field(data, "year", ""), "year")
     parameters = parse_parameters(jurisdiction, _field(data, "parameters", "", {}))
     try:

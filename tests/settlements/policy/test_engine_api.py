@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from settlements.policy import tianjin
+from jurisdictions.tianjin import policy as tianjin
 from settlements.policy.engine import assess_application, assess_visit
 from settlements.policy.errors import PolicyInputError
 from settlements.policy.rules import Switches

@@ -8,7 +8,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from settlements.policy import beijing, mianyang, tianjin
+from jurisdictions.beijing import policy as beijing
+from jurisdictions.mianyang import policy as mianyang
+from jurisdictions.tianjin import policy as tianjin
 from settlements.policy.engine import assess_visit
 from settlements.policy.types import Certification, Ledger, Parameters, Segment, Visit
 

@@ -1,0 +1,24 @@
+"""Beijing (北京市), 京医保发〔2022〕37号: tiered outpatient and inpatient aid, the annual household aid."""
+
+from decimal import Decimal
+
+from jurisdictions.beijing import policy
+from jurisdictions.spec import CIVIL_AFFAIRS, CategorySpec, Jurisdiction, gettext_noop
+
+JURISDICTION = Jurisdiction(
+    code="beijing",
+    name=gettext_noop("北京市"),
+    policy=policy,
+    region_roots=("11",),
+    local_categories=(
+        CategorySpec("beijing_returned_youth_disabled", gettext_noop("因公(病)致残返城知青"), CIVIL_AFFAIRS),
+        CategorySpec("beijing_downsized_1960s_worker", gettext_noop("60年代初精减退职老职工"), CIVIL_AFFAIRS),
+        CategorySpec("beijing_hardship_subsidy", gettext_noop("生活困难补助人员"), CIVIL_AFFAIRS),
+        CategorySpec("beijing_low_income", gettext_noop("城乡低收入家庭救助人员"), CIVIL_AFFAIRS),
+    ),
+    # Clarification 26: the text names no rural-revitalization role in the alert.
+    alert_departments=(CIVIL_AFFAIRS,),
+    application_kind="beijing_annual_household",
+    # Beijing's rules need no income figure; the demo gives one for the monthly alert's threshold.
+    demo_parameters={"income_last_year": Decimal("77415.00")},
+)

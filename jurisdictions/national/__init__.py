@@ -1,0 +1,21 @@
+"""The national guideline (国办发〔2021〕42号): the rules of every region no city package governs."""
+
+from jurisdictions.national import policy
+from jurisdictions.spec import (
+    CIVIL_AFFAIRS,
+    RURAL_REVITALIZATION,
+    Jurisdiction,
+    ScenarioParameters,
+    gettext_noop,
+)
+
+JURISDICTION = Jurisdiction(
+    code="national",
+    name=gettext_noop("国家指导意见"),
+    policy=policy,
+    other_special=True,
+    alert_departments=(CIVIL_AFFAIRS, RURAL_REVITALIZATION),
+    scenario=ScenarioParameters(
+        required=("income_last_year", "assistance_annual_cap"), rates=("ratios", "deductible_rates")
+    ),
+)

@@ -1,0 +1,167 @@
+"""The installed jurisdictions, by code, read from the packages the deployment lists.
+
+Django reads the list from the setting ``JIUZHU_JURISDICTIONS`` and calls ``configure`` when the apps are
+ready; without Django (the engine's tests, the benchmarks) the built-in packages and those named in the
+environment variable ``JIUZHU_EXTRA_JURISDICTIONS`` (comma-separated dotted paths) are installed.
+"""
+
+import os
+from collections.abc import Iterable
+from functools import cache
+from importlib import import_module
+
+from jurisdictions.catalogue import COMMON_CATEGORIES, COMMON_FUNDS
+from jurisdictions.spec import DEPARTMENTS, CategorySpec, Jurisdiction
+
+BUILT_IN = (
+    "jurisdictions.national",
+    "jurisdictions.mianyang",
+    "jurisdictions.beijing",
+    "jurisdictions.tianjin",
+)
+EXTRA_VARIABLE = "JIUZHU_EXTRA_JURISDICTIONS"
+MAX_CODE_LENGTH = 16  # the jurisdiction columns' width
+
+
+class RegistryError(Exception):
+    """A listed package cannot be installed; the message names the package and what is wrong."""
+
+
+class UnknownJurisdiction(KeyError):
+    pass
+
+
+def packages_from_environment() -> tuple[str, ...]:
+    extra = os.environ.get(EXTRA_VARIABLE, "")
+    return BUILT_IN + tuple(path.strip() for path in extra.split(",") if path.strip())
+
+
+def _load(packages: Iterable[str]) -> dict[str, Jurisdiction]:
+    installed: dict[str, Jurisdiction] = {}
+    for path in packages:
+        try:
+            module = import_module(path)
+        except ImportError as error:
+            raise RegistryError(f"{path}: cannot be imported ({error})") from error
+        jurisdiction = getattr(module, "JURISDICTION", None)
+        if not isinstance(jurisdiction, Jurisdiction):
+            raise RegistryError(f"{path}: declares no JURISDICTION (a jurisdictions.spec.Jurisdiction)")
+        if jurisdiction.code in installed:
+            raise RegistryError(f'{path}: the code "{jurisdiction.code}" is installed twice')
+        installed[jurisdiction.code] = jurisdiction
+    return installed
+
+
+_installed: dict[str, Jurisdiction] | None = None
+
+
+def configure(packages: Iterable[str]) -> None:
+    """Install exactly these packages (dotted paths), replacing what was installed."""
+    global _installed
+    _installed = _load(packages)
+    categories.cache_clear()
+
+
+def installed() -> dict[str, Jurisdiction]:
+    """Code -> jurisdiction, in the order the packages are listed."""
+    global _installed
+    if _installed is None:
+        _installed = _load(packages_from_environment())
+    return _installed
+
+
+def get(code: str) -> Jurisdiction:
+    try:
+        return installed()[code]
+    except KeyError:
+        raise UnknownJurisdiction(code) from None
+
+
+def codes() -> tuple[str, ...]:
+    return tuple(installed())
+
+
+@cache
+def categories() -> dict[str, CategorySpec]:
+    """Every category of the installed jurisdictions: the common catalogue, then each package's own."""
+    known = {category.code: category for category in COMMON_CATEGORIES}
+    for jurisdiction in installed().values():
+        for category in jurisdiction.local_categories:
+            known.setdefault(category.code, category)
+    return known
+
+
+def funds() -> dict[str, str]:
+    """Fund code -> Chinese name: the common medical-assistance fund, then each package's own."""
+    named = dict(COMMON_FUNDS)
+    for jurisdiction in installed().values():
+        for code, name in jurisdiction.own_funds:
+            named.setdefault(code, name)
+    return named
+
+
+def fallback() -> Jurisdiction:
+    """The jurisdiction of regions no package claims (the one without region roots)."""
+    return next(j for j in installed().values() if not j.region_roots)
+
+
+def jurisdiction_of_region(code: str) -> str:
+    """The jurisdiction governing the division ``code``: the longest matching root, else the fallback."""
+    best, length = fallback().code, 0
+    for jurisdiction in installed().values():
+        for root in jurisdiction.region_roots:
+            if code.startswith(root) and len(root) > length:
+                best, length = jurisdiction.code, len(root)
+    return best
+
+
+def fund_of(category: str) -> str | None:
+    """The fund of its own that pays a category's assistance (Clarification 25), or None."""
+    for jurisdiction in installed().values():
+        if category in jurisdiction.funds:
+            return jurisdiction.funds[category]
+    return None
+
+
+def problems() -> list[str]:
+    """What is inconsistent in the installed packages (the system check ``jiuzhu.E001`` reports each)."""
+    found: list[str] = []
+    local: dict[str, str] = {}
+    for code, jurisdiction in installed().items():
+        where = f'jurisdiction "{code}"'
+        if not code.isidentifier() or len(code) > MAX_CODE_LENGTH:
+            found.append(f"{where}: the code must be an identifier of at most {MAX_CODE_LENGTH} characters")
+        policy = jurisdiction.policy
+        for name in ("build_policy", "CONFIG", "RANK", "CATEGORY_NAMES"):
+            if not hasattr(policy, name):
+                found.append(f"{where}: its policy module {policy.__name__} has no {name}")
+        ranking = jurisdiction.ranking if hasattr(policy, "RANK") else ()
+        if len(set(ranking)) != len(ranking):
+            found.append(f"{where}: a category is ranked twice")
+        config_rank = getattr(getattr(policy, "CONFIG", None), "rank", None)
+        if config_rank is not None and tuple(config_rank) != tuple(getattr(policy, "RANK", ())):
+            found.append(f"{where}: CONFIG.rank differs from the policy's RANK")
+        for category in ranking:
+            if category not in categories():
+                found.append(f'{where}: the category "{category}" is declared nowhere')
+        for category in jurisdiction.local_categories:
+            if category.department not in DEPARTMENTS:
+                found.append(f'{where}: "{category.code}" is certified by an unknown department')
+            if category.code in local and local[category.code] != code:
+                found.append(f'{where}: "{category.code}" is also declared by "{local[category.code]}"')
+            local[category.code] = code
+        for department in jurisdiction.alert_departments:
+            if department not in DEPARTMENTS:
+                found.append(f'{where}: alerts go to an unknown department "{department}"')
+        for category, fund in jurisdiction.funds.items():
+            if category not in ranking:
+                found.append(f'{where}: a fund is named for "{category}", not one of its categories')
+            if fund not in funds():
+                found.append(f'{where}: the fund "{fund}" is declared nowhere')
+        for root in jurisdiction.region_roots:
+            if not (root.isdigit() and len(root) in (2, 4, 6)):
+                found.append(f'{where}: the region root "{root}" is not a province, city or county code')
+    fallbacks = [code for code, j in installed().items() if not j.region_roots]
+    if len(fallbacks) != 1:
+        found.append(f"exactly one jurisdiction must have no region roots (the fallback); found {fallbacks}")
+    return found

@@ -1,0 +1,86 @@
+"""What a jurisdiction package declares: one frozen ``Jurisdiction`` named ``JURISDICTION`` in its
+``__init__``. Plain Python, like the engine it feeds: no Django import, so the engine, the scenario command
+and their tests read the same declaration as the models, forms, imports, monitoring and the demo.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType, ModuleType
+
+# The certifying departments (RULES 1.2). Disabled persons' and veterans' feeds arrive through civil affairs.
+CIVIL_AFFAIRS = "civil_affairs"
+RURAL_REVITALIZATION = "rural_revitalization"
+DEPARTMENTS = (CIVIL_AFFAIRS, RURAL_REVITALIZATION)
+
+OTHER_SPECIAL = (
+    "other_special"  # 其他特殊困难人员: settled as the category a parameter names (Clarification 21)
+)
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a Chinese name as a message id for ``makemessages``; the pages translate it when shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    """An identity category (救助对象类别): its code, its Chinese name and the department that certifies it."""
+
+    code: str
+    name: str
+    department: str
+
+
+@dataclass(frozen=True)
+class ScenarioParameters:
+    """Which ``parameters`` a scenario of the jurisdiction must give and which rate tables it may give."""
+
+    required: tuple[str, ...] = ()
+    rates: tuple[str, ...] = ()
+
+
+def _frozen(mapping: Mapping) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True, eq=False)
+class Jurisdiction:
+    """One policy jurisdiction (政策适用地): whose rules settle the visits of the people registered in it.
+
+    ``policy`` is the pure module of its rules: ``build_policy(year, parameters, config)``, ``CONFIG`` (the
+    built-in values, every one a switch), ``RANK`` (its categories, highest first; SCENARIOS Clarification
+    22 makes the ranking a tie-break only) and ``CATEGORY_NAMES`` (the names its text uses).
+    """
+
+    code: str
+    name: str
+    policy: ModuleType
+    # Division codes (2-digit province, 4-digit city) whose regions the jurisdiction governs. The one
+    # jurisdiction without roots is the fallback for every other region of China.
+    region_roots: tuple[str, ...] = ()
+    # Categories this jurisdiction adds to the common catalogue (jurisdictions.catalogue).
+    local_categories: tuple[CategorySpec, ...] = ()
+    # Whether 其他特殊困难人员 can be certified here (settled as the category ``other_special_as`` names).
+    other_special: bool = False
+    # Departments that receive the monthly high-cost push (SCENARIOS Clarification 26).
+    alert_departments: tuple[str, ...] = (CIVIL_AFFAIRS,)
+    # Funds of its own (code, Chinese name) beside the common 医疗救助基金, and the categories whose
+    # assistance they pay (SCENARIOS Clarification 25): category -> fund code.
+    own_funds: tuple[tuple[str, str], ...] = ()
+    funds: Mapping[str, str] = field(default_factory=dict)
+    scenario: ScenarioParameters = ScenarioParameters()
+    # The kind of application a scenario may carry (``applications[].kind``), if any.
+    application_kind: str | None = None
+    # Dashboard panels beyond the common ones.
+    extra_panels: tuple[str, ...] = ()
+    # Policy-year parameters the demo uses for every demo year (assumed values, marked as such in the demo).
+    demo_parameters: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "funds", _frozen(self.funds))
+        object.__setattr__(self, "demo_parameters", _frozen(self.demo_parameters))
+
+    @property
+    def ranking(self) -> tuple[str, ...]:
+        """The categories that can be certified here, highest first (就高不就低)."""
+        return tuple(self.policy.RANK) + ((OTHER_SPECIAL,) if self.other_special else ())
