@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from claimants.admin_access import CityScopedAdmin, sync_staff_access
+from claimants.admin_access import CityScopedAdmin, ServiceOwnedAdmin, sync_staff_access
 from claimants.models import AuditLog, Certification, Claimant, Household, Region, User
 
 
@@ -55,7 +55,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claimant)
-class ClaimantAdmin(CityScopedAdmin, admin.ModelAdmin):
+class ClaimantAdmin(ServiceOwnedAdmin, CityScopedAdmin, admin.ModelAdmin):
     """Read here, changed in the product (registration, history, audit of reveals): the number is masked
     and the birth date given as a year, as on every page."""
 
@@ -66,41 +66,26 @@ class ClaimantAdmin(CityScopedAdmin, admin.ModelAdmin):
     readonly_fields = ("masked_id_number", "birth_year")
     raw_id_fields = ("hukou_region", "insured_region", "household")
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # a person with certifications, visits or settlements is never deleted
-
 
 @admin.register(Certification)
-class CertificationAdmin(CityScopedAdmin, admin.ModelAdmin):
+class CertificationAdmin(ServiceOwnedAdmin, CityScopedAdmin, admin.ModelAdmin):
     region_field = "claimant__hukou_region"
     list_display = ("claimant", "category", "jurisdiction", "valid_from", "valid_to", "status", "source")
     list_filter = ("jurisdiction", "category", "status", "source")
     raw_id_fields = ("claimant", "created_by")
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # revoked in the product, with a reason; never deleted
-
 
 @admin.register(Household)
-class HouseholdAdmin(CityScopedAdmin, admin.ModelAdmin):
+class HouseholdAdmin(ServiceOwnedAdmin, CityScopedAdmin, admin.ModelAdmin):
     region_field = "region"
     list_display = ("number", "region", "address")
     raw_id_fields = ("region",)
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(CityScopedAdmin, admin.ModelAdmin):
+class AuditLogAdmin(ServiceOwnedAdmin, CityScopedAdmin, admin.ModelAdmin):
     """Read-only for everybody (the model refuses changes too)."""
 
     region_field = "user__region"
     list_display = ("at", "user", "action", "target_type", "target_id")
     list_filter = ("action",)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -112,3 +112,17 @@ class CityScopedAdmin:
                 (value, label) for value, label in db_field.choices if value == request.user.jurisdiction
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class ServiceOwnedAdmin:
+    """ModelAdmin mixin for records only the product's services write (with their checks, history and
+    audit): the admin shows them to everybody allowed to view them, superuser included, and changes none."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

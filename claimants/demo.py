@@ -7,12 +7,11 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from claimants import categories, idnumbers, imports
+from claimants import categories, idnumbers, imports, roles
 from claimants.admin_access import sync_staff_access
 from claimants.models import (
     Certification,
     Claimant,
-    Department,
     Household,
     ImportBatch,
     Region,
@@ -23,14 +22,6 @@ from claimants.models import (
 DEMO_PASSWORD = "jiuzhu-demo"
 CITIES = {"my": "5107", "bj": "11", "tj": "12"}  # username prefix -> city or province code
 SYSTEM_ACCOUNT = "sys_admin"
-ROLE_DEPARTMENT = {
-    Role.TOWNSHIP_CASEWORKER: Department.TOWNSHIP,
-    Role.MEDICAL_SECURITY_REVIEWER: Department.MEDICAL_SECURITY,
-    Role.CIVIL_AFFAIRS_OFFICER: Department.CIVIL_AFFAIRS,
-    Role.RURAL_REVITALIZATION_OFFICER: Department.RURAL_REVITALIZATION,
-    Role.MANAGER: Department.MEDICAL_SECURITY,
-    Role.SYSTEM_ADMINISTRATOR: Department.MEDICAL_SECURITY,
-}
 ROLE_SHORT = {
     Role.TOWNSHIP_CASEWORKER: "caseworker",
     Role.MEDICAL_SECURITY_REVIEWER: "reviewer",
@@ -70,7 +61,7 @@ def create_staff() -> list[tuple[str, str, str]]:
                 username=username,
                 defaults={
                     "role": role,
-                    "department": ROLE_DEPARTMENT[role],
+                    "department": roles.ROLE_DEPARTMENT[role],
                     "region": region,
                     "first_name": Role(role).label,
                     "is_superuser": False,  # a city administrator administers their city only

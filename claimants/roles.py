@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
 from claimants import categories
-from claimants.models import Role
+from claimants.models import Department, Role
 
 CASEWORKER = Role.TOWNSHIP_CASEWORKER
 REVIEWER = Role.MEDICAL_SECURITY_REVIEWER
@@ -17,10 +17,24 @@ MANAGER = Role.MANAGER
 ADMIN = Role.SYSTEM_ADMINISTRATOR
 
 ALL_ROLES = frozenset(Role.values)
+# The department each role works for (RULES.md 8.1), written once: staff accounts get it, officers certify
+# the categories of their department (RULES.md 1.2: 民政 the social-assistance categories, 乡村振兴
+# monitored_rural) and answer the alerts pushed to it.
+ROLE_DEPARTMENT = {
+    CASEWORKER: Department.TOWNSHIP,
+    REVIEWER: Department.MEDICAL_SECURITY,
+    CIVIL: Department.CIVIL_AFFAIRS,
+    RURAL: Department.RURAL_REVITALIZATION,
+    MANAGER: Department.MEDICAL_SECURITY,
+    ADMIN: Department.MEDICAL_SECURITY,
+}
 DEPARTMENT_OFFICERS = frozenset({CIVIL, RURAL})
-# The department whose categories an officer may certify (RULES.md 1.2: 民政 certifies the social-assistance
-# categories, 乡村振兴 certifies monitored_rural).
-CERTIFYING_DEPARTMENT = {CIVIL: "civil_affairs", RURAL: "rural_revitalization"}
+
+
+def officer_department(user_or_role) -> str | None:
+    """The certifying department of a department officer (a user or a role); None for every other role."""
+    role = getattr(user_or_role, "role", user_or_role)
+    return ROLE_DEPARTMENT[role] if role in DEPARTMENT_OFFICERS else None
 
 
 def has_role(user, roles: Iterable[str]) -> bool:
@@ -29,9 +43,9 @@ def has_role(user, roles: Iterable[str]) -> bool:
 
 def may_certify(user, category: str) -> bool:
     """Whether ``user`` belongs to the department that certifies ``category``."""
-    return has_role(user, DEPARTMENT_OFFICERS) and CERTIFYING_DEPARTMENT[
-        user.role
-    ] == categories.certifying_department(category)
+    return has_role(user, DEPARTMENT_OFFICERS) and officer_department(
+        user
+    ) == categories.certifying_department(category)
 
 
 def may_see_full_id(user) -> bool:

@@ -3,7 +3,7 @@ monitoring rule and reads its runs, batches and alerts; alerts are answered in t
 
 from django.contrib import admin
 
-from claimants.admin_access import CityScopedAdmin
+from claimants.admin_access import CityScopedAdmin, ServiceOwnedAdmin
 from monitoring.models import AlertRun, HighCostAlert, MonitoringRule, PushBatch
 
 
@@ -44,7 +44,7 @@ class AlertRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(PushBatch)
-class PushBatchAdmin(CityScopedAdmin, admin.ModelAdmin):
+class PushBatchAdmin(ServiceOwnedAdmin, CityScopedAdmin, admin.ModelAdmin):
     region_field = "region"
     list_display = ("period", "region", "threshold", "created_at", "finished_at")
     list_filter = ("period",)
@@ -52,7 +52,7 @@ class PushBatchAdmin(CityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(HighCostAlert)
-class HighCostAlertAdmin(CityScopedAdmin, admin.ModelAdmin):
+class HighCostAlertAdmin(ServiceOwnedAdmin, CityScopedAdmin, admin.ModelAdmin):
     region_field = "county"
     list_display = ("period", "claimant", "department", "kind", "disposition", "amount", "result")
     list_filter = ("period", "department", "kind", "disposition", "result")
@@ -66,9 +66,3 @@ class HighCostAlertAdmin(CityScopedAdmin, admin.ModelAdmin):
         "certification",
         "answered_by",
     )
-
-    def has_change_permission(self, request, obj=None):
-        return False  # answered in the product, with the department's finding
-
-    def has_delete_permission(self, request, obj=None):
-        return False

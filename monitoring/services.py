@@ -32,7 +32,7 @@ from openpyxl import Workbook
 
 from claimants import categories, roles, spreadsheets
 from claimants.errors import DomainError
-from claimants.models import Certification, Department, Region, Role, User
+from claimants.models import Certification, Department, Region, User
 from claimants.services import audit, certify
 from jurisdictions import registry
 from monitoring.dashboards import casework
@@ -43,10 +43,6 @@ from settlements.models import PolicyYear
 logger = logging.getLogger(__name__)
 
 PUSH_DEPARTMENTS = (Department.CIVIL_AFFAIRS, Department.RURAL_REVITALIZATION)
-DEPARTMENT_OF_ROLE = {
-    Role.CIVIL_AFFAIRS_OFFICER: Department.CIVIL_AFFAIRS,
-    Role.RURAL_REVITALIZATION_OFFICER: Department.RURAL_REVITALIZATION,
-}
 RETURNING_CATEGORY = "monitored_rural"  # 防止返贫监测对象: an alert on them is 因病返贫
 CENT = Decimal("0.01")
 
@@ -480,7 +476,7 @@ def record_feedback(
         .select_related("claimant__hukou_region")
         .get(pk=alert.root.pk)
     )
-    if DEPARTMENT_OF_ROLE.get(by.role) != alert.department or not alert.county_id.startswith(by.region_id):
+    if roles.officer_department(by) != alert.department or not alert.county_id.startswith(by.region_id):
         raise DomainError(MonitoringError.NOT_YOUR_DEPARTMENT)
     if alert.disposition != HighCostAlert.Disposition.PUSHED:
         raise DomainError(MonitoringError.NOT_PUSHED)

@@ -121,7 +121,7 @@ class AlertDetailView(roles.RoleRequiredMixin, TemplateView):
         alert = selectors.get_alert_for_user(user=self.request.user, alert_id=self.kwargs["pk"])
         root = alert.root
         can_answer = (
-            services.DEPARTMENT_OF_ROLE.get(self.request.user.role) == alert.department
+            roles.officer_department(self.request.user) == alert.department
             and root.disposition == HighCostAlert.Disposition.PUSHED
             and not root.result
         )

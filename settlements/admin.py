@@ -4,25 +4,16 @@ settlements are never deleted here."""
 
 from django.contrib import admin
 
-from claimants.admin_access import CityScopedAdmin
+from claimants.admin_access import CityScopedAdmin, ServiceOwnedAdmin
 from settlements.cases import admin as cases_admin  # noqa: F401  (registers the application admin)
 from settlements.models import Hospital, PolicyYear, Visit
 
 
 @admin.register(PolicyYear)
-class PolicyYearAdmin(CityScopedAdmin, admin.ModelAdmin):
+class PolicyYearAdmin(ServiceOwnedAdmin, CityScopedAdmin, admin.ModelAdmin):
     jurisdiction_field = "jurisdiction"
     list_display = ("jurisdiction", "year", "effective_from", "income_last_year", "assistance_annual_cap")
     list_filter = ("jurisdiction",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Hospital)
@@ -37,7 +28,7 @@ class HospitalAdmin(CityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(CityScopedAdmin, admin.ModelAdmin):
+class VisitAdmin(ServiceOwnedAdmin, CityScopedAdmin, admin.ModelAdmin):
     region_field = "claimant__hukou_region"
     list_display = (
         "claimant",
@@ -49,9 +40,3 @@ class VisitAdmin(CityScopedAdmin, admin.ModelAdmin):
     )
     list_filter = ("visit_type", "year")
     raw_id_fields = ("claimant", "hospital")
-
-    def has_change_permission(self, request, obj=None):
-        return False  # corrected by reversing and settling again in the product
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # a settled or reviewed visit is never hard-deleted

@@ -22,8 +22,8 @@ from rest_framework.test import APIClient
 
 from claimants import idnumbers, roles
 from claimants.models import Certification, Claimant, Department, Household, ImportBatch, Region
+from claimants.roles import officer_department
 from monitoring.models import AlertRun, HighCostAlert, PushBatch
-from monitoring.services import DEPARTMENT_OF_ROLE
 from settlements import services, visit_import
 from settlements.cases import documents
 from settlements.cases.models import ApplicationKind, AssistanceApplication, State
@@ -167,7 +167,7 @@ def alert_kwargs(user, region_code):
     alert = HighCostAlert.objects.create(
         claimant=claimant,
         period=dt.date(2023, 3, 1),
-        department=DEPARTMENT_OF_ROLE.get(user.role, Department.CIVIL_AFFAIRS),
+        department=officer_department(user) or Department.CIVIL_AFFAIRS,
         county_id=region_code[:6],
         hukou_region_id=region_code,
         insured_region_id=region_code,

@@ -133,3 +133,37 @@ def test_the_city_administrator_group_exists_after_migrate():
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"change_user", "view_claimant", "change_monitoringrule", "view_auditlog"} <= codenames
     assert not {"delete_auditlog", "change_auditlog", "view_token", "view_periodictask"} & codenames
+
+
+@pytest.mark.parametrize(
+    "model", ["claimants_claimant", "claimants_certification", "claimants_household", "settlements_visit"]
+)
+def test_records_the_services_own_are_not_written_around_them_even_by_the_superuser(
+    client,
+    model,
+    policy_year_factory,
+    claimant_factory,
+    certification_factory,
+    visit_factory,
+    household_factory,
+):
+    """A certification saved in the admin would skip the overlap check and the history reason, a visit or a
+    person would skip the plausibility checks: the admin shows them and changes none."""
+    policy_year_factory(jurisdiction="mianyang", year=2023)
+    person = claimant_factory()
+    record = {
+        "claimants_claimant": person,
+        "claimants_certification": certification_factory(claimant=person),
+        "claimants_household": household_factory(),
+        "settlements_visit": visit_factory(claimant=person),
+    }[model]
+    superuser = User.objects.create_superuser("root", password="Long-pass-word-123")
+    client.force_login(superuser)
+    assert client.get(reverse(f"admin:{model}_add")).status_code == 403
+    assert client.post(reverse(f"admin:{model}_add"), {}).status_code == 403
+    change = reverse(f"admin:{model}_change", args=[record.pk])
+    page = client.get(change)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(change, {}).status_code == 403
+    assert client.get(reverse(f"admin:{model}_delete", args=[record.pk])).status_code == 403
