@@ -169,6 +169,8 @@ class HighCostAlert(models.Model):
     threshold = models.DecimalField(_("预警标准"), **MONEY)
     kind = models.CharField(_("预警类型"), max_length=16, choices=Kind.choices)
     category_held = models.CharField(_("截止日所持类别"), max_length=40, blank=True)
+    # SCENARIOS Clarification 26: the person was not on the previous month's list (any department).
+    new_this_month = models.BooleanField(_("本月新增"), default=False, db_default=False)
     disposition = models.CharField(_("处理方式"), max_length=16, choices=Disposition.choices)
     carried_from = models.ForeignKey(
         "self",
@@ -221,6 +223,12 @@ class HighCostAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period:%Y-%m} {self.claimant} {self.get_department_display()}"
+
+    @property
+    def already_certified(self) -> bool:
+        """The person held a category at the cut-off (Clarification 26: on the list with it, so that civil
+        affairs can raise it)."""
+        return bool(self.category_held)
 
     @property
     def root(self) -> "HighCostAlert":

@@ -97,10 +97,12 @@ def counties_to_run(*, period: dt.date, region: str | None = None) -> list[str]:
 
 
 def out_of_pocket_sql(amount_basis: str) -> str:
-    """The per-visit personal cost after basic insurance, 大病 insurance (A-MY5) and the supplementary
-    insurance paid before assistance (Clarification 23), as SQL on the visit."""
+    """The per-visit personal cost after basic insurance, 大病 insurance (A-MY5; Clarification 26: the given
+    amount or, for a settled visit, the tier its settlement computed) and the supplementary insurance paid
+    before assistance (Clarification 23), as SQL on the visit."""
     amount = (
-        "policy_scope_cost - basic_insurance_paid - COALESCE(critical_illness_paid, 0) - supplementary_paid"
+        "policy_scope_cost - basic_insurance_paid"
+        " - COALESCE(critical_illness_paid, critical_illness_settled, 0) - supplementary_paid"
     )
     if amount_basis == AmountBasis.ALL_PERSONAL:
         amount += " + fully_self_paid"
@@ -303,7 +305,9 @@ WITH classified AS MATERIALIZED (
            EXISTS (SELECT 1 FROM claimants_certification cert
                    WHERE cert.claimant_id = h.claimant_id AND cert.valid_from <= %(cutoff)s
                      AND NOT (cert.status = 'active' AND (cert.valid_to IS NULL OR cert.valid_to >= %(cutoff)s)))
-               AS held_before
+               AS held_before,
+           NOT EXISTS (SELECT 1 FROM monitoring_highcostalert p
+                       WHERE p.claimant_id = h.claimant_id AND p.period = %(previous)s) AS new_this_month
     FROM monitoring_pendinghit h
     WHERE h.run_id = %(run)s AND h.county_id = %(county)s
 ),
@@ -317,16 +321,17 @@ routed AS MATERIALIZED (
             ORDER BY a.period, a.id LIMIT 1) AS carried_from_id
     FROM classified x
     JOIN (SELECT %(civil)s AS department UNION ALL SELECT %(rural)s UNION ALL SELECT %(medical)s) d
-      ON (d.department = %(medical)s) = (x.held IS NOT NULL AND x.held <> %(returning)s)
+      ON d.department IS NOT NULL
+     AND (d.department <> %(medical)s OR (x.held IS NOT NULL AND x.held <> %(returning)s))
 )
 INSERT INTO monitoring_highcostalert (claimant_id, period, department, county_id, hukou_region_id,
                                       insured_region_id, amount, threshold, kind, category_held, disposition,
-                                      carried_from_id, batch_id, created_at, result, reason)
+                                      carried_from_id, batch_id, created_at, result, reason, new_this_month)
 SELECT claimant_id, %(period)s, department, %(county)s, hukou_region_id, insured_region_id, ROUND(amount, 2),
        %(threshold)s, kind, CASE WHEN kind = %(impoverished)s THEN '' ELSE COALESCE(held, '') END,
-       CASE WHEN kind = %(assisted)s THEN %(reported)s WHEN carried_from_id IS NOT NULL THEN %(carried_over)s
+       CASE WHEN department = %(medical)s THEN %(reported)s WHEN carried_from_id IS NOT NULL THEN %(carried_over)s
             ELSE %(pushed)s END,
-       carried_from_id, %(batch)s, %(now)s, '', ''
+       carried_from_id, %(batch)s, %(now)s, '', '', new_this_month
 FROM routed
 WHERE true
 ON CONFLICT DO NOTHING
@@ -382,6 +387,7 @@ def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dic
                 "county": batch.region_id,
                 "batch": batch.pk,
                 "period": ops.adapt_datefield_value(batch.period),
+                "previous": ops.adapt_datefield_value(month_start(batch.period - dt.timedelta(days=1))),
                 "cutoff": ops.adapt_datefield_value(month_end(batch.period)),
                 "threshold": batch.threshold,
                 "now": ops.adapt_datetimefield_value(timezone.now()),

@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from claimants.imports import bulk_insert
@@ -498,9 +499,32 @@ def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settle
     except IntegrityError as exc:  # the partial unique index: a settlement in force already exists
         raise DomainError(SettlementError.ALREADY_SETTLED) from exc
     locks.add_to_counters(rows, assessment.deltas)
+    _keep_computed_critical_illness([settlement])
     for follower in SETTLEMENT_FOLLOWERS:
         follower([settlement], 1, [context.region_id])
     return settlement
+
+
+def _keep_computed_critical_illness(settlements: list[Settlement], *, reversed_: bool = False) -> None:
+    """Copy the computed 大病 tier onto visits that gave none (``Visit.critical_illness_settled``), or clear
+    it when the settlement is reversed; one UPDATE for the lot, none when every visit gave its 大病."""
+    computed = {
+        s.visit_id: None if reversed_ else s.critical_illness_insurance
+        for s in settlements
+        if s.visit.critical_illness_paid is None
+    }
+    if not computed:
+        return
+    if len(computed) == 1:
+        ((visit_id, amount),) = computed.items()
+        Visit.objects.filter(pk=visit_id).update(critical_illness_settled=amount)
+        return
+    Visit.objects.filter(pk__in=computed).update(
+        critical_illness_settled=Case(
+            *(When(pk=visit_id, then=Value(amount)) for visit_id, amount in computed.items()),
+            output_field=Visit._meta.get_field("critical_illness_settled"),
+        )
+    )
 
 
 def _assessment(visit: Visit, context: _Context, rows: Mapping[str, locks.LockedCounter], settled_on):
@@ -637,6 +661,7 @@ def _settle_chunk(chunk: list[Visit], by: User | None, settled_on: dt.date | Non
     if not settlements:
         return
     _store_settlements(settlements)
+    _keep_computed_critical_illness(settlements)
     locks.store_counters({(c, y, name): ledgers[c, y][name].amount for c, y, name in sorted(changed)})
     for follower in SETTLEMENT_FOLLOWERS:
         follower(settlements, 1, region_ids)
@@ -703,6 +728,7 @@ def reverse_settlement(*, settlement: Settlement, by: User, reason: str) -> Sett
     settlement.reversed_by = by
     settlement.reversal_reason = reason
     settlement.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    _keep_computed_critical_illness([settlement], reversed_=True)
     for follower in SETTLEMENT_FOLLOWERS:
         follower([settlement], -1, [settlement.visit.claimant.hukou_region_id])
     return settlement

@@ -121,6 +121,12 @@ class Visit(models.Model):
     policy_scope_cost = models.DecimalField(_("政策范围内费用"), **MONEY)
     basic_insurance_paid = models.DecimalField(_("基本医保统筹支付"), default=0, **MONEY)
     critical_illness_paid = models.DecimalField(_("大病保险支付"), null=True, blank=True, **MONEY)
+    # SCENARIOS Clarification 26: for a visit without a given 大病 amount, the 大病 tier its settlement in
+    # force computed (what the person did not pay); NULL when none is in force. Kept by the settlement
+    # services so that the monthly job reads each person's cost in its one pass over the visits.
+    critical_illness_settled = models.DecimalField(
+        _("结算计算的大病保险"), null=True, blank=True, editable=False, **MONEY
+    )
     other_insurance_paid = models.DecimalField(_("其他补充保险支付"), default=0, **MONEY)
     # SCENARIOS Clarification 23: 公务员医疗补助 and 企业补充医疗保险 (the platform's cvlserv_pay + hifes_pay)
     # pay before assistance; commercial insurance (other_insurance_paid, oth_pay) pays after it.

@@ -119,7 +119,10 @@ def test_answering_a_carried_over_row_answers_the_first_push(pushed, civil_offic
     assert answered.pk == pushed[Department.CIVIL_AFFAIRS].pk
 
 
-def test_certified_person_is_reported_not_pushed_next_month(pushed, civil_officer):
+def test_a_certified_person_stays_on_next_months_list_with_the_category(pushed, civil_officer):
+    """Clarification 26: still over the threshold in April, she is on civil affairs' list again (a fresh push:
+    March was answered) with the category now held, rural revitalization's March push is carried over, and
+    medical security is told the assisted person's cost."""
     services.record_feedback(
         alert=pushed[Department.CIVIL_AFFAIRS],
         by=civil_officer,
@@ -128,7 +131,11 @@ def test_certified_person_is_reported_not_pushed_next_month(pushed, civil_office
         valid_from=dt.date(2023, 4, 1),
     )
     services.run_monthly_alerts(period=dt.date(2023, 4, 1))
-    april = HighCostAlert.objects.filter(period=dt.date(2023, 4, 1))
-    assert list(april.values_list("kind", "disposition", "category_held")) == [
-        ("assisted", "reported", "marginal")
+    april = HighCostAlert.objects.filter(period=dt.date(2023, 4, 1)).order_by("department")
+    assert list(
+        april.values_list("department", "kind", "disposition", "category_held", "new_this_month")
+    ) == [
+        (Department.CIVIL_AFFAIRS, "assisted", "pushed", "marginal", False),
+        (Department.MEDICAL_SECURITY, "assisted", "reported", "marginal", False),
+        (Department.RURAL_REVITALIZATION, "assisted", "carried_over", "marginal", False),
     ]

@@ -9,6 +9,7 @@ from django.db.models import F, ProtectedError
 from claimants.models import Certification, Department
 from monitoring import services
 from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
+from settlements.services import reverse_settlement, settle_visit, settle_visits
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,9 @@ def test_kind_follows_the_category_held_at_the_cutoff(
     assert kinds(monitored) == {("returned", pushed, d, "monitored_rural") for d in both}
     assert kinds(left) == {("returned", pushed, d, "") for d in both}
     assert kinds(revoked) == {("returned", pushed, d, "") for d in both}
-    assert kinds(assisted) == {("assisted", "reported", Department.MEDICAL_SECURITY, "dibao")}
+    assert kinds(assisted) == {("assisted", pushed, d, "dibao") for d in both} | {
+        ("assisted", "reported", Department.MEDICAL_SECURITY, "dibao")
+    }
     assert kinds(later) == {("impoverished", pushed, d, "") for d in both}
 
 
@@ -248,3 +251,76 @@ def test_a_person_with_alerts_cannot_be_deleted(mianyang_2023, person_with_costs
     run()
     with pytest.raises(ProtectedError):
         claimant.delete()
+
+
+def test_the_critical_illness_tier_a_settlement_computed_is_deducted_until_it_is_reversed(
+    mianyang_2023, person_with_costs, certification_factory, reviewer
+):
+    """Clarification 26: 大病保险 is the given amount or, for a settled visit, the settlement's 大病 tier. Scope
+    21000.00, basic 1000.00: an ordinary person's 大病 is (20000.00 − 16500.00) × 60% = 2100.00, so she paid
+    17900.00; a dibao person's tilted 大病 is (20000.00 − 8250.00) × 65% = 7637.50, leaving 12362.50, below
+    the 16500.00 threshold."""
+    ordinary = person_with_costs("20000.00")
+    dibao = person_with_costs("20000.00")
+    certification_factory(claimant=dibao, category="dibao")
+    settlements = [
+        settle_visit(visit=person.visits.get(), by=reviewer, settled_on=dt.date(2023, 3, 20))
+        for person in (ordinary, dibao)
+    ]
+    assert [s.critical_illness_insurance for s in settlements] == [Decimal("2100.00"), Decimal("7637.50")]
+    run(MARCH)
+    assert set(alerts_of(ordinary).values_list("amount", flat=True)) == {Decimal("17900.00")}
+    assert not alerts_of(dibao).exists()
+
+    reverse_settlement(settlement=settlements[0], by=reviewer, reason="结算有误")
+    run(APRIL)
+    assert set(alerts_of(ordinary).filter(period=APRIL).values_list("amount", flat=True)) == {
+        Decimal("20000.00")
+    }
+
+
+def test_everyone_over_the_threshold_is_pushed_with_the_categories_they_hold(
+    mianyang_2023, person_with_costs, certification_factory
+):
+    """Clarification 26: a marginal member over the threshold goes to civil affairs too, who may raise her to
+    dibao; her entry shows the category held (already certified)."""
+    marginal = person_with_costs("40000.00")
+    certification_factory(claimant=marginal, category="marginal")
+    run()
+    rows = set(alerts_of(marginal).values_list("department", "disposition", "category_held", "kind"))
+    assert rows == {
+        (Department.CIVIL_AFFAIRS, "pushed", "marginal", "assisted"),
+        (Department.RURAL_REVITALIZATION, "pushed", "marginal", "assisted"),
+        (Department.MEDICAL_SECURITY, "reported", "marginal", "assisted"),
+    }
+    assert all(alert.already_certified for alert in alerts_of(marginal))
+
+
+def test_an_entry_is_new_this_month_only_when_the_person_was_not_on_the_previous_months_list(
+    mianyang_2023, person_with_costs, civil_officer
+):
+    early = person_with_costs("20000.00", discharged=dt.date(2023, 2, 10))
+    late = person_with_costs("20000.00", discharged=dt.date(2023, 3, 10))
+    run(dt.date(2023, 2, 1))
+    run(MARCH)
+    march = HighCostAlert.objects.filter(period=MARCH)
+    assert set(march.filter(claimant=early).values_list("new_this_month", flat=True)) == {False}
+    assert set(march.filter(claimant=late).values_list("new_this_month", flat=True)) == {True}
+    assert set(
+        HighCostAlert.objects.filter(period=dt.date(2023, 2, 1)).values_list("new_this_month", flat=True)
+    ) == {True}
+
+
+def test_a_batch_settlement_keeps_the_computed_critical_illness_for_the_job_too(
+    mianyang_2023, person_with_costs, reviewer
+):
+    people = [
+        person_with_costs("20000.00"),
+        person_with_costs("20000.00", critical_illness_paid=Decimal("0")),
+    ]
+    outcome = settle_visits(visits=[p.visits.get() for p in people], by=reviewer)
+    assert not outcome.refusals
+    computed, given = (p.visits.get() for p in people)
+    assert (computed.critical_illness_settled, given.critical_illness_settled) == (Decimal("2100.00"), None)
+    run(MARCH)
+    assert [alerts_of(p).first().amount for p in people] == [Decimal("17900.00"), Decimal("20000.00")]

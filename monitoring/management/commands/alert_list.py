@@ -32,10 +32,6 @@ COLUMNS = (
 )
 
 
-def month_before(period: dt.date) -> dt.date:
-    return (period - dt.timedelta(days=1)).replace(day=1)
-
-
 class Command(BaseCommand):
     help = "Print or write the month's high-cost list (JSON or XLSX) as the departments receive it."
 
@@ -84,11 +80,6 @@ class Command(BaseCommand):
             .select_related("claimant", "hukou_region", "insured_region")
             .order_by("county_id", "claimant_id", "department")
         )
-        earlier = set(
-            HighCostAlert.objects.filter(
-                period=month_before(period), county__code__startswith=region[:6]
-            ).values_list("claimant_id", flat=True)
-        )
         people: dict[int, dict] = {}
         departments = defaultdict(list)
         for alert in alerts:
@@ -103,8 +94,8 @@ class Command(BaseCommand):
                     "insured_place": alert.insured_region.full_name,
                     "amount": str(alert.amount),
                     "category_held": categories.label_of(alert.category_held) if alert.category_held else "",
-                    "already_certified": bool(alert.category_held),
-                    "new_this_month": claimant.pk not in earlier,
+                    "already_certified": alert.already_certified,
+                    "new_this_month": alert.new_this_month,
                 },
             )
         if full_id:

@@ -114,10 +114,10 @@ def test_rebuild_gives_the_alert_and_application_rows_the_actions_kept(alerts_an
 def test_answers_move_the_alert_figures(alerts_answered, city):
     department, _region = selectors.monitoring_panels(city)
     rows = {row[0]: row[1:] for row in department.rows}
-    # March pushes three people to both departments and one answer each; April carries the other two over and
-    # reports the newly certified person to medical security, with the person already assisted in both months.
-    assert rows["民政"] == [3, 1, 1, 0]
-    assert rows["农业农村（乡村振兴）"] == [3, 1, 0, 0]
+    # March pushes all four people (the one already assisted too, Clarification 26) to both departments, one
+    # answer each; April pushes the answered person afresh to both and carries the other three over.
+    assert rows["民政"] == [5, 1, 1, 0]
+    assert rows["农业农村（乡村振兴）"] == [5, 1, 0, 0]
     assert rows["医疗保障"] == [0, 0, 0, 0]
 
 
@@ -125,7 +125,7 @@ def test_unanswered_alerts_become_overdue_with_time_alone(alerts_answered, city)
     pushed_at = HighCostAlert.objects.filter(period=MARCH).values_list("created_at", flat=True).first()
     for now, overdue in (
         (pushed_at + dt.timedelta(days=30), 0),
-        (pushed_at + dt.timedelta(days=30, seconds=1), 2),
+        (pushed_at + dt.timedelta(days=30, seconds=1), 4),
     ):
         department = {row[0]: row[4] for row in selectors.monitoring_panels(city, now=now)[0].rows}
         assert department["民政"] == department["农业农村（乡村振兴）"] == overdue
