@@ -34,7 +34,7 @@ from monitoring.services import rule_for
 from settlements.cases.models import OPEN_STATES, State
 from settlements.models import PolicyYear
 from settlements.models.settlement import Fund
-from settlements.money import to_cent
+from settlements.money import format_money, to_cent
 from settlements.policy.engine import fund_of
 
 ZERO = Decimal("0.00")
@@ -69,7 +69,8 @@ class Scope:
 
 @dataclass
 class Panel:
-    """A table, and the chart drawn from it: ``chart_columns`` are the column indexes it plots."""
+    """A table, and the chart drawn from it: ``chart_columns`` are the column indexes it plots,
+    ``money_columns`` those that hold amounts (written 12,362.50 on the page, numbers in the XLSX)."""
 
     key: str
     title: str
@@ -78,11 +79,17 @@ class Panel:
     chart: str = "bar"
     chart_columns: tuple[int, ...] = (1,)
     note: str = ""
+    money_columns: tuple[int, ...] = ()
 
     def __post_init__(self):
         # Sums of money come back from SQLite with float noise in the last places (7419.10000000000): every
         # amount is shown, charted and exported to the cent, half-up.
         self.rows = [[to_cent(cell) for cell in row] for row in self.rows]
+
+    @property
+    def cells(self) -> list[list[tuple[object, bool]]]:
+        """The rows as the page writes them: each cell with whether it is an amount."""
+        return [[(cell, i in self.money_columns) for i, cell in enumerate(row)] for row in self.rows]
 
     @property
     def chart_id(self) -> str:
@@ -155,6 +162,7 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         [[f"{scope.year}-{m:02d}", *t, sum(t)] for m, t in by_month.items()],
         chart="bar-stacked",
         chart_columns=(1, 2, 3),
+        money_columns=(1, 2, 3, 4),
     )
     category_panel = Panel(
         "paid_by_category",
@@ -163,6 +171,7 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         sorted(([category_label(c), *v] for c, v in by_category.items()), key=lambda r: r[3], reverse=True),
         chart="doughnut",
         chart_columns=(3,),
+        money_columns=(3,),
     )
     by_fund: dict[str, Decimal] = {}
     for code, (_settled, _assisted, amount) in by_category.items():
@@ -176,6 +185,7 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         [[fund_labels[fund], amount] for fund, amount in sorted(by_fund.items(), key=lambda item: -item[1])],
         chart="doughnut",
         chart_columns=(1,),
+        money_columns=(1,),
     )
     totals = [sum(t[i] for t in by_month.values()) for i in range(len(TIERS))]
     tier_panel = Panel(
@@ -184,6 +194,7 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         [_("救助层次"), _("金额")],
         [[label, total] for label, total in zip(tier_labels, totals, strict=True)],
         chart="pie",
+        money_columns=(1,),
     )
     names = scope.child_names
     region_panel = Panel(
@@ -193,6 +204,7 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         [[names.get(code, code), code, amount] for code, amount in sorted(by_child.items())],
         chart="bar",
         chart_columns=(2,),
+        money_columns=(2,),
     )
     return [
         month_panel,
@@ -222,7 +234,10 @@ def fund_panel(scope: Scope, paid: Decimal) -> Panel:
         [_("项目"), _("金额"), _("占预算")],
         rows,
         chart="doughnut",
-        note=str(_("年度预算：%(budget)s 元") % {"budget": budget}) if budget else str(_("未设置年度预算")),
+        note=str(_("年度预算：%(budget)s 元") % {"budget": format_money(budget)})
+        if budget
+        else str(_("未设置年度预算")),
+        money_columns=(1,),
     )
 
 
@@ -264,6 +279,7 @@ def burden_panel(scope: Scope) -> Panel:
         ],
         chart="bar-horizontal",
         chart_columns=(4,),
+        money_columns=(3, 4),
     )
 
 
@@ -299,6 +315,7 @@ def hospital_panel(scope: Scope) -> Panel:
         [_("医疗机构"), _("住院人次"), _("医疗总费用"), _("政策范围内费用"), _("占比（%）"), _("提示")],
         table,
         chart_columns=(4,),
+        money_columns=(2, 3),
     )
 
 

@@ -94,6 +94,19 @@ def test_county_officer_sees_only_their_county(client, month, make_staff):
     assert client.get(reverse("monitoring:alert_detail", args=[other.pk])).status_code == 404
 
 
+def test_alert_amounts_are_grouped_by_thousands_in_the_list_and_on_the_page(client, month, civil_officer):
+    alert = HighCostAlert.objects.get(claimant=month[0], department=Department.CIVIL_AFFAIRS)
+    client.force_login(civil_officer)
+
+    listing = client.get(reverse("monitoring:alert_list")).content.decode()
+    page = client.get(reverse("monitoring:alert_detail", args=[alert.pk])).content.decode()
+
+    for text in (listing, page):
+        assert f"{alert.amount:,.2f}" in text
+        assert "16,500.00" in text
+        assert "16500.00" not in text
+
+
 def test_caseworker_gets_403(client, month, caseworker):
     client.force_login(caseworker)
     assert client.get(reverse("monitoring:alert_list")).status_code == 403

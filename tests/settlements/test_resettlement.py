@@ -92,9 +92,9 @@ def test_resettlement_page_lists_people_whose_certification_changed(
 
     page = response.content.decode()
     assert claimant.name in page
-    assert "6203.75" in page
+    assert "6,203.75" in page
     detail = client.get(reverse("settlements:claimant_resettlement", args=[claimant.pk, 2023]))
-    assert "6203.75" in detail.content.decode()
+    assert "6,203.75" in detail.content.decode()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The dashboard as each role sees it: who may open it, what it shows, filters remembered, XLSX exports."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -155,6 +156,27 @@ def test_panel_export_is_the_table_beside_the_chart(client, manager, settle):
     rows = [row for row in sheet.iter_rows(values_only=True)]
     header = rows.index(("救助身份", "结算人次", "获救助人次", "救助金额"))
     assert rows[header + 1] == ("低保对象", 1, 1, float(march.assistance))
+
+
+def test_dashboard_tables_group_amounts_by_thousands_and_the_export_keeps_numbers(client, manager, settle):
+    settled = settle("dibao", policy_scope_cost=Decimal("100000.00"), total_cost=Decimal("100000.00"))
+    client.force_login(manager)
+
+    page = client.get(URL, {"year": 2023}).content.decode()
+
+    assert settled.assistance >= 1000
+    assert f'<td class="money">{settled.assistance:,.2f}</td>' in page
+    assert str(settled.assistance) not in re.sub(
+        r"<script\b.*?</script>", "", page, flags=re.S
+    )  # charts: numbers
+    assert "1,000,000.00 元" in page  # the year's budget
+    response = client.get(reverse("monitoring:dashboard_export", args=["paid_by_tier"]))
+    cells = [
+        cell
+        for row in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)
+        for cell in row
+    ]
+    assert float(settled.medical_assistance) in cells
 
 
 def test_unknown_panel_export_is_not_found(client, manager):
