@@ -240,15 +240,18 @@ class StatementXlsxView(roles.RoleRequiredMixin, View):
 
 
 class LedgerView(roles.RoleRequiredMixin, TemplateView):
-    """A person's annual ledger: used deductible and cap left per pool, and the year's settlements."""
+    """A person's annual ledger: used deductible and cap left per pool, and the year's settlements; the link
+    to 待重新结算核对 only when settling the year again now would change a settlement."""
 
     template_name = "settlements/ledger.html"
     allowed_roles = VIEWERS
 
     def get_context_data(self, **kwargs):
         claimant = get_claimant_for_user(user=self.request.user, claimant_id=self.kwargs["claimant_id"])
+        year = self.kwargs["year"]
         return super().get_context_data(**kwargs) | {
-            "ledger": selectors.year_ledger(claimant=claimant, year=self.kwargs["year"])
+            "ledger": selectors.year_ledger(claimant=claimant, year=year),
+            "to_check": len(selectors.resettlement_candidates(claimant, year)),
         }
 
 
