@@ -1,5 +1,7 @@
 """Monitoring pages: the monthly list and department queues, feedback, push batches, runs and metrics."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -12,12 +14,14 @@ from django_filters.views import FilterView
 
 from claimants import roles
 from claimants.errors import DomainError
+from claimants.selectors import claimants_visible_to
 from claimants.tables import TableMixin
 from monitoring import selectors, services
 from monitoring.filters import AlertFilter
 from monitoring.forms import FeedbackForm, RunForm
 from monitoring.models import HighCostAlert
 from monitoring.tables import AlertTable, BatchTable
+from settlements.views import VIEWERS as VISIT_VIEWERS
 
 MONITORING_ROLES = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER, roles.ADMIN}
 RUN_ROLES = {roles.MANAGER}
@@ -118,17 +122,28 @@ class AlertDetailView(roles.RoleRequiredMixin, TemplateView):
     allowed_roles = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}
 
     def get_context_data(self, form=None, **kwargs):
-        alert = selectors.get_alert_for_user(user=self.request.user, alert_id=self.kwargs["pk"])
+        user = self.request.user
+        alert = selectors.get_alert_for_user(user=user, alert_id=self.kwargs["pk"])
         root = alert.root
         can_answer = (
-            services.DEPARTMENT_OF_ROLE.get(self.request.user.role) == alert.department
+            services.DEPARTMENT_OF_ROLE.get(user.role) == alert.department
             and root.disposition == HighCostAlert.Disposition.PUSHED
             and not root.result
+        )
+        # Links only where the person's page and the visit list let this user in (the alert's county is the
+        # person's registration county when it was raised; the person may have moved since).
+        person_visible = claimants_visible_to(user).filter(pk=alert.claimant_id).exists()
+        visits_url = (
+            f"{reverse('settlements:visit_list')}?{urlencode({'claimant': alert.claimant_id, 'year': alert.period.year})}"
+            if person_visible and user.role in VISIT_VIEWERS
+            else ""
         )
         return super().get_context_data(
             alert=alert,
             root=root,
             form=form or (FeedbackForm(alert=alert) if can_answer else None),
+            person_url=alert.claimant.get_absolute_url() if person_visible else "",
+            visits_url=visits_url,
             **kwargs,
         )
 

@@ -56,6 +56,13 @@ class VisitListView(roles.RoleRequiredMixin, TableMixin, FilterView):
             page = context["table"].page
             rows = page.object_list.data if page else []
             context["page_pending"] = [visit.pk for visit in rows if not visit.is_settled]
+        filterset = context["filter"]
+        if filterset.is_valid() and filterset.form.cleaned_data.get("claimant"):
+            context["person"] = (
+                claimants_visible_to(self.request.user)
+                .filter(pk=filterset.form.cleaned_data["claimant"])
+                .first()
+            )
         return context
 
 

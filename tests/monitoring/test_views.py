@@ -107,6 +107,59 @@ def test_alert_amounts_are_grouped_by_thousands_in_the_list_and_on_the_page(clie
         assert "16500.00" not in text
 
 
+def test_the_alert_page_links_to_the_person_and_to_the_visits_behind_the_amount(
+    client, month, reviewer, visit_factory
+):
+    person = month[0]
+    earlier = visit_factory(claimant=person, admitted=dt.date(2022, 5, 1), discharged=dt.date(2022, 5, 3))
+    alert = HighCostAlert.objects.get(claimant=person, department=Department.CIVIL_AFFAIRS)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("monitoring:alert_detail", args=[alert.pk])).content.decode()
+
+    assert f'<a href="{person.get_absolute_url()}" data-link="person">{person.name}</a>' in page
+    visits_url = f"{reverse('settlements:visit_list')}?claimant={person.pk}&amp;year=2023"
+    assert f'<a href="{visits_url}" data-link="visits">2023年度就医记录</a>' in page
+    listing = client.get(reverse("settlements:visit_list"), {"claimant": person.pk, "year": 2023})
+    shown = list(listing.context["table"].data)
+    assert shown
+    assert {visit.claimant_id for visit in shown} == {person.pk}
+    assert earlier not in shown
+    assert sum(v.policy_scope_cost - v.basic_insurance_paid for v in shown) == alert.amount
+    assert listing.context["person"] == person
+
+
+def test_an_officer_is_linked_to_the_person_but_not_to_the_visit_list_they_may_not_open(
+    client, month, civil_officer
+):
+    alert = HighCostAlert.objects.get(claimant=month[0], department=Department.CIVIL_AFFAIRS)
+    client.force_login(civil_officer)
+
+    page = client.get(reverse("monitoring:alert_detail", args=[alert.pk])).content.decode()
+
+    assert 'data-link="person"' in page
+    assert 'data-link="visits"' not in page
+    assert client.get(month[0].get_absolute_url()).status_code == 200
+    assert client.get(reverse("settlements:visit_list")).status_code == 403
+
+
+def test_no_link_to_a_person_now_registered_outside_the_viewers_region(client, month, make_staff):
+    from claimants.models import Claimant, Region
+
+    alert = HighCostAlert.objects.get(claimant=month[0], department=Department.CIVIL_AFFAIRS)
+    Claimant.objects.filter(pk=month[0].pk).update(hukou_region=Region.objects.get(code="510704001"))
+    reviewer = make_staff("medical_security_reviewer", "510703")
+    client.force_login(reviewer)
+
+    page = client.get(reverse("monitoring:alert_detail", args=[alert.pk])).content.decode()
+
+    assert 'data-link="person"' not in page
+    assert 'data-link="visits"' not in page
+    assert client.get(month[0].get_absolute_url()).status_code == 404
+    listing = client.get(reverse("settlements:visit_list"), {"claimant": month[0].pk, "year": 2023})
+    assert list(listing.context["table"].data) == []
+
+
 def test_caseworker_gets_403(client, month, caseworker):
     client.force_login(caseworker)
     assert client.get(reverse("monitoring:alert_list")).status_code == 403
