@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 from django_filters.views import FilterView
@@ -111,7 +112,7 @@ class AlertListView(roles.RoleRequiredMixin, TableMixin, FilterView):
         return (
             selectors.alerts_visible_to(self.request.user)
             .select_related("claimant", "hukou_region", "insured_region")
-            .order_by("-period", "county", "claimant")
+            .order_by(*selectors.QUEUE_ORDER)
         )
 
 
@@ -157,9 +158,27 @@ class AlertDetailView(roles.RoleRequiredMixin, TemplateView):
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("反馈已提交"))
-                return redirect("monitoring:alert_detail", pk=pk)
+                return self._next_item(request, alert)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    @staticmethod
+    def _next_item(request, answered: HighCostAlert):
+        """After an answer, the next alert of the officer's queue, or the queue itself when none is left."""
+        following = selectors.next_unanswered(user=request.user, after=answered)
+        if following is None:
+            messages.success(request, _("反馈已提交。您的预警均已反馈。"))
+            return redirect("monitoring:alert_list")
+        left = selectors.unanswered_count(request.user)
+        messages.success(
+            request,
+            ngettext(
+                "反馈已提交。下一条待反馈预警如下（还有 %(n)s 条）。",
+                "反馈已提交。下一条待反馈预警如下（还有 %(n)s 条）。",
+                left,
+            )
+            % {"n": left},
+        )
+        return redirect("monitoring:alert_detail", pk=following.pk)
 
 
 class BatchListView(roles.RoleRequiredMixin, TableMixin, ListView):

@@ -160,6 +160,50 @@ def test_no_link_to_a_person_now_registered_outside_the_viewers_region(client, m
     assert list(listing.context["table"].data) == []
 
 
+def _answer(client, alert):
+    return client.post(
+        reverse("monitoring:alert_detail", args=[alert.pk]), {"result": "no_risk", "reason": "经核实"}
+    )
+
+
+def test_after_an_answer_the_next_alert_of_the_queue_opens_until_none_is_left(client, month, civil_officer):
+    queue = list(
+        HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS).order_by(
+            "-period", "county_id", "claimant_id", "pk"
+        )
+    )
+    assert len(queue) == 4
+    client.force_login(civil_officer)
+
+    # From the second: the third, the fourth, then back to the first one left.
+    to_third = _answer(client, queue[1])
+    to_fourth = _answer(client, queue[2])
+    to_first = _answer(client, queue[3])
+    page = client.get(to_first.url).content.decode()
+    done = _answer(client, queue[0])
+
+    assert to_third.url == reverse("monitoring:alert_detail", args=[queue[2].pk])
+    assert to_fourth.url == reverse("monitoring:alert_detail", args=[queue[3].pk])
+    assert to_first.url == reverse("monitoring:alert_detail", args=[queue[0].pk])
+    assert "反馈已提交。下一条待反馈预警如下（还有 1 条）。" in page
+    assert done.url == reverse("monitoring:alert_list")
+    assert "您的预警均已反馈" in client.get(done.url).content.decode()
+    assert not HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS, result="").exists()
+
+
+def test_the_next_alert_stays_in_the_officers_own_queue(client, month, make_staff):
+    officer = make_staff("civil_affairs_officer", "510704")
+    [own] = HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS, county_id="510704")
+    client.force_login(officer)
+
+    response = _answer(client, own)
+
+    # The other county's alerts and the other department's are no part of this officer's queue.
+    assert response.url == reverse("monitoring:alert_list")
+    assert HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS, result="").count() == 3
+    assert HighCostAlert.objects.filter(department=Department.RURAL_REVITALIZATION, result="").exists()
+
+
 def test_caseworker_gets_403(client, month, caseworker):
     client.force_login(caseworker)
     assert client.get(reverse("monitoring:alert_list")).status_code == 403
