@@ -20,6 +20,12 @@ NAVIGATION = (
     ("monitoring:dashboard", _("统计分析"), {roles.MANAGER, roles.ADMIN}),
 )
 
+# Pages whose URL starts under none of the entries, and the entry of their section.
+SECTIONS = {
+    "settlements:visit_list": ("settlements:import_list",),  # importing the platform's visits
+    "monitoring:alert_list": ("monitoring:overview",),  # the alerts' overview, batches, feedback
+}
+
 # url name -> function(user) -> int: a queue count shown beside the entry (one query per counted entry).
 # Apps that own the URL register their counter in AppConfig.ready(); claimants imports no other app.
 NAV_COUNTERS: dict[str, Callable] = {}
@@ -27,6 +33,24 @@ NAV_COUNTERS: dict[str, Callable] = {}
 
 def register_nav_counter(url_name: str, counter: Callable) -> None:
     NAV_COUNTERS[url_name] = counter
+
+
+def _section(path: str, items: list[dict]) -> dict | None:
+    """The one entry a page belongs to: the one whose URL (or a URL of its section) is the longest start of
+    the page's path (/settlements/visits/3/ is 就医记录, not 结算). The workbench only for itself."""
+    best, best_length = None, 0
+    for item in items:
+        prefixes = [item["url"]]
+        for name in SECTIONS.get(item["name"], ()):
+            try:
+                prefixes.append(reverse(name))
+            except NoReverseMatch:
+                continue
+        for prefix in prefixes:
+            matches = path == prefix if prefix == "/" else path.startswith(prefix)
+            if matches and len(prefix) > best_length:
+                best, best_length = item, len(prefix)
+    return best
 
 
 def navigation(request):
@@ -50,9 +74,12 @@ def navigation(request):
                 "name": name,
                 "url": url,
                 "label": label,
-                "active": request.path.startswith(url) and url != "/",
+                "active": False,
                 "count": counter(user) if counter else None,
             }
         )
+    current = _section(request.path, items)
+    for item in items:
+        item["active"] = item is current
     request._nav_items = items
     return {"nav_items": items}

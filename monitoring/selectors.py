@@ -24,12 +24,35 @@ def alerts_visible_to(user: User) -> QuerySet[HighCostAlert]:
     return alerts
 
 
+# The order of the alert list, and in which an officer works through their queue.
+QUEUE_ORDER = ("-period", "county_id", "claimant_id", "pk")
+
+
+def unanswered_alerts(user: User) -> QuerySet[HighCostAlert]:
+    """A department officer's queue: the first pushes to them still without a result (carried-over rows are
+    answered on their first push)."""
+    return alerts_visible_to(user).filter(result="", disposition=HighCostAlert.Disposition.PUSHED)
+
+
 def unanswered_count(user: User) -> int | None:
     """Alerts waiting for a department officer's answer (first pushes without a result), shown beside the
     menu entry; other roles have no queue to answer."""
     if roles.officer_department(user) is None or not user.region_id:
         return None
-    return alerts_visible_to(user).filter(result="", disposition=HighCostAlert.Disposition.PUSHED).count()
+    return unanswered_alerts(user).count()
+
+
+def next_unanswered(*, user: User, after: HighCostAlert) -> HighCostAlert | None:
+    """The alert to answer after ``after``: the next unanswered one of the user's queue in list order, or
+    the first one left before it when the end of the list is reached; ``None`` when the queue is empty."""
+    queue = unanswered_alerts(user).exclude(pk=after.pk).order_by(*QUEUE_ORDER)
+    later = (
+        Q(period__lt=after.period)
+        | Q(period=after.period, county_id__gt=after.county_id)
+        | Q(period=after.period, county_id=after.county_id, claimant_id__gt=after.claimant_id)
+        | Q(period=after.period, county_id=after.county_id, claimant_id=after.claimant_id, pk__gt=after.pk)
+    )
+    return queue.filter(later).first() or queue.first()
 
 
 def get_alert_for_user(*, user: User, alert_id: int) -> HighCostAlert:

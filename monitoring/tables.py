@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claimants.categories import label_of
 from monitoring.models import HighCostAlert, PushBatch
+from settlements.tables import MoneyColumn
 
 
 class AlertTable(tables.Table):
@@ -17,6 +18,8 @@ class AlertTable(tables.Table):
     hukou_region = tables.Column(verbose_name=_("户籍所在地"), accessor="hukou_region__name")
     insured_region = tables.Column(verbose_name=_("参保地"), accessor="insured_region__name")
     period = tables.DateColumn(format="Y-m")
+    amount = MoneyColumn()
+    threshold = MoneyColumn()
 
     class Meta:
         model = HighCostAlert
@@ -42,6 +45,7 @@ class AlertTable(tables.Table):
 
 class BatchTable(tables.Table):
     period = tables.DateColumn(format="Y-m")
+    threshold = MoneyColumn()
     download = tables.TemplateColumn(
         template_code="<a href=\"{% url 'monitoring:batch_download' record.pk %}\">XLSX</a>",
         verbose_name=_("下载"),

@@ -1,23 +1,28 @@
 """Monitoring pages: the monthly list and department queues, feedback, push batches, runs and metrics."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 from django_filters.views import FilterView
 
 from claimants import roles
 from claimants.errors import DomainError
+from claimants.selectors import claimants_visible_to
 from claimants.tables import TableMixin
 from monitoring import selectors, services
 from monitoring.filters import AlertFilter
 from monitoring.forms import FeedbackForm, RunForm
 from monitoring.models import HighCostAlert
 from monitoring.tables import AlertTable, BatchTable
+from settlements.views import VIEWERS as VISIT_VIEWERS
 
 MONITORING_ROLES = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER, roles.ADMIN}
 RUN_ROLES = {roles.MANAGER}
@@ -107,7 +112,7 @@ class AlertListView(roles.RoleRequiredMixin, TableMixin, FilterView):
         return (
             selectors.alerts_visible_to(self.request.user)
             .select_related("claimant", "hukou_region", "insured_region")
-            .order_by("-period", "county", "claimant")
+            .order_by(*selectors.QUEUE_ORDER)
         )
 
 
@@ -118,17 +123,28 @@ class AlertDetailView(roles.RoleRequiredMixin, TemplateView):
     allowed_roles = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}
 
     def get_context_data(self, form=None, **kwargs):
-        alert = selectors.get_alert_for_user(user=self.request.user, alert_id=self.kwargs["pk"])
+        user = self.request.user
+        alert = selectors.get_alert_for_user(user=user, alert_id=self.kwargs["pk"])
         root = alert.root
         can_answer = (
-            roles.officer_department(self.request.user) == alert.department
+            roles.officer_department(user) == alert.department
             and root.disposition == HighCostAlert.Disposition.PUSHED
             and not root.result
+        )
+        # Links only where the person's page and the visit list let this user in (the alert's county is the
+        # person's registration county when it was raised; the person may have moved since).
+        person_visible = claimants_visible_to(user).filter(pk=alert.claimant_id).exists()
+        visits_url = (
+            f"{reverse('settlements:visit_list')}?{urlencode({'claimant': alert.claimant_id, 'year': alert.period.year})}"
+            if person_visible and user.role in VISIT_VIEWERS
+            else ""
         )
         return super().get_context_data(
             alert=alert,
             root=root,
             form=form or (FeedbackForm(alert=alert) if can_answer else None),
+            person_url=alert.claimant.get_absolute_url() if person_visible else "",
+            visits_url=visits_url,
             **kwargs,
         )
 
@@ -142,9 +158,27 @@ class AlertDetailView(roles.RoleRequiredMixin, TemplateView):
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("反馈已提交"))
-                return redirect("monitoring:alert_detail", pk=pk)
+                return self._next_item(request, alert)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    @staticmethod
+    def _next_item(request, answered: HighCostAlert):
+        """After an answer, the next alert of the officer's queue, or the queue itself when none is left."""
+        following = selectors.next_unanswered(user=request.user, after=answered)
+        if following is None:
+            messages.success(request, _("反馈已提交。您的预警均已反馈。"))
+            return redirect("monitoring:alert_list")
+        left = selectors.unanswered_count(request.user)
+        messages.success(
+            request,
+            ngettext(
+                "反馈已提交。下一条待反馈预警如下（还有 %(n)s 条）。",
+                "反馈已提交。下一条待反馈预警如下（还有 %(n)s 条）。",
+                left,
+            )
+            % {"n": left},
+        )
+        return redirect("monitoring:alert_detail", pk=following.pk)
 
 
 class BatchListView(roles.RoleRequiredMixin, TableMixin, ListView):

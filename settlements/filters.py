@@ -1,6 +1,7 @@
 """List filters of the settlements screens (django-filter)."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from claimants import categories
@@ -15,10 +16,14 @@ class VisitFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("年度"))
     visit_type = django_filters.ChoiceFilter(label=_("就诊类型"), choices=VisitType.choices)
     batch = django_filters.NumberFilter(label=_("导入批次"), field_name="import_batch")
+    # One person's visits (the visits behind an alert's amount): kept by the filter bar, not typed in it.
+    claimant = django_filters.NumberFilter(
+        label=_("救助对象"), field_name="claimant", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Visit
-        fields = ["status", "name", "year", "visit_type", "batch"]
+        fields = ["status", "name", "year", "visit_type", "batch", "claimant"]
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(is_settled=value == "settled")

@@ -1,8 +1,12 @@
-"""Money read back from the database: sums to the cent, half-up, on every backend.
+"""Money read back from the database and shown to people.
 
 PostgreSQL sums ``numeric(14, 2)`` columns exactly. SQLite sums them as floats, which Django turns into
 ``Decimal('7419.10000000000')``, or into an integer when every value is whole. ``MoneySum`` rounds what the
 database returns, so lists, dashboards and reports show the same figures on both.
+
+``format_money`` is how every page writes an amount: 12,362.50, thousands grouped by commas and always two
+decimals, in both languages (Django's zh-hans format groups nothing, which leaves 1236250.00 to be counted
+digit by digit). Files (CSV, XLSX) and the API keep numbers as numbers.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,6 +27,23 @@ def to_cent(value):
     if isinstance(value, Decimal) and value.as_tuple().exponent < -2:
         return value.quantize(CENT, ROUND_HALF_UP)
     return value
+
+
+def format_money(value) -> str:
+    """``12,362.50`` for ``Decimal("12362.5")``: rounded half-up to the cent, grouped by thousands.
+
+    Integers are amounts too (a sum over whole values on SQLite). Anything else (``None``, a dash, a text) is
+    returned as it is, so a page can still write ``—`` for a missing amount. A float is refused: money is
+    ``Decimal`` from the database to the page.
+    """
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        if isinstance(value, float):
+            raise TypeError("money is Decimal, not float")
+        return value
+    amount = Decimal(value).quantize(CENT, ROUND_HALF_UP)
+    if amount == 0:
+        amount = abs(amount)  # no "-0.00"
+    return f"{amount:,.2f}"
 
 
 class MoneySum(Sum):

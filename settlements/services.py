@@ -507,11 +507,12 @@ def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settle
 
 def _keep_computed_critical_illness(settlements: list[Settlement], *, reversed_: bool = False) -> None:
     """Copy the computed 大病 tier onto visits that gave none (``Visit.critical_illness_settled``), or clear
-    it when the settlement is reversed; one UPDATE for the lot, none when every visit gave its 大病."""
+    it when the settlement is reversed. A tier of 0 is not copied (NULL counts as 0), so most settlements
+    write nothing more; otherwise one UPDATE for the lot."""
     computed = {
         s.visit_id: None if reversed_ else s.critical_illness_insurance
         for s in settlements
-        if s.visit.critical_illness_paid is None
+        if s.visit.critical_illness_paid is None and s.critical_illness_insurance
     }
     if not computed:
         return

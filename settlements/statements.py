@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from claimants import spreadsheets
 from claimants.categories import CATEGORIES
 from settlements.models import Settlement
+from settlements.money import format_money
 
 
 def context(settlement: Settlement) -> dict:
@@ -66,7 +67,7 @@ def overpaid_warning(settlement: Settlement) -> str:
     if not settlement.assistance_overpaid:
         return ""
     return _("医院已垫付的医疗救助超出本次核算的救助金额 %(amount)s 元：应付金额按 0 计，请与医院核对。") % {
-        "amount": settlement.assistance_overpaid
+        "amount": format_money(settlement.assistance_overpaid)
     }
 
 

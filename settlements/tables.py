@@ -6,6 +6,21 @@ from django.utils.translation import pgettext_lazy
 
 from claimants.categories import CATEGORIES
 from settlements.models import Settlement, Visit
+from settlements.money import format_money
+
+
+class MoneyColumn(tables.Column):
+    """An amount in a list: 12,362.50, right-aligned; an export of the table keeps the number."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "money"}, "th": {"class": "money"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_money(value)
+
+    def value(self, value):
+        return value
 
 
 class VisitTable(tables.Table):
@@ -20,6 +35,8 @@ class VisitTable(tables.Table):
     )
     hospital = tables.Column(verbose_name=_("医疗机构"), accessor="hospital__name", default="—")
     is_settled = tables.BooleanColumn(verbose_name=_("已结算"))
+    policy_scope_cost = MoneyColumn()
+    basic_insurance_paid = MoneyColumn()
     action = tables.TemplateColumn(
         verbose_name="",
         orderable=False,
@@ -63,7 +80,10 @@ class SettlementTable(tables.Table):
     state = tables.Column(verbose_name=_("状态"), accessor="reversed_at", empty_values=())
     # What a reviewer scans a list for; every tier, the 大病, the hospital's advance and the reason are on
     # the settlement's page (16 columns wrapped one character a line at 1366 px).
-    assistance = tables.Column(verbose_name=_("救助合计"), orderable=False)
+    assistance = MoneyColumn(verbose_name=_("救助合计"), orderable=False)
+    policy_scope_cost = MoneyColumn()
+    personal_burden = MoneyColumn()
+    assistance_owed = MoneyColumn()
 
     class Meta:
         model = Settlement

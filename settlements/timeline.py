@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from claimants import roles
 from claimants.timeline import TimelineEntry
 from settlements.models import Settlement, Visit
+from settlements.money import format_money
 
 SETTLEMENT_VIEWERS = {roles.REVIEWER, roles.MANAGER, roles.ADMIN}
 
@@ -21,7 +22,7 @@ def settlement_entries(claimant, user) -> list[TimelineEntry]:
                 at=visit.discharged,
                 kind="visit",
                 title=_("就医：%(type)s") % {"type": visit.get_visit_type_display()},
-                detail=f"{visit.hospital or ''} {visit.admitted}–{visit.discharged} {visit.policy_scope_cost}",
+                detail=f"{visit.hospital or ''} {visit.admitted}–{visit.discharged} {format_money(visit.policy_scope_cost)}",
                 url=reverse("settlements:visit_detail", args=[visit.pk]) if linked else "",
             )
         )
@@ -32,7 +33,7 @@ def settlement_entries(claimant, user) -> list[TimelineEntry]:
             TimelineEntry(
                 at=settlement.settled_at,
                 kind="settlement",
-                title=_("结算：医疗救助 %(amount)s") % {"amount": settlement.assistance},
+                title=_("结算：医疗救助 %(amount)s") % {"amount": format_money(settlement.assistance)},
                 detail=f"{settlement.discharged}",
                 url=url,
             )

@@ -56,6 +56,13 @@ class VisitListView(roles.RoleRequiredMixin, TableMixin, FilterView):
             page = context["table"].page
             rows = page.object_list.data if page else []
             context["page_pending"] = [visit.pk for visit in rows if not visit.is_settled]
+        filterset = context["filter"]
+        if filterset.is_valid() and filterset.form.cleaned_data.get("claimant"):
+            context["person"] = (
+                claimants_visible_to(self.request.user)
+                .filter(pk=filterset.form.cleaned_data["claimant"])
+                .first()
+            )
         return context
 
 
@@ -240,15 +247,18 @@ class StatementXlsxView(roles.RoleRequiredMixin, View):
 
 
 class LedgerView(roles.RoleRequiredMixin, TemplateView):
-    """A person's annual ledger: used deductible and cap left per pool, and the year's settlements."""
+    """A person's annual ledger: used deductible and cap left per pool, and the year's settlements; the link
+    to 待重新结算核对 only when settling the year again now would change a settlement."""
 
     template_name = "settlements/ledger.html"
     allowed_roles = VIEWERS
 
     def get_context_data(self, **kwargs):
         claimant = get_claimant_for_user(user=self.request.user, claimant_id=self.kwargs["claimant_id"])
+        year = self.kwargs["year"]
         return super().get_context_data(**kwargs) | {
-            "ledger": selectors.year_ledger(claimant=claimant, year=self.kwargs["year"])
+            "ledger": selectors.year_ledger(claimant=claimant, year=year),
+            "to_check": len(selectors.resettlement_candidates(claimant, year)),
         }
 
 

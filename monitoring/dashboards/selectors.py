@@ -35,7 +35,7 @@ from monitoring.services import rule_for
 from settlements.cases.models import OPEN_STATES, State
 from settlements.models import PolicyYear
 from settlements.models.settlement import fund_choices
-from settlements.money import to_cent
+from settlements.money import MoneySum, format_money, to_cent
 from settlements.policy.engine import fund_of
 
 ZERO = Decimal("0.00")
@@ -70,7 +70,9 @@ class Scope:
 
 @dataclass
 class Panel:
-    """A table, and the chart drawn from it: ``chart_columns`` are the column indexes it plots."""
+    """A table, and the chart drawn from it: ``chart_columns`` are the column indexes it plots,
+    ``money_columns`` those that hold amounts (written 12,362.50 on the page, numbers in the XLSX),
+    ``total_columns`` those added up in the 合计 row under the table on the page."""
 
     key: str
     title: str
@@ -79,11 +81,32 @@ class Panel:
     chart: str = "bar"
     chart_columns: tuple[int, ...] = (1,)
     note: str = ""
+    money_columns: tuple[int, ...] = ()
+    total_columns: tuple[int, ...] = ()
 
     def __post_init__(self):
         # Sums of money come back from SQLite with float noise in the last places (7419.10000000000): every
         # amount is shown, charted and exported to the cent, half-up.
         self.rows = [[to_cent(cell) for cell in row] for row in self.rows]
+
+    @property
+    def cells(self) -> list[list[tuple[object, bool]]]:
+        """The rows as the page writes them: each cell with whether it is an amount."""
+        return [[(cell, i in self.money_columns) for i, cell in enumerate(row)] for row in self.rows]
+
+    @property
+    def totals(self) -> list[tuple[object, bool]] | None:
+        """The 合计 row (its label in the first column, a blank where a sum means nothing), or ``None``."""
+        if not self.total_columns or not self.rows:
+            return None
+        row: list[tuple[object, bool]] = [(_("合计"), False)]
+        for i in range(1, len(self.columns)):
+            if i in self.total_columns:
+                total = sum((r[i] or 0 for r in self.rows), ZERO if i in self.money_columns else 0)
+                row.append((total, i in self.money_columns))
+            else:
+                row.append(("", False))
+        return row
 
     @property
     def chart_id(self) -> str:
@@ -156,6 +179,8 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         [[f"{scope.year}-{m:02d}", *t, sum(t)] for m, t in by_month.items()],
         chart="bar-stacked",
         chart_columns=(1, 2, 3),
+        money_columns=(1, 2, 3, 4),
+        total_columns=(1, 2, 3, 4),
     )
     category_panel = Panel(
         "paid_by_category",
@@ -164,6 +189,8 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         sorted(([category_label(c), *v] for c, v in by_category.items()), key=lambda r: r[3], reverse=True),
         chart="doughnut",
         chart_columns=(3,),
+        money_columns=(3,),
+        total_columns=(1, 2, 3),
     )
     by_fund: dict[str, Decimal] = {}
     for code, (_settled, _assisted, amount) in by_category.items():
@@ -177,6 +204,8 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         [[fund_labels[fund], amount] for fund, amount in sorted(by_fund.items(), key=lambda item: -item[1])],
         chart="doughnut",
         chart_columns=(1,),
+        money_columns=(1,),
+        total_columns=(1,),
     )
     totals = [sum(t[i] for t in by_month.values()) for i in range(len(TIERS))]
     tier_panel = Panel(
@@ -185,6 +214,8 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         [_("救助层次"), _("金额")],
         [[label, total] for label, total in zip(tier_labels, totals, strict=True)],
         chart="pie",
+        money_columns=(1,),
+        total_columns=(1,),
     )
     names = scope.child_names
     region_panel = Panel(
@@ -194,6 +225,8 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         [[names.get(code, code), code, amount] for code, amount in sorted(by_child.items())],
         chart="bar",
         chart_columns=(2,),
+        money_columns=(2,),
+        total_columns=(2,),
     )
     return [
         month_panel,
@@ -223,7 +256,10 @@ def fund_panel(scope: Scope, paid: Decimal) -> Panel:
         [_("项目"), _("金额"), _("占预算")],
         rows,
         chart="doughnut",
-        note=str(_("年度预算：%(budget)s 元") % {"budget": budget}) if budget else str(_("未设置年度预算")),
+        note=str(_("年度预算：%(budget)s 元") % {"budget": format_money(budget)})
+        if budget
+        else str(_("未设置年度预算")),
+        money_columns=(1,),
     )
 
 
@@ -244,6 +280,7 @@ def cap_panel(scope: Scope) -> Panel:
         _("达到年度限额"),
         [_("救助身份"), _("受限额限制的结算人次")],
         [[category_label(row["category"]), row["n"]] for row in rows],
+        total_columns=(1,),
         note=str(_("达到年度限额人数：%(people)s") % {"people": people}),
     )
 
@@ -265,6 +302,7 @@ def burden_panel(scope: Scope) -> Panel:
         ],
         chart="bar-horizontal",
         chart_columns=(4,),
+        money_columns=(3, 4),
     )
 
 
@@ -300,6 +338,8 @@ def hospital_panel(scope: Scope) -> Panel:
         [_("医疗机构"), _("住院人次"), _("医疗总费用"), _("政策范围内费用"), _("占比（%）"), _("提示")],
         table,
         chart_columns=(4,),
+        money_columns=(2, 3),
+        total_columns=(1, 2, 3),
     )
 
 
@@ -371,6 +411,7 @@ def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
             for state, label in State.choices
         ],
         chart_columns=(1, 2),
+        total_columns=(1, 2),
     )
     townships = (
         applications.filter(overdue)
@@ -385,6 +426,7 @@ def application_panels(scope: Scope, today: dt.date) -> list[Panel]:
         [_("乡镇（街道）"), _("区划代码"), _("超期申请数")],
         [[row["region__name"], row["region_id"], row["n"]] for row in townships],
         chart_columns=(2,),
+        total_columns=(2,),
     )
     return [steps, by_township]
 
@@ -422,6 +464,7 @@ def monitoring_panels(scope: Scope, now: dt.datetime | None = None) -> list[Pane
         [[departments.get(code, code), *figures] for code, figures in sorted(by_department.items())],
         chart_columns=(1, 2, 3, 4),
         note=str(_("反馈时限：%(days)s 天") % {"days": feedback_days}),
+        total_columns=(1, 2, 3, 4),
     )
     names = scope.child_names
     region_panel = Panel(
@@ -430,8 +473,28 @@ def monitoring_panels(scope: Scope, now: dt.datetime | None = None) -> list[Pane
         [_("地区"), *headers],
         [[names.get(code, code), *figures] for code, figures in sorted(by_region.items())],
         chart_columns=(1, 2, 3, 4),
+        total_columns=(1, 2, 3, 4),
     )
     return [department_panel, region_panel]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures at the top of the dashboard: the scope's year in three numbers."""
+
+    people: int  # people who received assistance in the year
+    visits: int  # visits settled (settlements in force)
+    paid: Decimal  # assistance paid, every tier
+
+
+def headline(scope: Scope) -> Headline:
+    tiers = {name: MoneySum(name) for name, _label in TIERS}
+    settled = _settlement_rollups(scope).aggregate(visits=Coalesce(Sum("settlements"), 0), **tiers)
+    people = PersonYearRollup.objects.filter(
+        year=scope.year, region__code__startswith=scope.region.code, assistance__gt=0
+    ).count()
+    paid = sum((settled[name] or ZERO for name, _label in TIERS), ZERO)
+    return Headline(people=people, visits=settled["visits"], paid=paid)
 
 
 def all_panels(scope: Scope, *, today: dt.date, now: dt.datetime | None = None) -> list[Panel]:

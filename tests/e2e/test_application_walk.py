@@ -92,7 +92,8 @@ def test_application_from_registration_to_payment(page, live_server, people, scr
     page.goto(f"{live_server.url}/settlements/applications/")
     page.get_by_role("link", name=re.compile(r"SQ\d+")).first.click()
     act(page, "审核通过")
-    amount = page.locator("#assessed-amount").inner_text().strip()
+    shown = page.locator("#assessed-amount").inner_text().strip()  # grouped by thousands: 12,362.50
+    amount = shown.replace(",", "")
     assert Decimal(amount) > 0
     screenshot("03-reviewer-approved")
     page.fill("#id_pay-amount", amount)

@@ -94,6 +94,116 @@ def test_county_officer_sees_only_their_county(client, month, make_staff):
     assert client.get(reverse("monitoring:alert_detail", args=[other.pk])).status_code == 404
 
 
+def test_alert_amounts_are_grouped_by_thousands_in_the_list_and_on_the_page(client, month, civil_officer):
+    alert = HighCostAlert.objects.get(claimant=month[0], department=Department.CIVIL_AFFAIRS)
+    client.force_login(civil_officer)
+
+    listing = client.get(reverse("monitoring:alert_list")).content.decode()
+    page = client.get(reverse("monitoring:alert_detail", args=[alert.pk])).content.decode()
+
+    for text in (listing, page):
+        assert f"{alert.amount:,.2f}" in text
+        assert "16,500.00" in text
+        assert "16500.00" not in text
+
+
+def test_the_alert_page_links_to_the_person_and_to_the_visits_behind_the_amount(
+    client, month, reviewer, visit_factory
+):
+    person = month[0]
+    earlier = visit_factory(claimant=person, admitted=dt.date(2022, 5, 1), discharged=dt.date(2022, 5, 3))
+    alert = HighCostAlert.objects.get(claimant=person, department=Department.CIVIL_AFFAIRS)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("monitoring:alert_detail", args=[alert.pk])).content.decode()
+
+    assert f'<a href="{person.get_absolute_url()}" data-link="person">{person.name}</a>' in page
+    visits_url = f"{reverse('settlements:visit_list')}?claimant={person.pk}&amp;year=2023"
+    assert f'<a href="{visits_url}" data-link="visits">2023年度就医记录</a>' in page
+    listing = client.get(reverse("settlements:visit_list"), {"claimant": person.pk, "year": 2023})
+    shown = list(listing.context["table"].data)
+    assert shown
+    assert {visit.claimant_id for visit in shown} == {person.pk}
+    assert earlier not in shown
+    assert sum(v.policy_scope_cost - v.basic_insurance_paid for v in shown) == alert.amount
+    assert listing.context["person"] == person
+
+
+def test_an_officer_is_linked_to_the_person_but_not_to_the_visit_list_they_may_not_open(
+    client, month, civil_officer
+):
+    alert = HighCostAlert.objects.get(claimant=month[0], department=Department.CIVIL_AFFAIRS)
+    client.force_login(civil_officer)
+
+    page = client.get(reverse("monitoring:alert_detail", args=[alert.pk])).content.decode()
+
+    assert 'data-link="person"' in page
+    assert 'data-link="visits"' not in page
+    assert client.get(month[0].get_absolute_url()).status_code == 200
+    assert client.get(reverse("settlements:visit_list")).status_code == 403
+
+
+def test_no_link_to_a_person_now_registered_outside_the_viewers_region(client, month, make_staff):
+    from claimants.models import Claimant, Region
+
+    alert = HighCostAlert.objects.get(claimant=month[0], department=Department.CIVIL_AFFAIRS)
+    Claimant.objects.filter(pk=month[0].pk).update(hukou_region=Region.objects.get(code="510704001"))
+    reviewer = make_staff("medical_security_reviewer", "510703")
+    client.force_login(reviewer)
+
+    page = client.get(reverse("monitoring:alert_detail", args=[alert.pk])).content.decode()
+
+    assert 'data-link="person"' not in page
+    assert 'data-link="visits"' not in page
+    assert client.get(month[0].get_absolute_url()).status_code == 404
+    listing = client.get(reverse("settlements:visit_list"), {"claimant": month[0].pk, "year": 2023})
+    assert list(listing.context["table"].data) == []
+
+
+def _answer(client, alert):
+    return client.post(
+        reverse("monitoring:alert_detail", args=[alert.pk]), {"result": "no_risk", "reason": "经核实"}
+    )
+
+
+def test_after_an_answer_the_next_alert_of_the_queue_opens_until_none_is_left(client, month, civil_officer):
+    queue = list(
+        HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS).order_by(
+            "-period", "county_id", "claimant_id", "pk"
+        )
+    )
+    assert len(queue) == 4
+    client.force_login(civil_officer)
+
+    # From the second: the third, the fourth, then back to the first one left.
+    to_third = _answer(client, queue[1])
+    to_fourth = _answer(client, queue[2])
+    to_first = _answer(client, queue[3])
+    page = client.get(to_first.url).content.decode()
+    done = _answer(client, queue[0])
+
+    assert to_third.url == reverse("monitoring:alert_detail", args=[queue[2].pk])
+    assert to_fourth.url == reverse("monitoring:alert_detail", args=[queue[3].pk])
+    assert to_first.url == reverse("monitoring:alert_detail", args=[queue[0].pk])
+    assert "反馈已提交。下一条待反馈预警如下（还有 1 条）。" in page
+    assert done.url == reverse("monitoring:alert_list")
+    assert "您的预警均已反馈" in client.get(done.url).content.decode()
+    assert not HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS, result="").exists()
+
+
+def test_the_next_alert_stays_in_the_officers_own_queue(client, month, make_staff):
+    officer = make_staff("civil_affairs_officer", "510704")
+    [own] = HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS, county_id="510704")
+    client.force_login(officer)
+
+    response = _answer(client, own)
+
+    # The other county's alerts and the other department's are no part of this officer's queue.
+    assert response.url == reverse("monitoring:alert_list")
+    assert HighCostAlert.objects.filter(department=Department.CIVIL_AFFAIRS, result="").count() == 3
+    assert HighCostAlert.objects.filter(department=Department.RURAL_REVITALIZATION, result="").exists()
+
+
 def test_caseworker_gets_403(client, month, caseworker):
     client.force_login(caseworker)
     assert client.get(reverse("monitoring:alert_list")).status_code == 403

@@ -84,8 +84,8 @@ def test_preview_and_detail_show_what_is_still_owed(dibao_visit, reviewer, clien
 
     for page in (preview_page, detail):
         assert "医院已垫付医疗救助" in page
-        assert "2000.00" in page
-        assert "4203.75" in page
+        assert "2,000.00" in page
+        assert "4,203.75" in page
         assert OVERPAID_WARNING not in page
 
 

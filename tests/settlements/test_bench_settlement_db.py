@@ -28,8 +28,8 @@ def test_benchmark_loads_settles_and_cleans_up():
         assert 5 <= settlement_db._count_statements(settlement_db.settle_visits, visits) <= 7
         settlement_db._reset_settlements(ids)
         # a chunk: batch lock, ledger lock and insert, context, settlements in force, ids, COPY, counters,
-        # roll-ups, whatever its size
-        assert settlement_db._count_statements(settlement_db.settle_in_batches, visits) * len(visits) <= 9
+        # roll-ups, and the computed 大病 copied onto visits that gave none, whatever its size
+        assert settlement_db._count_statements(settlement_db.settle_in_batches, visits) * len(visits) <= 10
         settlement_db._reset_settlements(ids)
         count = settlement_db.settle_visits(settlement_db._visits(ids))
         assert count == 5 * settlement_db.VISITS_PER_CLAIMANT

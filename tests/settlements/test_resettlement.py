@@ -92,9 +92,9 @@ def test_resettlement_page_lists_people_whose_certification_changed(
 
     page = response.content.decode()
     assert claimant.name in page
-    assert "6203.75" in page
+    assert "6,203.75" in page
     detail = client.get(reverse("settlements:claimant_resettlement", args=[claimant.pk, 2023]))
-    assert "6203.75" in detail.content.decode()
+    assert "6,203.75" in detail.content.decode()
 
 
 @pytest.mark.django_db
@@ -128,3 +128,22 @@ def test_settlements_made_under_the_earlier_reading_are_listed_where_the_new_one
     assert candidate.differences["critical_illness_insurance"] == (D("7637.50"), D("0.00"))
     page = client.get(reverse("settlements:resettlement_list")).content.decode()
     assert person.name in page
+
+
+@pytest.mark.django_db
+def test_the_ledger_links_to_the_resettlement_check_only_when_there_is_something_to_check(
+    client, reviewer, settled_without_identity
+):
+    claimant, _ = settled_without_identity
+    client.force_login(reviewer)
+    url = reverse("settlements:ledger", args=[claimant.pk, 2023])
+    check = reverse("settlements:claimant_resettlement", args=[claimant.pk, 2023])
+
+    nothing = client.get(url).content.decode()
+    certify(by=None, claimant=claimant, category="dibao", valid_from=dt.date(2023, 1, 1))
+    something = client.get(url).content.decode()
+
+    assert check not in nothing
+    assert "待重新结算核对" not in nothing
+    assert check in something
+    assert "待重新结算核对：1 笔结算" in something

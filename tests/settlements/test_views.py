@@ -42,7 +42,7 @@ def test_visit_page_previews_every_tier_before_settling(client, reviewer, awaiti
     response = client.get(reverse("settlements:visit_detail", args=[awaiting.pk]))
 
     page = response.content.decode()
-    for amount in ("1137.50", "6203.75", "2658.75"):
+    for amount in ("1,137.50", "6,203.75", "2,658.75"):
         assert amount in page
     assert not Settlement.objects.exists()
 
@@ -54,7 +54,7 @@ def test_reviewer_settles_then_reverses_from_the_pages(client, reviewer, awaitin
     response = client.post(reverse("settlements:visit_settle", args=[awaiting.pk]))
     settlement = Settlement.objects.get(visit=awaiting)
     assert response.url == settlement.get_absolute_url()
-    assert "6203.75" in client.get(response.url).content.decode()
+    assert "6,203.75" in client.get(response.url).content.decode()
 
     client.post(reverse("settlements:settlement_reverse", args=[settlement.pk]), {"reason": "费用有误"})
     settlement.refresh_from_db()
@@ -110,7 +110,7 @@ def test_settlement_list_filters_and_totals(
 
     assert len(response.context["table"].page.object_list.data) == 3
     assert response.context["totals"]["medical_assistance"] == sum(s.medical_assistance for s in settlements)
-    assert "18611.25" in response.content.decode()  # 3 × 6203.75
+    assert "18,611.25" in response.content.decode()  # 3 × 6203.75
     # Every total to the cent, whatever the database's SUM returns (SQLite: 30000 or 1734415.40000000).
     assert {str(total)[-3] for total in response.context["totals"].values()} == {"."}
     assert str(response.context["totals"]["policy_scope_cost"]) == "30000.00"

@@ -1,6 +1,7 @@
 """The dashboard as each role sees it: who may open it, what it shows, filters remembered, XLSX exports."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -155,6 +156,89 @@ def test_panel_export_is_the_table_beside_the_chart(client, manager, settle):
     rows = [row for row in sheet.iter_rows(values_only=True)]
     header = rows.index(("救助身份", "结算人次", "获救助人次", "救助金额"))
     assert rows[header + 1] == ("低保对象", 1, 1, float(march.assistance))
+
+
+def test_dashboard_tables_group_amounts_by_thousands_and_the_export_keeps_numbers(client, manager, settle):
+    settled = settle("dibao", policy_scope_cost=Decimal("100000.00"), total_cost=Decimal("100000.00"))
+    client.force_login(manager)
+
+    page = client.get(URL, {"year": 2023}).content.decode()
+
+    assert settled.assistance >= 1000
+    assert f'<td class="money">{settled.assistance:,.2f}</td>' in page
+    assert str(settled.assistance) not in re.sub(
+        r"<script\b.*?</script>", "", page, flags=re.S
+    )  # charts: numbers
+    assert "1,000,000.00 元" in page  # the year's budget
+    response = client.get(reverse("monitoring:dashboard_export", args=["paid_by_tier"]))
+    cells = [
+        cell
+        for row in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)
+        for cell in row
+    ]
+    assert float(settled.medical_assistance) in cells
+
+
+def test_headline_figures_of_the_year_open_the_dashboard(client, manager, reviewer, settle):
+    from settlements.services import reverse_settlement
+
+    first = settle("dibao", dt.date(2023, 3, 22))
+    second = settle(
+        "marginal",
+        dt.date(2023, 5, 9),
+        policy_scope_cost=Decimal("140000.00"),
+        total_cost=Decimal("150000.00"),
+    )
+    settle("dibao", dt.date(2023, 6, 1), claimant=first.claimant)
+    reverse_settlement(settlement=settle("dibao", dt.date(2023, 7, 1)), by=reviewer, reason="录入错误")
+    client.force_login(manager)
+
+    response = client.get(URL, {"year": 2023})
+
+    headline = response.context["headline"]
+    paid = (
+        first.assistance
+        + second.assistance
+        + first.claimant.settlements.filter(reversed_at__isnull=True).exclude(pk=first.pk).get().assistance
+    )
+    assert (headline.people, headline.visits, headline.paid) == (2, 3, paid)
+    page = response.content.decode()
+    assert page.index("data-headline") < page.index("data-panel")
+    assert f'<div class="fs-3" data-figure="paid">{paid:,.2f}</div>' in page
+    assert '<div class="fs-3" data-figure="visits">3</div>' in page
+    assert "2023年救助人数" in page
+
+
+def test_every_table_of_figures_ends_with_a_total_row(client, manager, settle):
+    march = settle("dibao", dt.date(2023, 3, 22))
+    may = settle("marginal", dt.date(2023, 5, 9), policy_scope_cost=Decimal("14000.00"))
+    client.force_login(manager)
+
+    response = client.get(URL, {"year": 2023})
+
+    months = panel(response, "paid_by_month")
+    total = march.assistance + may.assistance
+    assert months.totals[0][0] == "合计"
+    assert months.totals[4] == (total, True)
+    assert panel(response, "paid_by_category").totals[1:] == [(2, False), (2, False), (total, True)]
+    assert panel(response, "paid_by_region").totals[1:] == [("", False), (total, True)]
+    assert panel(response, "largest_burdens").totals is None  # ten people of many: no sum
+    page = response.content.decode()
+    assert page.count("data-total") >= 5
+    assert f'<td class="money">{total:,.2f}</td></tr></tfoot>' in page
+
+
+def test_a_total_row_adds_up_counts_and_amounts_and_skips_missing_figures():
+    table = selectors.Panel(
+        "x",
+        "x",
+        ["step", "n", "median", "paid"],
+        [["a", 2, None, Decimal("1.10")], ["b", 3, 4.5, Decimal("2.25")]],
+        money_columns=(3,),
+        total_columns=(1, 3),
+    )
+    assert table.totals == [("合计", False), (5, False), ("", False), (Decimal("3.35"), True)]
+    assert selectors.Panel("y", "y", ["a", "b"], [], total_columns=(1,)).totals is None
 
 
 def test_unknown_panel_export_is_not_found(client, manager):

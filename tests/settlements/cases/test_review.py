@@ -257,7 +257,7 @@ def test_reviewer_sees_what_approval_would_pay_before_deciding_and_nothing_is_st
     response = client.get(reverse("settlements:application_detail", args=[application.pk]))
     preview = response.context["preview"]
     assert preview.amount > 0
-    assert f'<strong id="preview-amount">{preview.amount}</strong>' in response.content.decode()
+    assert f'<strong id="preview-amount">{preview.amount:,.2f}</strong>' in response.content.decode()
     # Looking changed nothing: no settlement, no ledger, the application still waits for review.
     assert not Settlement.objects.exists()
     assert not LedgerEntry.objects.exists()
