@@ -98,6 +98,16 @@ class ClaimantFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return search(queryset, value, "id_number", "name")
 
+    @property
+    def qs(self):
+        """The list is of the people being helped: a person known only from the platform's settlement records
+        (``Claimant.Origin.PLATFORM``) is found by a search of their whole ID number, not listed."""
+        queryset = super().qs
+        searched = (self.data or {}).get("q", "").strip()
+        if not (ID_SEARCH.match(searched) and len(searched) == 18):
+            queryset = queryset.filter(origin=Claimant.Origin.REGISTERED)
+        return queryset
+
     def filter_region(self, queryset, name, value):
         return queryset.filter(**selectors.region_lookup("hukou_region", value))
 

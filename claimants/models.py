@@ -148,6 +148,13 @@ class Sex(models.TextChoices):
 class Claimant(models.Model):
     """An insured person who may receive assistance (救助对象 / 参保人)."""
 
+    class Origin(models.TextChoices):
+        REGISTERED = "registered", _("登记")
+        # SCENARIOS Clarification 26: the monthly push watches every insured person with settlement records;
+        # an imported platform record of a person not yet known creates this entry (not a claimant's
+        # registration: the claimant list shows such people only to a search by their whole ID number).
+        PLATFORM = "platform", _("医保平台结算记录")
+
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
@@ -165,6 +172,13 @@ class Claimant(models.Model):
         Household, models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("家庭")
     )
     relation_to_head = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices, blank=True)
+    origin = models.CharField(
+        _("来源"),
+        max_length=16,
+        choices=Origin.choices,
+        default=Origin.REGISTERED,
+        db_default=Origin.REGISTERED,
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     # History is read by person (id) only: no index on the other columns, each of which would be written
     # with every history row (imports add one per person). Nor a foreign-key constraint on the history's

@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from claimants import idnumbers
+from claimants import idnumbers, validators
+from claimants.errors import ClaimantError
 from claimants.imports import (
     Column,
     Row,
@@ -27,7 +28,7 @@ from claimants.imports import (
     parse_date,
     register,
 )
-from claimants.models import Claimant, ImportBatch, InsuranceScheme, User
+from claimants.models import Claimant, ImportBatch, InsuranceScheme, Region, User
 from settlements.errors import DomainError, VisitError
 from settlements.models import PolicyYear, Referral, Visit, VisitType
 from settlements.services import check_visit_values
@@ -107,6 +108,9 @@ class VisitRows(RowSpec):
         Column("setl_time", ("结算时间", "setl_time", "出院日期", "discharged")),
         Column("referral", ("转诊", "referral"), required=False),
         Column("insutype", ("险种类型", "insutype", "insurance_scheme", "就诊参保类型"), required=False),
+        # Where a person not yet known lives and is insured (OPERATIONS.md 3; Clarification 26): division codes.
+        Column("hukou_admdvs", ("户籍地区划代码", "hukou_admdvs", "户籍区划"), required=False),
+        Column("insuplc_admdvs", ("参保地区划代码", "insuplc_admdvs", "参保区划"), required=False),
         *(Column(name, headers, required=name in REQUIRED_MONEY) for name, headers in MONEY_COLUMNS),
         Column("refd_setl_flag", ("退费结算标志", "refd_setl_flag"), required=False),
         Column("vali_flag", ("有效标志", "vali_flag"), required=False),
@@ -138,11 +142,17 @@ class VisitRows(RowSpec):
             )
         }
         years = set(PolicyYear.objects.values_list("jurisdiction", "year"))
+        places = _places(live, unknown={r.data["id_number"] for r in live} - set(people), by=by)
         seen: dict[str, int] = {}
         for row in live:
             data = row.data
             person = people.get(data["id_number"])
-            if person is None or not person["hukou_region_id"].startswith(by.region_id):
+            if person is None:
+                person = _new_person(row, places, by=by)
+                if person is None:
+                    continue
+                people[data["id_number"]] = person
+            if not person["hukou_region_id"].startswith(by.region_id):
                 row.errors.append(outside_region())  # the same whether registered elsewhere or nowhere
                 continue
             if data["name"] and data["name"] != person["name"]:
@@ -156,7 +166,8 @@ class VisitRows(RowSpec):
             seen.setdefault(ref, row.line)
             if ref in stored and not row.errors:
                 row.unchanged = True
-            data["claimant_id"] = person["id"]
+            data["claimant_id"] = person["id"]  # None: created by ``write`` from ``person``
+            data["person"] = person
             if data["insurance_scheme"] is None:  # the platform did not say: the person's registered scheme
                 data["insurance_scheme"] = person["scheme"]
                 data["critical_illness_paid"] = data["given_critical"][person["scheme"]]
@@ -264,9 +275,10 @@ class VisitRows(RowSpec):
                 )
 
     def write(self, rows: list[Row], *, batch: ImportBatch, by: User) -> WriteResult:
+        created = _create_people([row.data["person"] for row in rows if row.data["claimant_id"] is None])
         visits = [
             {
-                "claimant_id": row.data["claimant_id"],
+                "claimant_id": row.data["claimant_id"] or created[row.data["id_number"]],
                 "settlement_ref": row.data["settlement_ref"],
                 "visit_type": row.data["visit_type"],
                 "admitted": row.data["admitted"],
@@ -288,7 +300,63 @@ class VisitRows(RowSpec):
             for row in rows
         ]
         bulk_insert(Visit, visits)
-        return WriteResult(rows_created=len(visits))
+        return WriteResult(rows_created=len(visits), persons_created=len(created))
+
+
+def _places(rows: list[Row], *, unknown: set[str], by: User) -> dict[str, Region]:
+    """The regions named by the rows of people not yet known (hukou and insured place), in one query."""
+    codes = {
+        row.values.get(column, "").strip()
+        for row in rows
+        if row.data["id_number"] in unknown
+        for column in ("hukou_admdvs", "insuplc_admdvs")
+    }
+    codes.discard("")
+    levels = (Region.Level.COUNTY, Region.Level.TOWNSHIP)
+    return {region.code: region for region in Region.objects.filter(code__in=codes, level__in=levels)}
+
+
+def _new_person(row: Row, places: dict[str, Region], *, by: User) -> dict | None:
+    """The registry entry a platform record makes for a person not yet known (Clarification 26), or None with
+    the row's error. The household-registration place is the record's 户籍 column, else its insured place;
+    a place outside the user's region gets the same message as a person registered elsewhere."""
+    data, values = row.data, row.values
+    hukou = places.get(values.get("hukou_admdvs", "").strip()) or places.get(
+        values.get("insuplc_admdvs", "").strip()
+    )
+    if hukou is None or not hukou.code.startswith(by.region_id) or not hukou.jurisdiction:
+        row.errors.append(outside_region())
+        return None
+    if not data["name"]:
+        row.errors.append(_("此人尚未登记：需要姓名才能建立参保人记录"))
+        return None
+    if (char := validators.name_problem(data["name"])) is not None:
+        row.errors.append(DomainError(ClaimantError.NAME_CHARACTERS, char=char).message)
+        return None
+    facts = idnumbers.parse(data["id_number"])
+    insured = places.get(values.get("insuplc_admdvs", "").strip()) or hukou
+    return {
+        "id": None,
+        "id_number": facts.number,
+        "name": data["name"],
+        "sex": facts.sex,
+        "birth_date": facts.birth_date,
+        "hukou_region_id": hukou.code,
+        "hukou_region__jurisdiction": hukou.jurisdiction,
+        "insured_region_id": insured.code,
+        "scheme": data["insurance_scheme"] or InsuranceScheme.RESIDENT,
+    }
+
+
+def _create_people(people: list[dict]) -> dict[str, int]:
+    """Insert the registry entries of the people a file introduced (once each); ID number -> key."""
+    unique = {person["id_number"]: person for person in people}
+    fields = ("id_number", "name", "sex", "birth_date", "hukou_region_id", "insured_region_id", "scheme")
+    rows = [
+        {name: person[name] for name in fields} | {"origin": Claimant.Origin.PLATFORM}
+        for person in unique.values()
+    ]
+    return dict(zip(unique, bulk_insert(Claimant, rows), strict=True))
 
 
 register(VisitRows())

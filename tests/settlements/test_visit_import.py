@@ -4,11 +4,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from claimants import imports
-from claimants.models import ImportBatch, Region, Role
+from claimants.models import Claimant, ImportBatch, Region, Role
 from settlements.models import Visit
 from settlements.visit_import import KIND
 
@@ -243,3 +244,73 @@ def test_the_preview_refuses_what_the_commit_could_not_store(reviewer, claimant_
     assert (batch.rows_invalid, batch.rows_valid) == (2, 1)
     imports.commit(batch=batch, by=reviewer)
     assert list(Visit.objects.values_list("settlement_ref", flat=True)) == ["OK"]
+
+
+WITH_PLACES = [*PLATFORM, "hukou_admdvs", "insuplc_admdvs"]
+
+
+def test_a_platform_record_of_a_person_not_yet_known_creates_their_registry_entry(
+    reviewer, claimant_factory, mianyang_2023, caseworker
+):
+    """Clarification 26: the monthly push watches every insured person with settlement records. The record
+    creates the entry (name, ID number, places, scheme), marked as from the platform, once for all its rows;
+    the claimant list does not show her, a search of her whole ID number does."""
+    stranger = claimant_factory.build(name="王平台", hukou_region=Region.objects.get(code="510703001"))
+    rows = [
+        [*platform_row("P1", stranger, hifp_pay="6000.00"), "510703001", "510703"],
+        [*platform_row("P2", stranger, setl_time="2023-04-02"), "510703001", "510703"],
+    ]
+    batch = imports.commit(batch=stage(csv_bytes(WITH_PLACES, rows), reviewer), by=reviewer)
+    assert (batch.rows_created, batch.persons_created, batch.rows_invalid) == (2, 1, 0)
+    person = Claimant.objects.get(id_number=stranger.id_number)
+    assert (person.name, person.origin, person.hukou_region_id, person.insured_region_id) == (
+        "王平台",
+        Claimant.Origin.PLATFORM,
+        "510703001",
+        "510703",
+    )
+    assert (person.birth_date, person.sex) == (stranger.birth_date, stranger.sex)
+    assert person.visits.count() == 2
+
+    client = Client()
+    client.force_login(caseworker)
+    masked = person.masked_id_number  # in the list's rows only
+    assert masked not in client.get(reverse("claimants:list")).content.decode()
+    assert masked not in client.get(reverse("claimants:list"), {"q": "王平台"}).content.decode()
+    assert masked in client.get(reverse("claimants:list"), {"q": stranger.id_number}).content.decode()
+
+    again = imports.commit(batch=stage(csv_bytes(WITH_PLACES, rows), reviewer), by=reviewer)
+    assert (again.rows_created, again.persons_created, again.rows_unchanged) == (0, 0, 2)
+
+
+def test_without_a_usable_place_or_outside_the_region_an_unknown_person_is_refused_as_before(
+    claimant_factory, mianyang_2023, make_staff
+):
+    township_reviewer = make_staff(Role.MEDICAL_SECURITY_REVIEWER, "510703")
+    stranger = claimant_factory.build(hukou_region=Region.objects.get(code="510703001"))
+    rows = [
+        [*platform_row("N1", stranger), "", ""],
+        [*platform_row("N2", stranger), "510704001", "510704"],
+        [*platform_row("N3", stranger), "999999", ""],
+    ]
+    batch = stage(csv_bytes(WITH_PLACES, rows), township_reviewer)
+    assert [r["errors"] for r in batch.report] == [["不能在您的管辖范围内导入此人"]] * 3
+    assert not Claimant.objects.filter(id_number=stranger.id_number).exists()
+
+
+def test_a_person_known_only_from_the_platform_is_alerted(reviewer, claimant_factory, mianyang_2023):
+    from monitoring.models import HighCostAlert
+    from monitoring.services import run_monthly_alerts
+
+    stranger = claimant_factory.build(hukou_region=Region.objects.get(code="510703001"))
+    row = platform_row(
+        "A1", stranger, medfee_sumamt="60000.00", inscp_scp_amt="50000.00", hifp_pay="20000.00", hifmi_pay="0",
+        oth_pay="0", cvlserv_pay="0", fulamt_ownpay_amt="10000.00", fund_pay_sumamt="", psn_part_amt="",
+    )  # fmt: skip
+    imports.commit(batch=stage(csv_bytes(WITH_PLACES, [[*row, "510703001", ""]]), reviewer), by=reviewer)
+    run_monthly_alerts(period=dt.date(2023, 3, 1))
+    alerts = HighCostAlert.objects.filter(claimant__id_number=stranger.id_number)
+    assert {(a.department, a.amount, a.kind) for a in alerts} == {
+        ("civil_affairs", Decimal("30000.00"), "impoverished"),
+        ("rural_revitalization", Decimal("30000.00"), "impoverished"),
+    }
