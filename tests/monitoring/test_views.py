@@ -344,3 +344,23 @@ def test_batch_list_shows_the_users_counties(client, month, make_staff):
     client.force_login(make_staff("civil_affairs_officer", "510704"))
     rows = client.get(reverse("monitoring:batch_list")).context["table"].data
     assert [b.region_id for b in rows] == ["510704"]
+
+
+def test_the_alert_page_says_the_category_held_and_whether_the_person_is_new_this_month(
+    client, mianyang_2023, person_with_costs, certification_factory, civil_officer
+):
+    marginal = person_with_costs("20000.00")
+    certification_factory(claimant=marginal, category="marginal")
+    services.run_monthly_alerts(period=MARCH)
+    services.run_monthly_alerts(period=dt.date(2023, 4, 1))
+    client.force_login(civil_officer)
+    march, april = (
+        HighCostAlert.objects.get(claimant=marginal, department="civil_affairs", period=period)
+        for period in (MARCH, dt.date(2023, 4, 1))
+    )
+    first = client.get(reverse("monitoring:alert_detail", args=[march.pk])).content.decode()
+    assert "低保边缘家庭成员" in first
+    assert "本月新增" in first
+    again = client.get(reverse("monitoring:alert_detail", args=[april.pk])).content.decode()
+    assert "低保边缘家庭成员" in again
+    assert "本月新增" not in again
