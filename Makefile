@@ -31,11 +31,14 @@ test: install-dev  ## lint, import contracts, migrations committed, then the who
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/djlint templates --lint --profile=django
+	git ls-files '*.py' | xargs $(VENV)/bin/django-upgrade --target-version 5.2
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
 lint: install-dev  ## ruff lint and format check, import contracts (pyproject.toml [tool.importlinter])
 	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(VENV)/bin/lint-imports
+	$(VENV)/bin/djlint templates --lint --profile=django
 
 format: install-dev  ## apply ruff fixes and formatting
 	$(PY) -m ruff check --fix . && $(PY) -m ruff format .

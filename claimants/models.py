@@ -89,8 +89,8 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A member of staff: one role, one department, one jurisdiction region (their subtree is what they see)."""
 
-    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
-    department = models.CharField(_("部门"), max_length=32, choices=Department.choices, blank=True)
+    role = models.CharField(_("角色"), max_length=32, choices=Role, blank=True)
+    department = models.CharField(_("部门"), max_length=32, choices=Department, blank=True)
     region = models.ForeignKey(
         Region, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("管辖区划")
     )
@@ -157,7 +157,7 @@ class Claimant(models.Model):
 
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
-    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex)
     birth_date = models.DateField(_("出生日期"))
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     hukou_region = models.ForeignKey(
@@ -167,11 +167,11 @@ class Claimant(models.Model):
         Region, models.PROTECT, related_name="+", verbose_name=_("参保地"), db_index=False
     )
     residence = models.CharField(_("居住地址"), max_length=200, blank=True)
-    scheme = models.CharField(_("参保类型"), max_length=16, choices=InsuranceScheme.choices)
+    scheme = models.CharField(_("参保类型"), max_length=16, choices=InsuranceScheme)
     household = models.ForeignKey(
         Household, models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("家庭")
     )
-    relation_to_head = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices, blank=True)
+    relation_to_head = models.CharField(_("与户主关系"), max_length=16, choices=Relation, blank=True)
     origin = models.CharField(
         _("来源"),
         max_length=16,
@@ -244,7 +244,7 @@ class Certification(models.Model):
     )
     category = models.CharField(_("认定类别"), max_length=40, choices=category_choices)
     jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=jurisdiction_choices)
-    department = models.CharField(_("认定部门"), max_length=32, choices=Department.choices)
+    department = models.CharField(_("认定部门"), max_length=32, choices=Department)
     certificate_number = models.CharField(_("证书编号"), max_length=64, blank=True)
     valid_from = models.DateField(_("有效期起"))
     valid_to = models.DateField(_("有效期止"), null=True, blank=True)

@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -309,6 +310,17 @@ class _DomainFormView(roles.RoleRequiredMixin, FormView):
 
     def success_url_for(self, result):
         return result.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        """``cancel_url``: back to the page the user came from (this site only), else the claimant list."""
+        referer = self.request.headers.get("referer", "")
+        safe = url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        cancel_url = (
+            referer if safe and referer != self.request.build_absolute_uri() else reverse("claimants:list")
+        )
+        return super().get_context_data(cancel_url=cancel_url, **kwargs)
 
 
 class ClaimantCreateView(_DomainFormView):

@@ -39,7 +39,7 @@ def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     if not _trusted(remote):
         return remote
-    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+    for entry in reversed(request.headers.get("x-forwarded-for", "").split(",")):
         address = _address(entry)
         if address is None:
             break  # a malformed hop: trust nothing further left

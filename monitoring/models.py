@@ -28,7 +28,7 @@ class MonitoringRule(models.Model):
     enabled = models.BooleanField(_("启用月度预警"), default=True)
     feedback_days = models.PositiveSmallIntegerField(_("反馈时限（天）"), default=30)
     amount_basis = models.CharField(
-        _("自付口径"), max_length=16, choices=AmountBasis.choices, default=AmountBasis.POLICY_SCOPE
+        _("自付口径"), max_length=16, choices=AmountBasis, default=AmountBasis.POLICY_SCOPE
     )
 
     class Meta:

@@ -83,7 +83,7 @@ REVIEWER_ONLY = _role(roles.REVIEWER)
 class AssistanceApplication(FSMModelMixin, models.Model):
     """One written application (书面申请) for one claimant, registered at the township office."""
 
-    kind = models.CharField(_("申请类型"), max_length=32, choices=ApplicationKind.choices)
+    kind = models.CharField(_("申请类型"), max_length=32, choices=ApplicationKind)
     claimant = models.ForeignKey(
         Claimant, models.PROTECT, related_name="applications", verbose_name=_("申请人")
     )
@@ -94,7 +94,7 @@ class AssistanceApplication(FSMModelMixin, models.Model):
         verbose_name=_("受理地"),
         help_text=_("申请人户籍所在乡镇（街道）"),
     )
-    state = FSMField(_("状态"), max_length=16, choices=State.choices, default=State.SUBMITTED, protected=True)
+    state = FSMField(_("状态"), max_length=16, choices=State, default=State.SUBMITTED, protected=True)
     requested_category = models.CharField(_("申请认定类别"), max_length=40, blank=True)
     referred_department = models.CharField(
         _("转办部门"), max_length=32, choices=Department.choices, blank=True
@@ -395,8 +395,8 @@ class CaseEvent(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("经办人")
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
-    from_state = models.CharField(_("原状态"), max_length=16, choices=State.choices, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=16, choices=State.choices, blank=True)
+    from_state = models.CharField(_("原状态"), max_length=16, choices=State, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=State, blank=True)
     reason = models.TextField(_("理由或说明"), blank=True)
     data = models.JSONField(_("详情"), default=dict, blank=True)
 

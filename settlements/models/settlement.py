@@ -50,7 +50,7 @@ class Settlement(models.Model):
     )
     policy_version = models.PositiveIntegerField(_("参数版本"))
     category = models.CharField(_("适用救助身份"), max_length=40, blank=True)
-    reason = models.CharField(_("原因"), max_length=32, choices=SettlementReason.choices, blank=True)
+    reason = models.CharField(_("原因"), max_length=32, choices=SettlementReason, blank=True)
     pool = models.CharField(_("救助资金池"), max_length=16, blank=True)
     # SCENARIOS Clarification 25: the fund that pays the assistance tiers (Tianjin's severe-disability and
     # special-care tracks have their own); blank on settlements made before it was recorded.

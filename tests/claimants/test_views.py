@@ -447,3 +447,18 @@ def test_the_change_history_names_people_and_places_not_row_ids(
     created_by = next(new for label, _old, new in rows if label == "录入人")
     assert created_by == (civil_officer.get_full_name() or civil_officer.username)
     assert created_by != str(civil_officer.pk)
+
+
+def test_cancel_on_a_form_goes_back_to_the_page_the_user_came_from_on_this_site_only(
+    client, caseworker, claimant_factory
+):
+    person = claimant_factory()
+    client.force_login(caseworker)
+    edit = reverse("claimants:update", args=[person.pk])
+    came_from = client.get(
+        edit, HTTP_REFERER=f"http://testserver{person.get_absolute_url()}"
+    ).content.decode()
+    assert f'href="http://testserver{person.get_absolute_url()}">取消' in came_from
+    elsewhere = client.get(edit, HTTP_REFERER="https://evil.example/phish").content.decode()
+    assert f'href="{reverse("claimants:list")}">取消' in elsewhere
+    assert "javascript:" not in elsewhere
