@@ -17,11 +17,11 @@ class ClaimantsConfig(AppConfig):
         registry.configure(settings.JIUZHU_JURISDICTIONS)
         checks.register(jurisdiction_packages)
 
-        # Importing the module registers the certification import kind with claimants.imports.
-        import claimants.certification_import  # noqa: F401
-        from claimants import admin_access, selectors, sessions, timeline
+        from claimants import admin_access, certification_import, selectors, sessions, timeline
+        from claimants.imports import KINDS
 
-        timeline.register(selectors.claimant_timeline)
+        timeline.PROVIDERS.connect(selectors.claimant_timeline)
+        KINDS.connect(certification_import.SPEC.kind, certification_import.SPEC)
         post_migrate.connect(admin_access.ensure_city_administrator_group, dispatch_uid="jiuzhu-city-admins")
         user_logged_in.connect(sessions.signed_in, dispatch_uid="jiuzhu-session-times")
 

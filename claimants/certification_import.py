@@ -28,7 +28,6 @@ from claimants.imports import (
     WriteResult,
     bulk_insert,
     parse_date,
-    register,
 )
 from claimants.models import Certification, Claimant, ImportBatch, InsuranceScheme, Region, User
 
@@ -310,4 +309,4 @@ class CertificationRows(RowSpec):
         return WriteResult(rows_created=len(certifications), persons_created=len(new_people))
 
 
-register(CertificationRows())
+SPEC = CertificationRows()

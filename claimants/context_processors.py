@@ -1,11 +1,10 @@
 """Navigation entries for the signed-in user's role (base.html renders them)."""
 
-from collections.abc import Callable
-
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from claimants import roles
+from claimants.hooks import KeyedHook
 
 # (url name, label, roles that see it). Entries whose URL is not installed are skipped.
 NAVIGATION = (
@@ -27,12 +26,8 @@ SECTIONS = {
 }
 
 # url name -> function(user) -> int: a queue count shown beside the entry (one query per counted entry).
-# Apps that own the URL register their counter in AppConfig.ready(); claimants imports no other app.
-NAV_COUNTERS: dict[str, Callable] = {}
-
-
-def register_nav_counter(url_name: str, counter: Callable) -> None:
-    NAV_COUNTERS[url_name] = counter
+# Apps that own the URL connect their counter in AppConfig.ready(); claimants imports no other app.
+NAV_COUNTERS = KeyedHook("navigation queue counters")
 
 
 def _section(path: str, items: list[dict]) -> dict | None:

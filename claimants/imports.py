@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 from claimants.errors import DomainError, ImportBatchError
+from claimants.hooks import KeyedHook
 from claimants.models import ImportBatch, User
 
 NUL = "\x00"
@@ -123,19 +124,15 @@ class RowSpec:
         return ""
 
 
-_specs: dict[str, RowSpec] = {}
-
-
-def register(spec: RowSpec) -> RowSpec:
-    _specs[spec.kind] = spec
-    return spec
+# kind -> its ``RowSpec``; each app connects its kinds when its app is ready.
+KINDS = KeyedHook("import kinds")
 
 
 def get_spec(kind: str) -> RowSpec:
-    try:
-        return _specs[kind]
-    except KeyError:
-        raise DomainError(ImportBatchError.UNKNOWN_KIND, kind=kind) from None
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise DomainError(ImportBatchError.UNKNOWN_KIND, kind=kind)
+    return spec
 
 
 # Reading -----------------------------------------------------------------------------------------------

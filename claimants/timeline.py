@@ -9,17 +9,18 @@ entries (visits, settlements, applications, alerts) from its ``AppConfig.ready()
         return [timeline.TimelineEntry(at=v.admitted, kind="visit", title=..., url=v.get_absolute_url())
                 for v in visits_visible_to(user).filter(claimant=claimant)]
 
-    timeline.register(visit_entries)
+    timeline.PROVIDERS.connect(visit_entries)
 
 A provider receives the claimant (already scoped to the user) and the user, and returns its entries in
 any order; it must filter anything further by the user's scope itself. Entries are shown newest first.
 """
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+
+from claimants.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -37,21 +38,10 @@ class TimelineEntry:
         return timezone.make_aware(dt.datetime.combine(self.at, dt.time.min))
 
 
-Provider = Callable[..., list[TimelineEntry]]
-_providers: list[Provider] = []
-
-
-def register(provider: Provider) -> Provider:
-    """Add a provider (usable as a decorator); registering the same function twice is a no-op."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
-
-
-def providers() -> tuple[Provider, ...]:
-    return tuple(_providers)
+# ``provider(claimant, user) -> list[TimelineEntry]``, connected by each app.
+PROVIDERS = Hook("timeline providers")
 
 
 def entries_for(claimant, user) -> list[TimelineEntry]:
-    entries = [entry for provider in _providers for entry in provider(claimant, user)]
+    entries = [entry for provided in PROVIDERS.call(claimant, user) for entry in provided]
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)

@@ -7,11 +7,12 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("监测预警")
 
     def ready(self):
-        from claimants.context_processors import register_nav_counter
-        from monitoring.dashboards import casework, rollups  # noqa: F401  (rollups registers the settlement follower)
+        from claimants.context_processors import NAV_COUNTERS
+        from monitoring.dashboards import casework, rollups
         from monitoring.selectors import unanswered_count
-        from settlements.cases import services as case_services
+        from settlements.cases.services import APPLICATION_FOLLOWERS
+        from settlements.services import SETTLEMENT_FOLLOWERS
 
-        register_nav_counter("monitoring:alert_list", unanswered_count)
-        if casework.follow_application not in case_services.application_hooks:
-            case_services.application_hooks.append(casework.follow_application)
+        NAV_COUNTERS.connect("monitoring:alert_list", unanswered_count)
+        APPLICATION_FOLLOWERS.connect(casework.follow_application)
+        SETTLEMENT_FOLLOWERS.connect(rollups.apply_settlements)

@@ -7,7 +7,7 @@ Each action is one transaction, checks its preconditions and raises ``DomainErro
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from claimants.hooks import Hook
 from claimants.imports import bulk_insert
 from claimants.models import Certification, Claimant, InsuranceScheme, Region, User
 from claimants.services import check_date
@@ -233,16 +234,8 @@ def record_visit(
 # ``follower(settlements, sign, region_ids)`` with sign 1 for new settlements and -1 for a reversal, and
 # each person's hukou township in the order of ``settlements``; called by ``settle_visit``,
 # ``settle_visits`` (once per chunk) and ``reverse_settlement`` inside their transaction. The settlements
-# app may not import those layers, so they register here when their app is ready.
-SettlementFollower = Callable[[Sequence[Settlement], int, Sequence[str]], None]
-SETTLEMENT_FOLLOWERS: list[SettlementFollower] = []
-
-
-def follow_settlements(follower: SettlementFollower) -> SettlementFollower:
-    """Register ``follower`` (once) to run inside every settlement and reversal."""
-    if follower not in SETTLEMENT_FOLLOWERS:
-        SETTLEMENT_FOLLOWERS.append(follower)
-    return follower
+# app may not import those layers, so they connect here when their app is ready.
+SETTLEMENT_FOLLOWERS = Hook("settlement followers")
 
 
 @dataclass(frozen=True)
@@ -473,7 +466,7 @@ def settle_visit(*, visit: Visit, by: User | None, settled_on: dt.date | None = 
       then also counts identities certified up to that date (same year, on or after discharge). The
       application workflow calls ``settle_visit(visit=v, by=officer, settled_on=application.date)`` for
       each covered visit that has no settlement in force; one-stop settlement at the hospital passes None.
-    - The followers (``follow_settlements``: the dashboard roll-ups) add the settlement in the same
+    - The followers (``SETTLEMENT_FOLLOWERS``: the dashboard roll-ups) add the settlement in the same
       transaction.
     """
     return _settle(visit, by, settled_on)
@@ -500,8 +493,7 @@ def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settle
         raise DomainError(SettlementError.ALREADY_SETTLED) from exc
     locks.add_to_counters(rows, assessment.deltas)
     _keep_computed_critical_illness([settlement])
-    for follower in SETTLEMENT_FOLLOWERS:
-        follower([settlement], 1, [context.region_id])
+    SETTLEMENT_FOLLOWERS.call([settlement], 1, [context.region_id])
     return settlement
 
 
@@ -664,8 +656,7 @@ def _settle_chunk(chunk: list[Visit], by: User | None, settled_on: dt.date | Non
     _store_settlements(settlements)
     _keep_computed_critical_illness(settlements)
     locks.store_counters({(c, y, name): ledgers[c, y][name].amount for c, y, name in sorted(changed)})
-    for follower in SETTLEMENT_FOLLOWERS:
-        follower(settlements, 1, region_ids)
+    SETTLEMENT_FOLLOWERS.call(settlements, 1, region_ids)
     outcome.settlements.extend(settlements)
 
 
@@ -730,6 +721,5 @@ def reverse_settlement(*, settlement: Settlement, by: User, reason: str) -> Sett
     settlement.reversal_reason = reason
     settlement.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
     _keep_computed_critical_illness([settlement], reversed_=True)
-    for follower in SETTLEMENT_FOLLOWERS:
-        follower([settlement], -1, [settlement.visit.claimant.hukou_region_id])
+    SETTLEMENT_FOLLOWERS.call([settlement], -1, [settlement.visit.claimant.hukou_region_id])
     return settlement

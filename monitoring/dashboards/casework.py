@@ -3,7 +3,7 @@
 Kept by the actions that change them, as explicit calls in their transactions: the monthly job's county step
 (``monitoring.services.alert_county``) adds its batch in one ``INSERT … SELECT … ON CONFLICT DO UPDATE``,
 ``record_feedback`` adds its answer, and the application services call ``follow_application`` through
-``settlements.cases.services.application_hooks`` (``settlements`` may not import ``monitoring``): it moves the
+``settlements.cases.services.APPLICATION_FOLLOWERS`` (``settlements`` may not import ``monitoring``): it moves the
 application from the row of its former state and deadline to the new one and records the step the action
 ended. What changes with the clock alone (overdue alerts and applications) is kept per push time and per
 deadline, so the dashboard sums the rows before today's cut-off (``docs/dashboards.md``). ``rebuild()``

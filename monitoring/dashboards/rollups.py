@@ -1,7 +1,7 @@
 """Keep the dashboard roll-ups current: every settlement adds its figures, every reversal subtracts them.
 
 The settlements app may not import monitoring (layering), so ``apply_settlements`` registers with
-``settlements.services.follow_settlements``; ``settle_visit`` then calls it for the new settlement,
+``settlements.services.SETTLEMENT_FOLLOWERS`` (connected by ``monitoring``'s app config); ``settle_visit`` then calls it for the new settlement,
 ``settle_visits`` for a chunk's settlements and ``reverse_settlement`` for the one it reverses, inside
 their transaction, so a roll-up never disagrees with the committed settlements. Each roll-up is updated by
 an ``INSERT … ON CONFLICT DO UPDATE`` on rows keyed by township, month, category and visit type, by
@@ -15,7 +15,6 @@ from django.db import connection, transaction
 
 from monitoring.dashboards import casework
 from settlements.models import Settlement, VisitType
-from settlements.services import follow_settlements
 from settlements.sqlrows import rows_source
 
 SETTLEMENT_SQL = """
@@ -177,7 +176,6 @@ def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: 
 
 
 # Called explicitly by ``settle_visit``, ``settle_visits`` and ``reverse_settlement`` inside their transaction.
-follow_settlements(apply_settlements)
 
 
 REBUILD_SQL = (

@@ -5,7 +5,7 @@ Refusals are ``DomainError(CaseError.X)``; views, admin, the API and commands al
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +17,7 @@ from django_fsm import can_proceed, has_transition_perm
 from claimants import categories, roles
 from claimants import services as claimant_services
 from claimants.errors import DomainError
+from claimants.hooks import Hook
 from claimants.models import Certification, Claimant, User
 from claimants.selectors import certifications_in_force
 from settlements.cases import deadlines, documents, events, review
@@ -56,12 +57,11 @@ ACTION_EVENTS = {
 # ``(state, due_on)`` before the action (None when it is new) and the case event written: figures kept
 # elsewhere (the dashboards' roll-ups; ``settlements`` may not import ``monitoring``, which registers them in
 # its ``AppConfig.ready``) change in the same transaction as the application.
-application_hooks: list[Callable[..., None]] = []
+APPLICATION_FOLLOWERS = Hook("application followers")
 
 
 def _changed(application: AssistanceApplication, before: tuple | None, event: CaseEvent) -> None:
-    for hook in application_hooks:
-        hook(application=application, before=before, event=event)
+    APPLICATION_FOLLOWERS.call(application=application, before=before, event=event)
 
 
 def _today(on: dt.date | None) -> dt.date:

@@ -401,13 +401,13 @@ def test_timeline_collects_entries_of_registered_providers(client, caseworker, c
     def visits(claimant, user):
         return [timeline.TimelineEntry(dt.date(2023, 5, 1), "visit", "住院：测试医院", url="/v/1/")]
 
-    timeline.register(visits)
+    timeline.PROVIDERS.connect(visits)
     client.force_login(caseworker)
     try:
         page = client.get(person.get_absolute_url()).content.decode()
         assert "住院：测试医院" in page
     finally:
-        timeline._providers.remove(visits)
+        timeline.PROVIDERS.disconnect(visits)
 
 
 def test_the_detail_page_shows_the_birth_year_and_age_beside_a_masked_number(
