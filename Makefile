@@ -27,15 +27,16 @@ demo: install  ## install, migrate, load demo data (SQLite, in-process tasks) an
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with an account above."
 	DEBUG=false $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install-dev  ## lint, import contracts, migrations committed, then the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL and Redis)
+test: install-dev  ## lint, import contracts, engine types, migrations committed, then the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL and Redis)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
-lint: install-dev  ## ruff lint and format check, import contracts (pyproject.toml [tool.importlinter])
-	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(VENV)/bin/lint-imports
+lint: install-dev  ## ruff lint and format check, import contracts (pyproject.toml [tool.importlinter]), engine types ([tool.mypy])
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(VENV)/bin/lint-imports && $(VENV)/bin/mypy
 
 format: install-dev  ## apply ruff fixes and formatting
 	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
