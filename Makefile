@@ -27,17 +27,18 @@ demo: install  ## install, migrate, load demo data (SQLite, in-process tasks) an
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with an account above."
 	DEBUG=false $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install-dev  ## lint, import contracts, migrations committed, then the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL and Redis)
+test: install-dev  ## lint, import contracts, engine types, migrations committed, then the whole test suite (DATABASE_URL / REDIS_URL select PostgreSQL and Redis)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/djlint templates --lint --profile=django
 	git ls-files '*.py' | xargs $(VENV)/bin/django-upgrade --target-version 5.2
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
-lint: install-dev  ## ruff lint and format check, import contracts (pyproject.toml [tool.importlinter])
-	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(VENV)/bin/lint-imports
+lint: install-dev  ## ruff lint and format check, import contracts ([tool.importlinter]), engine types ([tool.mypy]), templates
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(VENV)/bin/lint-imports && $(VENV)/bin/mypy
 	$(VENV)/bin/djlint templates --lint --profile=django
 
 format: install-dev  ## apply ruff fixes and formatting

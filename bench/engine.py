@@ -40,7 +40,12 @@ PARAMETERS = {
     "national": Parameters(
         income_last_year=Decimal("40000.00"),
         assistance_annual_cap=Decimal("60000.00"),
-        ratios=(("marginal", Decimal("0.60")), ("monitored_rural", Decimal("0.65"))),
+        # Every category the package ranks needs a ratio (illness_impoverished: its deductible rate is built in).
+        ratios=(
+            ("marginal", Decimal("0.60")),
+            ("monitored_rural", Decimal("0.65")),
+            ("illness_impoverished", Decimal("0.50")),
+        ),
         deductible_rates=(("monitored_rural", Decimal("0.05")),),
     ),
 }

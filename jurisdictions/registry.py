@@ -144,12 +144,12 @@ def problems() -> list[str]:
         for category in ranking:
             if category not in categories():
                 found.append(f'{where}: the category "{category}" is declared nowhere')
-        for category in jurisdiction.local_categories:
-            if category.department not in DEPARTMENTS:
-                found.append(f'{where}: "{category.code}" is certified by an unknown department')
-            if category.code in local and local[category.code] != code:
-                found.append(f'{where}: "{category.code}" is also declared by "{local[category.code]}"')
-            local[category.code] = code
+        for spec in jurisdiction.local_categories:
+            if spec.department not in DEPARTMENTS:
+                found.append(f'{where}: "{spec.code}" is certified by an unknown department')
+            if spec.code in local and local[spec.code] != code:
+                found.append(f'{where}: "{spec.code}" is also declared by "{local[spec.code]}"')
+            local[spec.code] = code
         for department in jurisdiction.alert_departments:
             if department not in DEPARTMENTS:
                 found.append(f'{where}: alerts go to an unknown department "{department}"')

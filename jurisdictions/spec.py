@@ -6,11 +6,15 @@ and their tests read the same declaration as the models, forms, imports, monitor
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, ModuleType
+from typing import TypeVar
 
 # The certifying departments (RULES 1.2). Disabled persons' and veterans' feeds arrive through civil affairs.
 CIVIL_AFFAIRS = "civil_affairs"
 RURAL_REVITALIZATION = "rural_revitalization"
 DEPARTMENTS = (CIVIL_AFFAIRS, RURAL_REVITALIZATION)
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 OTHER_SPECIAL = (
     "other_special"  # 其他特殊困难人员: settled as the category a parameter names (Clarification 21)
@@ -39,7 +43,7 @@ class ScenarioParameters:
     rates: tuple[str, ...] = ()
 
 
-def _frozen(mapping: Mapping) -> Mapping:
+def _frozen(mapping: Mapping[K, V]) -> Mapping[K, V]:
     return MappingProxyType(dict(mapping))
 
 
@@ -54,7 +58,7 @@ class Jurisdiction:
 
     code: str
     name: str
-    policy: ModuleType
+    policy: ModuleType  # a ``settlements.policy.rules.PolicyModule``
     # Division codes (2-digit province, 4-digit city) whose regions the jurisdiction governs. The one
     # jurisdiction without roots is the fallback for every other region of China.
     region_roots: tuple[str, ...] = ()

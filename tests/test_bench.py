@@ -43,3 +43,14 @@ def test_claimant_list_bench_generator_loads_rows_the_list_shows(client, make_st
     assert table.paginator.count == 20
     assert len(table.page.object_list) == 5
     assert table.page_links["next"]
+
+
+def test_engine_bench_settles_its_whole_synthetic_population(monkeypatch):
+    """Every generated person, in every installed city, settles: a category or parameter the benchmark's data
+    lacks would stop ``python -m bench engine`` half-way."""
+    from bench import engine
+
+    monkeypatch.setitem(engine.SCALES, "tiny", 2_000)
+    figures = engine.run("tiny")
+    assert figures["visits"] == 2_000
+    assert figures["visits_per_second"] > 0

@@ -1,9 +1,13 @@
 """Beijing (北京市), 京医保发〔2022〕37号: tiered outpatient and inpatient aid, the annual household aid."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from jurisdictions.beijing import policy
 from jurisdictions.spec import CIVIL_AFFAIRS, CategorySpec, Jurisdiction, gettext_noop
+
+if TYPE_CHECKING:
+    from settlements.policy.rules import PolicyModule
 
 JURISDICTION = Jurisdiction(
     code="beijing",
@@ -22,3 +26,6 @@ JURISDICTION = Jurisdiction(
     # Beijing's rules need no income figure; the demo gives one for the monthly alert's threshold.
     demo_parameters={"income_last_year": Decimal("77415.00")},
 )
+
+if TYPE_CHECKING:  # mypy checks the module against what the engine and the registry call
+    _POLICY: PolicyModule = policy

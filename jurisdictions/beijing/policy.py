@@ -37,7 +37,7 @@ from settlements.policy.types import Category, Parameters, Pool, Segment, VisitT
 
 NAME_ZH = "北京市"
 
-CATEGORY_NAMES = {
+CATEGORY_NAMES: dict[str, str] = {
     Category.DESTITUTE: "特困供养人员",
     Category.BEIJING_RETURNED_YOUTH_DISABLED: "民政部门管理的因公(病)致残返城知青",
     Category.BEIJING_DOWNSIZED_1960S_WORKER: "民政部门管理的享受原工资40%救济的60年代初精减退职老职工",
@@ -83,7 +83,7 @@ class BeijingConfig:
     ci_tilt_ratio_add: Decimal = Decimal("0.05")  # 各费用段报销比例分别提高 5 个百分点 [003:L64]
     ci_segments_relative: bool = True  # A-BJ2 ``ci.segment_mode``
     # BJ-A3, A-BJ6 ``er_observation.requires_mente``: 门特 and its 急诊留观 join the inpatient pool.
-    visit_pools: tuple[tuple[str, str], ...] = (
+    visit_pools: tuple[tuple[str, Pool], ...] = (
         (VisitType.OUTPATIENT_GENERAL, Pool.OUTPATIENT),
         (VisitType.INPATIENT, Pool.INPATIENT),
         (VisitType.OUTPATIENT_CHRONIC_SPECIAL, Pool.INPATIENT),
@@ -125,9 +125,11 @@ def build_policy(year: int, parameters: Parameters, config: BeijingConfig) -> Po
     ordinary = _ci_schedule(parameters, config.ci_segments_relative)
     tilted = ordinary.tilted(config.ci_tilt_threshold_cut, config.ci_tilt_ratio_add) if ordinary else None
     pool_terms = dict(config.pool_terms)
-    categories = {}
+    categories: dict[str, CategoryTerms] = {}
     for rank, code in enumerate(config.rank):
         ci_tilted = code in config.ci_tilt_categories
+        pools: dict[Pool, PoolTerms]
+        application_pools: frozenset[Pool]
         if code in pool_terms:
             outpatient, inpatient = pool_terms[code]
             pools, application_pools = {Pool.OUTPATIENT: outpatient, Pool.INPATIENT: inpatient}, frozenset()

@@ -1,6 +1,7 @@
 """Mianyang (绵阳市), 绵办规〔2022〕6号: regular assistance plus 倾斜救助."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from jurisdictions.mianyang import policy
 from jurisdictions.spec import (
@@ -10,6 +11,9 @@ from jurisdictions.spec import (
     ScenarioParameters,
     gettext_noop,
 )
+
+if TYPE_CHECKING:
+    from settlements.policy.rules import PolicyModule
 
 JURISDICTION = Jurisdiction(
     code="mianyang",
@@ -30,3 +34,6 @@ JURISDICTION = Jurisdiction(
         "other_special_as": "dibao",
     },
 )
+
+if TYPE_CHECKING:  # mypy checks the module against what the engine and the registry call
+    _POLICY: PolicyModule = policy

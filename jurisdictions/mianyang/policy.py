@@ -38,7 +38,7 @@ from settlements.policy.types import Category, Parameters, Pool, Segment, VisitT
 
 NAME_ZH = "绵阳市"
 
-CATEGORY_NAMES = {
+CATEGORY_NAMES: dict[str, str] = {
     Category.DESTITUTE: "特困人员",
     Category.ORPHAN: "孤儿",
     Category.DIBAO: "低保对象",
@@ -120,7 +120,7 @@ def build_policy(year: int, parameters: Parameters, config: MianyangConfig) -> P
     deductible_rates = dict(config.deductible_rates)
     ratios = dict(config.ratios)
     caps = dict(config.category_caps) if config.category_caps is not None else {}
-    categories = {}
+    categories: dict[str, CategoryTerms] = {}
     for rank, code in enumerate(config.rank):
         pool = PoolTerms(
             ratio=ratios[code],
@@ -140,7 +140,10 @@ def build_policy(year: int, parameters: Parameters, config: MianyangConfig) -> P
             major=False,
             in_force_from=config.orphan_and_tilt_from if code == Category.ORPHAN else config.general_from,
         )
-    visit_pools = {VisitType.INPATIENT: Pool.INPATIENT, VisitType.OUTPATIENT_CHRONIC_SPECIAL: Pool.INPATIENT}
+    visit_pools: dict[str, Pool] = {
+        VisitType.INPATIENT: Pool.INPATIENT,
+        VisitType.OUTPATIENT_CHRONIC_SPECIAL: Pool.INPATIENT,
+    }
     if config.general_outpatient_covered:
         visit_pools[VisitType.OUTPATIENT_GENERAL] = Pool.INPATIENT
     return Policy(

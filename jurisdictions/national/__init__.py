@@ -1,5 +1,7 @@
 """The national guideline (国办发〔2021〕42号): the rules of every region no city package governs."""
 
+from typing import TYPE_CHECKING
+
 from jurisdictions.national import policy
 from jurisdictions.spec import (
     CIVIL_AFFAIRS,
@@ -8,6 +10,9 @@ from jurisdictions.spec import (
     ScenarioParameters,
     gettext_noop,
 )
+
+if TYPE_CHECKING:
+    from settlements.policy.rules import PolicyModule
 
 JURISDICTION = Jurisdiction(
     code="national",
@@ -19,3 +24,6 @@ JURISDICTION = Jurisdiction(
         required=("income_last_year", "assistance_annual_cap"), rates=("ratios", "deductible_rates")
     ),
 )
+
+if TYPE_CHECKING:  # mypy checks the module against what the engine and the registry call
+    _POLICY: PolicyModule = policy

@@ -37,7 +37,7 @@ from settlements.policy.types import Category, Parameters, Pool, VisitType
 
 NAME_ZH = "国家指导意见"
 
-CATEGORY_NAMES = {
+CATEGORY_NAMES: dict[str, str] = {
     Category.DESTITUTE: "特困人员",
     Category.DIBAO: "低保对象",
     Category.MONITORED_RURAL: "纳入监测范围的农村易返贫致贫人口",
@@ -55,7 +55,7 @@ RANK = (
 )
 
 # NAT-10, NAT-12: limits a local value for destitute and dibao must respect (Clarification 21).
-GUARANTEED_CATEGORIES = frozenset({Category.DESTITUTE, Category.DIBAO})
+GUARANTEED_CATEGORIES: frozenset[str] = frozenset({Category.DESTITUTE, Category.DIBAO})
 MINIMUM_GUARANTEED_RATIO = Decimal("0.70")
 MAXIMUM_GUARANTEED_DEDUCTIBLE_RATE = Decimal("0.05")
 
@@ -112,7 +112,8 @@ def build_policy(year: int, parameters: Parameters, config: NationalConfig) -> P
                 f'parameters.deductible_rates.{code}: "{deductible_rates[code]}" is above the '
                 "guideline's 0.05 (NAT-10)"
             )
-    categories, missing = {}, {}
+    categories: dict[str, CategoryTerms] = {}
+    missing: dict[str, str] = {}
     for rank, code in enumerate(config.rank):
         if code not in ratios:
             missing[code] = f"parameters.ratios.{code}: required by a {code} certification"
@@ -137,7 +138,10 @@ def build_policy(year: int, parameters: Parameters, config: NationalConfig) -> P
             major=False,
             in_force_from=config.effective_from,
         )
-    visit_pools = {VisitType.INPATIENT: Pool.INPATIENT, VisitType.OUTPATIENT_CHRONIC_SPECIAL: Pool.INPATIENT}
+    visit_pools: dict[str, Pool] = {
+        VisitType.INPATIENT: Pool.INPATIENT,
+        VisitType.OUTPATIENT_CHRONIC_SPECIAL: Pool.INPATIENT,
+    }
     if config.general_outpatient_covered:
         visit_pools[VisitType.OUTPATIENT_GENERAL] = Pool.INPATIENT
     return Policy(

@@ -1,9 +1,13 @@
 """Tianjin (天津市), 2022 若干措施: regular assistance, 重特大疾病医疗救助, the illness-impoverished application."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from jurisdictions.spec import CIVIL_AFFAIRS, CategorySpec, Jurisdiction, ScenarioParameters, gettext_noop
 from jurisdictions.tianjin import policy
+
+if TYPE_CHECKING:
+    from settlements.policy.rules import PolicyModule
 
 JURISDICTION = Jurisdiction(
     code="tianjin",
@@ -28,3 +32,6 @@ JURISDICTION = Jurisdiction(
     extra_panels=("hospitals",),
     demo_parameters={"income_last_year": Decimal("48976.00"), "other_special_as": "dibao"},
 )
+
+if TYPE_CHECKING:  # mypy checks the module against what the engine and the registry call
+    _POLICY: PolicyModule = policy

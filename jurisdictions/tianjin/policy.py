@@ -41,7 +41,7 @@ from settlements.policy.types import Category, Fund, Parameters, Pool, Segment, 
 
 NAME_ZH = "天津市"
 
-CATEGORY_NAMES = {
+CATEGORY_NAMES: dict[str, str] = {
     Category.DESTITUTE: "特困人员",
     Category.DIBAO: "最低生活保障家庭成员",
     Category.MARGINAL: "最低生活保障边缘家庭成员",
@@ -56,7 +56,7 @@ CATEGORY_NAMES = {
 RANK = tuple(CATEGORY_NAMES)
 
 # Clarification 25: the severe-disability track and special care are paid from their own funds.
-FUNDS = {
+FUNDS: dict[str, Fund] = {
     Category.TIANJIN_SEVERE_DISABILITY: Fund.SEVERE_DISABILITY,
     Category.TIANJIN_SPECIAL_CARE: Fund.SPECIAL_CARE,
 }
@@ -92,7 +92,7 @@ class TianjinConfig:
     outpatient_ratio: Decimal = _OUTPATIENT_RATIO
     inpatient_cap: Decimal | None = None  # A-TJ3 ``inpatient_cap``: no cap stated
     # A-TJ2 ``tj.mente_as_inpatient``: 「住院（含门诊慢特病，下同）」.
-    visit_pools: tuple[tuple[str, str], ...] = (
+    visit_pools: tuple[tuple[str, Pool], ...] = (
         (VisitType.OUTPATIENT_GENERAL, Pool.OUTPATIENT),
         (VisitType.INPATIENT, Pool.INPATIENT),
         (VisitType.OUTPATIENT_CHRONIC_SPECIAL, Pool.INPATIENT),
@@ -137,7 +137,7 @@ def build_policy(year: int, parameters: Parameters, config: TianjinConfig) -> Po
         }
         for code, outpatient_cap, deductible_rate, ratio in config.assistance
     }
-    categories = {}
+    categories: dict[str, CategoryTerms] = {}
     for rank, code in enumerate(config.rank):
         ci_tilted = code in config.ci_tilt_categories
         categories[code] = CategoryTerms(

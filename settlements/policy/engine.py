@@ -15,12 +15,22 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
+from typing import cast
 
 from jurisdictions import registry
 from settlements.policy import explain
 from settlements.policy.base import ZERO, above, amount_text, capped, percent_text, round_half_up
 from settlements.policy.errors import PolicyInputError
-from settlements.policy.rules import CategoryTerms, CiSchedule, MajorTerms, Policy, TiltTerms
+from settlements.policy.rules import (
+    CategoryTerms,
+    CiSchedule,
+    HouseholdTerms,
+    IllnessApplicationTerms,
+    MajorTerms,
+    Policy,
+    PolicyModule,
+    TiltTerms,
+)
 from settlements.policy.types import (
     Application,
     ApplicationAssessment,
@@ -97,7 +107,7 @@ def compile_policy(
     ``config`` replaces the jurisdiction's default config (``<module>.CONFIG``) to change a switch.
     """
     try:
-        policy = registry.get(jurisdiction).policy
+        policy: PolicyModule = registry.get(jurisdiction).policy
     except registry.UnknownJurisdiction:
         raise PolicyInputError(f'jurisdiction: unknown jurisdiction "{jurisdiction}"') from None
     return policy.build_policy(year, parameters, config if config is not None else policy.CONFIG)
@@ -146,11 +156,12 @@ def settle_application(
     approved_applications_this_year: int = 0,
 ) -> ApplicationAssessment:
     """``assess_application`` on an already compiled policy."""
-    if isinstance(application, BeijingHouseholdApplication) and policy.household is not None:
+    household, illness_application = policy.household, policy.illness_application
+    if isinstance(application, BeijingHouseholdApplication) and household is not None:
         approved = approved_applications_this_year
-        return _household_application(policy, certifications, ledger, application, approved)
-    if isinstance(application, TianjinApplication) and policy.illness_application is not None:
-        return _illness_application(policy, certifications, ledger, application)
+        return _household_application(policy, household, certifications, ledger, application, approved)
+    if isinstance(application, TianjinApplication) and illness_application is not None:
+        return _illness_application(policy, illness_application, certifications, ledger, application)
     raise PolicyInputError(
         f"application: {type(application).__name__} is not an application of {policy.jurisdiction}"
     )
@@ -225,7 +236,7 @@ def _category_terms(policy: Policy, code: str) -> CategoryTerms:
 
 
 def _reason(
-    policy: Policy, visit: Visit, category: CategoryTerms | None, pool: str | None, in_force: bool
+    policy: Policy, visit: Visit, category: CategoryTerms | None, pool: Pool | None, in_force: bool
 ) -> Reason | None:
     """SCENARIOS Clarification 5: not_in_force > not_covered > no_category > application_required >
     unreferred > offsite_not_filed."""
@@ -371,6 +382,9 @@ def _settle_as(
 
     assistance = tilt = major = ZERO
     if reason is None:
+        # ``_reason`` gives None only to a visit with a category and a pool.
+        assert category is not None
+        assert pool is not None
         terms = category.pools[pool]
         prefix = "" if switches.counters_carry_over else f"{category.code}:"
         base_key, paid_key = f"{prefix}{pool}_base", f"{prefix}{pool}_paid"
@@ -519,7 +533,7 @@ def _holds(policy: Policy, certifications: Sequence[Certification], category: st
 
 
 def _rejected(
-    application_id: str, reason: Reason, template: Template, figures: tuple, ledger: Ledger
+    application_id: str, reason: Reason, template: Template, figures: tuple[object, ...], ledger: Ledger
 ) -> ApplicationAssessment:
     explanation = (template.render(figures),)
     result = ApplicationResult(application_id, ApplicationStatus.REJECTED, ZERO, reason, explanation)
@@ -536,7 +550,7 @@ def _common_rejection(
 ) -> ApplicationAssessment | None:
     """SCENARIOS Clarification 19: not_in_force > no_category (the later checks are Beijing's)."""
     if day.year != policy.year:
-        figures = (day, policy.year)
+        figures: tuple[object, ...] = (day, policy.year)
         return _rejected(
             application_id, Reason.OUTSIDE_YEAR, explain.APPLICATION_OUTSIDE_YEAR, figures, ledger
         )
@@ -552,13 +566,13 @@ def _common_rejection(
 
 def _household_application(
     policy: Policy,
+    terms: HouseholdTerms,
     certifications: Sequence[Certification],
     ledger: Ledger,
     application: BeijingHouseholdApplication,
     approved_this_year: int,
 ) -> ApplicationAssessment:
     """Beijing 因病致贫家庭重病患者: previous-year household burden through 30/40/50% bands, cap 150000.00."""
-    terms = policy.household
     day = application.date
     rule_day = day if terms.rule_date_is_application else date(application.cost_year, 12, 31)
     rejection = _common_rejection(policy, certifications, ledger, application.id, day, rule_day)
@@ -592,10 +606,13 @@ def _household_application(
 
 
 def _illness_application(
-    policy: Policy, certifications: Sequence[Certification], ledger: Ledger, application: TianjinApplication
+    policy: Policy,
+    terms: IllnessApplicationTerms,
+    certifications: Sequence[Certification],
+    ledger: Ledger,
+    application: TianjinApplication,
 ) -> ApplicationAssessment:
     """Tianjin 依申请医疗救助: covered 住院 burdens above 25% of income, 50%, cap 100000.00 (TJ-AP2)."""
-    terms = policy.illness_application
     day = application.date
     rejection = _common_rejection(policy, certifications, ledger, application.id, day, day)
     if rejection is not None:
@@ -637,17 +654,20 @@ def settle_year(scenario: Scenario) -> YearResult:
     policy = compile_policy(scenario.jurisdiction, scenario.year, scenario.parameters)
     visits, certifications = scenario.visits, scenario.certifications
     ledger = Ledger()
-    visit_results: list[VisitResult | None] = [None] * len(visits)
+    # Results go back to input order: each loop below runs over a permutation of the indexes, so it fills
+    # every slot once and no None is left when it ends (hence the casts, which cost nothing per item).
+    visit_slots: list[VisitResult | None] = [None] * len(visits)
     for index in sorted(range(len(visits)), key=lambda i: visits[i].discharged):
-        assessment = settle_visit(policy, certifications, ledger, visits[index])
-        visit_results[index] = assessment.result
-        ledger = assessment.ledger
+        visit_assessment = settle_visit(policy, certifications, ledger, visits[index])
+        visit_slots[index] = visit_assessment.result
+        ledger = visit_assessment.ledger
+    visit_results = cast("list[VisitResult]", visit_slots)
 
     by_id = {visit.id: (visit, result) for visit, result in zip(visits, visit_results, strict=True)}
     covered: set[str] = set()
     approved = 0
     applications = scenario.applications
-    application_results: list[ApplicationResult | None] = [None] * len(applications)
+    application_slots: list[ApplicationResult | None] = [None] * len(applications)
     for index in sorted(range(len(applications)), key=lambda i: applications[i].date):
         application = applications[index]
         if not isinstance(application, TianjinApplicationRequest):
@@ -669,8 +689,9 @@ def settle_year(scenario: Scenario) -> YearResult:
             covered.update(assessment.result.covered_visit_ids)
         if assessment.result.status == ApplicationStatus.APPROVED:
             approved += 1
-        application_results[index] = assessment.result
+        application_slots[index] = assessment.result
         ledger = assessment.ledger
+    application_results = cast("list[ApplicationResult]", application_slots)
 
     return YearResult(
         visits=tuple(visit_results),

@@ -3,6 +3,8 @@
 Figures are filled in with ``str.format``: money as Decimal, ratios and thresholds as prepared text.
 """
 
+from decimal import Decimal
+
 from settlements.policy.types import Reason, Template
 
 # Categories named in English explanation lines: words, never the code (the product's English labels).
@@ -67,7 +69,7 @@ class Compared:
 
     __slots__ = ("burdens", "english", "names")
 
-    def __init__(self, names: tuple[str, ...], burdens: list, *, english: bool):
+    def __init__(self, names: tuple[str, ...], burdens: list[Decimal], *, english: bool) -> None:
         self.names, self.burdens, self.english = names, burdens, english
 
     def __format__(self, spec: str) -> str:
@@ -76,14 +78,14 @@ class Compared:
             return ", ".join(f"{name} {burden}" for name, burden in pairs)
         return "、".join(f"{name}{burden}" for name, burden in pairs)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Compared) and (self.names, self.burdens, self.english) == (
             other.names,
             other.burdens,
             other.english,
         )
 
-    __hash__ = None
+    # Defining ``__eq__`` alone makes the class unhashable (``__hash__`` is None), as its list asks.
 
 
 COMPARED = Template(

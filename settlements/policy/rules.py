@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Protocol
 
 from settlements.policy.base import ONE, ZERO, exact
 from settlements.policy.errors import PolicyInputError
-from settlements.policy.types import Category, Fund, Parameters, Segment
+from settlements.policy.types import Category, Fund, Parameters, Pool, Segment
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ class CategoryTerms:
     code: str
     name_zh: str
     rank: int
-    pools: Mapping[str, PoolTerms]  # pools where the category is assisted per visit
-    application_pools: frozenset[str]  # pools where it is paid only through an application
+    pools: Mapping[Pool, PoolTerms]  # pools where the category is assisted per visit
+    application_pools: frozenset[Pool]  # pools where it is paid only through an application
     ci: CiSchedule | None  # its 大病 schedule (tilted or ordinary); None = not computed
     ci_tilted: bool
     tilt: bool  # Mianyang 倾斜救助
@@ -167,8 +168,8 @@ class Policy:
     aliases: Mapping[str, str]  # other_special -> the category it is treated as
     known_categories: frozenset[str]  # codes a certification may carry
     missing: Mapping[str, str]  # category -> message, for categories whose parameters are not given
-    visit_pools: Mapping[str, str]  # visit type -> pool; absent = outside the scope (not_covered)
-    pool_names_zh: Mapping[str, str]
+    visit_pools: Mapping[str, Pool]  # visit type -> pool; absent = outside the scope (not_covered)
+    pool_names_zh: Mapping[Pool, str]
     ci_visit_types: frozenset[str]
     ci_ordinary: CiSchedule | None
     ci_from: date
@@ -190,6 +191,25 @@ class Policy:
     def category_of(self, code: str) -> str:
         """The category a certification code is settled as (``other_special`` -> its mapping)."""
         return self.aliases.get(code, code)
+
+
+class PolicyModule(Protocol):
+    """A jurisdiction's policy module as the engine and the registry use it (``Jurisdiction.policy``).
+
+    Each jurisdiction package's ``__init__`` declares its module to be one, so that mypy checks it.
+    """
+
+    @property
+    def CONFIG(self) -> object: ...  # its config dataclass: what ``build_policy`` takes by default
+
+    @property
+    def RANK(self) -> tuple[str, ...]: ...
+
+    @property
+    def CATEGORY_NAMES(self) -> Mapping[str, str]: ...
+
+    # ``config`` is the module's own config class: its ``CONFIG`` or a copy with a switch changed.
+    def build_policy(self, year: int, parameters: Parameters, config: Any) -> Policy: ...
 
 
 def required(value: Decimal | None, name: str, jurisdiction: str) -> Decimal:

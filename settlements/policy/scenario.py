@@ -70,7 +70,7 @@ def _object(value: Any, path: str) -> Mapping[str, Any]:
     return value
 
 
-def _list(value: Any, path: str) -> list:
+def _list(value: Any, path: str) -> list[Any]:
     if not isinstance(value, list):
         raise _fail(path, f"expected a list, got {_shown(value)}")
     return value
@@ -321,7 +321,9 @@ def _application(
     return TianjinApplicationRequest(id=application_id, date=application_date, covers_visits=tuple(covers))
 
 
-def _unique_ids(items: tuple, path: str) -> None:
+def _unique_ids(
+    items: tuple[Visit, ...] | tuple[BeijingHouseholdApplication | TianjinApplicationRequest, ...], path: str
+) -> None:
     seen: set[str] = set()
     for index, item in enumerate(items):
         if item.id in seen:
