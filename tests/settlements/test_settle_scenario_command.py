@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.settlements.policy.support import mismatches
+from tests.settlements.policy.support import SHARED_EXAMPLES, mismatches
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / ".." / "shared" / "policy" / "examples").resolve().glob("*.json"))
+EXAMPLES = sorted(SHARED_EXAMPLES.glob("*.json"))
 
 
 def _run(stdin: str, *arguments: str) -> subprocess.CompletedProcess:

@@ -1,6 +1,7 @@
 """Running worked cases (shared examples and this project's cases) through the scenario contract."""
 
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -8,7 +9,9 @@ from settlements.policy.engine import settle_year
 from settlements.policy.scenario import parse_scenario, render_result
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
-SHARED_EXAMPLES = (PROJECT_ROOT / ".." / "shared" / "policy" / "examples").resolve()
+# The settings' rule (config/settings/base.py), read without Django: SHARED_DIR, else ../shared.
+SHARED_DIR = Path(os.environ.get("SHARED_DIR") or PROJECT_ROOT.parent / "shared")
+SHARED_EXAMPLES = (SHARED_DIR / "policy" / "examples").resolve()
 OWN_CASES = Path(__file__).resolve().parent / "cases"
 MONEY_FIELDS = frozenset(
     {
