@@ -5,18 +5,30 @@ full: 1,000,000 people and 10,000,000 visits in one year (small: a tenth). Times
 (the same sum, filters and covering index, under the job's own plan settings, warm, timed the same way from
 this process); reports ``job_seconds``, ``bare_sql_seconds``, ``ratio_to_bare_sql`` and ``peak_rss_mb``
 (this worker process, ``resource.getrusage``). Targets: ratio <= 1.5, memory < 500 MB.
+
+Before the job, a platform file of ``visits / 10`` settlement records of people not yet known (four records
+each; SCENARIOS Clarification 26) goes through the import path a reviewer uses (stage, then commit), which
+creates their registry entries: ``import_rows_per_second`` and ``persons_created``. Their visits count in
+the job like the others.
 """
 
 import datetime as dt
+import json
 import os
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from decimal import Decimal
+from pathlib import Path
 
 from celery import current_app
 from django.db import connection, transaction
 
 from bench import progress
+from claimants.idnumbers import check_char
+from claimants.models import ImportBatch, Role, User
 from monitoring import services, synthetic
 from monitoring.models import AlertRun, HighCostAlert, PushBatch
 from monitoring.tasks import run_monthly_alerts_task
@@ -44,10 +56,73 @@ def bare_sql(threshold: Decimal) -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
+IMPORT_FILE = "bench-platform-records.csv"
+IMPORTER = "bench_monitoring_importer"
+RECORDS_PER_PERSON = 4
+PLATFORM_HEADER = (
+    "setl_id,certno,psn_name,med_type,setl_time,medfee_sumamt,inscp_scp_amt,hifp_pay,hifmi_pay,hukou_admdvs"
+)
+
+
+def platform_file(records: int, townships: list[str]) -> bytes:
+    """Settlement records of ``records / 4`` people not yet known, with valid ID numbers under the synthetic
+    prefix (removed with the city) and a township of household registration each."""
+    lines = [PLATFORM_HEADER]
+    for index in range(records):
+        person = index // RECORDS_PER_PERSON
+        birth = dt.date(1950, 1, 1) + dt.timedelta(days=person % 20000)
+        first17 = f"{synthetic.ID_PREFIX}{person // 1000 % 10000:04d}{birth:%Y%m%d}{person % 1000:03d}"
+        scope = 2000 + (index * 7919) % 60000
+        lines.append(
+            f"BENCH-{index},{first17}{check_char(first17)},平台{person},{21 if index % 4 == 0 else 11},"
+            f"{YEAR}-{index % 12 + 1:02d}-15,{scope + 300},{scope},{scope * 55 // 100},0,"
+            f"{townships[person % len(townships)]}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _database_url() -> str:
+    """This connection's database (under the test runner, its test database), for the import's process."""
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def import_platform_records(records: int) -> tuple[float, int]:
+    """Import the file as an operator would (``manage.py import_platform_settlements FILE --as USER``: the
+    upload page's stage and commit), in a process of its own so that ``peak_rss_mb`` stays the job's; return
+    the seconds and the people created."""
+    User.objects.update_or_create(
+        username=IMPORTER, defaults={"role": Role.MEDICAL_SECURITY_REVIEWER, "region_id": "5107"}
+    )
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / IMPORT_FILE
+        path.write_bytes(platform_file(records, synthetic.township_codes()))
+        started = time.perf_counter()
+        done = subprocess.run(  # noqa: S603 - this interpreter and the project's manage.py
+            [sys.executable, "manage.py", "import_platform_settlements", str(path), "--as", IMPORTER],
+            cwd=Path(__file__).resolve().parents[1],
+            env=os.environ | {"DATABASE_URL": _database_url()},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"the platform import failed: {done.stderr.strip()[-500:]}")
+    counts = json.loads(done.stdout.strip().splitlines()[-1])
+    if counts["refused"] or counts["visits"] != records:
+        raise SystemExit(f"the platform import refused rows: {counts}")
+    return seconds, counts["persons_created"]
+
+
 def clear() -> None:
-    """Remove the synthetic city, then the month's batches and runs left without alerts."""
+    """Remove the synthetic city (imported people too), the import batches, then the month's batches and
+    runs left without alerts."""
     if synthetic.remove_city():
         synthetic.vacuum_analyze()
+    ImportBatch.objects.filter(file_name=IMPORT_FILE, created_by__username=IMPORTER).delete()
+    User.objects.filter(username=IMPORTER).delete()
     PushBatch.objects.filter(period=PERIOD, alerts__isnull=True).delete()
     AlertRun.objects.filter(period=PERIOD, batches__isnull=True).delete()
 
@@ -76,7 +151,13 @@ def run(scale: str, *, sizes: tuple[int, int] | None = None) -> dict:
         synthetic.create_city(people=people, visits=visits, year=YEAR)
         synthetic.vacuum_analyze()
         load_seconds = time.perf_counter() - started
-        progress(f"loaded in {load_seconds:.1f} s; warming up with the bare aggregate")
+        records = visits // 10
+        progress(
+            f"loaded in {load_seconds:.1f} s; importing {records:,} platform records of people not yet known"
+        )
+        import_seconds, persons_created = import_platform_records(records)
+        synthetic.vacuum_analyze()
+        progress(f"imported in {import_seconds:.1f} s; warming up with the bare aggregate")
         bare_sql(threshold)
         progress("running the monthly job")
         started = time.perf_counter()
@@ -91,11 +172,14 @@ def run(scale: str, *, sizes: tuple[int, int] | None = None) -> dict:
         return {
             "load_average": [round(load, 2) for load in os.getloadavg()],
             "people": people,
-            "visits": visits,
+            "visits": visits + records,
             "people_over_threshold": job.hits,
             "alerts_written": alerts,
             "counties": job.regions_total,
             "load_seconds": round(load_seconds, 1),
+            "imported_records": records,
+            "persons_created": persons_created,
+            "import_rows_per_second": round(records / import_seconds),
             "job_seconds": round(job_seconds, 2),
             "bare_sql_seconds": round(bare_seconds, 2),
             "ratio_to_bare_sql": round(job_seconds / bare_seconds, 2),

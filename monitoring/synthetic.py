@@ -179,6 +179,7 @@ REMOVE_SQL = (
        WHERE EXISTS (SELECT 1 FROM claimants_claimant c WHERE c.id = t.claimant_id AND c.id_number LIKE '99%%')""",
     """DELETE FROM settlements_visit
        WHERE claimant_id IN (SELECT id FROM claimants_claimant WHERE id_number LIKE '99%%')""",
+    "DELETE FROM claimants_historicalclaimant WHERE id_number LIKE '99%%'",  # entries the platform import made
     "DELETE FROM claimants_claimant WHERE id_number LIKE '99%%'",
 )
 

@@ -17,6 +17,8 @@ def test_benchmark_finds_the_same_people_as_the_bare_aggregate_and_cleans_up():
     indexes_before = indexes()
     figures = bench.run("small", sizes=(3000, 30000))
     assert figures["people"] == 3000
+    assert (figures["imported_records"], figures["persons_created"]) == (3000, 750)
+    assert figures["import_rows_per_second"] > 0
     assert figures["people_over_threshold"] > 0
     assert figures["alerts_written"] > figures["people_over_threshold"]
     assert figures["job_seconds"] > 0
