@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from celery import current_app
+from django.conf import settings
 from django.db import connection, transaction
 
 from bench import progress
@@ -64,11 +65,12 @@ PLATFORM_HEADER = (
 )
 
 
-def platform_file(records: int, townships: list[str]) -> bytes:
-    """Settlement records of ``records / 4`` people not yet known, with valid ID numbers under the synthetic
-    prefix (removed with the city) and a township of household registration each."""
+def platform_file(first: int, stop: int, townships: list[str]) -> bytes:
+    """Settlement records ``first`` to ``stop`` (four a person) of people not yet known, with valid ID
+    numbers under the synthetic prefix (removed with the city) and a township of household registration
+    each. A file stays within the upload limits (``JIUZHU_IMPORT_MAX_ROWS``), as an operator's would."""
     lines = [PLATFORM_HEADER]
-    for index in range(records):
+    for index in range(first, stop):
         person = index // RECORDS_PER_PERSON
         birth = dt.date(1950, 1, 1) + dt.timedelta(days=person % 20000)
         first17 = f"{synthetic.ID_PREFIX}{person // 1000 % 10000:04d}{birth:%Y%m%d}{person % 1000:03d}"
@@ -95,12 +97,17 @@ def import_platform_records(records: int) -> tuple[float, int]:
     User.objects.update_or_create(
         username=IMPORTER, defaults={"role": Role.MEDICAL_SECURITY_REVIEWER, "region_id": "5107"}
     )
+    per_file = settings.JIUZHU_IMPORT_MAX_ROWS // RECORDS_PER_PERSON * RECORDS_PER_PERSON  # the upload limit
+    townships = synthetic.township_codes()
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / IMPORT_FILE
-        path.write_bytes(platform_file(records, synthetic.township_codes()))
+        paths = []
+        for number, first in enumerate(range(0, records, per_file)):
+            path = Path(directory) / f"{number:03d}-{IMPORT_FILE}"
+            path.write_bytes(platform_file(first, min(records, first + per_file), townships))
+            paths.append(str(path))
         started = time.perf_counter()
         done = subprocess.run(  # noqa: S603 - this interpreter and the project's manage.py
-            [sys.executable, "manage.py", "import_platform_settlements", str(path), "--as", IMPORTER],
+            [sys.executable, "manage.py", "import_platform_settlements", *paths, "--as", IMPORTER],
             cwd=Path(__file__).resolve().parents[1],
             env=os.environ | {"DATABASE_URL": _database_url()},
             capture_output=True,
@@ -110,7 +117,8 @@ def import_platform_records(records: int) -> tuple[float, int]:
         seconds = time.perf_counter() - started
     if done.returncode:
         raise SystemExit(f"the platform import failed: {done.stderr.strip()[-500:]}")
-    counts = json.loads(done.stdout.strip().splitlines()[-1])
+    files = [json.loads(line) for line in done.stdout.strip().splitlines()]
+    counts = {name: sum(f[name] for f in files) for name in ("visits", "refused", "persons_created")}
     if counts["refused"] or counts["visits"] != records:
         raise SystemExit(f"the platform import refused rows: {counts}")
     return seconds, counts["persons_created"]
@@ -121,7 +129,7 @@ def clear() -> None:
     runs left without alerts."""
     if synthetic.remove_city():
         synthetic.vacuum_analyze()
-    ImportBatch.objects.filter(file_name=IMPORT_FILE, created_by__username=IMPORTER).delete()
+    ImportBatch.objects.filter(file_name__endswith=IMPORT_FILE, created_by__username=IMPORTER).delete()
     User.objects.filter(username=IMPORTER).delete()
     PushBatch.objects.filter(period=PERIOD, alerts__isnull=True).delete()
     AlertRun.objects.filter(period=PERIOD, batches__isnull=True).delete()
@@ -133,8 +141,6 @@ def run(scale: str, *, sizes: tuple[int, int] | None = None) -> dict:
     people, visits = sizes or SCALES[scale]
     current_app.conf.task_always_eager = True  # the fan-out runs in this process, whose memory we measure
     if not synthetic.township_codes():
-        from django.conf import settings
-
         from claimants.divisions import load_divisions
 
         load_divisions(settings.SHARED_DIR / "data" / "divisions", only=("5107",))

@@ -79,3 +79,24 @@ def test_import_platform_settlements_stages_and_commits_and_prints_the_counts(
     with pytest.raises(CommandError) as refused:
         run("import_platform_settlements", str(source), "--as", "nobody")
     assert refused.value.returncode == 2
+
+
+def test_import_platform_settlements_takes_several_files_one_batch_and_one_line_each(
+    mianyang_2023, claimant_factory, reviewer, tmp_path
+):
+    person = claimant_factory()
+    files = []
+    for month in ("03", "04"):
+        path = tmp_path / f"setl-{month}.csv"
+        path.write_bytes(
+            csv_bytes(PLATFORM, [platform_row(f"M{month}", person, setl_time=f"2023-{month}-10")])
+        )
+        files.append(str(path))
+    lines = run("import_platform_settlements", *files, "--as", reviewer.username).splitlines()
+    assert [json.loads(line)["file"] for line in lines] == ["setl-03.csv", "setl-04.csv"]
+    assert sorted(Visit.objects.values_list("settlement_ref", flat=True)) == ["M03", "M04"]
+    with pytest.raises(CommandError) as missing:
+        run("import_platform_settlements", files[0], str(tmp_path / "absent.csv"), "--as", reviewer.username)
+    assert missing.value.returncode == 2
+    assert "absent.csv" in str(missing.value)
+    assert Visit.objects.count() == 2  # nothing imported when one of the files cannot be read

@@ -1,6 +1,7 @@
-"""``manage.py import_platform_settlements FILE [--as USERNAME]``: import the insurance platform's settlement
-records (CSV or XLSX, the ``setlinfo`` fields of OPERATIONS.md 3) with the same staging, validation and
-commit as the upload page, and print one JSON line with the counts. The records are imported as the user
+"""``manage.py import_platform_settlements FILE [FILE ...] --as USERNAME``: import the insurance platform's
+settlement records (CSV or XLSX, the ``setlinfo`` fields of OPERATIONS.md 3) with the same staging,
+validation and commit as the upload page, one batch a file (each within the upload limits), and print one
+JSON line with the counts of each file. The records are imported as the user
 ``--as`` (a medical-security reviewer; their region bounds the people imported). Exit 2 with one line on
 standard error when the file or the user cannot be used; invalid rows are counted, not imported."""
 
@@ -19,18 +20,25 @@ class Command(BaseCommand):
     help = "Import the insurance platform's settlement records from a CSV or XLSX file; print the counts."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the platform's export, .csv or .xlsx")
+        parser.add_argument("files", nargs="+", metavar="FILE", help="the platform's exports, .csv or .xlsx")
         parser.add_argument("--as", dest="username", required=True, help="the reviewer importing it")
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
         by = User.objects.filter(username=options["username"]).first()
         if by is None or not roles.has_role(by, {roles.REVIEWER}):
             raise CommandError(
                 f'--as: "{options["username"]}" is not a medical-security reviewer', returncode=2
             )
-        if path.suffix.lower() not in (".csv", ".xlsx"):
-            raise CommandError(f"{path}: give a .csv or .xlsx file", returncode=2)
+        paths = [Path(name) for name in options["files"]]
+        for path in paths:  # every file is checked before the first is imported
+            if path.suffix.lower() not in (".csv", ".xlsx"):
+                raise CommandError(f"{path}: give a .csv or .xlsx file", returncode=2)
+            if not path.is_file():
+                raise CommandError(f"{path}: cannot read (no such file)", returncode=2)
+        for path in paths:
+            self.import_file(path, by)
+
+    def import_file(self, path: Path, by: User) -> None:
         try:
             content = path.read_bytes()
         except OSError as error:
@@ -41,8 +49,9 @@ class Command(BaseCommand):
             self.stderr.write(f"{batch.rows_valid} valid rows of {batch.rows_total}; committing")
             batch = imports.commit(batch=batch, by=by)
         except DomainError as error:
-            raise CommandError(error.message, returncode=2) from error
+            raise CommandError(f"{path}: {error.message}", returncode=2) from error
         counts = {
+            "file": path.name,
             "batch": batch.pk,
             "rows": batch.rows_total,
             "visits": batch.rows_created,
