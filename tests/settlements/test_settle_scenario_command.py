@@ -98,3 +98,27 @@ def test_malformed_input_exits_2_with_one_line_on_stderr(stdin):
 def test_a_missing_file_exits_2():
     run = _run("", "no-such-scenario.json")
     assert (run.returncode, run.stdout) == (2, "")
+
+
+def test_supplementary_insurance_beyond_what_the_computed_critical_illness_leaves_exits_2():
+    """The parser cannot see it (the 大病 tier is computed by the engine): scope 45000.00, basic 10000.00,
+    Mianyang 大病 (35000.00 − 16500.00) × 60% = 11100.00 leaves 23900.00, below 34000.00 supplementary."""
+    example = json.loads(
+        (SHARED_EXAMPLES / "mianyang-supplementary-insurance-before-assistance.json").read_text()
+    )
+    scenario = example["scenario"]
+    scenario["visits"] = [
+        scenario["visits"][0]
+        | {
+            "policy_scope_cost": "45000.00",
+            "basic_insurance_paid": "10000.00",
+            "supplementary_paid": "34000.00",
+        }
+    ]
+    run = _run(json.dumps(scenario))
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert run.stderr.strip().splitlines() == [
+        "CommandError: visit.supplementary_paid: 34000.00 is above what is left after basic insurance and"
+        " critical-illness insurance (23900.00)"
+    ]

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from settlements.policy.engine import settle_year
-from settlements.policy.errors import ScenarioError
+from settlements.policy.errors import PolicyInputError
 from settlements.policy.scenario import load_document, parse_scenario, render_result
 
 
@@ -31,6 +31,6 @@ class Command(BaseCommand):
             raise CommandError(f"{source}: cannot read ({error.__class__.__name__})", returncode=2) from error
         try:
             result = settle_year(parse_scenario(load_document(raw)))
-        except ScenarioError as error:
+        except PolicyInputError as error:  # a malformed scenario, or values the rules cannot settle
             raise CommandError(str(error), returncode=2) from error
         self.stdout.write(json.dumps(render_result(result), ensure_ascii=False, indent=2))
