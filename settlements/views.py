@@ -258,6 +258,7 @@ class LedgerView(roles.RoleRequiredMixin, TemplateView):
         year = self.kwargs["year"]
         return super().get_context_data(**kwargs) | {
             "ledger": selectors.year_ledger(claimant=claimant, year=year),
+            "years": selectors.ledger_years(claimant=claimant, year=year),
             "to_check": len(selectors.resettlement_candidates(claimant, year)),
         }
 
