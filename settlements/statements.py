@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 
 from claimants import spreadsheets
 from claimants.categories import CATEGORIES
-from claimants.models import Region
+from claimants.selectors import office_region_name
 from settlements.models import Settlement
 from settlements.money import format_money, in_capitals
 
@@ -63,11 +63,7 @@ def issuing_unit(settlement: Settlement) -> str:
     region = (
         reviewer.region if reviewer is not None and reviewer.region_id else settlement.claimant.insured_region
     )
-    name = region.full_name
-    province = Region.objects.filter(code=region.code[:2]).values_list("name", flat=True).first() or ""
-    if province.endswith(("省", "自治区")) and name != province:
-        name = name.removeprefix(province)
-    return _("%(region)s医疗保障局") % {"region": name}
+    return _("%(region)s医疗保障局") % {"region": office_region_name(region)}
 
 
 def rows(settlement: Settlement) -> list[tuple[str, object]]:

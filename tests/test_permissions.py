@@ -147,6 +147,12 @@ def application_kwargs(user, region_code):
     return {"pk": _application(user, region_code).pk}
 
 
+def refused_application_kwargs(user, region_code):
+    application = _application(user, region_code)
+    AssistanceApplication.objects.filter(pk=application.pk).update(state=State.REFUSED)
+    return {"pk": application.pk}
+
+
 def action_kwargs(action):
     return lambda user, region_code: {"pk": _application(user, region_code).pk, "action": action}
 
@@ -257,6 +263,8 @@ URLS: list[Url] = [
     Url("settlements:application_lookup", None, CASEWORKER),
     Url("settlements:application_register", register_kwargs, CASEWORKER),
     Url("settlements:application_detail", application_kwargs, ALL),
+    Url("settlements:application_receipt", application_kwargs, ALL),
+    Url("settlements:application_refusal_notice", refused_application_kwargs, ALL),
     Url(
         "settlements:application_document_upload",
         application_kwargs,

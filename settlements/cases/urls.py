@@ -16,5 +16,11 @@ urlpatterns = [
         views.DocumentDownloadView.as_view(),
         name="application_document",
     ),
+    path("<int:pk>/receipt/", views.ApplicationReceiptView.as_view(), name="application_receipt"),
+    path(
+        "<int:pk>/refusal-notice/",
+        views.ApplicationRefusalNoticeView.as_view(),
+        name="application_refusal_notice",
+    ),
     path("<int:pk>/<slug:action>/", views.ApplicationActionView.as_view(), name="application_action"),
 ]
