@@ -13,7 +13,18 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from claimants import categories, exports, imports, params, roles, selectors, services, timeline
+from claimants import (
+    categories,
+    certification_import,
+    exports,
+    import_templates,
+    imports,
+    params,
+    roles,
+    selectors,
+    services,
+    timeline,
+)
 from claimants.certification_import import KIND as CERTIFICATION_KIND
 from claimants.context_processors import navigation
 from claimants.errors import DomainError
@@ -538,6 +549,17 @@ class ImportListView(roles.RoleRequiredMixin, TableMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_upload=roles.has_role(self.request.user, IMPORTERS), **kwargs)
+
+
+class ImportTemplateView(roles.RoleRequiredMixin, View):
+    """The certification import's template (CSV or XLSX): the headers it reads and one example row."""
+
+    allowed_roles = IMPORTERS
+
+    def get(self, request, fmt):
+        spec = imports.get_spec(CERTIFICATION_KIND)
+        example = certification_import.example_row(request.user)
+        return import_templates.RESPONSES[fmt](spec, example, file_name="certification-import-template")
 
 
 class ImportCreateView(_DomainFormView):

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from settlements import views
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("visits/<int:pk>/settle/", views.VisitSettleView.as_view(), name="visit_settle"),
     path("imports/", views.VisitImportListView.as_view(), name="import_list"),
     path("imports/new/", views.VisitImportCreateView.as_view(), name="import_create"),
+    re_path(
+        r"^imports/template\.(?P<fmt>csv|xlsx)$",
+        views.VisitImportTemplateView.as_view(),
+        name="import_template",
+    ),
     path("imports/<int:pk>/", views.VisitImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/report.xlsx", views.VisitImportReportView.as_view(), name="import_report"),
     path("imports/<int:pk>/commit/", views.VisitImportCommitView.as_view(), name="import_commit"),

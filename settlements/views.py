@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
-from claimants import exports, imports, params, roles
+from claimants import exports, import_templates, imports, params, roles
 from claimants.forms import ImportUploadForm
 from claimants.selectors import claimants_visible_to, get_claimant_for_user, import_batches_visible_to
 from claimants.tables import TableMixin
-from settlements import selectors, services, statements, visit_import
+from settlements import selectors, services, statements, visit_import, visit_template
 from settlements.errors import DomainError
 from settlements.filters import SettlementFilter, VisitFilter
 from settlements.forms import PolicyYearForm, ReversalForm, SettleForm, VisitForm
@@ -366,6 +366,18 @@ class VisitImportListView(roles.RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         return _visit_batches(self.request.user).defer("report").order_by("-created_at", "-pk")
+
+
+class VisitImportTemplateView(roles.RoleRequiredMixin, View):
+    """The visit import's template (CSV or XLSX): the Chinese headers it reads and one example row."""
+
+    allowed_roles = SETTLERS
+
+    def get(self, request, fmt):
+        spec = imports.get_spec(visit_import.KIND)
+        return import_templates.RESPONSES[fmt](
+            spec, visit_template.example_row(request.user), file_name="visit-import-template"
+        )
 
 
 class VisitImportCreateView(roles.RoleRequiredMixin, FormView):
