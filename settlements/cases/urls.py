@@ -1,11 +1,12 @@
 """Included by ``settlements/urls.py`` under ``applications/`` (namespace ``settlements``)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from settlements.cases import views
 
 urlpatterns = [
     path("", views.ApplicationListView.as_view(), name="application_list"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.ApplicationExportView.as_view(), name="application_export"),
     path("accept/", views.ApplicationBulkAcceptView.as_view(), name="application_bulk_accept"),
     path("new/", views.ApplicationClaimantLookupView.as_view(), name="application_lookup"),
     path("new/<int:claimant_id>/", views.ApplicationRegisterView.as_view(), name="application_register"),

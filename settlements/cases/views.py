@@ -21,11 +21,38 @@ from claimants.errors import DomainError
 from claimants.selectors import claimants_visible_to, get_claimant_for_user
 from claimants.services import audit
 from claimants.tables import TableMixin
+from claimants.views import ListExportView
+from settlements import exports
 from settlements.cases import forms, selectors, services
 from settlements.cases.errors import CaseError
 from settlements.cases.filters import ApplicationFilter
 from settlements.cases.models import ApplicationDocument
 from settlements.cases.tables import ApplicationTable
+
+
+def _scope(request) -> str:
+    return "all" if request.GET.get("scope") == "all" else "inbox"
+
+
+def _listed(request):
+    """The application list's rows: the user's queue (待办), or everything in their scope (``?scope=all``)."""
+    user = request.user
+    applications = (
+        selectors.applications_visible_to(user) if _scope(request) == "all" else selectors.inbox(user)
+    )
+    return applications.select_related("claimant", "region")
+
+
+class ApplicationExportView(ListExportView):
+    """The filtered application list (the queue or everything in scope) as CSV or XLSX, masked, audited."""
+
+    allowed_roles = roles.ALL_ROLES
+    export = exports.APPLICATIONS
+    filterset_class = ApplicationFilter
+    list_url = "settlements:application_list"
+
+    def get_queryset(self):
+        return _listed(self.request)
 
 
 class ApplicationListView(roles.RoleRequiredMixin, TableMixin, FilterView):
@@ -38,14 +65,10 @@ class ApplicationListView(roles.RoleRequiredMixin, TableMixin, FilterView):
     paginate_by = 25
 
     def scope(self) -> str:
-        return "all" if self.request.GET.get("scope") == "all" else "inbox"
+        return _scope(self.request)
 
     def get_queryset(self):
-        user = self.request.user
-        applications = (
-            selectors.applications_visible_to(user) if self.scope() == "all" else selectors.inbox(user)
-        )
-        return applications.select_related("claimant", "region")
+        return _listed(self.request)
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
