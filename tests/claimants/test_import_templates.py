@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from claimants import idnumbers, imports
+from claimants.categories import CATEGORIES
 from claimants.certification_import import KIND as CERTIFICATION_KIND
 from claimants.models import ImportBatch
 from settlements.visit_import import KIND as VISIT_KIND
@@ -115,3 +116,20 @@ def test_filled_visit_template_is_accepted(client, reviewer, claimant_factory, p
 def test_templates_are_for_the_roles_that_import(client, caseworker, name):
     client.force_login(caseworker)
     assert client.get(reverse(name, args=["csv"])).status_code == 403
+
+
+def test_the_certification_example_without_its_mark_is_a_valid_row_in_either_language(
+    client, civil_officer, settings
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(civil_officer)
+    table = _table(client.get(reverse("claimants:import_template", args=["xlsx"])), "xlsx")
+    example = table[2]
+    example[0] = example[0].removeprefix(imports.EXAMPLE_MARK)
+    # The name certification files use, not the English label.
+    assert example[3] in {category.name for category in CATEGORIES.values()}
+
+    client.post(reverse("claimants:import_create"), {"file": _file(table, "xlsx")})
+
+    batch = ImportBatch.objects.get(kind=CERTIFICATION_KIND)
+    assert (batch.rows_total, batch.rows_valid, batch.rows_invalid) == (1, 1, 0), batch.report
