@@ -310,3 +310,27 @@ class CertificationRows(RowSpec):
 
 
 SPEC = CertificationRows()
+
+
+def example_row(user: User) -> dict[str, str]:
+    """The example row of the downloadable template (claimants.import_templates): a township of the user's
+    region, a category the user's department certifies in their jurisdiction (its Chinese name, as certification
+    files spell it, in either interface language), dates as the import reads them."""
+    from claimants.selectors import townships_visible_to
+
+    township = townships_visible_to(user).order_by("code").first()
+    code = township.code if township is not None else (user.region_id or "")
+    category = next(
+        (c for c in categories.categories_of(user.jurisdiction) if roles.may_certify(user, c)),
+        "",
+    )
+    return {
+        "name": "张三",
+        "id_number": idnumbers.build(code[:6] if len(code) >= 6 else "110101", dt.date(1980, 1, 1), 1),
+        "region": code,
+        "category": categories.CATEGORIES[category].name if category else "",
+        "certificate_number": "DB2024001",
+        "valid_from": f"{timezone.localdate().year}-01-01",
+        "valid_to": "",
+        "note": "",
+    }

@@ -6,6 +6,8 @@ a year; ID numbers are masked unless the export is a full-number one (``full_ids
 
 import csv
 import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
@@ -127,3 +129,48 @@ def import_report_response(batch: ImportBatch, *, row_label: str) -> HttpRespons
     rows = ([r["line"], r["row"], "；".join(r["errors"]), "；".join(r["warnings"])] for r in batch.report)
     header = [_("行号"), row_label, _("错误"), _("提示")]
     return _xlsx_response(_("逐行报告"), header, rows, f"import-{batch.pk}-report.xlsx")
+
+
+# Exports of the other lists (settlements, visits, applications, alerts) -----------------------------------
+
+
+@dataclass(frozen=True)
+class ListExport:
+    """One list's export: the audit's name for its rows (``app.model``), the sheet title, the file name stem,
+    and the columns as (header, value of one record). A value is a number, a date or a text; ID numbers are
+    given masked by the columns themselves."""
+
+    target_type: str
+    title: str
+    file_stem: str
+    columns: tuple[tuple[str, Callable], ...]
+
+    def header(self) -> list[str]:
+        return [str(label) for label, _value in self.columns]
+
+    def rows(self, queryset, ids: list[int]) -> Iterator[list]:
+        """The records of ``ids`` in that order, read in chunks of ``CHUNK``."""
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            records = queryset.in_bulk(chunk)
+            for pk in chunk:
+                record = records[pk]
+                yield [value(record) for _label, value in self.columns]
+
+
+def list_export_response(export: ListExport, queryset, ids: list[int], fmt: str) -> HttpResponse:
+    """The rows of ``ids`` as CSV (streamed) or XLSX, every text cell written as text, never as a formula."""
+    file_name = f"{export.file_stem}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+    if fmt == "xlsx":
+        return _xlsx_response(str(export.title), export.header(), export.rows(queryset, ids), file_name)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"
+        yield writer.writerow(export.header())
+        for row in export.rows(queryset, ids):
+            yield writer.writerow(spreadsheets.csv_row(row))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response

@@ -35,6 +35,8 @@ from claimants.hooks import KeyedHook
 from claimants.models import ImportBatch, User
 
 NUL = "\x00"
+# The first cell of the example row of a downloaded template (claimants.import_templates): never imported.
+EXAMPLE_MARK = "示例："
 REPORT_SHOWN = 500  # report lines on a batch's page; the whole report downloads as XLSX
 
 
@@ -279,6 +281,8 @@ def parse_rows(spec: RowSpec, table: list[list[str]]) -> list[Row]:
             cells = cells + [""] * (width - len(cells))
         values = dict(zip(fields, map(cells.__getitem__, indexes), strict=True))
         row = Row(line=number, values=values)
+        if cells[0].strip().startswith(EXAMPLE_MARK):
+            row.errors.append(_("这是模板的示例行：请替换为实际数据或删除"))
         if NUL in "".join(values.values()):
             row.errors.append(_("包含空字符（NUL），请检查文件"))
             row.values = {k: v.replace(NUL, "") for k, v in values.items()}

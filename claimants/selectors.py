@@ -26,6 +26,16 @@ def region_filter(user: User, field: str) -> dict:
     return region_lookup(field, user.region_id)
 
 
+def office_region_name(region: Region) -> str:
+    """A region named as its offices name themselves: the full name without the province
+    (绵阳市涪城区); a municipality keeps its name (北京市东城区), a province is named alone."""
+    name = region.full_name
+    province = Region.objects.filter(code=region.code[:2]).values_list("name", flat=True).first() or ""
+    if province.endswith(("省", "自治区")) and name != province:
+        return name.removeprefix(province)
+    return name
+
+
 def region_lookup(field: str, code: str) -> dict:
     """Rows whose region ``field`` lies in the subtree of the region ``code``."""
     if len(code) >= TOWNSHIP_CODE_LENGTH:

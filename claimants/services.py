@@ -272,6 +272,22 @@ def record_claimant_export(
     )
 
 
+def record_list_export(
+    *, by: User, target_type: str, fmt: str, filters: dict, row_ids: list[int]
+) -> AuditLog:
+    """Write an export of a list (settlements, visits, applications, alerts; ID numbers masked) to the audit
+    log before the file is sent: who, which list, the format, the filters, how many rows and which."""
+    return audit(
+        user=by,
+        action="export_masked",
+        target_type=target_type,
+        format=fmt,
+        filters=filters,
+        rows=len(row_ids),
+        row_ids=row_ids,
+    )
+
+
 def audit(*, user: User, action: str, target=None, target_type: str = "", **detail) -> AuditLog:
     """Write who looked at or exported what; ``target`` is a row, or ``target_type`` names a list."""
     return AuditLog.objects.create(

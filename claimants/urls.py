@@ -30,6 +30,9 @@ urlpatterns = [
     ),
     path("imports/", views.ImportListView.as_view(), name="import_list"),
     path("imports/new/", views.ImportCreateView.as_view(), name="import_create"),
+    re_path(
+        r"^imports/template\.(?P<fmt>csv|xlsx)$", views.ImportTemplateView.as_view(), name="import_template"
+    ),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/report.xlsx", views.ImportReportView.as_view(), name="import_report"),
     path("imports/<int:pk>/commit/", views.ImportCommitView.as_view(), name="import_commit"),

@@ -14,7 +14,18 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
-from claimants import categories, exports, imports, params, roles, selectors, services, timeline
+from claimants import (
+    categories,
+    certification_import,
+    exports,
+    import_templates,
+    imports,
+    params,
+    roles,
+    selectors,
+    services,
+    timeline,
+)
 from claimants.certification_import import KIND as CERTIFICATION_KIND
 from claimants.context_processors import navigation
 from claimants.errors import DomainError
@@ -158,6 +169,61 @@ class ClaimantListView(_FilteredTableView):
         return context
 
 
+def export_refusal(request, filterset, *, back: str):
+    """400: the export's filters are not ones the list accepts; the page names each problem."""
+    problems = "；".join(
+        f"{filterset.form.fields[name].label}：{'，'.join(errors)}"
+        if name in filterset.form.fields
+        else "，".join(errors)
+        for name, errors in filterset.form.errors.items()
+    )
+    return render(
+        request,
+        "claimants/export_refused.html",
+        {"problems": problems, "back": f"{back}?{request.GET.urlencode()}"},
+        status=400,
+    )
+
+
+class ListExportView(roles.RoleRequiredMixin, View):
+    """A list's filtered rows as CSV or XLSX (``claimants.exports.ListExport``), ID numbers masked: exactly
+    the list's scope and filters, refused (400) when a filter is not one the list accepts, at most
+    ``JIUZHU_EXPORT_MAX_ROWS`` rows; written to the audit log before the file is sent.
+
+    Subclasses set ``export``, ``filterset_class`` and ``list_url`` and give ``get_queryset`` (the list's
+    scope); ``filter_data`` is the list's query (a list with a default filter applies it here too)."""
+
+    export: exports.ListExport
+    filterset_class = None
+    list_url = ""
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def filter_data(self, request):
+        return request.GET
+
+    def get(self, request, fmt):
+        queryset = self.get_queryset()
+        filterset = self.filterset_class(self.filter_data(request), queryset=queryset)
+        if not filterset.is_valid():
+            return export_refusal(request, filterset, back=reverse(self.list_url))
+        limit = settings.JIUZHU_EXPORT_MAX_ROWS
+        ids = list(filterset.qs.order_by("pk").values_list("pk", flat=True)[: limit + 1])
+        if len(ids) > limit:
+            messages.error(request, _("导出超过 %(limit)s 行，请先缩小筛选范围") % {"limit": limit})
+            return redirect(f"{reverse(self.list_url)}?{request.GET.urlencode()}")
+        filters = {
+            name: value if isinstance(value, (str, int, bool)) else str(value)
+            for name, value in filterset.form.cleaned_data.items()
+            if value not in (None, "", [])
+        }
+        services.record_list_export(
+            by=request.user, target_type=self.export.target_type, fmt=fmt, filters=filters, row_ids=ids
+        )
+        return exports.list_export_response(self.export, queryset, ids, fmt)
+
+
 class _ClaimantExport(roles.RoleRequiredMixin, View):
     """The claimant list's rows for an export: exactly the list's filters, or a refusal (400) when a
     filter is not one the list accepts (an unknown category, a region outside the user's); at most
@@ -169,18 +235,7 @@ class _ClaimantExport(roles.RoleRequiredMixin, View):
             request.GET, queryset=selectors.claimants_visible_to(request.user), user=request.user
         )
         if not filterset.is_valid():
-            problems = "；".join(
-                f"{filterset.form.fields[name].label}：{'，'.join(errors)}"
-                if name in filterset.form.fields
-                else "，".join(errors)
-                for name, errors in filterset.form.errors.items()
-            )
-            return None, render(
-                request,
-                "claimants/export_refused.html",
-                {"problems": problems, "back": f"{reverse('claimants:list')}?{request.GET.urlencode()}"},
-                status=400,
-            )
+            return None, export_refusal(request, filterset, back=reverse("claimants:list"))
         limit = settings.JIUZHU_EXPORT_MAX_ROWS
         ids = list(filterset.qs.order_by("id").values_list("id", flat=True)[: limit + 1])
         if len(ids) > limit:
@@ -550,6 +605,17 @@ class ImportListView(roles.RoleRequiredMixin, TableMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(can_upload=roles.has_role(self.request.user, IMPORTERS), **kwargs)
+
+
+class ImportTemplateView(roles.RoleRequiredMixin, View):
+    """The certification import's template (CSV or XLSX): the headers it reads and one example row."""
+
+    allowed_roles = IMPORTERS
+
+    def get(self, request, fmt):
+        spec = imports.get_spec(CERTIFICATION_KIND)
+        example = certification_import.example_row(request.user)
+        return import_templates.RESPONSES[fmt](spec, example, file_name="certification-import-template")
 
 
 class ImportCreateView(_DomainFormView):

@@ -55,3 +55,66 @@ class MoneySum(Sum):
     @staticmethod
     def _to_cent(value, expression, connection):
         return None if value is None else Decimal(value).quantize(CENT, ROUND_HALF_UP)
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SECTIONS = ("", "万", "亿", "万亿")
+# The largest amount ``in_capitals`` writes: below a trillion yuan (万亿 is the last section it names).
+MAX_CAPITALS = Decimal("9999999999999999.99")
+
+
+def _four_digits(number: int) -> str:
+    """One section of up to four digits (仟佰拾个): inner zeros as one 零, trailing zeros left out."""
+    text, zero = "", False
+    for digit, unit in zip(f"{number:04d}", ("仟", "佰", "拾", ""), strict=True):
+        if digit == "0":
+            zero = bool(text)
+            continue
+        if zero:
+            text += "零"
+            zero = False
+        text += _DIGITS[int(digit)] + unit
+    return text
+
+
+def _yuan_in_capitals(number: int) -> str:
+    sections = []
+    while number:
+        number, section = divmod(number, 10_000)
+        sections.append(section)
+    text, zero = "", False
+    for index in reversed(range(len(sections))):
+        section = sections[index]
+        if section == 0:
+            zero = bool(text)
+            continue
+        # A gap (an empty section, or a section below a thousand after a higher one) is read as one 零.
+        if text and (zero or section < 1000):
+            text += "零"
+        text += _four_digits(section) + _SECTIONS[index]
+        zero = False
+    return text
+
+
+def in_capitals(amount: Decimal) -> str:
+    """An amount in Chinese capitals (人民币大写) as written on payment documents.
+
+    ``Decimal("12362.50")`` is 壹万贰仟叁佰陆拾贰元伍角整, ``Decimal("100.05")`` 壹佰元零伍分, 0 is 零元整. The
+    amount is rounded half-up to the cent; a negative amount, one of a trillion yuan or more, or anything not
+    a ``Decimal`` (a float above all) is refused.
+    """
+    if not isinstance(amount, Decimal):
+        raise TypeError("money is Decimal")
+    if not amount.is_finite() or amount < 0 or amount > MAX_CAPITALS:
+        raise ValueError(f"no capitals for {amount}")
+    cents = int(amount.quantize(CENT, ROUND_HALF_UP) * 100)
+    yuan, rest = divmod(cents, 100)
+    jiao, fen = divmod(rest, 10)
+    if cents == 0:
+        return "零元整"
+    text = _yuan_in_capitals(yuan) + "元" if yuan else ""
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif fen and yuan:
+        text += "零"
+    return text + (_DIGITS[fen] + "分" if fen else "整")

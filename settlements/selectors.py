@@ -92,6 +92,13 @@ class YearLedger:
     settlements: list[Settlement]
 
 
+def ledger_years(*, claimant: Claimant, year: int) -> list[int]:
+    """The years of the person's settlements (reversed ones too: they are on the ledger page), newest
+    first, with the ``year`` shown even when it holds none."""
+    years = set(Settlement.objects.filter(claimant=claimant).values_list("year", flat=True).distinct())
+    return sorted(years | {year}, reverse=True)
+
+
 def year_ledger(*, claimant: Claimant, year: int) -> YearLedger:
     """The person's annual ledger: every counter, and per pool the deductible used and the cap left.
 

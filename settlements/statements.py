@@ -4,9 +4,12 @@ The person's ID number is always masked on the statement; the statement shows th
 (basic insurance, 大病保险, assistance), 公务员医疗补助 and 企业补充医疗保险 on their own line
 (Clarification 23), the fund that pays the assistance (Clarification 25), the personal burden, what the back office owes of the assistance
 when the hospital already paid part of it (maf_pay) with a warning when it paid more, and the explanation.
+Under the amounts: the person's cash total (个人现金支付合计), the assistance in Chinese capitals (大写), the
+issuing unit (the medical-security bureau of the reviewer's region), a seal area and the signature lines.
 """
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -18,8 +21,9 @@ from openpyxl.styles import Font
 
 from claimants import spreadsheets
 from claimants.categories import CATEGORIES
+from claimants.selectors import office_region_name
 from settlements.models import Settlement
-from settlements.money import format_money
+from settlements.money import format_money, in_capitals
 
 
 def context(settlement: Settlement) -> dict:
@@ -33,7 +37,33 @@ def context(settlement: Settlement) -> dict:
         "rows": rows(settlement),
         "owed_rows": owed_rows(settlement),
         "overpaid_warning": overpaid_warning(settlement),
+        "cash_total": cash_total(settlement),
+        "assistance_in_capitals": in_capitals(settlement.assistance),
+        "issuing_unit": issuing_unit(settlement),
     }
+
+
+def cash_total(settlement: Settlement) -> Decimal:
+    """个人现金支付合计: the whole bill less what basic insurance, the supplementary insurances, 大病保险 and
+    every assistance tier pay (the part outside the policy scope included); never below zero."""
+    paid = (
+        settlement.basic_insurance_paid
+        + settlement.supplementary_paid
+        + settlement.critical_illness_insurance
+        + settlement.assistance
+    )
+    return max(settlement.visit.total_cost - paid, Decimal("0.00"))
+
+
+def issuing_unit(settlement: Settlement) -> str:
+    """The unit that issues the statement: the medical-security bureau of the settling reviewer's region
+    (of the person's insured region when no reviewer is recorded, as for settlements made by a job), named
+    as bureaus are, without the province (绵阳市涪城区医疗保障局); a municipality keeps its name (北京市)."""
+    reviewer = settlement.settled_by
+    region = (
+        reviewer.region if reviewer is not None and reviewer.region_id else settlement.claimant.insured_region
+    )
+    return _("%(region)s医疗保障局") % {"region": office_region_name(region)}
 
 
 def rows(settlement: Settlement) -> list[tuple[str, object]]:
@@ -103,13 +133,19 @@ def xlsx(settlement: Settlement) -> bytes:
         (_("入院日期"), visit.admitted),
         (_("出院日期"), visit.discharged),
     ]
-    amounts = [*rows(settlement), *owed_rows(settlement)]
+    amounts = [*rows(settlement), *owed_rows(settlement), (_("个人现金支付合计"), cash_total(settlement))]
     for label, value in [*facts, *amounts]:
         spreadsheets.append(sheet, [str(label), value])
     for row in sheet.iter_rows(min_row=len(facts) + 2, max_row=len(facts) + 1 + len(amounts), min_col=2):
         row[0].number_format = "#,##0.00"
     if warning := overpaid_warning(settlement):
         spreadsheets.append(sheet, [warning])
+    spreadsheets.append(sheet, [])
+    spreadsheets.append(sheet, [_("医疗救助金额（大写）"), in_capitals(settlement.assistance)])
+    spreadsheets.append(sheet, [_("出具单位（盖章）"), issuing_unit(settlement)])
+    spreadsheets.append(sheet, [_("经办人签字"), ""])
+    spreadsheets.append(sheet, [_("救助对象（或代办人）签字"), ""])
+    spreadsheets.append(sheet, [_("签字日期"), ""])
     spreadsheets.append(sheet, [])
     spreadsheets.append(sheet, [_("计算说明")])
     language = "en" if get_language() == "en" else "zh"

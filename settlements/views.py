@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
-from claimants import exports, imports, params, roles
+from claimants import exports, import_templates, imports, params, roles
 from claimants.forms import ImportUploadForm
 from claimants.selectors import claimants_visible_to, get_claimant_for_user, import_batches_visible_to
 from claimants.tables import TableMixin
-from settlements import selectors, services, statements, visit_import
+from claimants.views import ListExportView
+from settlements import exports as exports_of_lists
+from settlements import selectors, services, statements, visit_import, visit_template
 from settlements.errors import DomainError
 from settlements.filters import SettlementFilter, VisitFilter
 from settlements.forms import PolicyYearForm, ReversalForm, SettleForm, VisitForm
@@ -42,10 +44,7 @@ class VisitListView(roles.RoleRequiredMixin, TableMixin, FilterView):
         )
 
     def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        if kwargs["data"] is None or not kwargs["data"]:
-            kwargs["data"] = {"status": "awaiting"}
-        return kwargs
+        return super().get_filterset_kwargs(filterset_class) | {"data": _visit_filter_data(self.request)}
 
     def get_table_kwargs(self):
         return {} if self.request.user.role in SETTLERS else {"exclude": ("select",)}
@@ -64,6 +63,26 @@ class VisitListView(roles.RoleRequiredMixin, TableMixin, FilterView):
                 .first()
             )
         return context
+
+
+def _visit_filter_data(request):
+    """The visit list's query: visits awaiting settlement when nothing is asked."""
+    return request.GET if request.GET else {"status": "awaiting"}
+
+
+class VisitExportView(ListExportView):
+    """The filtered visit list as CSV or XLSX (ID numbers masked, audited)."""
+
+    allowed_roles = VIEWERS
+    export = exports_of_lists.VISITS
+    filterset_class = VisitFilter
+    list_url = "settlements:visit_list"
+
+    def get_queryset(self):
+        return selectors.visits_visible_to(self.request.user).select_related("claimant", "hospital")
+
+    def filter_data(self, request):
+        return _visit_filter_data(request)
 
 
 class VisitBulkSettleView(roles.RoleRequiredMixin, View):
@@ -179,6 +198,20 @@ class SettlementListView(roles.RoleRequiredMixin, TableMixin, FilterView):
         return context
 
 
+class SettlementExportView(ListExportView):
+    """The filtered settlement list as CSV or XLSX (ID numbers masked, audited)."""
+
+    allowed_roles = VIEWERS
+    export = exports_of_lists.SETTLEMENTS
+    filterset_class = SettlementFilter
+    list_url = "settlements:settlement_list"
+
+    def get_queryset(self):
+        return selectors.settlements_visible_to(self.request.user).select_related(
+            "claimant", "visit__hospital"
+        )
+
+
 class SettlementDetailView(roles.RoleRequiredMixin, TemplateView):
     template_name = "settlements/settlement_detail.html"
     allowed_roles = VIEWERS
@@ -258,6 +291,7 @@ class LedgerView(roles.RoleRequiredMixin, TemplateView):
         year = self.kwargs["year"]
         return super().get_context_data(**kwargs) | {
             "ledger": selectors.year_ledger(claimant=claimant, year=year),
+            "years": selectors.ledger_years(claimant=claimant, year=year),
             "to_check": len(selectors.resettlement_candidates(claimant, year)),
         }
 
@@ -365,6 +399,18 @@ class VisitImportListView(roles.RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         return _visit_batches(self.request.user).defer("report").order_by("-created_at", "-pk")
+
+
+class VisitImportTemplateView(roles.RoleRequiredMixin, View):
+    """The visit import's template (CSV or XLSX): the Chinese headers it reads and one example row."""
+
+    allowed_roles = SETTLERS
+
+    def get(self, request, fmt):
+        spec = imports.get_spec(visit_import.KIND)
+        return import_templates.RESPONSES[fmt](
+            spec, visit_template.example_row(request.user), file_name="visit-import-template"
+        )
 
 
 class VisitImportCreateView(roles.RoleRequiredMixin, FormView):

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from pytest_factoryboy import register
 
 from claimants.divisions import load_divisions
@@ -39,6 +40,16 @@ def regions(db):
     """Mianyang, Beijing and Tianjin with every county and township (reloaded after a flushing test)."""
     if not Region.objects.filter(code="510703001").exists():
         load_divisions(settings.SHARED_DIR / "data" / "divisions", only=TEST_REGION_PREFIXES)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language. A request in English (a language cookie, an Accept-Language
+    header) leaves English active in the thread after it, as LocaleMiddleware does not deactivate it; a
+    later test calling a service directly would then read English messages, depending on the order."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

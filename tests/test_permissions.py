@@ -147,6 +147,12 @@ def application_kwargs(user, region_code):
     return {"pk": _application(user, region_code).pk}
 
 
+def refused_application_kwargs(user, region_code):
+    application = _application(user, region_code)
+    AssistanceApplication.objects.filter(pk=application.pk).update(state=State.REFUSED)
+    return {"pk": application.pk}
+
+
 def action_kwargs(action):
     return lambda user, region_code: {"pk": _application(user, region_code).pk, "action": action}
 
@@ -247,16 +253,22 @@ URLS: list[Url] = [
     Url("claimants:certification_revoke", certification_kwargs, OFFICERS, "post", {"reason": "核查"}),
     Url("claimants:import_list", None, OFFICERS | {roles.ADMIN}),
     Url("claimants:import_create", None, OFFICERS),
+    Url("claimants:import_template", fmt_kwargs("csv"), OFFICERS, scoped=False),
+    Url("claimants:import_template", fmt_kwargs("xlsx"), OFFICERS, scoped=False),
     Url("claimants:import_detail", batch_kwargs, OFFICERS | {roles.ADMIN}),
     Url("claimants:import_report", batch_kwargs, OFFICERS | {roles.ADMIN}),
     Url("claimants:import_commit", batch_kwargs, OFFICERS, "post"),
     Url("claimants:import_discard", batch_kwargs, OFFICERS, "post"),
     # settlements: applications
     Url("settlements:application_list", None, ALL),
+    Url("settlements:application_export", fmt_kwargs("csv"), ALL, scoped=False),
+    Url("settlements:application_export", fmt_kwargs("xlsx"), ALL, scoped=False),
     Url("settlements:application_bulk_accept", None, CASEWORKER, "post"),
     Url("settlements:application_lookup", None, CASEWORKER),
     Url("settlements:application_register", register_kwargs, CASEWORKER),
     Url("settlements:application_detail", application_kwargs, ALL),
+    Url("settlements:application_receipt", application_kwargs, ALL),
+    Url("settlements:application_refusal_notice", refused_application_kwargs, ALL),
     Url(
         "settlements:application_document_upload",
         application_kwargs,
@@ -280,17 +292,23 @@ URLS: list[Url] = [
     ),
     # settlements: visits, settlements, ledgers, policy years, visit imports
     Url("settlements:visit_list", None, VIEWERS),
+    Url("settlements:visit_export", fmt_kwargs("csv"), VIEWERS, scoped=False),
+    Url("settlements:visit_export", fmt_kwargs("xlsx"), VIEWERS, scoped=False),
     Url("settlements:visit_create", None, REVIEWER),
     Url("settlements:visit_bulk_settle", None, REVIEWER, "post"),
     Url("settlements:visit_detail", visit_kwargs, VIEWERS),
     Url("settlements:visit_settle", visit_kwargs, REVIEWER, "post"),
     Url("settlements:import_list", None, VIEWERS),
     Url("settlements:import_create", None, REVIEWER),
+    Url("settlements:import_template", fmt_kwargs("csv"), REVIEWER, scoped=False),
+    Url("settlements:import_template", fmt_kwargs("xlsx"), REVIEWER, scoped=False),
     Url("settlements:import_detail", visit_batch_kwargs, VIEWERS),
     Url("settlements:import_report", visit_batch_kwargs, VIEWERS),
     Url("settlements:import_commit", visit_batch_kwargs, REVIEWER, "post"),
     Url("settlements:import_discard", visit_batch_kwargs, REVIEWER, "post"),
     Url("settlements:settlement_list", None, VIEWERS),
+    Url("settlements:settlement_export", fmt_kwargs("csv"), VIEWERS, scoped=False),
+    Url("settlements:settlement_export", fmt_kwargs("xlsx"), VIEWERS, scoped=False),
     Url("settlements:settlement_detail", settlement_kwargs, VIEWERS),
     Url("settlements:settlement_reverse", settlement_kwargs, REVIEWER, "post", {"reason": "费用有误"}),
     Url("settlements:statement", settlement_kwargs, VIEWERS),
@@ -308,6 +326,8 @@ URLS: list[Url] = [
     Url("monitoring:run_progress", run_kwargs, MONITORING | {roles.ADMIN}, scoped=False),
     Url("monitoring:run_resume", run_kwargs, frozenset({roles.MANAGER}), "post", scoped=False),
     Url("monitoring:alert_list", None, MONITORING),
+    Url("monitoring:alert_export", fmt_kwargs("csv"), MONITORING, scoped=False),
+    Url("monitoring:alert_export", fmt_kwargs("xlsx"), MONITORING, scoped=False),
     Url("monitoring:alert_detail", alert_kwargs, MONITORING),
     Url("monitoring:alert_detail", alert_kwargs, OFFICERS, "post", {"result": "no_risk"}),
     Url("monitoring:batch_list", None, MONITORING),

@@ -2,13 +2,14 @@
 rural-revitalization officer only what was referred to their department."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from claimants import roles
-from claimants.models import Claimant, User
-from claimants.selectors import region_filter
+from claimants.models import Claimant, Region, User
+from claimants.selectors import office_region_name, region_filter
 from settlements.cases.models import OPEN_STATES, AssistanceApplication, CaseEvent, CoveredVisit, State
 from settlements.models import Visit
 
@@ -82,3 +83,65 @@ def claimable_visits(claimant: Claimant) -> QuerySet[Visit]:
         people |= Q(claimant__household_id=claimant.household_id)
     assisted = CoveredVisit.objects.filter(approved=True).values("visit_id")
     return Visit.objects.filter(people).exclude(pk__in=assisted).select_related("claimant", "hospital")
+
+
+# States an application reaches only after it was accepted (受理): its receipt can be printed in any of them.
+ACCEPTED_LATER = (
+    State.ACCEPTED,
+    State.REFERRED,
+    State.CERTIFIED,
+    State.DECLINED,
+    State.RETURNED,
+    State.APPROVED,
+    State.REJECTED,
+    State.PAID,
+    State.CLOSED,
+)
+
+
+@dataclass(frozen=True)
+class CaseNotice:
+    """What a printed notice of an application says: the decision's date and officer, the reason (a refusal)
+    and the unit that handled the application."""
+
+    application: AssistanceApplication
+    decided_at: dt.datetime | None
+    decided_by: User | None
+    reason: str
+    handling_unit: str
+
+
+def handling_unit(region: Region) -> str:
+    """The township office (乡镇人民政府 / 街道办事处) that receives applications in ``region``."""
+    name = office_region_name(region)
+    return f"{name}办事处" if name.endswith("街道") else f"{name}人民政府"
+
+
+def _notice(application: AssistanceApplication, kind: str) -> CaseNotice:
+    event = (
+        application.events.filter(kind=kind).select_related("actor__region").order_by("-at", "-id").first()
+    )
+    actor = event.actor if event is not None else None
+    region = actor.region if actor is not None and actor.region_id else application.region
+    return CaseNotice(
+        application=application,
+        decided_at=event.at if event is not None else None,
+        decided_by=actor,
+        reason=event.reason if event is not None else "",
+        handling_unit=handling_unit(region),
+    )
+
+
+def receipt(application: AssistanceApplication) -> CaseNotice | None:
+    """受理回执: once the application was accepted (also when it went further, or was withdrawn after)."""
+    accepted = application.events.filter(kind=CaseEvent.Kind.ACCEPTED).exists()
+    if not accepted and application.state not in ACCEPTED_LATER:
+        return None
+    return _notice(application, CaseEvent.Kind.ACCEPTED)
+
+
+def refusal_notice(application: AssistanceApplication) -> CaseNotice | None:
+    """不予受理告知书: once the application was refused, with the reason given."""
+    if application.state != State.REFUSED:
+        return None
+    return _notice(application, CaseEvent.Kind.REFUSED)

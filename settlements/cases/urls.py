@@ -1,11 +1,12 @@
 """Included by ``settlements/urls.py`` under ``applications/`` (namespace ``settlements``)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from settlements.cases import views
 
 urlpatterns = [
     path("", views.ApplicationListView.as_view(), name="application_list"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.ApplicationExportView.as_view(), name="application_export"),
     path("accept/", views.ApplicationBulkAcceptView.as_view(), name="application_bulk_accept"),
     path("new/", views.ApplicationClaimantLookupView.as_view(), name="application_lookup"),
     path("new/<int:claimant_id>/", views.ApplicationRegisterView.as_view(), name="application_register"),
@@ -15,6 +16,12 @@ urlpatterns = [
         "<int:pk>/documents/<int:document_id>/",
         views.DocumentDownloadView.as_view(),
         name="application_document",
+    ),
+    path("<int:pk>/receipt/", views.ApplicationReceiptView.as_view(), name="application_receipt"),
+    path(
+        "<int:pk>/refusal-notice/",
+        views.ApplicationRefusalNoticeView.as_view(),
+        name="application_refusal_notice",
     ),
     path("<int:pk>/<slug:action>/", views.ApplicationActionView.as_view(), name="application_action"),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -20,11 +21,38 @@ from claimants.errors import DomainError
 from claimants.selectors import claimants_visible_to, get_claimant_for_user
 from claimants.services import audit
 from claimants.tables import TableMixin
+from claimants.views import ListExportView
+from settlements import exports
 from settlements.cases import forms, selectors, services
 from settlements.cases.errors import CaseError
 from settlements.cases.filters import ApplicationFilter
 from settlements.cases.models import ApplicationDocument
 from settlements.cases.tables import ApplicationTable
+
+
+def _scope(request) -> str:
+    return "all" if request.GET.get("scope") == "all" else "inbox"
+
+
+def _listed(request):
+    """The application list's rows: the user's queue (待办), or everything in their scope (``?scope=all``)."""
+    user = request.user
+    applications = (
+        selectors.applications_visible_to(user) if _scope(request) == "all" else selectors.inbox(user)
+    )
+    return applications.select_related("claimant", "region")
+
+
+class ApplicationExportView(ListExportView):
+    """The filtered application list (the queue or everything in scope) as CSV or XLSX, masked, audited."""
+
+    allowed_roles = roles.ALL_ROLES
+    export = exports.APPLICATIONS
+    filterset_class = ApplicationFilter
+    list_url = "settlements:application_list"
+
+    def get_queryset(self):
+        return _listed(self.request)
 
 
 class ApplicationListView(roles.RoleRequiredMixin, TableMixin, FilterView):
@@ -37,14 +65,10 @@ class ApplicationListView(roles.RoleRequiredMixin, TableMixin, FilterView):
     paginate_by = 25
 
     def scope(self) -> str:
-        return "all" if self.request.GET.get("scope") == "all" else "inbox"
+        return _scope(self.request)
 
     def get_queryset(self):
-        user = self.request.user
-        applications = (
-            selectors.applications_visible_to(user) if self.scope() == "all" else selectors.inbox(user)
-        )
-        return applications.select_related("claimant", "region")
+        return _listed(self.request)
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
@@ -214,6 +238,8 @@ class ApplicationDetailView(roles.RoleRequiredMixin, TemplateView):
             "confirmed_actions": CONFIRMED_ACTIONS,
             "can_upload": user.role in (roles.CASEWORKER, roles.REVIEWER, roles.CIVIL, roles.RURAL),
             "today": timezone.localdate(),
+            "has_receipt": selectors.receipt(application) is not None,
+            "has_refusal_notice": selectors.refusal_notice(application) is not None,
         }
 
     def approval_preview(self, application, allowed) -> dict:
@@ -289,3 +315,42 @@ class DocumentDownloadView(roles.RoleRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class _NoticeView(roles.RoleRequiredMixin, TemplateView):
+    """A printable notice of an application, for whoever may see the application; 404 before the decision."""
+
+    template_name = "settlements/cases/notice.html"
+    allowed_roles = roles.ALL_ROLES
+    notice = None  # selectors.receipt or selectors.refusal_notice
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        application = selectors.get_application_for_user(
+            user=self.request.user, application_id=self.kwargs["pk"]
+        )
+        notice = type(self).notice(application)
+        if notice is None:
+            raise Http404
+        return {
+            **super().get_context_data(**kwargs),
+            "notice": notice,
+            "title": self.title,
+            "kind": self.kind,
+        }
+
+
+class ApplicationReceiptView(_NoticeView):
+    """受理回执: printed for the applicant once the township office accepted the application."""
+
+    notice = staticmethod(selectors.receipt)
+    title = gettext_lazy("医疗救助申请受理回执")
+    kind = "receipt"
+
+
+class ApplicationRefusalNoticeView(_NoticeView):
+    """不予受理告知书: printed for the applicant once the application was refused, with the reason."""
+
+    notice = staticmethod(selectors.refusal_notice)
+    title = gettext_lazy("医疗救助申请不予受理告知书")
+    kind = "refusal"

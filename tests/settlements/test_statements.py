@@ -124,3 +124,54 @@ def test_statement_shows_supplementary_insurance_on_its_own_line_and_the_fund(
     cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if len(row) > 1}
     assert D(str(cells["公务员医疗补助及企业补充医疗保险"])) == D("4000.00")
     assert cells["支付资金"] == "医疗救助基金"
+
+
+@pytest.mark.django_db
+def test_statement_names_the_issuing_unit_the_cash_total_and_the_assistance_in_capitals(
+    client, reviewer, settlement, tmp_path
+):
+    """Total 15,000.00 less 大病保险 1,137.50 and assistance 6,203.75: the person pays 7,658.75 in cash."""
+    client.force_login(reviewer)
+
+    page = client.get(reverse("settlements:statement", args=[settlement.pk])).content.decode()
+    for expected in (
+        "出具单位：绵阳市医疗保障局",
+        "盖章处",
+        "救助对象（或代办人）签字：",
+        "经办人签字：",
+        "个人现金支付合计",
+        "7,658.75",
+        "陆仟贰佰零叁元柒角伍分",
+    ):
+        assert expected in page
+
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("settlements:statement_xlsx", args=[settlement.pk])).content)
+    ).active
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and len(row) > 1}
+    assert D(str(cells["个人现金支付合计"])) == D("7658.75")
+    assert cells["医疗救助金额（大写）"] == "陆仟贰佰零叁元柒角伍分"
+    assert cells["出具单位（盖章）"] == "绵阳市医疗保障局"
+    assert "救助对象（或代办人）签字" in cells
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(client.get(reverse("settlements:statement_pdf", args=[settlement.pk])).content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    for expected in ("绵阳市医疗保障局", "盖章处", "个人现金支付合计", "7,658.75", "陆仟贰佰零叁元柒角伍分"):
+        assert expected in text.replace("\n", "")
+
+
+@pytest.mark.django_db
+def test_statement_of_a_county_reviewer_is_issued_by_the_county_bureau(
+    client, make_staff, mianyang_2023, certified, visit_factory
+):
+    county_reviewer = make_staff("medical_security_reviewer", "510703")
+    settlement = settle_visit(visit=visit_factory(claimant=certified("dibao")), by=county_reviewer)
+    client.force_login(county_reviewer)
+
+    page = client.get(reverse("settlements:statement", args=[settlement.pk])).content.decode()
+
+    assert "绵阳市涪城区医疗保障局" in page
+    assert "四川省" not in page

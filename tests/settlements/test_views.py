@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from claimants.models import Region
@@ -225,3 +226,32 @@ def test_money_and_closing_actions_ask_for_confirmation(client, reviewer, awaiti
     settlement = settle_visit(visit=awaiting, by=reviewer)
     page = client.get(reverse("settlements:settlement_detail", args=[settlement.pk])).content.decode()
     assert f"确认冲正结算号 {settlement.pk}" in page
+
+
+@pytest.mark.django_db
+def test_ledger_page_switches_between_the_persons_years_and_prints_without_navigation(
+    client, reviewer, policy_year_factory, mianyang_2023, certified, visit_factory
+):
+    policy_year_factory(jurisdiction="mianyang", year=2022)
+    claimant, other = certified("marginal"), certified("marginal")
+    for discharged in (dt.date(2022, 5, 3), dt.date(2023, 3, 22)):
+        visit = visit_factory(claimant=claimant, admitted=discharged, discharged=discharged)
+        settle_visit(visit=visit, by=reviewer)
+    settle_visit(visit=visit_factory(claimant=other), by=reviewer)
+    client.force_login(reviewer)
+
+    response = client.get(reverse("settlements:ledger", args=[claimant.pk, 2023]))
+
+    assert response.context["years"] == [2023, 2022]
+    page = response.content.decode()
+    assert reverse("settlements:ledger", args=[claimant.pk, 2022]) in page
+    assert 'aria-current="page">2023<' in page
+    assert "data-print" in page
+    assert "js/print.js" in page
+    assert 'class="ledger-tools d-print-none' in page
+    # A year without settlements is shown as the current one beside the years that have some.
+    assert client.get(reverse("settlements:ledger", args=[other.pk, 2021])).context["years"] == [2023, 2021]
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text(encoding="utf-8")
+    print_rules = css[css.index("@media print") :]
+    assert "nav.navbar" in print_rules
+    assert ".ledger-tools" in print_rules

@@ -217,3 +217,73 @@ def test_a_role_that_never_takes_the_action_gets_403_and_nothing_changes(
         client.force_login(make_staff(role, "510703001" if role == Role.TOWNSHIP_CASEWORKER else "5107"))
         assert client.post(url, {f"{action}-reason": "x"}).status_code == 403, role
     assert AssistanceApplication.objects.get(pk=application.pk).state == State.SUBMITTED
+
+
+def test_accepted_application_prints_a_receipt_with_the_masked_id_and_the_handling_unit(
+    client, make_application, caseworker, reviewer
+):
+    application = make_application(State.ACCEPTED)
+    receipt = reverse("settlements:application_receipt", args=[application.pk])
+    client.force_login(caseworker)
+
+    assert receipt in client.get(application.get_absolute_url()).content.decode()
+    page = client.get(receipt).content.decode()
+
+    claimant = application.claimant
+    for expected in (
+        "医疗救助申请受理回执",
+        application.number,
+        claimant.name,
+        claimant.masked_id_number,
+        "救助身份认定申请",
+        "2024-03-04",
+        "绵阳市涪城区城厢街道办事处",
+        "盖章处",
+        "data-print",
+    ):
+        assert expected in page, expected
+    assert claimant.id_number not in page
+    assert reverse("settlements:application_refusal_notice", args=[application.pk]) not in page
+    assert (
+        client.get(reverse("settlements:application_refusal_notice", args=[application.pk])).status_code
+        == 404
+    )
+    client.force_login(reviewer)  # every role that sees the application may print it
+    assert client.get(receipt).status_code == 200
+
+
+def test_refused_application_prints_a_notice_with_the_reason_and_no_receipt(
+    client, make_application, caseworker
+):
+    application = make_application(State.REFUSED)
+    notice = reverse("settlements:application_refusal_notice", args=[application.pk])
+    client.force_login(caseworker)
+
+    detail = client.get(application.get_absolute_url()).content.decode()
+    assert notice in detail
+    assert reverse("settlements:application_receipt", args=[application.pk]) not in detail
+    page = client.get(notice).content.decode()
+
+    for expected in (
+        "医疗救助申请不予受理告知书",
+        "不予受理理由",
+        "材料不全：缺少发票原件",
+        "城厢街道办事处",
+    ):
+        assert expected in page, expected
+    assert application.claimant.id_number not in page
+    assert client.get(reverse("settlements:application_receipt", args=[application.pk])).status_code == 404
+
+
+def test_submitted_application_has_no_notice_yet(client, make_application, caseworker):
+    application = make_application()
+    client.force_login(caseworker)
+    for name in ("settlements:application_receipt", "settlements:application_refusal_notice"):
+        assert client.get(reverse(name, args=[application.pk])).status_code == 404
+
+
+def test_notices_outside_the_region_are_not_found(client, make_application, make_staff):
+    accepted, refused = make_application(State.ACCEPTED), make_application(State.REFUSED)
+    client.force_login(make_staff(Role.TOWNSHIP_CASEWORKER, "510703003"))
+    assert client.get(reverse("settlements:application_receipt", args=[accepted.pk])).status_code == 404
+    assert client.get(reverse("settlements:application_refusal_notice", args=[refused.pk])).status_code == 404
