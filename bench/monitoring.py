@@ -74,9 +74,11 @@ def platform_file(first: int, stop: int, townships: list[str]) -> bytes:
         person = index // RECORDS_PER_PERSON
         birth = dt.date(1950, 1, 1) + dt.timedelta(days=person % 20000)
         first17 = f"{synthetic.ID_PREFIX}{person // 1000 % 10000:04d}{birth:%Y%m%d}{person % 1000:03d}"
-        scope = 2000 + (index * 7919) % 60000
+        # Three outpatient records and one stay a person: about one person in ten ends over the threshold.
+        inpatient = index % RECORDS_PER_PERSON == 0
+        scope = 2000 + (index * 104729) % 30000 if inpatient else 500 + (index * 7919) % 5000
         lines.append(
-            f"BENCH-{index},{first17}{check_char(first17)},平台{person},{21 if index % 4 == 0 else 11},"
+            f"BENCH-{index},{first17}{check_char(first17)},平台{person},{21 if inpatient else 11},"
             f"{YEAR}-{index % 12 + 1:02d}-15,{scope + 300},{scope},{scope * 55 // 100},0,"
             f"{townships[person % len(townships)]}"
         )
