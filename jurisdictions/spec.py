@@ -75,6 +75,9 @@ class Jurisdiction:
     scenario: ScenarioParameters = ScenarioParameters()
     # The kind of application a scenario may carry (``applications[].kind``), if any.
     application_kind: str | None = None
+    # Application kinds of the product's case workflow (``settlements.cases``) offered only here, beyond the
+    # common ones (reimbursement, certification).
+    case_kinds: tuple[str, ...] = ()
     # Dashboard panels beyond the common ones.
     extra_panels: tuple[str, ...] = ()
     # Policy-year parameters the demo uses for every demo year (assumed values, marked as such in the demo).

@@ -59,10 +59,10 @@ class VisitForm(forms.Form):
         label=_("医院已垫付医疗救助"), initial=0, required=False, **MONEY_FIELD
     )
 
-    def __init__(self, *args, claimants, **kwargs):
+    def __init__(self, *args, claimants, hospitals, **kwargs):
         super().__init__(*args, **kwargs)
         self.claimants = claimants
-        self.fields["hospital"].queryset = Hospital.objects.order_by("name")
+        self.fields["hospital"].queryset = hospitals
         _bootstrap(self)
 
     def clean_id_number(self):

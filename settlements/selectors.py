@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from claimants.models import Certification, Claimant, InsuranceScheme, User
 from claimants.selectors import region_filter
 from settlements import adapter
-from settlements.models import LedgerEntry, PolicyYear, Settlement, Visit
+from settlements.models import Hospital, LedgerEntry, PolicyYear, Settlement, Visit
 from settlements.money import MoneySum
 from settlements.policy.engine import RULES_REVISION, settle_year
 from settlements.policy.errors import PolicyInputError
@@ -264,3 +264,10 @@ def claimant_years_to_check(user: User) -> QuerySet[Settlement]:
 def policy_years_visible_to(user) -> QuerySet[PolicyYear]:
     """A city's parameters and fund budget are its own: a user sees the years of their jurisdiction."""
     return PolicyYear.objects.filter(jurisdiction=user.jurisdiction)
+
+
+def hospitals_for(user: User) -> QuerySet[Hospital]:
+    """The designated hospitals of the user's city (a county user's too), by name: a Mianyang reviewer does not
+    pick among Beijing's and Tianjin's."""
+    city = (user.region_id or "-")[:4]
+    return Hospital.objects.filter(region__code__startswith=city).order_by("name")

@@ -129,7 +129,11 @@ class VisitCreateView(roles.RoleRequiredMixin, FormView):
     form_class = VisitForm
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"claimants": claimants_visible_to(self.request.user)}
+        user = self.request.user
+        return super().get_form_kwargs() | {
+            "claimants": claimants_visible_to(user),
+            "hospitals": selectors.hospitals_for(user),
+        }
 
     def form_valid(self, form):
         try:

@@ -23,6 +23,7 @@ JURISDICTION = Jurisdiction(
     # Clarification 26: the text names no rural-revitalization role in the alert.
     alert_departments=(CIVIL_AFFAIRS,),
     application_kind="beijing_annual_household",
+    case_kinds=("beijing_annual",),
     # Beijing's rules need no income figure; the demo gives one for the monthly alert's threshold.
     demo_parameters={"income_last_year": Decimal("77415.00")},
 )

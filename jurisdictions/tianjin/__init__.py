@@ -29,6 +29,7 @@ JURISDICTION = Jurisdiction(
     funds=policy.FUNDS,
     scenario=ScenarioParameters(required=("income_last_year",)),
     application_kind="tianjin_illness_impoverished",
+    case_kinds=("tianjin_illness",),
     extra_panels=("hospitals",),
     demo_parameters={"income_last_year": Decimal("48976.00"), "other_special_as": "dibao"},
 )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claimants import categories
 from settlements.cases import selectors
-from settlements.cases.models import APPLICABLE_CATEGORIES, ApplicationDocument, ApplicationKind
+from settlements.cases.models import APPLICABLE_CATEGORIES, ApplicationDocument, ApplicationKind, kinds_of
 from settlements.models import MONEY
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
@@ -43,6 +43,9 @@ class RegisterForm(StyledForm):
 
     def __init__(self, *args, claimant, visits, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (kind, ApplicationKind(kind).label) for kind in kinds_of(claimant.jurisdiction)
+        ]
         codes = [c for c in categories.categories_of(claimant.jurisdiction) if c in APPLICABLE_CATEGORIES]
         self.fields["requested_category"].choices = [("", "—")] + [
             (c, categories.CATEGORIES[c].label) for c in codes

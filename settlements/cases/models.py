@@ -16,6 +16,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from claimants import categories, roles
 from claimants.models import Certification, Claimant, Department, Region
+from jurisdictions import registry
 from settlements.models.visits import MONEY, Visit
 
 
@@ -30,8 +31,19 @@ class ApplicationKind(models.TextChoices):
 # none because they are assisted directly: 「已认定为特困人员、孤儿、低保对象的直接获得医疗救助」 [002:L41].
 APPLICABLE_CATEGORIES = ("marginal", "monitored_rural", "illness_impoverished")
 DIRECT_CATEGORIES = ("destitute", "orphan", "dibao")
-# The kinds that settle on the illness-impoverished identity, and the jurisdiction each belongs to.
-ILLNESS_KINDS = {ApplicationKind.BEIJING_ANNUAL: "beijing", ApplicationKind.TIANJIN_ILLNESS: "tianjin"}
+# The kinds that settle on the illness-impoverished identity; each belongs to the jurisdiction whose package
+# lists it in ``case_kinds``.
+ILLNESS_KINDS = frozenset({ApplicationKind.BEIJING_ANNUAL, ApplicationKind.TIANJIN_ILLNESS})
+COMMON_KINDS = (ApplicationKind.REIMBURSEMENT, ApplicationKind.CERTIFICATION)
+
+
+def kinds_of(jurisdiction: str) -> list[str]:
+    """The application kinds a person of ``jurisdiction`` may register: the common ones, then the city's."""
+    try:
+        own = registry.get(jurisdiction).case_kinds
+    except registry.UnknownJurisdiction:
+        own = ()
+    return [*COMMON_KINDS, *(kind for kind in ApplicationKind.values if kind in own)]
 
 
 class State(models.TextChoices):

@@ -32,6 +32,7 @@ from settlements.cases.models import (
     CaseEvent,
     CoveredVisit,
     State,
+    kinds_of,
 )
 from settlements.models import Visit
 
@@ -153,7 +154,7 @@ def _direct_category_held(claimant: Claimant, on: dt.date) -> str | None:
 
 def _check_requested_category(claimant: Claimant, kind: str, category: str, on: dt.date) -> str:
     if kind in ILLNESS_KINDS:
-        if claimant.jurisdiction != ILLNESS_KINDS[kind]:
+        if kind not in kinds_of(claimant.jurisdiction):
             raise DomainError(CaseError.KIND_NOT_IN_JURISDICTION)
         category = "illness_impoverished"
     if kind == ApplicationKind.CERTIFICATION and not category:

@@ -255,3 +255,28 @@ def test_ledger_page_switches_between_the_persons_years_and_prints_without_navig
     print_rules = css[css.index("@media print") :]
     assert "nav.navbar" in print_rules
     assert ".ledger-tools" in print_rules
+
+
+@pytest.mark.django_db
+def test_the_visit_form_offers_the_hospitals_of_the_reviewers_city_and_refuses_another(
+    client, reviewer, hospital_factory, mianyang_2023, certified
+):
+    local = hospital_factory(name="绵阳本地医院", region=Region.objects.get(code="510703001"))
+    beijing = (
+        Region.objects.filter(code__startswith="11", level=Region.Level.TOWNSHIP).order_by("code").first()
+    )
+    far = hospital_factory(name="北京远方医院", region=beijing)
+    client.force_login(reviewer)
+    page = client.get(reverse("settlements:visit_create")).content.decode()
+    assert local.name in page
+    assert far.name not in page
+    person = certified("dibao")
+    values = {
+        "id_number": person.id_number, "hospital": far.pk, "visit_type": "inpatient", "admitted": "2023-03-01",
+        "discharged": "2023-03-05", "referral": "referred", "total_cost": "12000.00",
+        "policy_scope_cost": "10000.00", "basic_insurance_paid": "6000.00", "in_province": "on", "in_city": "on",
+    }  # fmt: skip
+    response = client.post(reverse("settlements:visit_create"), values)
+    assert response.status_code == 200
+    assert not Visit.objects.filter(claimant=person).exists()
+    assert "hospital" in response.context["form"].errors

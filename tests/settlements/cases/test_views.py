@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from claimants.models import Role
+from claimants.models import Region, Role
 from settlements.cases import services
 from settlements.cases.models import AssistanceApplication, State
 from settlements.cases.views import ACTIONS
@@ -287,3 +287,22 @@ def test_notices_outside_the_region_are_not_found(client, make_application, make
     client.force_login(make_staff(Role.TOWNSHIP_CASEWORKER, "510703003"))
     assert client.get(reverse("settlements:application_receipt", args=[accepted.pk])).status_code == 404
     assert client.get(reverse("settlements:application_refusal_notice", args=[refused.pk])).status_code == 404
+
+
+def test_a_caseworker_is_offered_the_application_kinds_of_the_applicants_city_only(
+    client, caseworker, applicant, make_staff, claimant_factory
+):
+    client.force_login(caseworker)
+    page = client.get(reverse("settlements:application_register", args=[applicant.pk])).content.decode()
+    assert 'value="certification"' in page
+    assert 'value="beijing_annual"' not in page
+    assert 'value="tianjin_illness"' not in page
+    beijing = (
+        Region.objects.filter(code__startswith="11", level=Region.Level.TOWNSHIP).order_by("code").first()
+    )
+    bj_caseworker = make_staff("township_caseworker", beijing.code, username="bj_caseworker")
+    bj_person = claimant_factory(hukou_region=beijing)
+    client.force_login(bj_caseworker)
+    page = client.get(reverse("settlements:application_register", args=[bj_person.pk])).content.decode()
+    assert 'value="beijing_annual"' in page
+    assert 'value="tianjin_illness"' not in page
