@@ -34,6 +34,10 @@ class ClaimantError(models.TextChoices):
     DUPLICATE_HOUSEHOLD_NUMBER = "duplicate_household_number", _("户编号已存在：{number}")
     FULL_ID_NOT_ALLOWED = "full_id_not_allowed", _("您的角色不能查看完整身份证号")
     NAME_CHARACTERS = "name_characters", _("姓名中有不可见或控制字符（{char}），请重新输入")
+    INVALID_PHONE = (
+        "invalid_phone",
+        _("联系电话应为11位手机号（如 13812345678）或带区号的固定电话（如 0816-2345678）"),
+    )
     IMPLAUSIBLE_DATE = "implausible_date", _("{field}须在 2000-01-01 至 {latest} 之间")
 
 

@@ -5,7 +5,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from claimants import categories, idnumbers, roles, selectors
+from claimants import categories, idnumbers, roles, selectors, validators
+from claimants.errors import ClaimantError
 from claimants.models import InsuranceScheme, Relation
 
 
@@ -49,6 +50,12 @@ class ClaimantForm(_Bootstrap, forms.Form):
     relation_to_head = forms.ChoiceField(
         label=_("与户主关系"), choices=[("", "—"), *Relation.choices], required=False
     )
+
+    def clean_phone(self):
+        phone = validators.normalized_phone(self.cleaned_data["phone"])
+        if phone is None:
+            raise forms.ValidationError(ClaimantError.INVALID_PHONE.label)
+        return phone
 
     def __init__(self, *args, user, editing=False, **kwargs):
         super().__init__(*args, **kwargs)

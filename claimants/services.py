@@ -17,6 +17,14 @@ def check_name(name: str) -> None:
         raise DomainError(ClaimantError.NAME_CHARACTERS, char=char)
 
 
+def checked_phone(phone: str) -> str:
+    """The phone number as stored (``validators.normalized_phone``); refused when it is not one."""
+    normalized = validators.normalized_phone(phone)
+    if normalized is None:
+        raise DomainError(ClaimantError.INVALID_PHONE)
+    return normalized
+
+
 def check_date(value: dt.date | None, *, label: str, not_after: dt.date | None = None) -> None:
     """Refuse a date outside 2000-01-01 … 2099-12-31 (or after ``not_after``), naming the field."""
     if value is not None and not validators.date_in_range(value, not_after=not_after):
@@ -45,6 +53,7 @@ def register_claimant(
 ) -> Claimant:
     """Register a person (救助对象登记). Sex and birth date come from the ID number."""
     check_name(name)
+    phone = checked_phone(phone)
     try:
         facts = idnumbers.parse(id_number)
     except idnumbers.InvalidIdNumber as exc:
@@ -115,6 +124,8 @@ def update_claimant(*, claimant: Claimant, by: User, **changes) -> Claimant:
         raise TypeError(f"not editable: {sorted(unknown)}")
     if "name" in changes:
         check_name(changes["name"])
+    if "phone" in changes:
+        changes["phone"] = checked_phone(changes["phone"])
     for field, value in changes.items():
         setattr(claimant, field, value.strip() if isinstance(value, str) else value)
     if claimant.hukou_region.level != Region.Level.TOWNSHIP:

@@ -11,6 +11,7 @@ not a record.
 """
 
 import datetime as dt
+import re
 import unicodedata
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -23,6 +24,26 @@ def name_problem(name: str) -> str | None:
     for char in name:
         if unicodedata.category(char) in _INVISIBLE:
             return f"U+{ord(char):04X}"
+    return None
+
+
+# A mobile number (11 digits, 13x–19x) or a fixed line with its area code (010, 0816 …); spaces and hyphens
+# as people write them.
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_FIXED = re.compile(r"0\d{2,3}\d{7,8}")
+
+
+def normalized_phone(raw: str) -> str | None:
+    """The number with spaces and hyphens removed (a fixed line keeps one hyphen after its area code), "" for
+    none; None when it is not a Chinese mobile or fixed-line number."""
+    digits = re.sub(r"[\s\-－]", "", raw or "")
+    if not digits:
+        return ""
+    if _MOBILE.fullmatch(digits):
+        return digits
+    if _FIXED.fullmatch(digits):
+        area = 3 if digits[1] in "12" else 4  # 010, 02x: three digits; others four
+        return f"{digits[:area]}-{digits[area:]}"
     return None
 
 
