@@ -100,12 +100,18 @@ def action_roles(action: str) -> frozenset[str]:
 
 
 def allowed_actions(application: AssistanceApplication, user: User) -> list[str]:
-    """The actions the user may take on the application now (the detail page shows these)."""
+    """The actions the user may take on the application now (the detail page shows these). An approved amount
+    is paid before the case is closed; a nil approval is closed at once, with nothing to pay."""
     allowed = []
     for action in ACTION_EVENTS:
         try:
             check_action(application, action, user)
         except DomainError:
+            continue
+        if application.state == State.APPROVED and (
+            (action == "close" and application.assessed_amount)
+            or (action == "pay" and not application.assessed_amount)
+        ):
             continue
         allowed.append(action)
     return allowed

@@ -206,6 +206,8 @@ def action_form(action, application, user, data=None):
         kwargs["application"] = application
     if form_class is forms.CertifyForm:
         kwargs.update(application=application, department=user.department)
+    if form_class is forms.PaymentForm:  # the approved amount, paid today, unless the user changes it
+        kwargs["initial"] = {"amount": application.assessed_amount, "paid_on": timezone.localdate()}
     return form_class(data, **kwargs)
 
 

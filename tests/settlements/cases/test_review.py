@@ -314,3 +314,27 @@ def test_caseworker_corrects_the_covered_visits_when_resubmitting(
     assert application.state == State.ACCEPTED
     assert sorted(application.covered_visits.values_list("visit_id", flat=True)) == [first.pk, second.pk]
     assert application.events.last().data["visits"] == [first.pk, second.pk]
+
+
+def test_an_approved_amount_is_offered_for_payment_prefilled_and_a_nil_one_for_closing(
+    client, caseworker, reviewer, dibao_person, visit_factory
+):
+    owed = reimbursement(caseworker, dibao_person, [visit_factory(claimant=dibao_person)])
+    owed = services.approve_application(application=owed, by=reviewer)
+    nothing_left = visit_factory(
+        claimant=dibao_person,
+        admitted=dt.date(2023, 5, 2),
+        discharged=dt.date(2023, 5, 6),
+        policy_scope_cost=Decimal("3000.00"),
+        total_cost=Decimal("3000.00"),
+        basic_insurance_paid=Decimal("3000.00"),
+    )
+    nil = services.approve_application(
+        application=reimbursement(caseworker, dibao_person, [nothing_left]), by=reviewer
+    )
+    assert (owed.assessed_amount > 0, nil.assessed_amount) == (True, Decimal("0.00"))
+    assert services.allowed_actions(owed, reviewer) == ["pay"]
+    assert services.allowed_actions(nil, reviewer) == ["close"]
+    client.force_login(reviewer)
+    page = client.get(owed.get_absolute_url()).content.decode()
+    assert f'name="pay-amount" value="{owed.assessed_amount}"' in page
