@@ -388,18 +388,28 @@ class ClaimantCreateView(_DomainFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
+        initial = {}
+        number = self.request.GET.get("id_number", "").strip().upper()
+        if len(number) == 18 and number[:17].isdigit():  # from the application lookup that found nobody
+            initial["id_number"] = number
         household_id = params.positive_int(self.request.GET.get("household"))
         if household_id:
             household = selectors.households_visible_to(self.request.user).filter(pk=household_id).first()
             if household:
-                return {"household": household, "hukou_region": household.region_id}
-        return {}
+                initial |= {"household": household, "hukou_region": household.region_id}
+        return initial
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("登记救助对象"), **kwargs)
 
     def perform(self, data):
         return services.register_claimant(by=self.request.user, **data)
+
+    def success_url_for(self, result):
+        """Back to the application being registered when the person was registered for it."""
+        if self.request.GET.get("then") == "application":
+            return reverse("settlements:application_register", args=[result.pk])
+        return super().success_url_for(result)
 
 
 class ClaimantUpdateView(_DomainFormView):

@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -122,8 +124,11 @@ class ApplicationClaimantLookupView(roles.RoleRequiredMixin, FormView):
         )
         claimant = claimant.first()
         if claimant is None:
+            query = urlencode({"id_number": form.cleaned_data["id_number"].upper(), "then": "application"})
             form.add_error("id_number", _("您的管辖范围内没有登记此身份证号的救助对象"))
-            return self.form_invalid(form)
+            return self.render_to_response(
+                self.get_context_data(form=form, register_url=f"{reverse('claimants:create')}?{query}")
+            )
         return redirect("settlements:application_register", claimant_id=claimant.pk)
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from claimants.models import Region, Role
+from claimants.models import Claimant, Region, Role
 from settlements.cases import services
 from settlements.cases.models import AssistanceApplication, State
 from settlements.cases.views import ACTIONS
@@ -306,3 +306,28 @@ def test_a_caseworker_is_offered_the_application_kinds_of_the_applicants_city_on
     page = client.get(reverse("settlements:application_register", args=[bj_person.pk])).content.decode()
     assert 'value="beijing_annual"' in page
     assert 'value="tianjin_illness"' not in page
+
+
+def test_an_id_number_nobody_holds_offers_to_register_the_person_then_the_application(
+    client, caseworker, claimant_factory
+):
+    newcomer = claimant_factory.build(hukou_region=Region.objects.get(code="510703001"))
+    client.force_login(caseworker)
+    page = client.post(reverse("settlements:application_lookup"), {"id_number": newcomer.id_number})
+    assert page.status_code == 200
+    register_url = page.context["register_url"]
+    assert register_url in page.content.decode().replace("&amp;", "&")
+    form = client.get(register_url)
+    assert form.context["form"].initial["id_number"] == newcomer.id_number
+    response = client.post(
+        register_url,
+        {
+            "name": "新来人",
+            "id_number": newcomer.id_number,
+            "hukou_region": "510703001",
+            "insured_region": "510703001",
+            "scheme": "resident",
+        },
+    )
+    person = Claimant.objects.get(id_number=newcomer.id_number)
+    assert response.url == reverse("settlements:application_register", args=[person.pk])
