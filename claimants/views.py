@@ -80,9 +80,27 @@ class HomeView(roles.RoleRequiredMixin, TemplateView):
         "monitoring:dashboard": gettext_lazy("案件、资金、限额与预警统计，医疗救助月报"),
     }
 
+    # Workbench entries that are not in the navigation bar: the administrator's yearly parameters and the
+    # system administration (the admin site, for staff accounts).
+    ADMINISTRATION = (
+        (
+            "settlements:policy_year_list",
+            gettext_lazy("政策参数"),
+            gettext_lazy("各年度政策参数与基金预算，含修改历史"),
+        ),
+        ("admin:index", gettext_lazy("系统管理"), gettext_lazy("工作人员账号、定点医疗机构、预警规则")),
+    )
+
     def get_context_data(self, **kwargs):
         items = navigation(self.request)["nav_items"]  # kept on the request: counted once per page
         cards = [(item, self.HINTS.get(item["name"], "")) for item in items if item["name"] != "home"]
+        user = self.request.user
+        if user.role == roles.ADMIN:
+            cards += [
+                ({"name": name, "url": reverse(name), "label": label, "count": None}, hint)
+                for name, label, hint in self.ADMINISTRATION
+                if name != "admin:index" or user.is_staff
+            ]
         return super().get_context_data(cards=cards, **kwargs)
 
 

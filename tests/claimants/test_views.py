@@ -462,3 +462,18 @@ def test_cancel_on_a_form_goes_back_to_the_page_the_user_came_from_on_this_site_
     elsewhere = client.get(edit, HTTP_REFERER="https://evil.example/phish").content.decode()
     assert f'href="{reverse("claimants:list")}">取消' in elsewhere
     assert "javascript:" not in elsewhere
+
+
+def test_the_administrators_workbench_leads_to_policy_years_and_system_administration(client, make_staff):
+    from claimants.admin_access import sync_staff_access
+
+    admin = make_staff("system_administrator", "5107", username="my_admin_wb")
+    sync_staff_access(admin)
+    client.force_login(admin)
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("settlements:policy_year_list")}"' in page
+    assert f'href="{reverse("admin:index")}"' in page
+    caseworker = make_staff("township_caseworker", "510703001", username="cw_wb")
+    client.force_login(caseworker)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("admin:index") not in page
