@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -28,7 +29,7 @@ from settlements import exports
 from settlements.cases import forms, selectors, services
 from settlements.cases.errors import CaseError
 from settlements.cases.filters import ApplicationFilter
-from settlements.cases.models import ApplicationDocument
+from settlements.cases.models import ApplicationDocument, AssistanceApplication, State
 from settlements.cases.tables import ApplicationTable
 
 
@@ -279,10 +280,41 @@ class ApplicationActionView(ApplicationDetailView):
                 raise PermissionDenied(exc.message) from exc
             messages.error(request, exc.message)
         else:
-            messages.success(
-                request, _("已完成：%(action)s") % {"action": services.ACTION_EVENTS[action].label}
-            )
+            done = _("已完成：%(action)s") % {"action": services.ACTION_EVENTS[action].label}
+            if action == "approve":  # a reviewer approving a queue moves on; payment comes later, in turn
+                return self.next_to_approve(done, application)
+            messages.success(request, done)
         return redirect("settlements:application_detail", pk=pk)
+
+    def next_to_approve(self, done: str, approved: AssistanceApplication):
+        """After an approval, the next application of the reviewer's region awaiting one (earliest due first),
+        or the list when none is left; the message links back to the one just approved."""
+        waiting = (
+            selectors.inbox(self.request.user).filter(state__in=APPROVABLE_STATES).order_by("due_on", "pk")
+        )
+        link = format_html('<a href="{}">{}</a>', approved.get_absolute_url(), approved.number)
+        following = waiting.first()
+        if following is None:
+            messages.success(self.request, format_html("{}（{}）。{}", done, link, _("没有其他待审核的申请")))
+            return redirect("settlements:application_list")
+        left = waiting.count()
+        messages.success(
+            self.request,
+            format_html(
+                "{}（{}）。{}",
+                done,
+                link,
+                ngettext(
+                    "下一件待审核的申请如下（还有 %(n)s 件）", "下一件待审核的申请如下（还有 %(n)s 件）", left
+                )
+                % {"n": left},
+            ),
+        )
+        return redirect(following)
+
+
+# The states in which a reviewer approves (审核): after acceptance, or after a referral was certified.
+APPROVABLE_STATES = (State.ACCEPTED, State.CERTIFIED)
 
 
 class DocumentUploadView(roles.RoleRequiredMixin, View):

@@ -91,7 +91,10 @@ def test_application_from_registration_to_payment(page, live_server, people, scr
     login(page, live_server, "e2e_reviewer")
     page.goto(f"{live_server.url}/settlements/applications/")
     page.get_by_role("link", name=re.compile(r"SQ\d+")).first.click()
-    act(page, "审核通过")
+    application_url = page.url
+    act(page, "审核通过")  # the next application awaiting approval opens, or the list; back to this one
+    expect(page.get_by_role("alert").first.get_by_role("link", name=re.compile(r"SQ\d+"))).to_be_visible()
+    page.goto(application_url)
     shown = page.locator("#assessed-amount").inner_text().strip()  # grouped by thousands: 12,362.50
     amount = shown.replace(",", "")
     assert Decimal(amount) > 0

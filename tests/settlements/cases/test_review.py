@@ -338,3 +338,34 @@ def test_an_approved_amount_is_offered_for_payment_prefilled_and_a_nil_one_for_c
     client.force_login(reviewer)
     page = client.get(owed.get_absolute_url()).content.decode()
     assert f'name="pay-amount" value="{owed.assessed_amount}"' in page
+
+
+def test_after_approving_the_reviewer_lands_on_the_next_application_awaiting_approval(
+    client, caseworker, reviewer, dibao_person, visit_factory
+):
+    first, second = (
+        reimbursement(
+            caseworker,
+            dibao_person,
+            [
+                visit_factory(
+                    claimant=dibao_person, admitted=dt.date(2023, m, 2), discharged=dt.date(2023, m, 6)
+                )
+            ],
+        )
+        for m in (3, 4)
+    )
+    client.force_login(reviewer)
+    approve = reverse("settlements:application_action", args=[first.pk, "approve"])
+    response = client.post(approve, {"approve-reason": ""}, follow=True)
+    assert response.redirect_chain[-1][0] == second.get_absolute_url()
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert f'<a href="{first.get_absolute_url()}">{first.number}</a>' in said
+    assert "还有 1 件" in said
+    response = client.post(
+        reverse("settlements:application_action", args=[second.pk, "approve"]),
+        {"approve-reason": ""},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("settlements:application_list")
+    assert "没有其他待审核的申请" in " ".join(str(m) for m in response.context["messages"])
