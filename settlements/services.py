@@ -13,7 +13,6 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from claimants.hooks import Hook
@@ -512,12 +511,19 @@ def _keep_computed_critical_illness(settlements: list[Settlement], *, reversed_:
         ((visit_id, amount),) = computed.items()
         Visit.objects.filter(pk=visit_id).update(critical_illness_settled=amount)
         return
-    Visit.objects.filter(pk__in=computed).update(
-        critical_illness_settled=Case(
-            *(When(pk=visit_id, then=Value(amount)) for visit_id, amount in computed.items()),
-            output_field=Visit._meta.get_field("critical_illness_settled"),
+    pairs = [value for visit_id, amount in computed.items() for value in (visit_id, amount)]
+    with connection.cursor() as cursor:  # one UPDATE … FROM (VALUES …): a CASE of 500 branches cost more
+        cursor.execute(
+            _COMPUTED_CI_SQL.format(rows=", ".join(["(%s, CAST(%s AS NUMERIC))"] * len(computed))), pairs
         )
-    )
+
+
+# A CTE, as SQLite names no columns of a derived table; {rows} is placeholders only.
+_COMPUTED_CI_SQL = (
+    "WITH v(id, amount) AS (VALUES {rows}) "  # noqa: S608
+    f"UPDATE {Visit._meta.db_table} SET critical_illness_settled = v.amount "
+    f"FROM v WHERE {Visit._meta.db_table}.id = v.id"
+)
 
 
 def _assessment(visit: Visit, context: _Context, rows: Mapping[str, locks.LockedCounter], settled_on):
