@@ -6,7 +6,6 @@ and compiled by the engine, so a policy year is validated by exactly the rules t
 """
 
 import json
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -20,7 +19,7 @@ from jurisdictions import registry
 from settlements.models import LedgerEntry, PolicyYear, Visit
 from settlements.policy import types as engine
 from settlements.policy.engine import compile_policy
-from settlements.policy.errors import PolicyInputError
+from settlements.policy.errors import PolicyInputError, Problem
 from settlements.policy.rules import Policy
 from settlements.policy.scenario import parse_parameters
 
@@ -100,38 +99,36 @@ def ledger_of(entries: Iterable[LedgerEntry]) -> engine.Ledger:
     return engine.Ledger({entry.counter: entry.amount for entry in entries})
 
 
-_PARAMETER = re.compile(r"^parameters\.(\w+)(?:\.(\w+))?(?:\[\d+\](?:\.\w+)?)?: (.*)$")
+def _problems() -> dict[str, str]:
+    return {
+        Problem.REQUIRED: _("该政策适用地必须填写"),
+        Problem.NEGATIVE: _("不能为负数"),
+        Problem.MALFORMED_MONEY: _("金额格式不正确，应如 12.34"),
+        Problem.DECIMALS: _("最多保留两位小数"),
+        Problem.RATE_RANGE: _("须为 0 至 1 之间的小数"),
+        Problem.NOT_A_CATEGORY: _("不是国家指导意见中的救助类别"),
+        Problem.UNKNOWN_PARAMETER: _("该政策适用地不使用此参数"),
+        Problem.BELOW_LIMIT: _("低于国家指导意见规定的下限 %(limit)s"),
+        Problem.ABOVE_LIMIT: _("高于国家指导意见规定的上限 %(limit)s"),
+        Problem.SEGMENTS: _("分段有误：分段上限须逐段递增，只有最后一段可不设上限"),
+    }
 
 
-def _problems() -> tuple[tuple[re.Pattern, str], ...]:
-    return (
-        (re.compile(r"required by"), _("该政策适用地必须填写")),
-        (re.compile(r"negative amount"), _("不能为负数")),
-        (re.compile(r"malformed money"), _("金额格式不正确，应如 12.34")),
-        (re.compile(r"more than two decimals"), _("最多保留两位小数")),
-        (re.compile(r"between 0 and 1"), _("须为 0 至 1 之间的小数")),
-        (re.compile(r"is not a national category"), _("不是国家指导意见中的救助类别")),
-        (re.compile(r"unknown parameter"), _("该政策适用地不使用此参数")),
-        (re.compile(r"below the guideline's ([\d.]+)"), _("低于国家指导意见规定的下限 %(limit)s")),
-        (re.compile(r"above the guideline's ([\d.]+)"), _("高于国家指导意见规定的上限 %(limit)s")),
-        (re.compile(r"segment|up_to"), _("分段有误：分段上限须逐段递增，只有最后一段可不设上限")),
-    )
-
-
-def parameter_problem(message: str) -> str:
-    """The engine's one-line refusal of a policy year's values (``parameters.ratios.dibao: "0.60" is below
-    the guideline's 0.70 (NAT-12)``) in the user's words: the field's label, the category, what is wrong."""
-    match = _PARAMETER.match(message)
-    if match is None:
+def parameter_problem(error: PolicyInputError) -> str:
+    """The engine's refusal of a policy year's values in the user's words, from its fields: the parameter's
+    label (``path`` = ``parameters.<name>[.<category>…]``), the category, what is wrong (``problem``, ``limit``)."""
+    parts = error.path.split(".")
+    if len(parts) < 2 or parts[0] != "parameters":
         return _("政策参数有误，请检查各项取值")
-    name, code, rest = match.groups()
+    name = parts[1].split("[")[0]
+    code = parts[2] if len(parts) > 2 and "[" not in parts[1] else None
     try:
         label = str(PolicyYear._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         label = name
     if code:
         label = f"{label}（{categories.label_of(code) or code}）"
-    for pattern, text in _problems():
-        if found := pattern.search(rest):
-            return f"{label}：" + (text % {"limit": found.group(1)} if found.groups() else text)
-    return f"{label}：" + _("取值不合规")
+    text = _problems().get(error.problem or "")
+    if text is None:
+        return f"{label}：" + _("取值不合规")
+    return f"{label}：" + (text % {"limit": error.limit} if "%(limit)s" in text else text)

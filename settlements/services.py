@@ -54,9 +54,7 @@ def check_policy_year(policy_year: PolicyYear) -> None:
     try:
         adapter.validate_policy_year(policy_year)
     except PolicyInputError as exc:
-        raise DomainError(
-            PolicyYearError.INVALID_PARAMETERS, detail=adapter.parameter_problem(str(exc))
-        ) from exc
+        raise DomainError(PolicyYearError.INVALID_PARAMETERS, detail=adapter.parameter_problem(exc)) from exc
 
 
 @transaction.atomic
@@ -311,10 +309,9 @@ def _assess(
 
 
 def _refusal(exc: PolicyInputError) -> DomainError:
-    message = str(exc)
-    if message.startswith("certification.category"):
-        return DomainError(SettlementError.UNKNOWN_CATEGORY, category=message.split('"')[1])
-    return DomainError(SettlementError.INVALID_PARAMETERS, detail=adapter.parameter_problem(message))
+    if exc.path == "certification.category" and exc.value:
+        return DomainError(SettlementError.UNKNOWN_CATEGORY, category=exc.value)
+    return DomainError(SettlementError.INVALID_PARAMETERS, detail=adapter.parameter_problem(exc))
 
 
 def _settled_in_year(visit: Visit) -> tuple[bool, bool]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from settlements.policy.errors import PolicyInputError
+from settlements.policy.errors import PolicyInputError, Problem
 from settlements.policy.rules import (
     DEFAULT_SWITCHES,
     CategoryTerms,
@@ -89,9 +89,14 @@ def _local_rates(pairs: tuple[tuple[str, Decimal], ...], name: str) -> dict[str,
     rates = {}
     for code, rate in pairs:
         if code not in RANK:
-            raise PolicyInputError(f'parameters.{name}.{code}: "{code}" is not a national category')
+            raise PolicyInputError(
+                f'parameters.{name}.{code}: "{code}" is not a national category',
+                problem=Problem.NOT_A_CATEGORY,
+            )
         if not Decimal(0) <= rate <= Decimal(1):
-            raise PolicyInputError(f'parameters.{name}.{code}: rate "{rate}" is not between 0 and 1')
+            raise PolicyInputError(
+                f'parameters.{name}.{code}: rate "{rate}" is not between 0 and 1', problem=Problem.RATE_RANGE
+            )
         rates[code] = rate
     return rates
 
@@ -105,12 +110,16 @@ def build_policy(year: int, parameters: Parameters, config: NationalConfig) -> P
     for code in GUARANTEED_CATEGORIES:
         if ratios[code] < MINIMUM_GUARANTEED_RATIO:
             raise PolicyInputError(
-                f'parameters.ratios.{code}: "{ratios[code]}" is below the guideline\'s 0.70 (NAT-12)'
+                f'parameters.ratios.{code}: "{ratios[code]}" is below the guideline\'s 0.70 (NAT-12)',
+                problem=Problem.BELOW_LIMIT,
+                limit=str(MINIMUM_GUARANTEED_RATIO),
             )
         if deductible_rates[code] > MAXIMUM_GUARANTEED_DEDUCTIBLE_RATE:
             raise PolicyInputError(
                 f'parameters.deductible_rates.{code}: "{deductible_rates[code]}" is above the '
-                "guideline's 0.05 (NAT-10)"
+                "guideline's 0.05 (NAT-10)",
+                problem=Problem.ABOVE_LIMIT,
+                limit=str(MAXIMUM_GUARANTEED_DEDUCTIBLE_RATE),
             )
     categories: dict[str, CategoryTerms] = {}
     missing: dict[str, str] = {}

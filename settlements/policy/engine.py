@@ -20,7 +20,7 @@ from typing import cast
 from jurisdictions import registry
 from settlements.policy import explain
 from settlements.policy.base import ZERO, above, amount_text, capped, percent_text, round_half_up
-from settlements.policy.errors import PolicyInputError
+from settlements.policy.errors import PolicyInputError, Problem
 from settlements.policy.rules import (
     CategoryTerms,
     CiSchedule,
@@ -225,10 +225,17 @@ def _candidates(
 
 def _category_terms(policy: Policy, code: str) -> CategoryTerms:
     if code not in policy.known_categories:
-        raise PolicyInputError(f'certification.category: "{code}" is not a category of {policy.jurisdiction}')
+        raise PolicyInputError(
+            f'certification.category: "{code}" is not a category of {policy.jurisdiction}',
+            problem=Problem.NOT_A_CATEGORY,
+            value=code,
+        )
     settled_as = policy.category_of(code)
     if settled_as == OTHER_SPECIAL:
-        raise PolicyInputError("parameters.other_special_as: required by an other_special certification")
+        raise PolicyInputError(
+            "parameters.other_special_as: required by an other_special certification",
+            problem=Problem.REQUIRED,
+        )
     terms = policy.categories.get(settled_as)
     if terms is None:
         raise PolicyInputError(policy.missing[settled_as])

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from settlements.policy.base import ONE, ZERO, exact
-from settlements.policy.errors import PolicyInputError
+from settlements.policy.errors import PolicyInputError, Problem
 from settlements.policy.types import Category, Fund, Parameters, Pool, Segment
 
 
@@ -215,7 +215,7 @@ class PolicyModule(Protocol):
 def required(value: Decimal | None, name: str, jurisdiction: str) -> Decimal:
     """A parameter the jurisdiction cannot do without."""
     if value is None:
-        raise PolicyInputError(f"parameters.{name}: required by {jurisdiction}")
+        raise PolicyInputError(f"parameters.{name}: required by {jurisdiction}", problem=Problem.REQUIRED)
     return value
 
 

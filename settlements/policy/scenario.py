@@ -16,7 +16,7 @@ from typing import Any
 from jurisdictions import registry
 from settlements.policy.base import CENT, ZERO
 from settlements.policy.engine import compile_policy
-from settlements.policy.errors import PolicyInputError, ScenarioError
+from settlements.policy.errors import PolicyInputError, Problem, ScenarioError
 from settlements.policy.rules import Policy
 from settlements.policy.types import (
     BeijingHouseholdApplication,
@@ -47,8 +47,8 @@ _REFERRALS = frozenset(Referral)
 _SCHEMES = frozenset(InsuranceScheme)
 
 
-def _fail(path: str, message: str) -> ScenarioError:
-    return ScenarioError(f"{path}: {message}")
+def _fail(path: str, message: str, problem: str | None = None) -> ScenarioError:
+    return ScenarioError(f"{path}: {message}", problem=problem)
 
 
 def _shown(value: Any) -> str:
@@ -90,18 +90,20 @@ def _field(data: Mapping[str, Any], key: str, path: str, default: Any = _MISSING
 def money(value: Any, path: str) -> Decimal:
     """A money string with at most two decimals, not negative (Clarification 2)."""
     if not isinstance(value, str) or not _MONEY.fullmatch(value):
-        raise _fail(path, f'malformed money {_shown(value)} (expected a string like "12.34")')
+        raise _fail(
+            path, f'malformed money {_shown(value)} (expected a string like "12.34")', Problem.MALFORMED_MONEY
+        )
     if value.startswith("-"):
-        raise _fail(path, f"negative amount {_shown(value)}")
+        raise _fail(path, f"negative amount {_shown(value)}", Problem.NEGATIVE)
     if "." in value and len(value.split(".")[1]) > 2:
-        raise _fail(path, f"more than two decimals in {_shown(value)}")
+        raise _fail(path, f"more than two decimals in {_shown(value)}", Problem.DECIMALS)
     return Decimal(value).quantize(CENT)
 
 
 def rate(value: Any, path: str) -> Decimal:
     """A ratio or rate: a decimal string between 0 and 1 (Clarification 21)."""
     if not isinstance(value, str) or not _RATE.fullmatch(value) or Decimal(value) > 1:
-        raise _fail(path, f"{_shown(value)} is not a decimal string between 0 and 1")
+        raise _fail(path, f"{_shown(value)} is not a decimal string between 0 and 1", Problem.RATE_RANGE)
     return Decimal(value)
 
 
@@ -150,14 +152,16 @@ def _segments(value: Any, path: str) -> tuple[Segment, ...]:
         item = _object(item, item_path)
         up_to = item.get("up_to", _MISSING)
         if up_to is _MISSING:
-            raise _fail(f"{item_path}.up_to", "required (null = open)")
+            raise _fail(f"{item_path}.up_to", "required (null = open)", Problem.SEGMENTS)
         if up_to is None:
             if index != len(items) - 1:
-                raise _fail(f"{item_path}.up_to", "only the last segment may be open (null)")
+                raise _fail(
+                    f"{item_path}.up_to", "only the last segment may be open (null)", Problem.SEGMENTS
+                )
         else:
             up_to = money(up_to, f"{item_path}.up_to")
             if previous is not None and up_to <= previous:
-                raise _fail(f"{item_path}.up_to", "segment bounds must strictly increase")
+                raise _fail(f"{item_path}.up_to", "segment bounds must strictly increase", Problem.SEGMENTS)
             previous = up_to
         segments.append(Segment(up_to, rate(_field(item, "ratio", item_path), f"{item_path}.ratio")))
     if not segments:
@@ -188,10 +192,10 @@ def parse_parameters(jurisdiction: str, value: Any) -> Parameters:
         elif name == "other_special_as" and declared.other_special:
             fields[name] = text(_field(data, name, "parameters"), path)
         else:
-            raise _fail(path, f"unknown parameter for {jurisdiction}")
+            raise _fail(path, f"unknown parameter for {jurisdiction}", Problem.UNKNOWN_PARAMETER)
     for name in declared.scenario.required:
         if name not in data:
-            raise _fail(f"parameters.{name}", f"required by {jurisdiction}")
+            raise _fail(f"parameters.{name}", f"required by {jurisdiction}", Problem.REQUIRED)
     return Parameters(**fields)
 
 
