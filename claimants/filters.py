@@ -102,11 +102,13 @@ class ClaimantFilter(django_filters.FilterSet):
     def qs(self):
         """The list is of the people being helped: a person known only from the platform's settlement records
         (``Claimant.Origin.PLATFORM``) is found by a search of their whole ID number, not listed."""
-        queryset = super().qs
-        searched = (self.data or {}).get("q", "").strip()
-        if not (ID_SEARCH.match(searched) and len(searched) == 18):
-            queryset = queryset.filter(origin=Claimant.Origin.REGISTERED)
-        return queryset
+        if not hasattr(self, "_listed"):  # built once, as django-filter keeps its own ``qs``
+            queryset = super().qs
+            searched = (self.data or {}).get("q", "").strip()
+            if not (ID_SEARCH.match(searched) and len(searched) == 18):
+                queryset = queryset.filter(origin=Claimant.Origin.REGISTERED)
+            self._listed = queryset
+        return self._listed
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(**selectors.region_lookup("hukou_region", value))

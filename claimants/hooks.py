@@ -9,7 +9,7 @@ Two shapes, one registration style (``connect``, idempotent):
   import kinds).
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 
@@ -28,12 +28,6 @@ class Hook:
         if receiver in self._receivers:
             self._receivers.remove(receiver)
 
-    def __iter__(self) -> Iterator[Callable[..., Any]]:
-        return iter(tuple(self._receivers))
-
-    def __contains__(self, receiver: object) -> bool:
-        return receiver in self._receivers
-
     def call(self, *args: Any, **kwargs: Any) -> list[Any]:
         """Call every receiver with these arguments; their results in connection order."""
         return [receiver(*args, **kwargs) for receiver in self._receivers]
@@ -51,6 +45,3 @@ class KeyedHook:
 
     def get(self, key: str) -> Any | None:
         return self._receivers.get(key)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._receivers

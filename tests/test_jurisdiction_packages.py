@@ -5,6 +5,7 @@ The fifth city here is a copy of the national package under the code ``testland`
 package on the path) in a fresh process, and in this process through the registry.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -47,19 +48,26 @@ def scenario_as(code: str) -> dict:
     return document | {"jurisdiction": code}
 
 
-@pytest.fixture
-def testland(tmp_path, settings):
-    """The copy installed in this process; the registry as it was afterwards."""
-    copy_national(tmp_path)
-    sys.path.insert(0, str(tmp_path))
+@contextlib.contextmanager
+def installed(folder: Path, code: str, settings):
+    """The package ``folder/code`` installed in this process; the registry as it was afterwards."""
+    sys.path.insert(0, str(folder))
     try:
-        registry.configure([*settings.JIUZHU_JURISDICTIONS, "testland"])
-        yield registry.get("testland")
+        registry.configure([*settings.JIUZHU_JURISDICTIONS, code])
+        yield
     finally:
         registry.configure(settings.JIUZHU_JURISDICTIONS)
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop("testland", None)
-        sys.modules.pop("testland.policy", None)
+        sys.path.remove(str(folder))
+        sys.modules.pop(code, None)
+        sys.modules.pop(f"{code}.policy", None)
+
+
+@pytest.fixture
+def testland(tmp_path, settings):
+    """The copy installed in this process."""
+    copy_national(tmp_path)
+    with installed(tmp_path, "testland", settings):
+        yield registry.get("testland")
 
 
 def run_manage(
@@ -136,15 +144,8 @@ def test_the_system_check_names_what_is_wrong_in_a_package(tmp_path, settings):
         ),
         encoding="utf-8",
     )
-    sys.path.insert(0, str(tmp_path))
-    try:
-        registry.configure([*settings.JIUZHU_JURISDICTIONS, "badland"])
+    with installed(tmp_path, "badland", settings):
         messages = [error.msg for error in jurisdiction_packages()]
-    finally:
-        registry.configure(settings.JIUZHU_JURISDICTIONS)
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop("badland", None)
-        sys.modules.pop("badland.policy", None)
     assert messages == [
         'jurisdiction "badland": alerts go to an unknown department "health_commission"',
         'jurisdiction "badland": a fund is named for "orphan", not one of its categories',
