@@ -75,7 +75,7 @@ class Jurisdiction:
     scenario: ScenarioParameters = ScenarioParameters()
     # The kind of application a scenario may carry (``applications[].kind``), if any.
     application_kind: str | None = None
-    # Application kinds of the product's case workflow (``settlements.cases``) offered only here, beyond the
+    # Application kinds of the product's case workflow (``applications``) offered only here, beyond the
     # common ones (reimbursement, certification).
     case_kinds: tuple[str, ...] = ()
     # Dashboard panels beyond the common ones.

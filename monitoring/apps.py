@@ -7,10 +7,10 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("监测预警")
 
     def ready(self):
+        from applications.services import APPLICATION_FOLLOWERS
         from claimants.context_processors import NAV_COUNTERS
         from monitoring.dashboards import casework, rollups
         from monitoring.selectors import unanswered_count
-        from settlements.cases.services import APPLICATION_FOLLOWERS
         from settlements.services import SETTLEMENT_FOLLOWERS
 
         NAV_COUNTERS.connect("monitoring:alert_list", unanswered_count)

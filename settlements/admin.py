@@ -5,7 +5,6 @@ settlements are never deleted here."""
 from django.contrib import admin
 
 from claimants.admin_access import CityScopedAdmin, ServiceOwnedAdmin
-from settlements.cases import admin as cases_admin  # noqa: F401  (registers the application admin)
 from settlements.models import Hospital, PolicyYear, Visit
 
 

@@ -5,7 +5,7 @@ Each case becomes a policy year (its parameters as the engine parses them), a pe
 township of the jurisdiction with the case's certifications, and its visits; the visits are settled one
 by one with ``settle_visit``, in the case's order, and every expected visit figure is compared with the
 stored settlement (the tiers, the burden, the category and the fund). Cases with written applications are
-the application workflow's (tests/settlements/cases) and are left out here.
+the application workflow's (tests/applications) and are left out here.
 """
 
 import datetime as dt
