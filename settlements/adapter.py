@@ -1,21 +1,26 @@
 """The thin layer between database rows and the pure policy engine (``settlements.policy``).
 
-Rows become the engine's frozen dataclasses; parameters are parsed by the engine's own scenario parser
-and compiled by the engine, so a policy year is validated by exactly the rules that settle with it
-(unknown names, malformed rates, national NAT-10/NAT-12 limits, a missing required parameter).
+Rows become the engine's frozen dataclasses. A policy year's values are those its package's schema declares
+(``jurisdictions/<code>/parameters.py``: the columns every city has, the rest in ``PolicyYear.parameters``);
+the schema checks them all at once with labels in both languages, then the engine's own scenario parser and
+compiler read them, so a policy year is also validated by exactly the rules that settle with it.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from claimants import categories
 from claimants.models import Certification
 from jurisdictions import registry
+from jurisdictions.parameters import CAP, ParameterSchema, Text, stored_value
+from jurisdictions.parameters import Problem as SchemaProblem
 from settlements.models import LedgerEntry, PolicyYear, Visit
 from settlements.policy import types as engine
 from settlements.policy.engine import compile_policy
@@ -23,24 +28,55 @@ from settlements.policy.errors import PolicyInputError, Problem
 from settlements.policy.rules import Policy
 from settlements.policy.scenario import parse_parameters
 
-_CAPS = ("assistance_annual_cap", "tilt_annual_cap")
-_AMOUNTS = ("income_last_year", "tilt_threshold", "critical_illness_threshold")
+def schema_of(jurisdiction: str) -> type[ParameterSchema]:
+    """The parameter schema the jurisdiction's package declares (``Jurisdiction.parameters``)."""
+    return registry.get(jurisdiction).parameters
+
+
+def in_language(text: Text) -> str:
+    """A schema text in the page's language."""
+    return text.en if (get_language() or "").startswith("en") else text.zh
+
+
+def values_of(policy_year: PolicyYear) -> dict[str, Any]:
+    """The policy year's values by schema field: its columns and the keys of ``parameters``."""
+    values: dict[str, Any] = dict(policy_year.parameters or {})
+    for name, spec in schema_of(policy_year.jurisdiction).specs().items():
+        if spec.column:
+            values[name] = getattr(policy_year, name)
+    return values
+
+
+def assign_values(policy_year: PolicyYear, values: Mapping[str, Any]) -> PolicyYear:
+    """Set schema values (Decimals or texts) on a policy year: the columns, and the rest into ``parameters``
+    as the schema writes them. A name its schema does not declare raises ``KeyError``."""
+    specs = schema_of(policy_year.jurisdiction).specs()
+    parameters = dict(policy_year.parameters or {})
+    for name, value in values.items():
+        spec = specs[name]
+        if spec.column:
+            setattr(policy_year, name, value)
+        elif value is None:
+            parameters.pop(name, None)
+        else:
+            parameters[name] = stored_value(spec.kind, value)
+    policy_year.parameters = parameters
+    return policy_year
 
 
 def parameters_document(policy_year: PolicyYear) -> dict:
-    """The policy year's values in the scenario contract's ``parameters`` shape (strings, null = no cap)."""
-    document: dict = {name: _text(getattr(policy_year, name)) for name in _CAPS}
-    for name in _AMOUNTS:
-        value = getattr(policy_year, name)
-        if value is not None:
-            document[name] = _text(value)
-    if policy_year.critical_illness_segments:
-        document["critical_illness_segments"] = policy_year.critical_illness_segments
-    for name in ("ratios", "deductible_rates"):
-        if getattr(policy_year, name):
-            document[name] = getattr(policy_year, name)
-    if policy_year.other_special_as:
-        document["other_special_as"] = policy_year.other_special_as
+    """The policy year's values in the scenario contract's ``parameters`` shape (strings, null = no cap): the
+    income column and the stored keys its schema declares, every cap present."""
+    document: dict = {}
+    if policy_year.income_last_year is not None:
+        document["income_last_year"] = _text(policy_year.income_last_year)
+    stored = policy_year.parameters or {}
+    for name, spec in schema_of(policy_year.jurisdiction).specs().items():
+        if spec.column:
+            continue
+        value = stored.get(name)
+        if spec.kind == CAP or value not in (None, "", [], {}):
+            document[name] = value
     return document
 
 
@@ -69,6 +105,37 @@ def validate_policy_year(policy_year: PolicyYear) -> None:
     if policy_year.jurisdiction not in registry.installed():
         raise PolicyInputError(f'jurisdiction: unknown jurisdiction "{policy_year.jurisdiction}"')
     policy_of(policy_year)
+
+
+def schema_problems(policy_year: PolicyYear) -> list[SchemaProblem]:
+    """Every value of the policy year its package's schema refuses (all at once; none = the schema accepts)."""
+    _instance, problems = schema_of(policy_year.jurisdiction).parse(values_of(policy_year))
+    return problems
+
+
+def label_of(name: str) -> str:
+    """A parameter's label in the page's language, from the installed packages' schemas."""
+    for jurisdiction in registry.installed().values():
+        spec = jurisdiction.parameters.specs().get(name)
+        if spec is not None:
+            return in_language(spec.label)
+    try:
+        return str(PolicyYear._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def problem_text(problem: SchemaProblem) -> str:
+    """A schema problem in words: the parameter, the category or segment it concerns, what is wrong."""
+    label = label_of(problem.name)
+    rest = problem.path[len(problem.name) :]
+    if rest.startswith("."):
+        code = rest[1:]
+        label = f"{label}（{categories.label_of(code) or code}）"
+    elif rest.startswith("["):
+        row = int(rest[1 : rest.index("]")]) + 1
+        label = f"{label}（" + _("第%(row)s段") % {"row": row} + "）"
+    return f"{label}：{in_language(problem.message)}"
 
 
 def certifications_of(rows: Iterable[Certification]) -> tuple[engine.Certification, ...]:
@@ -122,10 +189,7 @@ def parameter_problem(error: PolicyInputError) -> str:
         return _("政策参数有误，请检查各项取值")
     name = parts[1].split("[")[0]
     code = parts[2] if len(parts) > 2 and "[" not in parts[1] else None
-    try:
-        label = str(PolicyYear._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        label = name
+    label = label_of(name)
     if code:
         label = f"{label}（{categories.label_of(code) or code}）"
     text = _problems().get(error.problem or "")
