@@ -63,17 +63,16 @@ class Spec:
 def parameter(
     kind: str,
     label: Text,
-    help: Text,  # noqa: A002 - the word the forms use
+    help: Text,
     *,
     required: bool = False,
     minimum: Decimal | None = None,
     maximum: Decimal | None = None,
     places: int = 2,
     column: bool = False,
-) -> Any:
-    """A schema field: none until the year gives it."""
-    spec = Spec(kind, label, help, required, minimum, maximum, places, column)
-    return field(default=None, metadata={"spec": spec})
+) -> dict[str, Spec]:
+    """The metadata of a schema field: ``field(default=None, metadata=parameter(...))``."""
+    return {"spec": Spec(kind, label, help, required, minimum, maximum, places, column)}
 
 
 @dataclass(frozen=True)
@@ -141,29 +140,35 @@ class ParameterSchema:
     choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}  # a category field's choices, if not ``categories``
     fixed: ClassVar[tuple[tuple[Text, Mapping[str, Decimal]], ...]] = ()
 
-    income_last_year: Decimal | None = parameter(
-        MONEY,
-        Text("上年居民人均可支配收入", "Per-capita disposable income of residents last year"),
-        Text(
-            "统计部门发布的上年度数字，起付标准和高额费用预警按其比例计算",
-            "The figure published for the previous year; deductibles and the high-cost alert are shares of it",
+    income_last_year: Decimal | None = field(
+        default=None,
+        metadata=parameter(
+            MONEY,
+            Text("上年居民人均可支配收入", "Per-capita disposable income of residents last year"),
+            Text(
+                "统计部门发布的上年度数字，起付标准和高额费用预警按其比例计算",
+                "The figure published for the previous year; deductibles and the high-cost alert are shares of it",
+            ),
+            required=True,
+            minimum=ZERO,
+            column=True,
         ),
-        required=True,
-        minimum=ZERO,
-        column=True,
     )
-    alert_threshold_rate: Decimal | None = parameter(
-        RATE,
-        Text("高额费用预警比例", "High-cost alert rate"),
-        Text(
-            "上年居民人均可支配收入的比例，0.01 至 1，政策文件为 0.5",
-            "Share of last year's income, 0.01 to 1; the policy texts say 0.5",
+    alert_threshold_rate: Decimal | None = field(
+        default=None,
+        metadata=parameter(
+            RATE,
+            Text("高额费用预警比例", "High-cost alert rate"),
+            Text(
+                "上年居民人均可支配收入的比例，0.01 至 1，政策文件为 0.5",
+                "Share of last year's income, 0.01 to 1; the policy texts say 0.5",
+            ),
+            required=True,
+            minimum=Decimal("0.01"),
+            maximum=ONE,
+            places=4,
+            column=True,
         ),
-        required=True,
-        minimum=Decimal("0.01"),
-        maximum=ONE,
-        places=4,
-        column=True,
     )
 
     # Reading -----------------------------------------------------------------------------------------
@@ -226,18 +231,6 @@ class ParameterSchema:
             if not _blank(getattr(self, name))
         }
 
-    def document(self) -> dict[str, Any]:
-        """The values in the scenario contract's ``parameters`` shape (SCENARIOS.md), for the engine: the
-        income, every cap (null = no cap) and the other fields given."""
-        document: dict[str, Any] = {}
-        for name, spec in self.specs().items():
-            value = getattr(self, name)
-            if name == "alert_threshold_rate":
-                continue  # the monitoring's, not the settlement's
-            if spec.kind == CAP or not _blank(value):
-                document[name] = stored_value(spec.kind, value)
-        return document
-
 
 def _blank(value: Any) -> bool:
     return value is None or value == "" or value == () or value == [] or value == {}
@@ -253,7 +246,10 @@ def stored_value(kind: str, value: Any) -> Any:
         return number_text(Decimal(value))
     if kind == SEGMENTS:
         return [
-            {"up_to": None if s.up_to is None else stored_value(MONEY, s.up_to), "ratio": number_text(s.ratio)}
+            {
+                "up_to": None if s.up_to is None else stored_value(MONEY, s.up_to),
+                "ratio": number_text(s.ratio),
+            }
             if isinstance(s, Segment)
             else s
             for s in value
@@ -299,7 +295,9 @@ def _number(value: Any, path: str, spec: Spec, problems: list[Problem], bounds: 
     return number
 
 
-def _read_number(cls: type[ParameterSchema], name: str, spec: Spec, value: Any, problems: list[Problem]) -> Any:
+def _read_number(
+    cls: type[ParameterSchema], name: str, spec: Spec, value: Any, problems: list[Problem]
+) -> Any:
     return _number(value, name, spec, problems)
 
 
@@ -329,7 +327,9 @@ def _read_segments(
                     )
                 )
         else:
-            up_to = _number(up_to_value, f"{path}.up_to", Spec(MONEY, spec.label, spec.help, minimum=ZERO), problems)
+            up_to = _number(
+                up_to_value, f"{path}.up_to", Spec(MONEY, spec.label, spec.help, minimum=ZERO), problems
+            )
             if up_to is not None and previous is not None and up_to <= previous:
                 problems.append(
                     Problem(
@@ -362,7 +362,9 @@ def _read_rates(
     for code, item in value.items():
         path = f"{name}.{code}"
         if code not in cls.categories:
-            problems.append(Problem(path, Text("不是该政策适用地的救助类别", "not a category of this jurisdiction")))
+            problems.append(
+                Problem(path, Text("不是该政策适用地的救助类别", "not a category of this jurisdiction"))
+            )
             continue
         if _blank(item):
             continue
@@ -372,9 +374,13 @@ def _read_rates(
     return rates
 
 
-def _read_category(cls: type[ParameterSchema], name: str, spec: Spec, value: Any, problems: list[Problem]) -> Any:
+def _read_category(
+    cls: type[ParameterSchema], name: str, spec: Spec, value: Any, problems: list[Problem]
+) -> Any:
     if value not in cls.choices.get(name, cls.categories):
-        problems.append(Problem(name, Text("不是该政策适用地的救助类别", "not a category of this jurisdiction")))
+        problems.append(
+            Problem(name, Text("不是该政策适用地的救助类别", "not a category of this jurisdiction"))
+        )
         return None
     return value
 
@@ -396,11 +402,17 @@ _READERS = {
 class AnnualCap(ParameterSchema):
     """医疗救助年度救助限额: one cap for every category, set by the city each year."""
 
-    assistance_annual_cap: Decimal | None = parameter(
-        CAP,
-        Text("医疗救助年度限额", "Annual assistance cap"),
-        Text("门诊和住院共用的年度救助限额；留空表示不设限额", "Shared by outpatient and inpatient aid; blank = no cap"),
-        minimum=ZERO,
+    assistance_annual_cap: Decimal | None = field(
+        default=None,
+        metadata=parameter(
+            CAP,
+            Text("医疗救助年度限额", "Annual assistance cap"),
+            Text(
+                "门诊和住院共用的年度救助限额；留空表示不设限额",
+                "Shared by outpatient and inpatient aid; blank = no cap",
+            ),
+            minimum=ZERO,
+        ),
     )
 
 
@@ -426,24 +438,28 @@ class CriticalIllnessSchedule(ParameterSchema):
                 )
         return found
 
-    critical_illness_threshold: Decimal | None = parameter(
-        MONEY,
-        Text("大病保险起付标准", "Critical-illness insurance threshold"),
-        Text("普通参保人员的起付标准（元）；与分段比例一起填写", "For ordinary insured people, with the segments"),
-        minimum=ZERO,
+    critical_illness_threshold: Decimal | None = field(
+        default=None,
+        metadata=parameter(
+            MONEY,
+            Text("大病保险起付标准", "Critical-illness insurance threshold"),
+            Text(
+                "普通参保人员的起付标准（元）；与分段比例一起填写",
+                "For ordinary insured people, with the segments",
+            ),
+            minimum=ZERO,
+        ),
     )
     critical_illness_segments: tuple[Segment, ...] = field(
         default=(),
-        metadata={
-            "spec": Spec(
-                SEGMENTS,
-                Text("大病保险分段比例", "Critical-illness insurance segments"),
-                Text(
-                    "每段：起付标准以上至“分段上限”的费用按“比例”支付；最后一段上限留空表示不设上限",
-                    "Each row pays its ratio up to its bound above the threshold; leave the last bound blank",
-                ),
-            )
-        },
+        metadata=parameter(
+            SEGMENTS,
+            Text("大病保险分段比例", "Critical-illness insurance segments"),
+            Text(
+                "每段：起付标准以上至“分段上限”的费用按“比例”支付；最后一段上限留空表示不设上限",
+                "Each row pays its ratio up to its bound above the threshold; leave the last bound blank",
+            ),
+        ),
     )
 
 
@@ -453,31 +469,27 @@ class CategoryRates(ParameterSchema):
 
     ratios: Mapping[str, Decimal] = field(
         default_factory=dict,
-        metadata={
-            "spec": Spec(
-                RATES,
-                Text("救助比例", "Assistance ratios"),
-                Text(
-                    "各类救助对象的救助比例，0 至 1 之间的小数；留空则用内置值",
-                    "Per category, a share between 0 and 1; blank = the built-in value",
-                ),
-                places=4,
-            )
-        },
+        metadata=parameter(
+            RATES,
+            Text("救助比例", "Assistance ratios"),
+            Text(
+                "各类救助对象的救助比例，0 至 1 之间的小数；留空则用内置值",
+                "Per category, a share between 0 and 1; blank = the built-in value",
+            ),
+            places=4,
+        ),
     )
     deductible_rates: Mapping[str, Decimal] = field(
         default_factory=dict,
-        metadata={
-            "spec": Spec(
-                RATES,
-                Text("起付标准比例", "Deductible rates"),
-                Text(
-                    "起付标准占上年居民人均可支配收入的比例；留空则用内置值",
-                    "Per category, a share of last year's income; blank = the built-in value",
-                ),
-                places=4,
-            )
-        },
+        metadata=parameter(
+            RATES,
+            Text("起付标准比例", "Deductible rates"),
+            Text(
+                "起付标准占上年居民人均可支配收入的比例；留空则用内置值",
+                "Per category, a share of last year's income; blank = the built-in value",
+            ),
+            places=4,
+        ),
     )
 
 
@@ -485,8 +497,14 @@ class CategoryRates(ParameterSchema):
 class OtherSpecial(ParameterSchema):
     """其他特殊困难人员 are settled as the category the year names (SCENARIOS Clarification 21)."""
 
-    other_special_as: str | None = parameter(
-        CATEGORY,
-        Text("其他特殊困难人员参照类别", "Other people in special hardship are settled as"),
-        Text("县级以上地方人民政府规定的其他特殊困难人员按此类别救助", "The category whose terms they receive"),
+    other_special_as: str | None = field(
+        default=None,
+        metadata=parameter(
+            CATEGORY,
+            Text("其他特殊困难人员参照类别", "Other people in special hardship are settled as"),
+            Text(
+                "县级以上地方人民政府规定的其他特殊困难人员按此类别救助",
+                "The category whose terms they receive",
+            ),
+        ),
     )

@@ -28,6 +28,7 @@ from settlements.policy.errors import PolicyInputError, Problem
 from settlements.policy.rules import Policy
 from settlements.policy.scenario import parse_parameters
 
+
 def schema_of(jurisdiction: str) -> type[ParameterSchema]:
     """The parameter schema the jurisdiction's package declares (``Jurisdiction.parameters``)."""
     return registry.get(jurisdiction).parameters
@@ -107,10 +108,18 @@ def validate_policy_year(policy_year: PolicyYear) -> None:
     policy_of(policy_year)
 
 
-def schema_problems(policy_year: PolicyYear) -> list[SchemaProblem]:
-    """Every value of the policy year its package's schema refuses (all at once; none = the schema accepts)."""
-    _instance, problems = schema_of(policy_year.jurisdiction).parse(values_of(policy_year))
-    return problems
+def read_values(policy_year: PolicyYear) -> tuple[ParameterSchema | None, list[SchemaProblem]]:
+    """The policy year's values read by its package's schema, or None with every value it refuses."""
+    return schema_of(policy_year.jurisdiction).parse(values_of(policy_year))
+
+
+def apply_values(policy_year: PolicyYear, values: ParameterSchema) -> PolicyYear:
+    """Set the schema's values on the policy year as the schema writes them (columns, ``parameters``)."""
+    for name, spec in values.specs().items():
+        if spec.column:
+            setattr(policy_year, name, getattr(values, name))
+    policy_year.parameters = values.stored()
+    return policy_year
 
 
 def label_of(name: str) -> str:

@@ -137,7 +137,10 @@ class SegmentForm(forms.Form):
             field.widget.attrs.update({"class": "form-control form-control-sm", "inputmode": "decimal"})
 
     def is_blank(self) -> bool:
-        return not (self.cleaned_data.get("up_to") or "").strip() and not (self.cleaned_data.get("ratio") or "").strip()
+        return (
+            not (self.cleaned_data.get("up_to") or "").strip()
+            and not (self.cleaned_data.get("ratio") or "").strip()
+        )
 
 
 SegmentFormSet = forms.formset_factory(SegmentForm, extra=2, can_delete=True)
@@ -260,7 +263,6 @@ class PolicyYearForm(forms.ModelForm):
         """Show a problem at the input it concerns: a field, a category's rate, a segment's cell."""
         name = where.split(".")[0].split("[")[0]
         if name in self.segment_sets:
-            formset = self.segment_sets[name]
             if "[" in where:
                 index = int(where[where.index("[") + 1 : where.index("]")])
                 cell = where.rsplit(".", 1)[-1]
@@ -290,12 +292,9 @@ class PolicyYearForm(forms.ModelForm):
         for where, words in problems:
             self._place(where, words)
         if not problems and not self.errors:
-            parsed, _problems = self.schema.parse(adapter.values_of(candidate))
-            if parsed is not None:
-                for name, spec in self.specs.items():
-                    if spec.column:
-                        setattr(self.instance, name, getattr(parsed, name))
-                self.instance.parameters = parsed.stored()
+            values, _problems = adapter.read_values(candidate)
+            if values is not None:
+                adapter.apply_values(self.instance, values)
         return data
 
     # What the page shows -----------------------------------------------------------------------------------
@@ -350,7 +349,11 @@ class PolicyYearForm(forms.ModelForm):
                     }
                 )
             tables.append(
-                {"label": adapter.in_language(spec.label), "help": adapter.in_language(spec.help), "rows": rows}
+                {
+                    "label": adapter.in_language(spec.label),
+                    "help": adapter.in_language(spec.help),
+                    "rows": rows,
+                }
             )
         return tables
 

@@ -291,7 +291,9 @@ _HISTORY_COLUMNS = ("effective_from", "income_last_year", "alert_threshold_rate"
 
 def _flat_values(record) -> dict[str, str]:
     """A history row's values, one entry per parameter, category rate or segment (``ratios.dibao``)."""
-    values = {name: "" if getattr(record, name) is None else str(getattr(record, name)) for name in _HISTORY_COLUMNS}
+    values = {
+        name: "" if getattr(record, name) is None else str(getattr(record, name)) for name in _HISTORY_COLUMNS
+    }
     for name, value in (record.parameters or {}).items():
         if isinstance(value, dict):
             values.update({f"{name}.{code}": str(rate) for code, rate in value.items()})

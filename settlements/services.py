@@ -5,6 +5,7 @@ Each action is one transaction, checks its preconditions and raises ``DomainErro
 (``settlements.policy``): this module reads rows, calls the engine, and writes what it returns.
 """
 
+import copy
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
@@ -54,7 +55,10 @@ def policy_year_problems(policy_year: PolicyYear) -> list[tuple[str, str]]:
     if policy_year.effective_from and policy_year.effective_from.year > policy_year.year:
         found.append(("effective_from", str(PolicyYearError.EFFECTIVE_FROM_OUTSIDE_YEAR.label)))
     if policy_year.jurisdiction in registry.installed():
-        found.extend((p.path, adapter.problem_text(p)) for p in adapter.schema_problems(policy_year))
+        values, problems = adapter.read_values(policy_year)
+        found.extend((problem.path, adapter.problem_text(problem)) for problem in problems)
+        if values is not None:
+            policy_year = adapter.apply_values(copy.copy(policy_year), values)
     if not found and policy_year.year:  # the engine's rules are those of a year
         try:
             adapter.validate_policy_year(policy_year)
@@ -73,7 +77,9 @@ def check_policy_year(policy_year: PolicyYear) -> None:
         raise DomainError(PolicyYearError.EFFECTIVE_FROM_OUTSIDE_YEAR)
     if where == "alert_threshold_rate":
         raise DomainError(PolicyYearError.ALERT_RATE_OUT_OF_RANGE)
-    raise DomainError(PolicyYearError.INVALID_PARAMETERS, detail="；".join(words for _where, words in problems))
+    raise DomainError(
+        PolicyYearError.INVALID_PARAMETERS, detail="；".join(words for _where, words in problems)
+    )
 
 
 @transaction.atomic

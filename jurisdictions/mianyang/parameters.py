@@ -1,7 +1,7 @@
 """Mianyang's policy-year parameters: the annual cap 「…科学确定并另行发布」 [002:L35] and 倾斜救助's threshold
 (当地防止返贫监测收入标准 [002:L33]) and cap; its ratios and deductible rates are the text's [002:L31]."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jurisdictions.mianyang.policy import CONFIG, RANK
@@ -21,19 +21,25 @@ class MianyangParameters(OtherSpecial, AnnualCap):
         ),
     )
 
-    tilt_threshold: Decimal | None = parameter(
-        MONEY,
-        Text("防止返贫监测收入标准（倾斜救助起付线）", "Monitoring income line (tilted-aid threshold)"),
-        Text(
-            "个人年度累计自付费用超过此标准的部分给予倾斜救助",
-            "Tilted aid pays on the year's own payments above this line",
+    tilt_threshold: Decimal | None = field(
+        default=None,
+        metadata=parameter(
+            MONEY,
+            Text("防止返贫监测收入标准（倾斜救助起付线）", "Monitoring income line (tilted-aid threshold)"),
+            Text(
+                "个人年度累计自付费用超过此标准的部分给予倾斜救助",
+                "Tilted aid pays on the year's own payments above this line",
+            ),
+            required=True,
+            minimum=ZERO,
         ),
-        required=True,
-        minimum=ZERO,
     )
-    tilt_annual_cap: Decimal | None = parameter(
-        CAP,
-        Text("倾斜救助年度限额", "Annual tilted-aid cap"),
-        Text("留空表示不设限额", "Blank = no cap"),
-        minimum=ZERO,
+    tilt_annual_cap: Decimal | None = field(
+        default=None,
+        metadata=parameter(
+            CAP,
+            Text("倾斜救助年度限额", "Annual tilted-aid cap"),
+            Text("留空表示不设限额", "Blank = no cap"),
+            minimum=ZERO,
+        ),
     )
