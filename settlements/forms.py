@@ -146,6 +146,14 @@ class SegmentForm(forms.Form):
 SegmentFormSet = forms.formset_factory(SegmentForm, extra=2, can_delete=True)
 
 
+def _money_shown(text: str) -> str:
+    """A money text as people read it (50,000.00); a text that is no amount as it was typed."""
+    try:
+        return format_money(Decimal(text))
+    except ArithmeticError:
+        return text
+
+
 def _shown(value) -> str:
     """A stored parameter value as the editor shows it ("" for none)."""
     if value is None or value == "":
@@ -307,7 +315,7 @@ class PolicyYearForm(forms.ModelForm):
         if spec.kind == CATEGORY:
             return categories.label_of(value)
         if spec.kind in (MONEY, CAP):
-            return format_money(Decimal(str(value)))
+            return _money_shown(str(value))
         return _shown(value)
 
     def year_fields(self) -> list[forms.BoundField]:
@@ -358,22 +366,28 @@ class PolicyYearForm(forms.ModelForm):
         return tables
 
     def segment_tables(self) -> list[dict]:
-        """The 大病 schedules: rows to edit (blank extra rows add one, the box removes one) and those in force."""
+        """The 大病 schedules: rows to edit (blank extra rows add one, the box removes one), each with the
+        bound it starts from, and the rows in force."""
         tables = []
         for name, formset in self.segment_sets.items():
             spec = self.specs[name]
-            in_force = [
-                {
-                    "up_to": format_money(Decimal(row["up_to"])) if row.get("up_to") else str(_("不设上限")),
-                    "ratio": _shown(row.get("ratio")),
-                }
-                for row in self.in_force.get(name) or []
-            ]
+            rows, start = [], "0.00"
+            for row in formset.forms:
+                rows.append((row, start))
+                up_to = (row["up_to"].value() or "").strip()
+                start = _money_shown(up_to) if up_to else start
+            in_force, start = [], "0.00"
+            for row in self.in_force.get(name) or []:
+                up_to = _money_shown(row["up_to"]) if row.get("up_to") else str(_("不设上限"))
+                in_force.append({"start": start, "up_to": up_to, "ratio": _shown(row.get("ratio"))})
+                start = up_to
             tables.append(
                 {
+                    "prefix": name,
                     "label": adapter.in_language(spec.label),
                     "help": adapter.in_language(spec.help),
                     "formset": formset,
+                    "rows": rows,
                     "in_force": in_force,
                     "errors": getattr(self, "segment_errors", {}).get(name, []),
                 }

@@ -150,3 +150,21 @@ def test_accepted_values_are_stored_as_texts_and_settle_as_the_engine_reads_them
             assert isinstance(value, (dict, list))
     document = {"income_last_year": given["income_last_year"]} | stored
     compile_policy(code, 2024, parse_parameters(code, document))
+
+
+def test_the_system_check_names_a_schema_that_disagrees_with_its_package():
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Drifted(NationalParameters):
+        categories = (*NationalParameters.categories, "orphan")
+        built_in = {"assistance_annual_cap": Decimal("1.00")}
+
+    assert registry.problems() == []
+    assert registry.schema_problems(Drifted, registry.get("national").ranking) == [
+        'its parameters name the category "orphan", not one of its categories',
+        'its parameters\' built_in name "assistance_annual_cap", not a field of that kind',
+    ]
+    assert registry.schema_problems(dict, ()) == [
+        "its parameters are not a jurisdictions.parameters.ParameterSchema"
+    ]

@@ -177,7 +177,9 @@ def test_segments_are_rows_added_in_blank_rows_and_removed_with_their_box(client
         {"up_to": None, "ratio": "0.70"},
     ]
     page = client.get(url).content.decode()
-    assert "50,000.00 × 0.60；不设上限 × 0.70" in page
+    in_force = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("现行分段")[1].split("</table>")[0]))
+    assert "0.00 50,000.00 0.60 50,000.00 不设上限 0.70" in in_force
+    assert 'data-add-segment="critical_illness_segments"' in page  # a row more without reloading
 
 
 def test_every_segment_problem_is_shown_in_its_row(client, beijing_admin):
