@@ -8,6 +8,7 @@ compiler read them, so a policy year is also validated by exactly the rules that
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -36,7 +37,7 @@ def schema_of(jurisdiction: str) -> type[ParameterSchema]:
 
 def in_language(text: Text) -> str:
     """A schema text in the page's language."""
-    return text.en if (get_language() or "").startswith("en") else text.zh
+    return text.en if _english() else text.zh
 
 
 def values_of(policy_year: PolicyYear) -> dict[str, Any]:
@@ -134,17 +135,40 @@ def label_of(name: str) -> str:
         return name
 
 
-def problem_text(problem: SchemaProblem) -> str:
+@dataclass(frozen=True)
+class ValueProblem:
+    """A refused value of a policy year: ``where`` (a field of the row or a schema path such as
+    ``ratios.dibao``), ``what`` (the parameter, with its category or segment, in words), ``why``."""
+
+    where: str
+    what: str
+    why: str
+
+    def __str__(self) -> str:
+        if not self.what:
+            return self.why
+        return f"{self.what}: {self.why}" if _english() else f"{self.what}：{self.why}"
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def qualified(label: str, detail: str) -> str:
+    """A label with what it concerns: 「救助比例（低保对象）」, "Assistance ratios (dibao)"."""
+    return f"{label} ({detail})" if _english() else f"{label}（{detail}）"
+
+
+def schema_problem(problem: SchemaProblem) -> ValueProblem:
     """A schema problem in words: the parameter, the category or segment it concerns, what is wrong."""
     label = label_of(problem.name)
     rest = problem.path[len(problem.name) :]
     if rest.startswith("."):
         code = rest[1:]
-        label = f"{label}（{categories.label_of(code) or code}）"
+        label = qualified(label, categories.label_of(code) or code)
     elif rest.startswith("["):
-        row = int(rest[1 : rest.index("]")]) + 1
-        label = f"{label}（" + _("第%(row)s段") % {"row": row} + "）"
-    return f"{label}：{in_language(problem.message)}"
+        label = qualified(label, _("第%(row)s段") % {"row": int(rest[1 : rest.index("]")]) + 1})
+    return ValueProblem(problem.path, label, in_language(problem.message))
 
 
 def certifications_of(rows: Iterable[Certification]) -> tuple[engine.Certification, ...]:
@@ -190,18 +214,22 @@ def _problems() -> dict[str, str]:
     }
 
 
-def parameter_problem(error: PolicyInputError) -> str:
+def engine_problem(error: PolicyInputError) -> ValueProblem:
     """The engine's refusal of a policy year's values in the user's words, from its fields: the parameter's
     label (``path`` = ``parameters.<name>[.<category>…]``), the category, what is wrong (``problem``, ``limit``)."""
     parts = error.path.split(".")
     if len(parts) < 2 or parts[0] != "parameters":
-        return _("政策参数有误，请检查各项取值")
+        return ValueProblem("", "", _("政策参数有误，请检查各项取值"))
     name = parts[1].split("[")[0]
     code = parts[2] if len(parts) > 2 and "[" not in parts[1] else None
     label = label_of(name)
     if code:
-        label = f"{label}（{categories.label_of(code) or code}）"
+        label = qualified(label, categories.label_of(code) or code)
     text = _problems().get(error.problem or "")
-    if text is None:
-        return f"{label}：" + _("取值不合规")
-    return f"{label}：" + (text % {"limit": error.limit} if "%(limit)s" in text else text)
+    why = _("取值不合规") if text is None else text % {"limit": error.limit} if "%(limit)s" in text else text
+    return ValueProblem(error.path.removeprefix("parameters."), label, why)
+
+
+def parameter_problem(error: PolicyInputError) -> str:
+    """``engine_problem`` as one line: 「救助比例（低保对象）：低于国家指导意见规定的下限 0.70」."""
+    return str(engine_problem(error))

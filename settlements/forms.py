@@ -1,6 +1,7 @@
 """Forms of the settlements app: they validate input; the services decide and write."""
 
 import copy
+import re
 from decimal import Decimal
 
 from django import forms
@@ -194,7 +195,7 @@ class PolicyYearForm(forms.ModelForm):
             if spec.kind == RATES:
                 for code in self.schema.categories:
                     self.fields[f"{name}__{code}"] = forms.CharField(
-                        label=f"{label}（{categories.label_of(code)}）",
+                        label=adapter.qualified(label, categories.label_of(code)),
                         required=False,
                         initial=_shown((initial.get(name) or {}).get(code)),
                     )
@@ -203,9 +204,7 @@ class PolicyYearForm(forms.ModelForm):
                     {"up_to": _shown(row.get("up_to")), "ratio": _shown(row.get("ratio"))}
                     for row in initial.get(name) or []
                 ]
-                self.segment_sets[name] = SegmentFormSet(
-                    self.data or None, prefix=name, initial=rows, form_kwargs={}
-                )
+                self.segment_sets[name] = SegmentFormSet(self.data or None, prefix=name, initial=rows)
             elif spec.kind == CATEGORY:
                 codes = self.schema.choices.get(name, self.schema.categories)
                 self.fields[name] = forms.ChoiceField(
@@ -267,26 +266,25 @@ class PolicyYearForm(forms.ModelForm):
                 candidate.parameters[name] = values[name]
         return candidate
 
-    def _place(self, where: str, words: str) -> None:
-        """Show a problem at the input it concerns: a field, a category's rate, a segment's cell."""
-        name = where.split(".")[0].split("[")[0]
+    def _place(self, problem: adapter.ValueProblem) -> None:
+        """Show a problem at the input it concerns (a field, a category's rate, a segment's cell), or above
+        the form when it concerns no one input."""
+        where = problem.where
+        name = re.split(r"[.\[]", where, maxsplit=1)[0]
         if name in self.segment_sets:
-            if "[" in where:
-                index = int(where[where.index("[") + 1 : where.index("]")])
-                cell = where.rsplit(".", 1)[-1]
-                rows = self._segment_rows.get(name, [])
-                if index < len(rows) and cell in ("up_to", "ratio"):
-                    rows[index].add_error(cell, words)
-                    return
-            self.segment_errors.setdefault(name, []).append(words)
-            self.add_error(None, words)
+            cell = re.fullmatch(rf"{name}\[(\d+)\]\.(up_to|ratio)", where)
+            rows = self._segment_rows.get(name, [])
+            if cell and int(cell[1]) < len(rows):
+                rows[int(cell[1])].add_error(cell[2], problem.why)
+                return
+            self.segment_errors.setdefault(name, []).append(problem.why)
+            self.add_error(None, str(problem))
             return
-        if "." in where and f"{name}__{where.split('.', 1)[1]}" in self.fields:
-            self.add_error(f"{name}__{where.split('.', 1)[1]}", words)
-        elif where in self.fields:
-            self.add_error(where, words)
+        rate = where.replace(".", "__", 1)
+        if rate in self.fields or where in self.fields:
+            self.add_error(rate if rate in self.fields else where, problem.why)
         else:
-            self.add_error(None, words)
+            self.add_error(None, str(problem))
 
     def is_valid(self) -> bool:
         valid = super().is_valid()  # the segment rows' own problems are placed in their rows
@@ -297,8 +295,8 @@ class PolicyYearForm(forms.ModelForm):
         self.segment_errors: dict[str, list[str]] = {}
         candidate = self._candidate(self._schema_values())
         problems = check_policy_year_values(candidate)
-        for where, words in problems:
-            self._place(where, words)
+        for problem in problems:
+            self._place(problem)
         if not problems and not self.errors:
             values, _problems = adapter.read_values(candidate)
             if values is not None:
@@ -373,8 +371,8 @@ class PolicyYearForm(forms.ModelForm):
             spec = self.specs[name]
             rows, start = [], "0.00"
             for row in formset.forms:
-                rows.append((row, start))
-                up_to = (row["up_to"].value() or "").strip()
+                up_to, ratio = ((row[cell].value() or "").strip() for cell in ("up_to", "ratio"))
+                rows.append((row, start if up_to or ratio else ""))  # a blank row starts where it is filled
                 start = _money_shown(up_to) if up_to else start
             in_force, start = [], "0.00"
             for row in self.in_force.get(name) or []:

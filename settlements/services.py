@@ -46,24 +46,24 @@ ZERO = Decimal("0.00")
 # Policy years ----------------------------------------------------------------------------------------
 
 
-def policy_year_problems(policy_year: PolicyYear) -> list[tuple[str, str]]:
-    """Everything wrong with a policy year's values, at once: (where, words). ``where`` is a field of the row
-    or a path of its package's schema (``ratios.dibao``, ``critical_illness_segments[1].up_to``). The schema
-    finds every problem it can tell; the engine's own validation (one refusal) runs when the schema finds none.
-    """
-    found: list[tuple[str, str]] = []
+def policy_year_problems(policy_year: PolicyYear) -> list[adapter.ValueProblem]:
+    """Everything wrong with a policy year's values, at once. The package's schema finds every problem it can
+    tell; the engine's own validation (one refusal) runs on the values the schema accepted."""
+    found: list[adapter.ValueProblem] = []
     if policy_year.effective_from and policy_year.effective_from.year > policy_year.year:
-        found.append(("effective_from", str(PolicyYearError.EFFECTIVE_FROM_OUTSIDE_YEAR.label)))
+        found.append(
+            adapter.ValueProblem("effective_from", "", str(PolicyYearError.EFFECTIVE_FROM_OUTSIDE_YEAR.label))
+        )
     if policy_year.jurisdiction in registry.installed():
         values, problems = adapter.read_values(policy_year)
-        found.extend((problem.path, adapter.problem_text(problem)) for problem in problems)
+        found.extend(adapter.schema_problem(problem) for problem in problems)
         if values is not None:
             policy_year = adapter.apply_values(copy.copy(policy_year), values)
     if not found and policy_year.year:  # the engine's rules are those of a year
         try:
             adapter.validate_policy_year(policy_year)
         except PolicyInputError as exc:
-            found.append((exc.path.removeprefix("parameters."), adapter.parameter_problem(exc)))
+            found.append(adapter.engine_problem(exc))
     return found
 
 
@@ -72,14 +72,11 @@ def check_policy_year(policy_year: PolicyYear) -> None:
     problems = policy_year_problems(policy_year)
     if not problems:
         return
-    where = problems[0][0]
-    if where == "effective_from":
+    if problems[0].where == "effective_from":
         raise DomainError(PolicyYearError.EFFECTIVE_FROM_OUTSIDE_YEAR)
-    if where == "alert_threshold_rate":
+    if problems[0].where == "alert_threshold_rate":
         raise DomainError(PolicyYearError.ALERT_RATE_OUT_OF_RANGE)
-    raise DomainError(
-        PolicyYearError.INVALID_PARAMETERS, detail="；".join(words for _where, words in problems)
-    )
+    raise DomainError(PolicyYearError.INVALID_PARAMETERS, detail="；".join(map(str, problems)))
 
 
 @transaction.atomic
