@@ -11,7 +11,7 @@ from settlements.models import Hospital, PolicyYear, Visit
 @admin.register(PolicyYear)
 class PolicyYearAdmin(ServiceOwnedAdmin, CityScopedAdmin, admin.ModelAdmin):
     jurisdiction_field = "jurisdiction"
-    list_display = ("jurisdiction", "year", "effective_from", "income_last_year", "assistance_annual_cap")
+    list_display = ("jurisdiction", "year", "effective_from", "income_last_year", "version")
     list_filter = ("jurisdiction",)
 
 

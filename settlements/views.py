@@ -373,7 +373,7 @@ class PolicyYearEditView(roles.RoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         instance = context["form"].instance
-        context["history"] = instance.history.select_related("history_user")[:20] if instance.pk else []
+        context["history"] = selectors.policy_year_history(instance) if instance.pk else []
         return context
 
     def form_valid(self, form):
