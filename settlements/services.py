@@ -81,13 +81,22 @@ def check_policy_year(policy_year: PolicyYear) -> None:
 
 @transaction.atomic
 def save_policy_year(*, policy_year: PolicyYear, by: User | None, reason: str = "") -> PolicyYear:
-    """Create or change a policy year; the history (who, when, old and new values) is kept."""
+    """Create or change a policy year; the history (who, when, old and new values) is kept. Saving a year
+    whose values are all as stored changes nothing: no new version, no history row."""
     check_policy_year(policy_year)
+    if policy_year.pk is not None and _as_stored(policy_year):
+        return policy_year
     policy_year._history_user = by
     if reason:
         policy_year._change_reason = reason
     policy_year.save()
     return policy_year
+
+
+def _as_stored(policy_year: PolicyYear) -> bool:
+    stored = PolicyYear.objects.select_for_update().get(pk=policy_year.pk)
+    fields = [f.attname for f in PolicyYear._meta.concrete_fields if f.name not in {"id", "version"}]
+    return all(getattr(stored, name) == getattr(policy_year, name) for name in fields)
 
 
 # Visits ----------------------------------------------------------------------------------------------
