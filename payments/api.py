@@ -83,7 +83,9 @@ class BankResultImportView(APIView):
             )
         uploaded = upload.validated_data["file"]
         try:
-            outcome = views.import_results(batch=batch, by=request.user, name=uploaded.name, content=uploaded.read())
+            outcome = views.import_results(
+                batch=batch, by=request.user, name=uploaded.name, content=uploaded.read()
+            )
         except services.BankResultError as exc:
             return Response(
                 {"detail": exc.message, "code": str(exc.code), "errors": exc.errors},

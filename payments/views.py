@@ -107,7 +107,8 @@ class BatchDetailView(roles.RoleRequiredMixin, TemplateView):
             and user.role in services.CHECKERS
             and batch.made_by_id != user.pk,
             "can_release": batch.state == BatchState.CHECKED and user.role in services.RELEASERS and others,
-            "has_bank_file": batch.state in (BatchState.RELEASED, BatchState.RECONCILED) and not batch.historical,
+            "has_bank_file": batch.state in (BatchState.RELEASED, BatchState.RECONCILED)
+            and not batch.historical,
             "can_import": batch.state == BatchState.RELEASED and user.role in services.IMPORTERS,
             "return_form": kwargs.get("return_form") or forms.ReturnForm(),
             "release_form": forms.ReleaseForm(),
@@ -189,7 +190,9 @@ class BankResultUploadView(BatchDetailView):
             return self.render_to_response(self.get_context_data(pk=pk, result_form=form))
         uploaded = form.cleaned_data["file"]
         try:
-            outcome = import_results(batch=batch, by=request.user, name=uploaded.name, content=uploaded.read())
+            outcome = import_results(
+                batch=batch, by=request.user, name=uploaded.name, content=uploaded.read()
+            )
         except services.BankResultError as exc:
             return self.render_to_response(
                 self.get_context_data(pk=pk, result_form=form, result_errors=exc.errors), status=400
@@ -199,7 +202,8 @@ class BankResultUploadView(BatchDetailView):
             return self.render_to_response(self.get_context_data(pk=pk, result_form=form), status=400)
         messages.success(
             request,
-            _("回盘已导入：到账 %(paid)s 笔，失败 %(failed)s 笔") % {"paid": outcome.paid, "failed": outcome.failed},
+            _("回盘已导入：到账 %(paid)s 笔，失败 %(failed)s 笔")
+            % {"paid": outcome.paid, "failed": outcome.failed},
         )
         return redirect(batch)
 
@@ -276,7 +280,9 @@ def notice(user, region_code: str, month: dt.date) -> dict:
     if not region_code.startswith(user.region_id):
         raise Http404
     township = Region.objects.get(code=region_code)
-    rows = files.notice_rows(selectors.paid_lines(region_code=region_code, year=month.year, month=month.month))
+    rows = files.notice_rows(
+        selectors.paid_lines(region_code=region_code, year=month.year, month=month.month)
+    )
     title = _("%(place)s %(year)s年%(month)s月医疗救助金发放公示") % {
         "place": township.full_name,
         "year": month.year,

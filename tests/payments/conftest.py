@@ -48,7 +48,11 @@ def dibao_person(claimant_factory, certification_factory, policy_year_factory):
 def with_payee(caseworker):
     def add(claimant, account=ACCOUNT):
         services.set_payee(
-            claimant=claimant, by=caseworker, name=claimant.name, bank_name="农业银行绵阳分行", account_number=account
+            claimant=claimant,
+            by=caseworker,
+            name=claimant.name,
+            bank_name="农业银行绵阳分行",
+            account_number=account,
         )
         return claimant
 

@@ -134,12 +134,12 @@ def test_the_database_refuses_a_second_holding_line_for_an_item(approved_claim, 
         )
 
 
-def test_a_person_without_a_payee_cannot_be_paid(
-    caseworker, reviewer, maker, dibao_person, visit_factory
-):
+def test_a_person_without_a_payee_cannot_be_paid(caseworker, reviewer, maker, dibao_person, visit_factory):
     from settlements import services as settlement_services
 
-    settlement = settlement_services.settle_visit(visit=visit_factory(claimant=dibao_person("赵无户")), by=reviewer)
+    settlement = settlement_services.settle_visit(
+        visit=visit_factory(claimant=dibao_person("赵无户")), by=reviewer
+    )
     with pytest.raises(DomainError) as excinfo:
         services.make_batch(by=maker, settlement_ids=[settlement.pk])
     assert excinfo.value.code == PaymentError.NO_PAYEE
@@ -149,13 +149,17 @@ def test_a_person_without_a_payee_cannot_be_paid(
 def test_a_claim_settled_by_its_application_is_paid_once_through_the_application(approved_claim, maker):
     application = approved_claim()
     settlement = application.covered_visits.get().visit.settlements.get()
-    assert settlement.assistance_owed > 0  # the settlement the claim made: its assistance is the claim's amount
+    assert (
+        settlement.assistance_owed > 0
+    )  # the settlement the claim made: its assistance is the claim's amount
     with pytest.raises(DomainError) as excinfo:
         services.make_batch(by=maker, settlement_ids=[settlement.pk])
     assert excinfo.value.code == PaymentError.NOT_PAYABLE
 
 
-def test_paid_lines_close_their_items_through_the_services(approved_claim, owed_settlement, released, checker):
+def test_paid_lines_close_their_items_through_the_services(
+    approved_claim, owed_settlement, released, checker
+):
     application, settlement = approved_claim(), owed_settlement()
     batch = released([application], [settlement])
     outcome = services.import_bank_results(batch=batch, by=checker, results=results(batch))
@@ -179,7 +183,9 @@ def test_a_bounced_payment_reopens_its_item_for_a_corrected_payee_and_a_new_batc
 ):
     application = approved_claim()
     batch = released([application])
-    outcome = services.import_bank_results(batch=batch, by=checker, results=results(batch, "失败", "账户已销户"))
+    outcome = services.import_bank_results(
+        batch=batch, by=checker, results=results(batch, "失败", "账户已销户")
+    )
     assert (outcome.paid, outcome.failed) == (0, 1)
     line = batch.lines.get()
     assert (line.state, line.failure_reason) == (LineState.FAILED, FailureReason.CLOSED_ACCOUNT)
@@ -242,7 +248,7 @@ def test_release_runs_the_budget_step_with_the_totals_and_a_refusal_stores_nothi
             services.release_batch(batch=batch, by=releaser, note="年底集中支付")
     finally:
         hooks.BEFORE_RELEASE.disconnect(over_budget)
-    (totals, by, note), = seen
+    ((totals, by, note),) = seen
     assert (by, note) == (releaser, "年底集中支付")
     assert sum(t.amount for t in totals) == batch.total_amount
     assert {(t.fund, t.region_id) for t in totals} == {("medical_assistance", "510703001")}
@@ -279,5 +285,7 @@ def test_the_bank_file_download_is_audited_and_only_after_release(approved_claim
 @pytest.mark.parametrize("account", ["1234567", "6222-0212-3456", "x" * 10, "1" * 33])
 def test_a_payee_account_must_be_8_to_32_digits(dibao_person, caseworker, account):
     with pytest.raises(DomainError) as excinfo:
-        services.set_payee(claimant=dibao_person(), by=caseworker, name="王", bank_name="银行", account_number=account)
+        services.set_payee(
+            claimant=dibao_person(), by=caseworker, name="王", bank_name="银行", account_number=account
+        )
     assert excinfo.value.code == PaymentError.ACCOUNT_INVALID
