@@ -46,7 +46,8 @@ def test_bank_file_has_the_full_account_only_in_the_file_and_the_download_is_aud
     line = batch.lines.get()
     client.force_login(checker)
     page = client.get(batch.get_absolute_url()).content.decode()
-    assert ACCOUNT not in page and f"****{ACCOUNT[-4:]}" in page
+    assert ACCOUNT not in page
+    assert f"****{ACCOUNT[-4:]}" in page
     response = client.get(reverse("payments:bank_file", args=[batch.pk, "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["序号", "收款人姓名", "开户银行", "银行账号", "金额", "支付参考号", "用途"]
@@ -116,10 +117,14 @@ def test_public_notice_lists_the_townships_paid_month_with_masked_names_and_no_i
     client.force_login(checker)
     query = {"region": "510703001", "month": "2023-07"}
     page = client.get(reverse("payments:notice"), query).content.decode()
-    assert "王*五" in page and "欧**锋" in page and "低保对象" in page
-    assert "王小五" not in page and "欧阳小锋" not in page
+    assert "王*五" in page
+    assert "欧**锋" in page
+    assert "低保对象" in page
+    assert "王小五" not in page
+    assert "欧阳小锋" not in page
     for person in (application.claimant, settlement.claimant):
-        assert person.id_number not in page and person.id_number[-4:] not in page
+        assert person.id_number not in page
+        assert person.id_number[-4:] not in page
     response = client.get(reverse("payments:notice_xlsx"), query)
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -127,7 +132,8 @@ def test_public_notice_lists_the_townships_paid_month_with_masked_names_and_no_i
     names = {row[1] for row in values[2:-1]}
     assert names == {"王*五", "欧**锋"}
     text = repr(values)
-    assert application.claimant.id_number not in text and settlement.claimant.id_number not in text
+    assert application.claimant.id_number not in text
+    assert settlement.claimant.id_number not in text
     assert (
         client.get(reverse("payments:notice"), {"region": "510703001", "month": "2023-08"}).context["rows"]
         == []

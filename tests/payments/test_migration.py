@@ -70,12 +70,13 @@ def test_every_paid_application_gets_a_paid_line_in_a_historical_batch(user_fact
                 on,
                 "510703001",
             )
-            assert (
-                line.batch.historical and line.batch.state == "reconciled" and line.batch.region_id == "5107"
-            )
+            assert line.batch.historical
+            assert line.batch.state == "reconciled"
+            assert line.batch.region_id == "5107"
         batch = lines[paid.pk].batch
         assert (batch.line_count, batch.total_amount) == (2, Decimal("907.40"))
-        assert approved.pk not in lines and nil_closed.pk not in lines
+        assert approved.pk not in lines
+        assert nil_closed.pk not in lines
 
         back = _migrate(BEFORE)
         assert not back.get_model("payments", "PaymentLine").objects.exists()

@@ -217,7 +217,8 @@ def test_a_result_file_with_any_bad_line_changes_nothing(approved_claim, owed_se
     with pytest.raises(services.BankResultError) as excinfo:
         services.import_bank_results(batch=batch, by=checker, results=parsed)
     assert len(excinfo.value.errors) == 2
-    assert "第3行" in excinfo.value.errors[0] and "第4行" in excinfo.value.errors[1]
+    assert "第3行" in excinfo.value.errors[0]
+    assert "第4行" in excinfo.value.errors[1]
     assert set(batch.lines.values_list("state", flat=True)) == {LineState.SENT}
 
 

@@ -62,7 +62,8 @@ def test_the_reviewer_makes_the_checker_checks_and_the_manager_releases_through_
     application, settlement = approved_claim(), owed_settlement()
     client.force_login(maker)
     page = client.get(reverse("payments:payable")).content.decode()
-    assert application.number in page and f'name="settlement" value="{settlement.pk}"' in page
+    assert application.number in page
+    assert f'name="settlement" value="{settlement.pk}"' in page
     assert ACCOUNT not in page
     response = client.post(
         reverse("payments:payable"), {"application": [application.pk], "settlement": [settlement.pk]}
@@ -78,7 +79,8 @@ def test_the_reviewer_makes_the_checker_checks_and_the_manager_releases_through_
     batch.refresh_from_db()
     assert batch.state == BatchState.RELEASED
     page = client.get(application.get_absolute_url()).content.decode()
-    assert batch.number in page and "已放款待回盘" in page
+    assert batch.number in page
+    assert "已放款待回盘" in page
 
 
 def test_a_refused_step_shows_its_reason(client, approved_claim, maker):
@@ -114,11 +116,13 @@ def test_result_api_answers_json(client, approved_claim, released, checker, case
     token = Token.objects.create(user=checker)
     auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
     response = client.post(url, {"file": SimpleUploadedFile("r.txt", b"x")}, **auth)
-    assert response.status_code == 400 and response.json()["code"] == "invalid_upload"
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_upload"
     bad = result_csv([("ZF-NONE", "1.00", "成功", PAID_ON, "")])
     response = client.post(url, {"file": SimpleUploadedFile("r.csv", bad)}, **auth)
     assert response.status_code == 400
-    assert response.json()["code"] == "result_errors" and "ZF-NONE" in response.json()["errors"][0]
+    assert response.json()["code"] == "result_errors"
+    assert "ZF-NONE" in response.json()["errors"][0]
     content = result_csv(
         [
             (first.reference, first.amount, "成功", PAID_ON, ""),
@@ -141,7 +145,8 @@ def test_payee_form_keeps_the_account_masked_and_corrects_it(client, maker, owed
     client.force_login(maker)
     url = reverse("payments:payee_edit", args=[claimant.pk])
     page = client.get(url).content.decode()
-    assert ACCOUNT not in page and ACCOUNT[-4:] in page
+    assert ACCOUNT not in page
+    assert ACCOUNT[-4:] in page
     response = client.post(
         url + "?next=payable",
         {"name": claimant.name, "bank_name": "建设银行", "account_number": "6217 0001 2345 6789"},
