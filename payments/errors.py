@@ -25,4 +25,5 @@ class PaymentError(models.TextChoices):
     REASON_REQUIRED = "reason_required", _("请填写退回理由")
     ACCOUNT_INVALID = "account_invalid", _("银行账号应为8至32位数字")
     PAYEE_FIELD_REQUIRED = "payee_field_required", _("请填写收款人姓名和开户银行")
+    NOTE_TOO_LONG = "note_too_long", _("放款说明不超过 {limit} 字")
     RESULT_ERRORS = "result_errors", _("回盘文件有错误，未做任何更改")

@@ -21,10 +21,13 @@ class ReturnForm(StyledForm):
     reason = forms.CharField(label=_("退回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+NOTE_MAX_LENGTH = 500
+
+
 class ReleaseForm(StyledForm):
     note = forms.CharField(
         label=_("放款说明"),
-        max_length=500,
+        max_length=NOTE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("如预算执行超限需放款，写明理由"),

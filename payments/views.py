@@ -23,6 +23,7 @@ from claimants.errors import DomainError
 from claimants.models import Region
 from claimants.selectors import get_claimant_for_user
 from payments import files, forms, selectors, services
+from payments.errors import PaymentError
 from payments.models import BatchState, Payee
 
 STAFF = services.CHECKERS | services.RELEASERS
@@ -158,8 +159,9 @@ class BatchReleaseView(_BatchActionView):
 
     def act(self, batch, request):
         form = forms.ReleaseForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
-        services.release_batch(batch=batch, by=request.user, note=note)
+        if not form.is_valid():
+            raise DomainError(PaymentError.NOTE_TOO_LONG, limit=forms.NOTE_MAX_LENGTH)
+        services.release_batch(batch=batch, by=request.user, note=form.cleaned_data["note"])
 
 
 class BankFileView(roles.RoleRequiredMixin, View):

@@ -165,3 +165,31 @@ def test_navigation_shows_payments_to_reviewers_and_managers_only(client, maker,
         client.force_login(user)
         page = client.get(reverse("home")).content.decode()
         assert (reverse("payments:batch_list") in page) is shown
+
+
+def test_a_release_note_too_long_is_refused_with_its_reason(client, approved_claim, maker, checker, releaser):
+    batch = services.check_batch(
+        batch=services.make_batch(by=maker, application_ids=[approved_claim().pk]), by=checker
+    )
+    client.force_login(releaser)
+    response = client.post(
+        reverse("payments:batch_release", args=[batch.pk]), {"note": "超" * 501}, follow=True
+    )
+    assert "放款说明不超过 500 字" in response.content.decode()
+    assert PaymentBatch.objects.get().state == BatchState.CHECKED
+
+
+def test_payment_pages_queries_do_not_grow_with_rows(
+    client, approved_claim, owed_settlement, maker, checker, released, django_assert_max_num_queries
+):
+    names = ["甲一", "乙二", "丙三", "丁四"]
+    batch = released([approved_claim(n) for n in names[:2]], [owed_settlement(n + "欠") for n in names])
+    for n in names[2:]:
+        approved_claim(n)
+    client.force_login(maker)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("payments:payable")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(batch.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("payments:batch_list")).status_code == 200
