@@ -8,8 +8,6 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from applications.services import PAYMENT_DESCRIBERS
-        from claimants.context_processors import NAV_COUNTERS
-        from payments.selectors import describe_application_payment, open_batch_count
+        from payments.selectors import describe_application_payment
 
         PAYMENT_DESCRIBERS.connect(describe_application_payment)
-        NAV_COUNTERS.connect("payments:batch_list", open_batch_count)

@@ -1,6 +1,6 @@
 """Reads of payments: what is payable in a user's region, the batches they may see, an item's payment."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from applications.models import AssistanceApplication, CoveredVisit, State
@@ -8,7 +8,7 @@ from applications.review import SETTLING_KINDS
 from claimants import roles
 from claimants.models import User
 from claimants.selectors import region_filter, region_lookup
-from payments.models import HOLDING_STATES, BatchState, LineState, PaymentBatch, PaymentLine
+from payments.models import HOLDING_STATES, LineState, PaymentBatch, PaymentLine
 from settlements.models import Settlement
 
 
@@ -93,16 +93,6 @@ def paid_lines(*, region_code: str, year: int, month: int) -> QuerySet[PaymentLi
         )
         .select_related("claimant")
         .order_by("paid_on", "pk")
-    )
-
-
-def open_batch_count(user: User) -> int:
-    """Batches waiting for this user's step: a check for reviewers, a release for managers."""
-    waiting = {roles.REVIEWER: BatchState.MADE, roles.MANAGER: BatchState.CHECKED}.get(user.role)
-    if waiting is None or not user.region_id:
-        return 0
-    return (
-        batches_visible_to(user).filter(state=waiting).exclude(Q(made_by=user) | Q(checked_by=user)).count()
     )
 
 
