@@ -22,6 +22,7 @@ class PaymentError(models.TextChoices):
         "approver_cannot_pay",
         _("您审核（结算）了 {item} 的金额，不能复核或放款它的支付"),
     )
+    ITEM_REVERSED = "item_reversed", _("{item} 已冲正，请退回批次后重新制单")
     REASON_REQUIRED = "reason_required", _("请填写退回理由")
     ACCOUNT_INVALID = "account_invalid", _("银行账号应为8至32位数字")
     PAYEE_FIELD_REQUIRED = "payee_field_required", _("请填写收款人姓名和开户银行")

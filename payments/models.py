@@ -200,16 +200,6 @@ class PaymentLine(models.Model):
     def masked_account(self) -> str:
         return mask_account(self.account_number)
 
-    @property
-    def item(self):
-        return self.application or self.settlement
-
-    @property
-    def item_label(self) -> str:
-        if self.application_id:
-            return str(self.application.number)
-        return str(_("结算差额 #%(pk)s") % {"pk": self.settlement_id})
-
 
 class PaymentEvent(models.Model):
     """One step of a batch or a line: made, checked, returned, released, exported, result imported."""

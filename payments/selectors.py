@@ -75,14 +75,9 @@ def lines_of(batch: PaymentBatch) -> QuerySet[PaymentLine]:
     return batch.lines.select_related("claimant", "application", "settlement", "region").order_by("pk")
 
 
-def latest_line(*, application: AssistanceApplication | None = None, settlement: Settlement | None = None):
-    """The item's latest payment line (its batch and state), or None when it was never in a batch."""
-    lines = PaymentLine.objects.select_related("batch")
-    if application is not None:
-        lines = lines.filter(application=application)
-    else:
-        lines = lines.filter(settlement=settlement)
-    return lines.order_by("-pk").first()
+def latest_line(*, application: AssistanceApplication) -> PaymentLine | None:
+    """The application's latest payment line (its batch and state), or None when it was never in a batch."""
+    return PaymentLine.objects.select_related("batch").filter(application=application).order_by("-pk").first()
 
 
 def paid_lines(*, region_code: str, year: int, month: int) -> QuerySet[PaymentLine]:

@@ -350,6 +350,11 @@ def release_batch(
     if by.pk in (batch.made_by_id, batch.checked_by_id):
         raise DomainError(PaymentError.SAME_PERSON_RELEASE)
     _check_not_approver(batch, by)
+    reversed_line = batch.lines.filter(settlement__reversed_at__isnull=False).select_related(
+        "settlement__claimant"
+    )
+    if (line := reversed_line.first()) is not None:
+        raise DomainError(PaymentError.ITEM_REVERSED, item=_settlement_label(line.settlement))
     year = (on or timezone.localdate()).year
     lines = list(batch.lines.order_by("pk"))
     note = note.strip()

@@ -20,12 +20,10 @@ def test_demo_has_a_paid_batch_with_a_bounce_back_in_the_queue_a_released_one_an
     paid = batches[0]
     bounced = paid.lines.get(state=LineState.FAILED)
     assert paid.lines.filter(state=LineState.PAID).count() == paid.line_count - 1
-    queue = (
-        selectors.payable_settlements("5107")
-        if bounced.settlement_id
-        else selectors.payable_applications("5107")
-    )
-    assert queue.filter(pk=bounced.item.pk).exists()
+    if bounced.settlement_id:
+        assert selectors.payable_settlements("5107").filter(pk=bounced.settlement_id).exists()
+    else:
+        assert selectors.payable_applications("5107").filter(pk=bounced.application_id).exists()
     claim = AssistanceApplication.objects.get(
         kind=ApplicationKind.REIMBURSEMENT, region_id="510703001", payment_lines__batch=paid
     )

@@ -13,6 +13,7 @@ from claimants.models import AuditLog, Role
 from payments import files, hooks, services
 from payments.errors import PaymentError
 from payments.models import BatchState, FailureReason, LineState, PaymentEvent, PaymentLine
+from settlements import services as settlement_services
 from tests.payments.conftest import result_csv
 
 pytestmark = pytest.mark.django_db
@@ -135,8 +136,6 @@ def test_the_database_refuses_a_second_holding_line_for_an_item(approved_claim, 
 
 
 def test_a_person_without_a_payee_cannot_be_paid(caseworker, reviewer, maker, dibao_person, visit_factory):
-    from settlements import services as settlement_services
-
     settlement = settlement_services.settle_visit(
         visit=visit_factory(claimant=dibao_person("赵无户")), by=reviewer
     )
@@ -290,3 +289,18 @@ def test_a_payee_account_must_be_8_to_32_digits(dibao_person, caseworker, accoun
             claimant=dibao_person(), by=caseworker, name="王", bank_name="银行", account_number=account
         )
     assert excinfo.value.code == PaymentError.ACCOUNT_INVALID
+
+
+def test_a_batch_holding_a_settlement_reversed_since_cannot_be_released(
+    owed_settlement, maker, checker, releaser, reviewer
+):
+    settlement = owed_settlement()
+    batch = services.check_batch(
+        batch=services.make_batch(by=maker, settlement_ids=[settlement.pk]), by=checker
+    )
+    settlement_services.reverse_settlement(settlement=settlement, by=reviewer, reason="医院退费")
+    with pytest.raises(DomainError) as excinfo:
+        services.release_batch(batch=batch, by=releaser)
+    assert excinfo.value.code == PaymentError.ITEM_REVERSED
+    batch.refresh_from_db()
+    assert batch.state == BatchState.CHECKED
