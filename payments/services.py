@@ -63,6 +63,18 @@ def _event(batch: PaymentBatch, kind: str, by: User | None, *, line=None, note: 
     PaymentEvent.objects.create(batch=batch, line=line, kind=kind, actor=by, note=note, data=data)
 
 
+def _label(action: str) -> str:
+    return {
+        "payee": _("登记收款账户"),
+        "make": _("制单"),
+        "check": _("复核"),
+        "return": _("复核退回"),
+        "release": _("放款"),
+        "export": _("下载银行文件"),
+        "import": _("导入银行回盘"),
+    }[action]
+
+
 # Payee ----------------------------------------------------------------------------------------------------
 
 
@@ -88,19 +100,9 @@ def set_payee(*, claimant: Claimant, by: User, name: str, bank_name: str, accoun
             "updated_at": timezone.now(),
         },
     )
+    # An account change redirects money: who changed it is kept (the number itself only masked).
+    audit(user=by, action="change_payee", target=payee, account=payee.masked_account, bank=bank_name)
     return payee
-
-
-def _label(action: str) -> str:
-    return {
-        "payee": _("登记收款账户"),
-        "make": _("制单"),
-        "check": _("复核"),
-        "return": _("复核退回"),
-        "release": _("放款"),
-        "export": _("下载银行文件"),
-        "import": _("导入银行回盘"),
-    }[action]
 
 
 # Making a batch -------------------------------------------------------------------------------------------
