@@ -202,7 +202,7 @@ def test_a_bounced_payment_reopens_its_item_for_a_corrected_payee_and_a_new_batc
     )
     second = services.make_batch(by=maker, application_ids=[application.pk])
     assert second.lines.get().account_number == "6212269876543210"
-    change = AuditLog.objects.filter(action="change_payee", user=caseworker).last()
+    change = AuditLog.objects.filter(action="change_payee", user=caseworker).order_by("pk").last()
     assert change.detail["account"] == "****3210"
 
 
