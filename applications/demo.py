@@ -88,14 +88,15 @@ def _candidates(caseworker: User, category: str):
 
 
 def _claims(staff, on) -> int:
-    """Claims for costs paid in advance on visits nobody settled yet: one approved and paid, one accepted and
-    waiting for the reviewer (whose page then previews what approving it would pay)."""
+    """Claims for costs paid in advance on visits nobody settled yet: one approved (to be paid through a
+    payment batch), one accepted and waiting for the reviewer (whose page then previews what approving it
+    would pay)."""
     visits = Visit.objects.filter(
         claimant__hukou_region_id=staff["caseworker"].region_id,
         settlements__isnull=True,
         application_links__isnull=True,
     ).select_related("claimant")
-    paid = waiting = 0
+    approved = waiting = 0
     for visit in visits.order_by("pk")[:20]:
         with transaction.atomic():  # an attempt the rules refuse, or one worth nothing, leaves nothing behind
             try:
@@ -108,19 +109,13 @@ def _claims(staff, on) -> int:
             if not amount:
                 transaction.set_rollback(True)
                 continue
-            if paid:
+            if approved:
                 waiting = 1
                 break
-            application = services.approve_application(application=application, by=staff["reviewer"], on=on)
-            services.record_payment(
-                application=application,
-                by=staff["reviewer"],
-                amount=application.assessed_amount,
-                paid_on=on,
-                reference=f"ZF{application.pk:08d}",
-            )
-            paid = 1
-    return paid + waiting
+            # Approved: the payments demo pays it through a batch.
+            services.approve_application(application=application, by=staff["reviewer"], on=on)
+            approved = 1
+    return approved + waiting
 
 
 def _accepted_claim(caseworker, visit, on):

@@ -32,7 +32,7 @@ class CaseError(models.TextChoices):
     )
     NOT_ASSESSABLE = "not_assessable", _("无法核算救助金额：{detail}")
     PAYMENT_AMOUNT_MISMATCH = "payment_amount_mismatch", _("支付金额应等于核定救助金额{amount}")
-    CLOSE_NEEDS_PAYMENT = "close_needs_payment", _("核定金额大于零的申请须先登记支付")
+    CLOSE_NEEDS_PAYMENT = "close_needs_payment", _("核定金额大于零的申请须经支付批次支付到账后办结")
     DOCUMENT_TOO_LARGE = "document_too_large", _("文件过大：最大{limit}")
     DOCUMENT_TYPE = "document_type", _("只接受PDF、JPEG或PNG文件")
     DOCUMENT_EMPTY = "document_empty", _("文件为空")

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from applications import selectors
 from applications.models import APPLICABLE_CATEGORIES, ApplicationDocument, ApplicationKind, kinds_of
 from claimants import categories
-from settlements.models import MONEY
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 
@@ -112,12 +111,6 @@ class CertifyForm(StyledForm):
         if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
             self.add_error("valid_to", _("有效期止不能早于有效期起"))
         return data
-
-
-class PaymentForm(StyledForm):
-    amount = forms.DecimalField(label=_("支付金额"), min_value=0, **MONEY)
-    paid_on = forms.DateField(label=_("支付日期"), widget=DATE)
-    reference = forms.CharField(label=_("支付凭证号"), max_length=64)
 
 
 class DocumentForm(StyledForm):

@@ -273,12 +273,14 @@ class AssistanceApplication(FSMModelMixin, models.Model):
     def reject(self):
         pass
 
+    # Taken by the bank result import of a payment batch (``payments``), by the reviewer or manager who
+    # imports it: never a button on the application's page.
     @transition(
         field=state,
         source=State.APPROVED,
         target=State.PAID,
-        permission=REVIEWER_ONLY,
-        custom={"label": _("登记支付")},
+        permission=_role(roles.REVIEWER, roles.MANAGER),
+        custom={"label": _("支付到账")},
     )
     def pay(self, *, amount, paid_on, reference: str):
         self.paid_amount, self.paid_on, self.payment_reference = amount, paid_on, reference

@@ -61,6 +61,19 @@ ACTION_EVENTS = {
 APPLICATION_FOLLOWERS = Hook("application followers")
 
 
+# Functions of higher layers that describe an application's payment (the payment batch holding it, its
+# state): ``describer(application=, user=)`` returns a dict for the detail page (``batch``, ``url`` when the
+# user may open the batch, ``state``, ``failure``), or None. ``payments`` connects it.
+PAYMENT_DESCRIBERS = Hook("application payment describers")
+
+
+def payment_of(application: AssistanceApplication, user: User) -> dict | None:
+    """What the connected describers say of the application's payment (the first that knows it)."""
+    return next(
+        (found for found in PAYMENT_DESCRIBERS.call(application=application, user=user) if found), None
+    )
+
+
 def _changed(application: AssistanceApplication, before: tuple | None, event: CaseEvent) -> None:
     APPLICATION_FOLLOWERS.call(application=application, before=before, event=event)
 
@@ -99,19 +112,22 @@ def action_roles(action: str) -> frozenset[str]:
     return frozenset(role for t in transitions for role in t.permission.roles)
 
 
+# Actions no page offers: payment is made by the bank result import of a payment batch.
+BATCH_ACTIONS = frozenset({"pay"})
+
+
 def allowed_actions(application: AssistanceApplication, user: User) -> list[str]:
-    """The actions the user may take on the application now (the detail page shows these). An approved amount
-    is paid before the case is closed; a nil approval is closed at once, with nothing to pay."""
+    """The actions the user may take on the application's page now. An approved amount is paid through a
+    payment batch before the case is closed; a nil approval is closed at once, with nothing to pay."""
     allowed = []
     for action in ACTION_EVENTS:
+        if action in BATCH_ACTIONS:
+            continue
         try:
             check_action(application, action, user)
         except DomainError:
             continue
-        if application.state == State.APPROVED and (
-            (action == "close" and application.assessed_amount)
-            or (action == "pay" and not application.assessed_amount)
-        ):
+        if application.state == State.APPROVED and action == "close" and application.assessed_amount:
             continue
         allowed.append(action)
     return allowed
@@ -552,7 +568,8 @@ def record_payment(
     reference: str,
     on: dt.date | None = None,
 ) -> AssistanceApplication:
-    """Record the payment of the approved amount (amount, date, payment reference)."""
+    """Record the payment of the approved amount (amount, date, payment reference): called by the bank
+    result import of the payment batch that paid it (``payments.services.import_bank_results``)."""
     application = _lock(application)
     check_action(application, "pay", by)
     if amount != application.assessed_amount or amount <= 0:

@@ -192,16 +192,15 @@ ACTIONS = {
         ),
     ),
     "reject": (forms.ReasonForm, lambda a, u, d: services.reject_application(application=a, by=u, **d)),
-    "pay": (forms.PaymentForm, lambda a, u, d: services.record_payment(application=a, by=u, **d)),
     "close": (forms.OptionalReasonForm, lambda a, u, d: services.close_application(application=a, by=u, **d)),
     "withdraw": (forms.ReasonForm, lambda a, u, d: services.withdraw_application(application=a, by=u, **d)),
 }
 
 
-# Actions that end or turn down a case look different from the main action; these and the ones that move
-# money ask for confirmation first (static/js/confirm.js).
+# Actions that end or turn down a case look different from the main action; these and the approval ask for
+# confirmation first (static/js/confirm.js).
 DESTRUCTIVE_ACTIONS = frozenset({"refuse", "decline", "reject", "withdraw", "close"})
-CONFIRMED_ACTIONS = DESTRUCTIVE_ACTIONS | {"approve", "pay"}
+CONFIRMED_ACTIONS = DESTRUCTIVE_ACTIONS | {"approve"}
 
 
 def action_form(action, application, user, data=None):
@@ -211,8 +210,6 @@ def action_form(action, application, user, data=None):
         kwargs["application"] = application
     if form_class is forms.CertifyForm:
         kwargs.update(application=application, department=user.department)
-    if form_class is forms.PaymentForm:  # the approved amount, paid today, unless the user changes it
-        kwargs["initial"] = {"amount": application.assessed_amount, "paid_on": timezone.localdate()}
     return form_class(data, **kwargs)
 
 
@@ -247,6 +244,8 @@ class ApplicationDetailView(roles.RoleRequiredMixin, TemplateView):
             "today": timezone.localdate(),
             "has_receipt": selectors.receipt(application) is not None,
             "has_refusal_notice": selectors.refusal_notice(application) is not None,
+            "payment": services.payment_of(application, user),
+            "awaiting_batch": application.state == State.APPROVED and bool(application.assessed_amount),
         }
 
     def approval_preview(self, application, allowed) -> dict:

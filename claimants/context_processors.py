@@ -15,6 +15,7 @@ NAVIGATION = (
     ("settlements:visit_list", _("就医记录"), {roles.REVIEWER, roles.MANAGER, roles.ADMIN}),
     ("settlements:settlement_list", _("结算"), {roles.REVIEWER, roles.MANAGER, roles.ADMIN}),
     ("applications:application_list", _("救助申请"), roles.ALL_ROLES),
+    ("payments:batch_list", _("救助金给付"), {roles.REVIEWER, roles.MANAGER}),
     ("monitoring:alert_list", _("高额费用预警"), {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}),
     ("monitoring:dashboard", _("统计分析"), {roles.MANAGER, roles.ADMIN}),
 )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("settlements/applications/", include("applications.urls")),
     path("settlements/", include("settlements.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
     # The schema describes the referral API to the departments' systems: for signed-in users and tokens only.
     path(
@@ -27,4 +28,5 @@ urlpatterns = [
         name="api_schema",
     ),
     path("api/", include("applications.api")),
+    path("api/", include("payments.api")),
 ]

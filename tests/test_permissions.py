@@ -26,6 +26,7 @@ from claimants import idnumbers, roles
 from claimants.models import Certification, Claimant, Department, Household, ImportBatch, Region
 from claimants.roles import officer_department
 from monitoring.models import AlertRun, HighCostAlert, PushBatch
+from payments.models import BatchState, LineState, PaymentBatch, PaymentLine
 from settlements import services, visit_import
 from tests.factories import CertificationFactory, PolicyYearFactory, VisitFactory
 
@@ -203,6 +204,58 @@ def push_batch_kwargs(user, region_code):
     return {"pk": batch.pk}
 
 
+def payment_batch_kwargs(state):
+    """A payment batch of the region in ``state``, made by someone else (so the user may check it)."""
+
+    def make(user, region_code):
+        maker = type(user).objects.create(username=f"maker{next(_sequence)}", role=roles.REVIEWER)
+        batch = PaymentBatch.objects.create(region_id=region_code, state=state, made_by=maker)
+        return {"pk": batch.pk}
+
+    return make
+
+
+MATRIX_REFERENCE = "ZF-MATRIX"
+
+
+def released_batch_kwargs(user, region_code):
+    """A released batch with one line under the reference the result file below names (earlier batches'
+    lines of that reference are renamed first)."""
+    for line in PaymentLine.objects.filter(reference=MATRIX_REFERENCE):
+        PaymentLine.objects.filter(pk=line.pk).update(reference=f"ZF-OLD{line.pk}")
+    settlement = services.settle_visit(visit=_visit(region_code), by=None)
+    batch = PaymentBatch.objects.create(region_id=region_code, state=BatchState.RELEASED)
+    PaymentLine.objects.create(
+        batch=batch,
+        settlement=settlement,
+        claimant=settlement.claimant,
+        region_id=region_code,
+        fund="medical_assistance",
+        amount=Decimal("10.00"),
+        reference=MATRIX_REFERENCE,
+        state=LineState.SENT,
+    )
+    return {"pk": batch.pk}
+
+
+class _RereadableFile(SimpleUploadedFile):
+    """An upload the table sends once per role: each request reads it from the start."""
+
+    def read(self, *args):
+        self.seek(0)
+        return super().read(*args)
+
+
+BANK_RESULT = _RereadableFile(
+    "result.csv",
+    f"支付参考号,金额,结果,到账日期,失败原因\n{MATRIX_REFERENCE},10.00,失败,,账号有误\n".encode(),
+)
+
+
+def payee_kwargs(user, region_code):
+    return {"claimant_id": _claimant(region_code).pk}
+
+
 def key_kwargs(key):
     return lambda user, region_code: {"key": key}
 
@@ -224,6 +277,7 @@ REVIEWER = frozenset({roles.REVIEWER})
 VIEWERS = frozenset({roles.REVIEWER, roles.MANAGER, roles.ADMIN})  # settlements' read-only pages
 MONITORING = frozenset({roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER})
 DASHBOARD = frozenset({roles.MANAGER, roles.ADMIN})
+PAYMENTS = frozenset({roles.REVIEWER, roles.MANAGER})
 
 URLS: list[Url] = [
     Url("home", None, ALL),
@@ -336,6 +390,25 @@ URLS: list[Url] = [
     Url("monitoring:dashboard", None, DASHBOARD),
     Url("monitoring:dashboard_export", key_kwargs("paid_by_month"), DASHBOARD, scoped=False),
     Url("monitoring:dashboard_report", None, DASHBOARD, data={"month": "2023-03"}),
+    # payments
+    Url("payments:batch_list", None, PAYMENTS),
+    Url("payments:payable", None, REVIEWER),
+    Url("payments:payable", None, REVIEWER, "post"),
+    Url("payments:batch_detail", payment_batch_kwargs(BatchState.MADE), PAYMENTS),
+    Url("payments:batch_check", payment_batch_kwargs(BatchState.MADE), PAYMENTS, "post"),
+    Url("payments:batch_return", payment_batch_kwargs(BatchState.MADE), PAYMENTS, "post", {"reason": "核对"}),
+    Url(
+        "payments:batch_release", payment_batch_kwargs(BatchState.CHECKED), frozenset({roles.MANAGER}), "post"
+    ),
+    Url(
+        "payments:bank_file",
+        lambda u, r: {**payment_batch_kwargs(BatchState.RELEASED)(u, r), "fmt": "csv"},
+        PAYMENTS,
+    ),
+    Url("payments:bank_results", payment_batch_kwargs(BatchState.RELEASED), PAYMENTS, "post"),
+    Url("payments:payee_edit", payee_kwargs, frozenset({roles.CASEWORKER, roles.REVIEWER})),
+    Url("payments:notice", None, PAYMENTS),
+    Url("payments:notice_xlsx", None, PAYMENTS, data={"region": OWN, "month": "2023-03"}),
 ]
 
 API_URLS: list[Url] = [
@@ -347,6 +420,7 @@ API_URLS: list[Url] = [
         "post",
         {"decision": "decline", "reason": "收入超标"},
     ),
+    Url("api_bank_results", released_batch_kwargs, PAYMENTS, "post", {"file": BANK_RESULT}),
 ]
 
 

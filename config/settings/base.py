@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "claimants",
     "settlements",
     "applications",
+    "payments",
     "monitoring",
 ]
 

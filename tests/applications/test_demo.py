@@ -19,14 +19,14 @@ def test_demo_has_applications_in_every_state_before_payment_for_each_city():
 
 
 @pytest.mark.django_db
-def test_demo_claims_are_paid_or_wait_for_review_with_an_amount():
+def test_demo_claims_are_approved_for_payment_or_wait_for_review_with_an_amount():
     claimants_demo.create_staff()
     claimants_demo.create_claimants(per_city=40)
     settlements_demo.create_policy_years()
     settlements_demo.create_visits(hospitals=settlements_demo.create_hospitals(), per_city=40)
     demo.seed()
     claims = AssistanceApplication.objects.filter(kind=ApplicationKind.REIMBURSEMENT, region_id="510703001")
-    assert sorted(claims.values_list("state", flat=True)) == [State.ACCEPTED, State.PAID]
+    assert sorted(claims.values_list("state", flat=True)) == [State.ACCEPTED, State.APPROVED]
     waiting = claims.get(state=State.ACCEPTED)
     my_reviewer = User.objects.get(username="my_reviewer")
     assert services.preview_approval(application=waiting, by=my_reviewer).amount > 0

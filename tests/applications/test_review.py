@@ -316,7 +316,7 @@ def test_caseworker_corrects_the_covered_visits_when_resubmitting(
     assert application.events.last().data["visits"] == [first.pk, second.pk]
 
 
-def test_an_approved_amount_is_offered_for_payment_prefilled_and_a_nil_one_for_closing(
+def test_an_approved_amount_waits_for_a_payment_batch_and_a_nil_one_is_offered_for_closing(
     client, caseworker, reviewer, dibao_person, visit_factory
 ):
     owed = reimbursement(caseworker, dibao_person, [visit_factory(claimant=dibao_person)])
@@ -333,11 +333,13 @@ def test_an_approved_amount_is_offered_for_payment_prefilled_and_a_nil_one_for_c
         application=reimbursement(caseworker, dibao_person, [nothing_left]), by=reviewer
     )
     assert (owed.assessed_amount > 0, nil.assessed_amount) == (True, Decimal("0.00"))
-    assert services.allowed_actions(owed, reviewer) == ["pay"]
+    assert services.allowed_actions(owed, reviewer) == []  # paid through a batch, never from this page
     assert services.allowed_actions(nil, reviewer) == ["close"]
     client.force_login(reviewer)
     page = client.get(owed.get_absolute_url()).content.decode()
-    assert f'name="pay-amount" value="{owed.assessed_amount}"' in page
+    assert "待纳入支付批次" in page
+    assert 'name="pay-amount"' not in page
+    assert client.post(reverse("applications:application_action", args=[owed.pk, "pay"])).status_code == 404
 
 
 def test_after_approving_the_reviewer_lands_on_the_next_application_awaiting_approval(

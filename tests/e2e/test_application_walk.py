@@ -1,7 +1,6 @@
-"""An application walked from registration to payment through the real pages, in Chinese, by the township
+"""An application walked from registration to approval through the real pages, in Chinese, by the township
 caseworker, the civil-affairs officer and the medical-security reviewer."""
 
-import datetime as dt
 import re
 from decimal import Decimal
 
@@ -47,9 +46,11 @@ def act(page, label):
     expect(page.get_by_role("alert").first).to_contain_text("已完成")
 
 
-def test_application_from_registration_to_payment(page, live_server, people, screenshot, tmp_path):
+def test_application_from_registration_to_approval_awaiting_a_payment_batch(
+    page, live_server, people, screenshot, tmp_path
+):
     claimant = people["claimant"]
-    page.on("dialog", lambda dialog: dialog.accept())  # the confirmations of approving and paying
+    page.on("dialog", lambda dialog: dialog.accept())  # the confirmation of approving
 
     # The township caseworker registers the application, uploads the invoice, accepts and refers it.
     login(page, live_server, "e2e_caseworker")
@@ -87,7 +88,7 @@ def test_application_from_registration_to_payment(page, live_server, people, scr
     act(page, "认定并反馈")
     expect(page.locator("h1 .badge")).to_have_text("已认定")
 
-    # The medical-security reviewer approves (the settlement service computes the amount) and pays.
+    # The medical-security reviewer approves (the settlement service computes the amount).
     login(page, live_server, "e2e_reviewer")
     page.goto(f"{live_server.url}/settlements/applications/")
     page.get_by_role("link", name=re.compile(r"SQ\d+")).first.click()
@@ -99,18 +100,15 @@ def test_application_from_registration_to_payment(page, live_server, people, scr
     amount = shown.replace(",", "")
     assert Decimal(amount) > 0
     screenshot("03-reviewer-approved")
-    page.fill("#id_pay-amount", amount)
-    page.fill("#id_pay-paid_on", dt.date(2023, 6, 20).isoformat())
-    page.fill("#id_pay-reference", "ZF-2023-0620")
-    act(page, "登记支付")
-    act(page, "办结")
-    expect(page.locator("h1 .badge")).to_have_text("已办结")
+    # Payment is no longer a button here: the amount waits for a payment batch (tests/e2e/test_payment_batch.py).
+    expect(page.locator("#payment-state")).to_have_text("待纳入支付批次")
+    expect(page.get_by_role("button", name="登记支付")).to_have_count(0)
     expect(page.locator("#timeline")).to_contain_text("认定并反馈")
-    screenshot("04-closed-timeline")
+    screenshot("04-approved-timeline")
 
     application = AssistanceApplication.objects.get()
-    assert application.state == State.CLOSED
-    assert application.paid_amount == Decimal(amount)
+    assert application.state == State.APPROVED
+    assert application.assessed_amount == Decimal(amount)
     assert list(application.events.values_list("kind", flat=True)) == [
         "registered",
         "document_added",
@@ -118,6 +116,4 @@ def test_application_from_registration_to_payment(page, live_server, people, scr
         "referred",
         "certified",
         "approved",
-        "paid",
-        "closed",
     ]

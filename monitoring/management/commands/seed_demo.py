@@ -7,6 +7,7 @@ from applications import demo as cases_demo
 from claimants import demo as claimants_demo
 from claimants.models import Region
 from monitoring import demo as monitoring_demo
+from payments import demo as payments_demo
 from settlements import demo as settlements_demo
 
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         self.stdout.write(f"demo claimants created: {result['claimants']}")
         self.stdout.write(f"demo settlements: {settlements_demo.seed()}")
         self.stdout.write(f"demo applications created: {cases_demo.seed()['applications']}")
+        self.stdout.write(f"demo payment batches created: {payments_demo.seed()['batches']}")
         self.stdout.write(f"demo high-cost alerts created: {monitoring_demo.seed()['alerts']}")
         self.stdout.write(f"demo accounts (password: {claimants_demo.DEMO_PASSWORD}):")
-        for username, role, region in result["accounts"]:
+        for username, role, region in result["accounts"] + payments_demo.accounts():
             self.stdout.write(f"  {username:<16} {role:<12} {region}")
