@@ -17,6 +17,8 @@ NAVIGATION = (
     ("settlements:application_list", _("救助申请"), roles.ALL_ROLES),
     ("monitoring:alert_list", _("高额费用预警"), {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}),
     ("monitoring:dashboard", _("统计分析"), {roles.MANAGER, roles.ADMIN}),
+    ("finance:clearing", _("医疗机构清算"), {roles.FINANCE, roles.MANAGER}),
+    ("finance:funds", _("基金预算"), {roles.FINANCE, roles.MANAGER}),
 )
 
 # Pages whose URL starts under none of the entries, and the entry of their section.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("claimants/", include("claimants.urls")),
     path("settlements/", include("settlements.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("finance/", include("finance.urls")),
     path("admin/", admin.site.urls),
     # The schema describes the referral API to the departments' systems: for signed-in users and tokens only.
     path(
@@ -26,4 +27,5 @@ urlpatterns = [
         name="api_schema",
     ),
     path("api/", include("settlements.cases.api")),
+    path("api/finance/", include("finance.api")),
 ]

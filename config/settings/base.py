@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "claimants",
     "settlements",
     "monitoring",
+    "finance",
 ]
 
 MIDDLEWARE = [

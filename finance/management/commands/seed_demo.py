@@ -1,10 +1,13 @@
-"""Load the demo data of every app (idempotent: existing data is kept) and print the demo accounts."""
+"""Load the demo data of every app (idempotent: existing data is kept) and print the demo accounts.
+
+It lives in the top app (finance), the one that may import every other app's demo."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from claimants import demo as claimants_demo
 from claimants.models import Region
+from finance import demo as finance_demo
 from monitoring import demo as monitoring_demo
 from settlements import demo as settlements_demo
 from settlements.cases import demo as cases_demo
@@ -21,6 +24,10 @@ class Command(BaseCommand):
         self.stdout.write(f"demo settlements: {settlements_demo.seed()}")
         self.stdout.write(f"demo applications created: {cases_demo.seed()['applications']}")
         self.stdout.write(f"demo high-cost alerts created: {monitoring_demo.seed()['alerts']}")
+        finance = finance_demo.seed()
+        self.stdout.write(
+            f"demo budgets created: {finance['budgets']}; settled to clear: {finance['settled']}"
+        )
         self.stdout.write(f"demo accounts (password: {claimants_demo.DEMO_PASSWORD}):")
-        for username, role, region in result["accounts"]:
+        for username, role, region in result["accounts"] + finance["accounts"]:
             self.stdout.write(f"  {username:<16} {role:<12} {region}")
