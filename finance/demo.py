@@ -29,7 +29,7 @@ CHECKER_SUFFIX = "_finance2"
 def create_checkers() -> list[tuple[str, str, str]]:
     """A second finance officer per city: the statement's checker (复核) cannot be its maker."""
     accounts = []
-    for prefix, city_code in CITIES.items():
+    for prefix in CITIES:
         maker = User.objects.filter(username=f"{prefix}_finance").first()
         if maker is None:
             continue
@@ -54,7 +54,7 @@ def create_budgets(year: int) -> int:
     """Budgets and an appropriation for every fund account of the demo cities; Mianyang's medical
     assistance fund spent to above 90% (earlier repayments booked this year)."""
     created = 0
-    for prefix, city_code in CITIES.items():
+    for prefix in CITIES:
         manager = User.objects.get(username=f"{prefix}_manager")
         finance = User.objects.get(username=f"{prefix}_finance")
         for region in funds.accounts_visible_to(manager)[:3]:

@@ -45,6 +45,12 @@ def account_region(code: str) -> str:
     return code[:CITY_CODE_LENGTH]
 
 
+def is_account(code: str) -> bool:
+    """Whether ``code`` is the region of a fund account (a district where the funds keep sub-accounts)."""
+    district = registry.get(registry.jurisdiction_of_region(code)).district_accounts
+    return account_region(code) == code and (not district or len(code) == COUNTY_CODE_LENGTH)
+
+
 def accounts_visible_to(user: User) -> list[Region]:
     """The account regions inside the user's region (a county user of a city-pooled fund has none)."""
     code = user.region_id or ""

@@ -68,7 +68,7 @@ def account(*, fund: str, region: str, by: User | None) -> Region:
     """The account region ``region`` with the fund checked against its jurisdiction; with ``by``, only an
     account inside the user's region."""
     region_row = Region.objects.filter(code=region).first()
-    if region_row is None or funds.account_region(region) != region:
+    if region_row is None or not funds.is_account(region):
         raise DomainError(FundError.NOT_AN_ACCOUNT, region=region)
     if by is not None and not region.startswith(by.region_id or "\x00"):
         raise DomainError(FundError.NOT_AN_ACCOUNT, region=region_row.full_name)

@@ -149,7 +149,6 @@ class PolicyYearForm(forms.ModelForm):
             "deductible_rates",
             "other_special_as",
             "alert_threshold_rate",
-            "fund_budget",
         ]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
 
