@@ -38,13 +38,15 @@ def check(amount, by, **kwargs):
 
 def test_within_budget_passes_without_warning(budget, approver):
     result = check("100000.00", approver)
-    assert not result.warning and not result.overridden
+    assert not result.warning
+    assert not result.overridden
 
 
 def test_warning_from_ninety_percent(budget, approver, maker):
     spend("850000.00", maker)
     result = check("50000.00", approver)
-    assert result.warning and result.share == Decimal("0.9000")
+    assert result.warning
+    assert result.share == Decimal("0.9000")
 
 
 def test_past_the_budget_is_refused(budget, approver, maker):
@@ -58,7 +60,8 @@ def test_past_the_budget_is_refused(budget, approver, maker):
 def test_manager_override_with_reason_is_stored_and_audited(budget, approver, maker):
     spend("990000.00", maker)
     result = check("20000.00", approver, override_reason="年底追加预算已批复")
-    assert result.overridden and result.warning
+    assert result.overridden
+    assert result.warning
     override = BudgetOverride.objects.get()
     assert (override.reason, override.amount, override.used) == (
         "年底追加预算已批复",
@@ -115,7 +118,8 @@ def test_statement_approval_past_the_budget_is_refused_then_overridden(
     approval = clearing.approve_statement(
         statement=statement, by=approver, override_reason="医院垫付压力大，先行拨付"
     )
-    assert approval.statement.state == "approved" and approval.warnings
+    assert approval.statement.state == "approved"
+    assert approval.warnings
     assert statement.events.filter(action="approved", note="医院垫付压力大，先行拨付").exists()
 
 

@@ -65,7 +65,8 @@ def test_api_refuses_the_whole_file_with_every_wrong_row(hospital, maker):
 def test_api_refuses_a_file_without_the_columns_and_other_roles(hospital, maker, reviewer):
     bad = SimpleUploadedFile("x.csv", b"a,b\n1,2\n", content_type="text/csv")
     response = api(maker).post(reverse("api_platform_totals"), {"file": bad}, format="multipart")
-    assert response.status_code == 400 and response.json()["code"] == "missing_columns"
+    assert response.status_code == 400
+    assert response.json()["code"] == "missing_columns"
     response = api(reviewer).post(reverse("api_platform_totals"), {"file": csv_file()}, format="multipart")
     assert response.status_code == 403
 
