@@ -6,7 +6,7 @@ app_name = "finance"
 
 urlpatterns = [
     path("clearing/", views.ClearingView.as_view(), name="clearing"),
-    path("clearing/build/", views.BuildStatementView.as_view(), name="statement_build"),
+    path("clearing/hospitals/<int:pk>/build/", views.BuildStatementView.as_view(), name="statement_build"),
     path("clearing/platform-totals/", views.PlatformImportView.as_view(), name="platform_import"),
     path("clearing/statements/<int:pk>/", views.StatementDetailView.as_view(), name="statement_detail"),
     path("clearing/statements/<int:pk>/print/", views.StatementPrintView.as_view(), name="statement_print"),

@@ -74,11 +74,9 @@ class ClearingView(roles.RoleRequiredMixin, TemplateView):
 class BuildStatementView(roles.RoleRequiredMixin, View):
     allowed_roles = FINANCE
 
-    def post(self, request):
+    def post(self, request, pk):
         month = clearing.parse_month(request.POST.get("month", ""))
-        hospital = get_object_or_404(
-            selectors.hospitals_visible_to(request.user), pk=_int(request.POST.get("hospital"))
-        )
+        hospital = get_object_or_404(selectors.hospitals_visible_to(request.user), pk=pk)
         if month is None:
             messages.error(
                 request, _("月份应写作 2026-11：%(value)s") % {"value": request.POST.get("month", "")[:20]}
