@@ -143,18 +143,15 @@ def lines_of(statement: HospitalStatement) -> list[StatementLine]:
     current = base.filter(
         reversed_at__isnull=True, discharged__gte=month, discharged__lt=next_month(month)
     ).exclude(_on_other_statement(statement, inclusion))
-    cleared_months = set(
-        HospitalStatement.objects.filter(
-            hospital=hospital, state__in=CLEARED_STATES, month__lt=month
-        ).values_list("month", flat=True)
+    # Records of earlier months whose statement was approved before they were settled.
+    cleared_months = Q(pk__in=[])
+    for cleared in HospitalStatement.objects.filter(
+        hospital=hospital, state__in=CLEARED_STATES, month__lt=month
+    ).values_list("month", flat=True):
+        cleared_months |= Q(discharged__gte=cleared, discharged__lt=next_month(cleared))
+    late = base.filter(cleared_months, reversed_at__isnull=True).exclude(
+        _on_other_statement(statement, inclusion)
     )
-    late = [
-        s
-        for s in base.filter(reversed_at__isnull=True, discharged__lt=month).exclude(
-            _on_other_statement(statement, inclusion)
-        )
-        if month_start(s.discharged) in cleared_months
-    ]
     cleared_inclusion = StatementLine.objects.filter(
         settlement_id=OuterRef("pk"),
         kind__in=inclusion,
@@ -198,6 +195,8 @@ def build_statement(*, hospital: Hospital, month: dt.date, by: User) -> Hospital
     month = month_start(month)
     if next_month(month) > timezone.localdate():
         raise DomainError(ClearingError.MONTH_NOT_ENDED, month=f"{month:%Y-%m}")
+    # One build at a time per hospital: two months' statements never take the same adjustment.
+    hospital = Hospital.objects.select_for_update().get(pk=hospital.pk)
     if HospitalStatement.objects.filter(hospital=hospital, month=month).exists():
         raise DomainError(ClearingError.ALREADY_EXISTS, hospital=hospital.name, month=f"{month:%Y-%m}")
     statement = HospitalStatement(hospital=hospital, month=month, created_by=by, built_at=timezone.now())
@@ -211,6 +210,7 @@ def build_statement(*, hospital: Hospital, month: dt.date, by: User) -> Hospital
 def refresh_statement(*, statement: HospitalStatement, by: User) -> HospitalStatement:
     """Build a draft's lines again from the settlements as they are now."""
     _require(by, MAKERS)
+    Hospital.objects.select_for_update().get(pk=statement.hospital_id)
     statement = _lock(statement)
     _require_state(statement, StatementState.DRAFT)
     _store_lines(statement)
@@ -342,7 +342,7 @@ def pay_statement(
     if (
         payment_date is None
         or payment_date > timezone.localdate()
-        or payment_date < statement.approved_at.date()
+        or payment_date < timezone.localtime(statement.approved_at).date()
     ):
         raise DomainError(ClearingError.PAYMENT_DATE_INVALID)
     for (fund, region), amount in sorted(amounts_by_account(statement).items()):
