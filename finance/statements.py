@@ -39,9 +39,6 @@ def context(statement: HospitalStatement) -> dict:
     return {
         "statement": statement,
         "lines": lines(statement),
-        "fund_names": {
-            code: funds.fund_name(code) for code in set(statement.lines.values_list("fund", flat=True))
-        },
         "mismatches": mismatches(statement),
         "to_repay_in_capitals": in_capitals(abs(statement.to_repay)),
         "issuing_unit": issuing_unit(statement),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from claimants import roles
+from claimants.models import Region
 from finance import clearing, funds, platform_totals, selectors, services, statements
 from finance.errors import DomainError
 from finance.forms import ApproveForm, BudgetForm, ImportUploadForm, IncomeForm, NoteForm, PaymentForm
@@ -115,7 +116,7 @@ class StatementDetailView(roles.RoleRequiredMixin, TemplateView):
             | statements.context(statement)
             | {
                 "events": statement.events.select_related("by"),
-                "accounts": sorted(clearing.amounts_by_account(statement).items()),
+                "accounts": _accounts(statement),
                 "mismatches": found,
                 "unresolved": unresolved,
                 "may_refresh": is_finance and state == StatementState.DRAFT,
@@ -139,6 +140,18 @@ class StatementDetailView(roles.RoleRequiredMixin, TemplateView):
                 "payment_form": PaymentForm(),
             }
         )
+
+
+def _accounts(statement) -> list[tuple[str, str, object]]:
+    """(fund name, account region name, amount to repay) of a statement."""
+    amounts = clearing.amounts_by_account(statement)
+    names = dict(
+        Region.objects.filter(code__in={region for _fund, region in amounts}).values_list("code", "name")
+    )
+    return [
+        (funds.fund_name(fund), names.get(region, region), amount)
+        for (fund, region), amount in sorted(amounts.items())
+    ]
 
 
 # action -> roles that may ask for it (the service checks the rest: state, separation of duties)
