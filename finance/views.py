@@ -92,14 +92,6 @@ class BuildStatementView(roles.RoleRequiredMixin, View):
         return redirect(statement)
 
 
-def _int(value) -> int:
-    return (
-        int(value)
-        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19
-        else 0
-    )
-
-
 class StatementDetailView(roles.RoleRequiredMixin, TemplateView):
     template_name = "finance/statement_detail.html"
     allowed_roles = VIEWERS
