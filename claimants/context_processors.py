@@ -18,6 +18,8 @@ NAVIGATION = (
     ("payments:batch_list", _("救助金给付"), {roles.REVIEWER, roles.MANAGER}),
     ("monitoring:alert_list", _("高额费用预警"), {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}),
     ("monitoring:dashboard", _("统计分析"), {roles.MANAGER, roles.ADMIN}),
+    ("finance:clearing", _("医疗机构清算"), {roles.FINANCE, roles.MANAGER}),
+    ("finance:funds", _("基金预算"), {roles.FINANCE, roles.MANAGER}),
 )
 
 # Pages whose URL starts under none of the entries, and the entry of their section.

@@ -28,6 +28,7 @@ ROLE_SHORT = {
     Role.CIVIL_AFFAIRS_OFFICER: "civil",
     Role.RURAL_REVITALIZATION_OFFICER: "rural",
     Role.MANAGER: "manager",
+    Role.FINANCE_OFFICER: "finance",
     Role.SYSTEM_ADMINISTRATOR: "admin",
 }
 SURNAMES = (

@@ -83,6 +83,7 @@ class Role(models.TextChoices):
     CIVIL_AFFAIRS_OFFICER = "civil_affairs_officer", _("民政经办人")
     RURAL_REVITALIZATION_OFFICER = "rural_revitalization_officer", _("乡村振兴经办人")
     MANAGER = "manager", _("管理人员")
+    FINANCE_OFFICER = "finance_officer", _("财务人员")
     SYSTEM_ADMINISTRATOR = "system_administrator", _("系统管理员")
 
 

@@ -14,6 +14,7 @@ REVIEWER = Role.MEDICAL_SECURITY_REVIEWER
 CIVIL = Role.CIVIL_AFFAIRS_OFFICER
 RURAL = Role.RURAL_REVITALIZATION_OFFICER
 MANAGER = Role.MANAGER
+FINANCE = Role.FINANCE_OFFICER
 ADMIN = Role.SYSTEM_ADMINISTRATOR
 
 ALL_ROLES = frozenset(Role.values)
@@ -26,6 +27,8 @@ ROLE_DEPARTMENT = {
     CIVIL: Department.CIVIL_AFFAIRS,
     RURAL: Department.RURAL_REVITALIZATION,
     MANAGER: Department.MEDICAL_SECURITY,
+    # The finance office of the medical-security bureau: hospital clearing, fund income, payments.
+    FINANCE: Department.MEDICAL_SECURITY,
     ADMIN: Department.MEDICAL_SECURITY,
 }
 DEPARTMENT_OFFICERS = frozenset({CIVIL, RURAL})

@@ -78,6 +78,8 @@ class HomeView(roles.RoleRequiredMixin, TemplateView):
         "applications:application_list": gettext_lazy("依申请救助：受理、转办、认定、审核、支付"),
         "monitoring:alert_list": gettext_lazy("高额医疗费用预警名单与认定反馈"),
         "monitoring:dashboard": gettext_lazy("案件、资金、限额与预警统计，医疗救助月报"),
+        "finance:clearing": gettext_lazy("定点医疗机构垫付资金的月度对账、复核、批准与支付"),
+        "finance:funds": gettext_lazy("基金收入、支出、结余与预算执行"),
     }
 
     # Workbench entries that are not in the navigation bar: the administrator's yearly parameters and the
@@ -86,7 +88,7 @@ class HomeView(roles.RoleRequiredMixin, TemplateView):
         (
             "settlements:policy_year_list",
             gettext_lazy("政策参数"),
-            gettext_lazy("各年度政策参数与基金预算，含修改历史"),
+            gettext_lazy("各年度政策参数，含修改历史"),
         ),
         ("admin:index", gettext_lazy("系统管理"), gettext_lazy("工作人员账号、定点医疗机构、预警规则")),
     )

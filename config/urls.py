@@ -20,6 +20,7 @@ urlpatterns = [
     path("settlements/", include("settlements.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("payments/", include("payments.urls")),
+    path("finance/", include("finance.urls")),
     path("admin/", admin.site.urls),
     # The schema describes the referral API to the departments' systems: for signed-in users and tokens only.
     path(
@@ -29,4 +30,5 @@ urlpatterns = [
     ),
     path("api/", include("applications.api")),
     path("api/", include("payments.api")),
+    path("api/finance/", include("finance.api")),
 ]

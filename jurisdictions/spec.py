@@ -74,6 +74,9 @@ class Jurisdiction:
     # assistance they pay (SCENARIOS Clarification 25): category -> fund code.
     own_funds: tuple[tuple[str, str], ...] = ()
     funds: Mapping[str, str] = field(default_factory=dict)
+    # Whether the funds keep a sub-account per district (市级统筹、分账核算, Beijing): income, spending and
+    # budgets are then booked per county-level region; otherwise per jurisdiction (its region root).
+    district_accounts: bool = False
     scenario: ScenarioParameters = ScenarioParameters()
     # The kind of application a scenario may carry (``applications[].kind``), if any.
     application_kind: str | None = None

@@ -6,9 +6,10 @@ in its ``AppConfig.ready()``).
   ``FundTotal`` (the batch's amount per fund, township and year of release). A receiver refuses the
   release by raising a ``DomainError`` (nothing is then stored); ``note`` is what the manager wrote on
   the release form (e.g. why an overrun is accepted).
-- ``AFTER_PAID``: called inside ``import_bank_results``' transaction once the paid lines are marked, as
-  ``receiver(lines=, paid_totals=, by=)``: the lines the bank paid and their ``FundTotal`` per paid date's
-  year, for the spending records.
+- ``AFTER_RESULTS``: called inside ``import_bank_results``' transaction once the bank's results are applied,
+  as ``receiver(batch=, lines=, paid_totals=, by=)``: the lines the bank paid (none when every result was a
+  failure) and their ``FundTotal`` per paid date's year, for the spending records; the batch's lines still
+  at the bank are those in state ``sent``.
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from decimal import Decimal
 from claimants.hooks import Hook
 
 BEFORE_RELEASE = Hook("payment batch before release")
-AFTER_PAID = Hook("payment lines after paid")
+AFTER_RESULTS = Hook("payment batch after bank results")
 
 
 @dataclass(frozen=True)

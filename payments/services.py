@@ -25,7 +25,7 @@ from claimants.services import audit
 from jurisdictions.catalogue import MEDICAL_ASSISTANCE_FUND
 from payments import selectors
 from payments.errors import PaymentError
-from payments.hooks import AFTER_PAID, BEFORE_RELEASE, FundTotal
+from payments.hooks import AFTER_RESULTS, BEFORE_RELEASE, FundTotal
 from payments.models import (
     HOLDING_STATES,
     BatchState,
@@ -488,8 +488,10 @@ def import_bank_results(*, batch: PaymentBatch, by: User, results: Sequence[Bank
     if not batch.lines.filter(state=LineState.SENT).exists():
         batch.state = BatchState.RECONCILED
         batch.save(update_fields=["state"])
-    if paid_lines:
-        AFTER_PAID.call(
-            lines=paid_lines, paid_totals=fund_totals(paid_lines, lambda line: line.paid_on.year), by=by
-        )
+    AFTER_RESULTS.call(
+        batch=batch,
+        lines=paid_lines,
+        paid_totals=fund_totals(paid_lines, lambda line: line.paid_on.year),
+        by=by,
+    )
     return ImportOutcome(paid=len(paid_lines), failed=failed, batch=batch)

@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -53,6 +54,26 @@ def _claimant(region_code: str) -> Claimant:
 
 def claimant_kwargs(user, region_code):
     return {"pk": _claimant(region_code).pk}
+
+
+def _hospital(region_code: str):
+    from settlements.models import Hospital
+
+    n = next(_sequence)
+    return Hospital.objects.create(code=f"HP{n:05d}", name=f"测试医院{n}", region_id=region_code[:6])
+
+
+def hospital_kwargs(user, region_code):
+    return {"pk": _hospital(region_code).pk}
+
+
+def statement_kwargs(user, region_code, **extra):
+    from finance.models import HospitalStatement
+
+    statement = HospitalStatement.objects.create(
+        hospital=_hospital(region_code), month=dt.date(2023, 3, 1), created_by=user, built_at=timezone.now()
+    )
+    return {"pk": statement.pk, **extra}
 
 
 def household_kwargs(user, region_code):
@@ -278,6 +299,8 @@ VIEWERS = frozenset({roles.REVIEWER, roles.MANAGER, roles.ADMIN})  # settlements
 MONITORING = frozenset({roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER})
 DASHBOARD = frozenset({roles.MANAGER, roles.ADMIN})
 PAYMENTS = frozenset({roles.REVIEWER, roles.MANAGER})
+FINANCE_VIEWERS = frozenset({roles.FINANCE, roles.MANAGER})
+FINANCE_ONLY = frozenset({roles.FINANCE})
 
 URLS: list[Url] = [
     Url("home", None, ALL),
@@ -409,6 +432,20 @@ URLS: list[Url] = [
     Url("payments:payee_edit", payee_kwargs, frozenset({roles.CASEWORKER, roles.REVIEWER})),
     Url("payments:notice", None, PAYMENTS),
     Url("payments:notice_xlsx", None, PAYMENTS, data={"region": OWN, "month": "2023-03"}),
+    # finance
+    Url("finance:clearing", None, FINANCE_VIEWERS),
+    Url("finance:statement_build", hospital_kwargs, FINANCE_ONLY, "post", {"month": "2023-03"}),
+    Url("finance:platform_import", None, FINANCE_ONLY),
+    Url("finance:statement_detail", statement_kwargs, FINANCE_VIEWERS),
+    Url("finance:statement_print", statement_kwargs, FINANCE_VIEWERS),
+    Url("finance:statement_pdf", statement_kwargs, FINANCE_VIEWERS),
+    Url("finance:statement_xlsx", statement_kwargs, FINANCE_VIEWERS),
+    Url(
+        "finance:statement_action", lambda u, r: statement_kwargs(u, r, action="check"), FINANCE_ONLY, "post"
+    ),
+    Url("finance:funds", None, FINANCE_VIEWERS),
+    Url("finance:income_create", None, FINANCE_VIEWERS),
+    Url("finance:budget_set", None, frozenset({roles.MANAGER})),
 ]
 
 API_URLS: list[Url] = [
@@ -493,6 +530,9 @@ def test_api_refuses_anonymous_users_with_401(make_staff, url):
 
 
 PUBLIC_OR_FOREIGN = {"login", "logout", "set_language", "healthz", "api_schema"}  # and the admin site
+# An upload endpoint whose answers by role (403, 401, 200, 400 with the rows) need a file per request:
+# tests/finance/test_platform_totals.py asks it as each of them.
+PUBLIC_OR_FOREIGN |= {"api_platform_totals"}
 
 
 def _url_names(patterns, namespace=""):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "applications",
     "payments",
     "monitoring",
+    "finance",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,8 @@ JURISDICTION = Jurisdiction(
     ),
     # Clarification 26: the text names no rural-revitalization role in the alert.
     alert_departments=(CIVIL_AFFAIRS,),
+    # 市级统筹、分账核算: the city pools the fund and keeps an account per district.
+    district_accounts=True,
     application_kind="beijing_annual_household",
     case_kinds=("beijing_annual",),
     # Beijing's rules need no income figure; the demo gives one for the monthly alert's threshold.

@@ -10,11 +10,24 @@ import pytest
 from applications import services as application_services
 from applications.models import ApplicationKind
 from claimants.models import Role
+from finance.models import Budget
 from payments import services
 from settlements import services as settlement_services
 
 APPLIED = dt.date(2023, 6, 1)
 ACCOUNT = "6222021234567890123"
+
+
+@pytest.fixture(autouse=True)
+def budget(manager):
+    """This year's Mianyang medical-assistance budget, ample: a batch is released against it (finance)."""
+    return Budget.objects.create(
+        fund="medical_assistance",
+        region_id="5107",
+        year=dt.date.today().year,
+        amount=Decimal("100000000.00"),
+        set_by=manager,
+    )
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
+import datetime as dt
+
 import pytest
 
 from applications import demo as cases_demo
 from applications.models import ApplicationKind, AssistanceApplication, State
 from claimants import demo as claimants_demo
+from finance import demo as finance_demo
 from payments import demo, selectors
 from payments.models import BatchState, LineState, PaymentBatch
 from settlements import demo as settlements_demo
@@ -14,6 +17,7 @@ def test_demo_has_a_paid_batch_with_a_bounce_back_in_the_queue_a_released_one_an
     claimants_demo.create_claimants(per_city=40)
     settlements_demo.seed()
     cases_demo.seed()
+    finance_demo.create_budgets(dt.date.today().year)  # a batch is released against its fund's budget
     assert demo.seed()["batches"] >= 3
     batches = PaymentBatch.objects.filter(region_id="5107").order_by("made_at")
     assert [b.state for b in batches] == [BatchState.RECONCILED, BatchState.RELEASED, BatchState.MADE]

@@ -263,15 +263,17 @@ def test_paid_lines_reach_the_spending_step(approved_claim, released, checker):
     batch = released([approved_claim()])
     seen = []
 
-    def record(*, lines, paid_totals, by):
-        seen.append((len(lines), paid_totals))
+    def record(*, batch, lines, paid_totals, by):
+        seen.append((batch, len(lines), paid_totals))
 
-    hooks.AFTER_PAID.connect(record)
+    hooks.AFTER_RESULTS.connect(record)
     try:
         services.import_bank_results(batch=batch, by=checker, results=results(batch))
     finally:
-        hooks.AFTER_PAID.disconnect(record)
-    assert seen == [(1, [hooks.FundTotal("medical_assistance", "510703001", 2023, batch.total_amount)])]
+        hooks.AFTER_RESULTS.disconnect(record)
+    assert seen == [
+        (batch, 1, [hooks.FundTotal("medical_assistance", "510703001", 2023, batch.total_amount)])
+    ]
 
 
 def test_the_bank_file_download_is_audited_and_only_after_release(approved_claim, maker, checker, released):

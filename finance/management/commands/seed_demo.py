@@ -1,4 +1,6 @@
-"""Load the demo data of every app (idempotent: existing data is kept) and print the demo accounts."""
+"""Load the demo data of every app (idempotent: existing data is kept) and print the demo accounts.
+
+It lives in the top app (finance), the one that may import every other app's demo."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -6,6 +8,7 @@ from django.core.management.base import BaseCommand
 from applications import demo as cases_demo
 from claimants import demo as claimants_demo
 from claimants.models import Region
+from finance import demo as finance_demo
 from monitoring import demo as monitoring_demo
 from payments import demo as payments_demo
 from settlements import demo as settlements_demo
@@ -21,8 +24,12 @@ class Command(BaseCommand):
         self.stdout.write(f"demo claimants created: {result['claimants']}")
         self.stdout.write(f"demo settlements: {settlements_demo.seed()}")
         self.stdout.write(f"demo applications created: {cases_demo.seed()['applications']}")
+        finance = finance_demo.seed()
+        self.stdout.write(
+            f"demo budgets created: {finance['budgets']}; settled to clear: {finance['settled']}"
+        )
         self.stdout.write(f"demo payment batches created: {payments_demo.seed()['batches']}")
         self.stdout.write(f"demo high-cost alerts created: {monitoring_demo.seed()['alerts']}")
         self.stdout.write(f"demo accounts (password: {claimants_demo.DEMO_PASSWORD}):")
-        for username, role, region in result["accounts"] + payments_demo.accounts():
+        for username, role, region in result["accounts"] + payments_demo.accounts() + finance["accounts"]:
             self.stdout.write(f"  {username:<16} {role:<12} {region}")
