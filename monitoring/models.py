@@ -236,6 +236,43 @@ class HighCostAlert(models.Model):
         return self.carried_from or self
 
 
+class PersonYearTotal(models.Model):
+    """One person's visits of one year, summed as the monthly job measures them (SCENARIOS Clarification 26):
+    ``self_pay`` is Σ policy-scope cost − basic insurance − 大病保险 (given, or the tier the visit's
+    settlement computed) − supplementary insurance; ``fully_self_paid`` is added for the ``all_personal``
+    basis. Kept current by the import, the settlements and reversals and every visit saved or deleted
+    (``monitoring.totals``), so the job reads these rows instead of every visit. ``last_discharged`` is the
+    latest discharge counted (never lowered): a person whose year runs past a run's cut-off has the later
+    visits subtracted.
+
+    Derived from the visits, which carry the person's constraint; no database constraint of its own (a check
+    per written row at import).
+    """
+
+    claimant = models.ForeignKey(
+        Claimant,
+        models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("人员"),
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    self_pay = models.DecimalField(_("年度累计自付费用"), default=0, **YEAR_SUM)
+    fully_self_paid = models.DecimalField(_("全自费金额"), default=0, **YEAR_SUM)
+    visits = models.IntegerField(_("就医次数"), default=0)
+    last_discharged = models.DateField(_("最近出院（结算）日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度个人自付累计")
+        verbose_name_plural = _("年度个人自付累计")
+        constraints = [models.UniqueConstraint(fields=["claimant", "year"], name="person_year_total_key")]
+        indexes = [models.Index(fields=["year", "self_pay"], name="person_year_total_self_pay")]
+
+    def __str__(self) -> str:
+        return f"{self.claimant_id} {self.year} {self.self_pay}"
+
+
 class PendingHit(models.Model):
     """A person over the threshold, found by a run's single pass over the visits and waiting for the county
     subtask that classifies and routes them; that subtask deletes its county's rows in its transaction.

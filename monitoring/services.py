@@ -5,10 +5,11 @@ Rule (RULES.md 3.9 MY-W1): 「…普通门诊、门诊慢特病和住院经基�
 
 Readings (docs/monitoring.md has the details):
 - Measure: per person, over the visits discharged in the policy year up to the cut-off,
-  ``policy_scope_cost - basic_insurance_paid - critical_illness_paid`` (A-MY5 policy-scope self-pay; the
-  platform's resident 大病 amount ``hifmi_pay`` is stored in ``critical_illness_paid``; null counts as 0).
-  ``MonitoringRule.amount_basis = all_personal`` adds ``fully_self_paid``. Every visit type counts
-  (普通门诊, 门诊慢特病, 住院, and Beijing's 急诊留观, which belongs to the inpatient pool).
+  ``policy_scope_cost - basic_insurance_paid - 大病 - supplementary_paid`` (A-MY5 policy-scope self-pay;
+  Clarification 26: 大病 is the given ``critical_illness_paid``, else the tier the visit's settlement
+  computed, else 0). ``MonitoringRule.amount_basis = all_personal`` adds ``fully_self_paid``. Every visit
+  type counts (普通门诊, 门诊慢特病, 住院, and Beijing's 急诊留观, which belongs to the inpatient pool). The
+  job reads these sums from the person-year totals (``monitoring.totals``), not from the visits.
 - Period and cut-off (A-MY6): the job run in month M covers data to the end of month M-1; the alert's
   period is that month and the policy year is the cut-off's year.
 - 「超过」 is strictly above: a total exactly at the threshold is not an alert.
@@ -35,6 +36,7 @@ from claimants.errors import DomainError
 from claimants.models import Certification, Department, Region, User
 from claimants.services import audit, certify
 from jurisdictions import registry
+from monitoring import totals
 from monitoring.dashboards import casework
 from monitoring.errors import MonitoringError
 from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
@@ -96,36 +98,43 @@ def counties_to_run(*, period: dt.date, region: str | None = None) -> list[str]:
     )
 
 
-def out_of_pocket_sql(amount_basis: str) -> str:
+def out_of_pocket_sql(amount_basis: str, prefix: str = "") -> str:
     """The per-visit personal cost after basic insurance, 大病 insurance (A-MY5; Clarification 26: the given
     amount or, for a settled visit, the tier its settlement computed) and the supplementary insurance paid
-    before assistance (Clarification 23), as SQL on the visit."""
-    amount = (
-        "policy_scope_cost - basic_insurance_paid"
-        " - COALESCE(critical_illness_paid, critical_illness_settled, 0) - supplementary_paid"
-    )
+    before assistance (Clarification 23), as SQL on the visit (its columns qualified by ``prefix``)."""
+    amount = totals.self_pay_sql(prefix)
     if amount_basis == AmountBasis.ALL_PERSONAL:
-        amount += " + fully_self_paid"
+        amount += f" + {prefix}fully_self_paid"
     return amount
 
 
-# The job's one pass over the visits of the policy year: GROUP BY person HAVING total > threshold, streamed from
-# the covering index (migration 0003). Only the hits are then looked up, one primary-key probe each (a join
-# would read every person to find them); their household registration decides the county and the
-# jurisdiction, hence the threshold. Never a query per person or per county.
+def year_total_sql(amount_basis: str) -> str:
+    """The same cost summed over a person's year, as SQL on the person-year total ``t``."""
+    return "t.self_pay + t.fully_self_paid" if amount_basis == AmountBasis.ALL_PERSONAL else "t.self_pay"
+
+
+# The job's one pass: the person-year totals (``monitoring.totals``) of the policy year above the lowest
+# threshold, read from their (year, self_pay) index, instead of every visit of the year. A person whose year
+# has visits discharged after the cut-off (the run of a month before the latest data) has those subtracted,
+# read by person from the visits; the others need no visit read. Only the hits are then looked up, one
+# primary-key probe each; their household registration decides the county and the jurisdiction, hence the
+# threshold. Never a query per person or per county.
 MEASURE_SQL = """
 INSERT INTO monitoring_pendinghit (run_id, claimant_id, county_id, hukou_region_id, insured_region_id, amount)
-WITH hits AS MATERIALIZED (
+WITH candidates AS MATERIALIZED (
+    SELECT t.claimant_id,
+           {total} - COALESCE((SELECT SUM({amount}) FROM settlements_visit v
+                               WHERE t.last_discharged > %(cutoff)s AND v.claimant_id = t.claimant_id
+                                 AND v.year = %(year)s AND v.discharged > %(cutoff)s), 0) AS amount
+    FROM monitoring_personyeartotal t
+    WHERE t.year = %(year)s AND {total} > CAST(%(lowest)s AS DECIMAL)
+),
+hits AS MATERIALIZED (
     SELECT t.claimant_id, t.amount,
            (SELECT c.hukou_region_id FROM claimants_claimant c WHERE c.id = t.claimant_id) AS hukou_region_id,
            (SELECT c.insured_region_id FROM claimants_claimant c WHERE c.id = t.claimant_id) AS insured_region_id
-    FROM (
-        SELECT claimant_id, SUM({amount}) AS amount
-        FROM settlements_visit
-        WHERE year = %(year)s AND discharged <= %(cutoff)s
-        GROUP BY claimant_id
-        HAVING SUM({amount}) > CAST(%(lowest)s AS DECIMAL)
-    ) AS t
+    FROM candidates t
+    WHERE t.amount > CAST(%(lowest)s AS DECIMAL)
 )
 SELECT %(run)s, h.claimant_id, r.code, h.hukou_region_id, h.insured_region_id, h.amount
 FROM hits h
@@ -135,9 +144,9 @@ WHERE h.amount > CASE r.jurisdiction {thresholds} END AND r.code LIKE %(scope)s
 
 
 def aggregate_settings(cursor) -> None:
-    """For the rest of the transaction, on PostgreSQL: a serial plan, which streams the covering index (the
-    parallel hash plan is 4x slower here), and no JIT compilation, whose cost estimate (inflated by the
-    per-hit lookups) would spend a second or more compiling a query that runs in a few seconds."""
+    """For the rest of the transaction, on PostgreSQL: a serial plan (the job reads a range of the totals'
+    index; a parallel plan only adds start-up cost) and no JIT compilation, whose cost estimate (inflated by
+    the per-hit lookups) would spend a second or more compiling a query that runs in well under one."""
     if connection.vendor == "postgresql":
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute("SET LOCAL jit = off")
@@ -168,7 +177,10 @@ def measure_run(*, run: AlertRun) -> int:
             }
             for i, (jurisdiction, threshold) in enumerate(thresholds.items()):
                 params |= {f"j{i}": jurisdiction, f"t{i}": threshold}
-            cursor.execute(MEASURE_SQL.format(amount=out_of_pocket_sql(basis), thresholds=cases), params)
+            sql = MEASURE_SQL.format(
+                total=year_total_sql(basis), amount=out_of_pocket_sql(basis, "v."), thresholds=cases
+            )
+            cursor.execute(sql, params)
             hits += cursor.rowcount
     return hits
 
