@@ -106,6 +106,26 @@ class PushBatch(models.Model):
         return f"{self.period:%Y-%m} {self.region}"
 
 
+class RunCounty(models.Model):
+    """One county's part of a run, finished or not: what the run's progress counts. A county with nobody over
+    the threshold is finished with no push batch (there is nothing to hand over); resuming a run sends again
+    only the counties it has not finished."""
+
+    run = models.ForeignKey(AlertRun, models.CASCADE, related_name="counties", verbose_name=_("运行记录"))
+    county = models.ForeignKey(
+        Region, models.PROTECT, related_name="+", db_constraint=False, verbose_name=_("区县")
+    )
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("运行区县")
+        verbose_name_plural = _("运行区县")
+        constraints = [models.UniqueConstraint(fields=["run", "county"], name="run_county_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.run_id} {self.county_id}"
+
+
 class HighCostAlert(models.Model):
     """One person over the threshold in one month, for one department's queue (or reported only)."""
 

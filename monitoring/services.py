@@ -39,7 +39,15 @@ from jurisdictions import registry
 from monitoring import totals
 from monitoring.dashboards import casework
 from monitoring.errors import MonitoringError
-from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
+from monitoring.models import (
+    AlertRun,
+    AmountBasis,
+    HighCostAlert,
+    MonitoringRule,
+    PendingHit,
+    PushBatch,
+    RunCounty,
+)
 from settlements.models import PolicyYear
 
 logger = logging.getLogger(__name__)
@@ -267,17 +275,15 @@ def is_stuck(run: AlertRun, now: dt.datetime | None = None) -> bool:
 
 
 def resume_run(*, run: AlertRun, by: User) -> int:
-    """A manager resumes a stuck run: the counties of the manager's region (within the run's) whose push
-    batch of the period is not finished are sent again (each county task is idempotent: a finished batch is
-    a no-op, alerts are unique per person, month and department). Returns how many counties were sent."""
+    """A manager resumes a stuck run: the counties of the manager's region (within the run's) that the run
+    has not finished are sent again (each county task is idempotent: a finished county or push batch is a
+    no-op, alerts are unique per person, month and department). Returns how many counties were sent."""
     from monitoring.tasks import alert_county_task
 
     if not is_stuck(run):
         raise DomainError(MonitoringError.RUN_NOT_STUCK)
     finished = set(
-        PushBatch.objects.filter(period=run.period, finished_at__isnull=False).values_list(
-            "region_id", flat=True
-        )
+        RunCounty.objects.filter(run=run, finished_at__isnull=False).values_list("county_id", flat=True)
     )
     in_run = set(counties_to_run(period=run.period, region=run.region_id))
     missing = [
@@ -354,30 +360,40 @@ ON CONFLICT DO NOTHING
 def alert_county(*, run: AlertRun, county: str) -> PushBatch | None:
     """The job's unit of work: every pending hit of one county (by household registration) becomes alerts.
 
-    One transaction: a worker dying half-way leaves nothing behind, and the retry starts over. A county whose
+    One transaction: a worker dying half-way leaves nothing behind, and the retry starts over. The county's
+    ``RunCounty`` row counts it once in the run's progress, however often the task is delivered. A county
+    with nobody over the threshold gets no push batch (an empty month hands nothing over). A county whose
     batch for the period is already finished is a no-op, so a second run pushes nobody twice; the unique
-    constraint on (person, period, department) backs that with ``ON CONFLICT DO NOTHING``.
+    constraint on (person, period, department) backs that with ``ON CONFLICT DO NOTHING``. Returns the
+    county's batch, or None.
     """
     region = Region.objects.get(code=county)
     threshold = threshold_for(jurisdiction=region.jurisdiction, year=run.period.year)
     if threshold is None:
         raise DomainError(MonitoringError.NO_POLICY_YEAR, year=run.period.year)
-    batch, created = PushBatch.objects.get_or_create(
-        period=run.period, region=region, defaults={"run": run, "threshold": threshold}
-    )
-    if not created:
-        batch = PushBatch.objects.select_for_update().get(pk=batch.pk)
+    unit, _ = RunCounty.objects.select_for_update().get_or_create(run=run, county=region)
+    batch = PushBatch.objects.filter(period=run.period, region=region).first()
+    if unit.finished_at is not None:  # a task delivered twice: counted once
+        return batch
     counts = {"hits": 0, "pushed": 0, "carried_over": 0, "reported": 0}
-    finishing = batch.finished_at is None
-    if finishing:
-        batch.run = run
-        batch.threshold = threshold
-        counts |= _insert_alerts(batch=batch, run=run, jurisdiction=region.jurisdiction)
-        batch.finished_at = timezone.now()
-        batch.save(update_fields=["run", "threshold", "finished_at"])
-    hits, _ = PendingHit.objects.filter(run=run, county=region).delete()
-    if finishing:
-        counts["hits"] = hits
+    if batch is not None or PendingHit.objects.filter(run=run, county=region).exists():
+        batch, created = PushBatch.objects.get_or_create(
+            period=run.period, region=region, defaults={"run": run, "threshold": threshold}
+        )
+        if not created:
+            batch = PushBatch.objects.select_for_update().get(pk=batch.pk)
+        finishing = batch.finished_at is None
+        if finishing:
+            batch.run = run
+            batch.threshold = threshold
+            counts |= _insert_alerts(batch=batch, run=run, jurisdiction=region.jurisdiction)
+            batch.finished_at = timezone.now()
+            batch.save(update_fields=["run", "threshold", "finished_at"])
+        hits, _ = PendingHit.objects.filter(run=run, county=region).delete()
+        if finishing:
+            counts["hits"] = hits
+    unit.finished_at = timezone.now()
+    unit.save(update_fields=["finished_at"])
     _count_progress(run, counts)
     return batch
 

@@ -142,7 +142,9 @@ def test_running_the_month_twice_pushes_nobody_twice(mianyang_2023, person_with_
     second = run()
     assert HighCostAlert.objects.count() == 4
     assert (first.pushed, second.pushed, second.status) == (4, 0, AlertRun.Status.FINISHED)
-    assert PushBatch.objects.filter(period=MARCH).count() == len(services.counties_to_run(period=MARCH))
+    # One batch, of the one county with people over the threshold; every county of the run is done once.
+    assert list(PushBatch.objects.filter(period=MARCH).values_list("region_id", flat=True)) == ["510703"]
+    assert (second.regions_done, second.regions_total) == (len(services.counties_to_run(period=MARCH)),) * 2
 
 
 def test_unanswered_earlier_push_is_carried_over_not_pushed_again(
