@@ -9,12 +9,12 @@ created links to its import batch. Refund and invalid records
 (``refd_setl_flag`` = 1, ``vali_flag`` = 0) are skipped with a warning. Every check of a visit entered by
 hand applies per row (``services.check_visit_values`` and the policy year of the discharge year).
 Validation is set-based: one query for the persons, one for the stored ``setl_id``s, one for the policy
-years. A row that passes every check takes a fast path (``_clean_fast``, the same checks on cached parses);
+years. A row that passes every check takes a fast path (``_FastChecks``, the same checks on cached parses);
 any row it cannot accept goes through ``_clean_row``, which words every refusal.
 
 The validated rows are kept at staging as cells of the rows to write, with a digest of what the validation
 read (``Basis``); the commit reuses them while that is unchanged. On PostgreSQL the commit is set-based
-(docs/monitoring.md, "Import"): the cells are copied into a temporary table, then one ``INSERT … SELECT``
+(docs/monitoring.md, "Import of platform records"): the cells are copied into a temporary table, then one ``INSERT … SELECT``
 creates the registry entries of the people not yet known (``ON CONFLICT`` on the ID number does nothing) and
 one the visits (``ON CONFLICT`` on ``setl_id`` does nothing), in the commit's transaction. Elsewhere (the
 SQLite demo) the same rows go through ``bulk_insert``. ``IMPORT_FOLLOWERS`` (the monitoring app's person-year
