@@ -77,9 +77,11 @@ def _setup(claimants: int) -> dict:
         defaults={
             "effective_from": dt.date(YEAR, 1, 1),
             "income_last_year": Decimal("33000.00"),
-            "assistance_annual_cap": Decimal("50000.00"),
-            "tilt_threshold": Decimal("7000.00"),
-            "tilt_annual_cap": Decimal("30000.00"),
+            "parameters": {
+                "assistance_annual_cap": "50000.00",
+                "tilt_threshold": "7000.00",
+                "tilt_annual_cap": "30000.00",
+            },
         },
     )
     now = dt.datetime.now(dt.UTC)

@@ -33,6 +33,8 @@ CITY_ADMINISTRATOR_PERMISSIONS = {
         "policyyear": ("view",),
         "hospital": ("view", "add", "change"),
         "visit": ("view",),
+    },
+    "applications": {
         "assistanceapplication": ("view",),
     },
     "monitoring": {

@@ -14,7 +14,7 @@ NAVIGATION = (
     ("claimants:import_list", _("认定导入"), {roles.CIVIL, roles.RURAL, roles.ADMIN}),
     ("settlements:visit_list", _("就医记录"), {roles.REVIEWER, roles.MANAGER, roles.ADMIN}),
     ("settlements:settlement_list", _("结算"), {roles.REVIEWER, roles.MANAGER, roles.ADMIN}),
-    ("settlements:application_list", _("救助申请"), roles.ALL_ROLES),
+    ("applications:application_list", _("救助申请"), roles.ALL_ROLES),
     ("monitoring:alert_list", _("高额费用预警"), {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER}),
     ("monitoring:dashboard", _("统计分析"), {roles.MANAGER, roles.ADMIN}),
 )

@@ -75,7 +75,7 @@ class HomeView(roles.RoleRequiredMixin, TemplateView):
         "claimants:import_list": gettext_lazy("批量导入部门认定名单"),
         "settlements:visit_list": gettext_lazy("就医记录，待结算的就医"),
         "settlements:settlement_list": gettext_lazy("一站式结算、冲正与结算单"),
-        "settlements:application_list": gettext_lazy("依申请救助：受理、转办、认定、审核、支付"),
+        "applications:application_list": gettext_lazy("依申请救助：受理、转办、认定、审核、支付"),
         "monitoring:alert_list": gettext_lazy("高额医疗费用预警名单与认定反馈"),
         "monitoring:dashboard": gettext_lazy("案件、资金、限额与预警统计，医疗救助月报"),
     }
@@ -426,7 +426,7 @@ class ClaimantCreateView(_DomainFormView):
     def success_url_for(self, result):
         """Back to the application being registered when the person was registered for it."""
         if self.request.GET.get("then") == "application":
-            return reverse("settlements:application_register", args=[result.pk])
+            return reverse("applications:application_register", args=[result.pk])
         return super().success_url_for(result)
 
 

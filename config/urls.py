@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("claimants/", include("claimants.urls")),
+    path("settlements/applications/", include("applications.urls")),
     path("settlements/", include("settlements.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
@@ -25,5 +26,5 @@ urlpatterns = [
         SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
         name="api_schema",
     ),
-    path("api/", include("settlements.cases.api")),
+    path("api/", include("applications.api")),
 ]

@@ -11,6 +11,7 @@ from functools import cache
 from importlib import import_module
 
 from jurisdictions.catalogue import COMMON_CATEGORIES, COMMON_FUNDS
+from jurisdictions.parameters import CATEGORY, RATES, ParameterSchema
 from jurisdictions.spec import DEPARTMENTS, CategorySpec, Jurisdiction
 
 BUILT_IN = (
@@ -123,6 +124,23 @@ def fund_of(category: str) -> str | None:
     return None
 
 
+def schema_problems(schema: object, ranking: tuple[str, ...]) -> list[str]:
+    """What is inconsistent in a parameter schema: categories it cannot have, tables naming no field."""
+    if not (isinstance(schema, type) and issubclass(schema, ParameterSchema)):
+        return ["its parameters are not a jurisdictions.parameters.ParameterSchema"]
+    found: list[str] = []
+    specs = schema.specs()
+    for code in schema.categories:
+        if code not in ranking:
+            found.append(f'its parameters name the category "{code}", not one of its categories')
+    for table in ("built_in", "bounds", "choices"):
+        kinds = (CATEGORY,) if table == "choices" else (RATES,)
+        for name in getattr(schema, table):
+            if name not in specs or specs[name].kind not in kinds:
+                found.append(f'its parameters\' {table} name "{name}", not a field of that kind')
+    return found
+
+
 def problems() -> list[str]:
     """What is inconsistent in the installed packages (the system check ``jiuzhu.E001`` reports each)."""
     found: list[str] = []
@@ -161,6 +179,7 @@ def problems() -> list[str]:
         for root in jurisdiction.region_roots:
             if not (root.isdigit() and len(root) in (2, 4, 6)):
                 found.append(f'{where}: the region root "{root}" is not a province, city or county code')
+        found.extend(f"{where}: {problem}" for problem in schema_problems(jurisdiction.parameters, ranking))
     fallbacks = [code for code, j in installed().items() if not j.region_roots]
     if len(fallbacks) != 1:
         found.append(f"exactly one jurisdiction must have no region roots (the fallback); found {fallbacks}")

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType, ModuleType
 from typing import TypeVar
 
+from jurisdictions.parameters import ParameterSchema
+
 # The certifying departments (RULES 1.2). Disabled persons' and veterans' feeds arrive through civil affairs.
 CIVIL_AFFAIRS = "civil_affairs"
 RURAL_REVITALIZATION = "rural_revitalization"
@@ -75,11 +77,14 @@ class Jurisdiction:
     scenario: ScenarioParameters = ScenarioParameters()
     # The kind of application a scenario may carry (``applications[].kind``), if any.
     application_kind: str | None = None
-    # Application kinds of the product's case workflow (``settlements.cases``) offered only here, beyond the
+    # Application kinds of the product's case workflow (``applications``) offered only here, beyond the
     # common ones (reimbursement, certification).
     case_kinds: tuple[str, ...] = ()
     # Dashboard panels beyond the common ones.
     extra_panels: tuple[str, ...] = ()
+    # The schema of its policy years' parameters (``jurisdictions/<code>/parameters.py``): what the editor
+    # shows and checks, what ``PolicyYear.parameters`` holds.
+    parameters: type[ParameterSchema] = ParameterSchema
     # Policy-year parameters the demo uses for every demo year (assumed values, marked as such in the demo).
     demo_parameters: Mapping[str, object] = field(default_factory=dict)
 

@@ -7,11 +7,11 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("监测预警")
 
     def ready(self):
+        from applications.services import APPLICATION_FOLLOWERS
         from claimants.context_processors import NAV_COUNTERS
         from monitoring import totals
         from monitoring.dashboards import casework, rollups
         from monitoring.selectors import unanswered_count
-        from settlements.cases.services import APPLICATION_FOLLOWERS
         from settlements.services import SETTLEMENT_FOLLOWERS
         from settlements.visit_import import IMPORT_FOLLOWERS
 

@@ -1,21 +1,27 @@
 """The thin layer between database rows and the pure policy engine (``settlements.policy``).
 
-Rows become the engine's frozen dataclasses; parameters are parsed by the engine's own scenario parser
-and compiled by the engine, so a policy year is validated by exactly the rules that settle with it
-(unknown names, malformed rates, national NAT-10/NAT-12 limits, a missing required parameter).
+Rows become the engine's frozen dataclasses. A policy year's values are those its package's schema declares
+(``jurisdictions/<code>/parameters.py``: the columns every city has, the rest in ``PolicyYear.parameters``);
+the schema checks them all at once with labels in both languages, then the engine's own scenario parser and
+compiler read them, so a policy year is also validated by exactly the rules that settle with it.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from claimants import categories
 from claimants.models import Certification
 from jurisdictions import registry
+from jurisdictions.parameters import CAP, ParameterSchema, Text, stored_value
+from jurisdictions.parameters import Problem as SchemaProblem
 from settlements.models import LedgerEntry, PolicyYear, Visit
 from settlements.policy import types as engine
 from settlements.policy.engine import compile_policy
@@ -23,24 +29,56 @@ from settlements.policy.errors import PolicyInputError, Problem
 from settlements.policy.rules import Policy
 from settlements.policy.scenario import parse_parameters
 
-_CAPS = ("assistance_annual_cap", "tilt_annual_cap")
-_AMOUNTS = ("income_last_year", "tilt_threshold", "critical_illness_threshold")
+
+def schema_of(jurisdiction: str) -> type[ParameterSchema]:
+    """The parameter schema the jurisdiction's package declares (``Jurisdiction.parameters``)."""
+    return registry.get(jurisdiction).parameters
+
+
+def in_language(text: Text) -> str:
+    """A schema text in the page's language."""
+    return text.en if _english() else text.zh
+
+
+def values_of(policy_year: PolicyYear) -> dict[str, Any]:
+    """The policy year's values by schema field: its columns and the keys of ``parameters``."""
+    values: dict[str, Any] = dict(policy_year.parameters or {})
+    for name, spec in schema_of(policy_year.jurisdiction).specs().items():
+        if spec.column:
+            values[name] = getattr(policy_year, name)
+    return values
+
+
+def assign_values(policy_year: PolicyYear, values: Mapping[str, Any]) -> PolicyYear:
+    """Set schema values (Decimals or texts) on a policy year: the columns, and the rest into ``parameters``
+    as the schema writes them. A name its schema does not declare raises ``KeyError``."""
+    specs = schema_of(policy_year.jurisdiction).specs()
+    parameters = dict(policy_year.parameters or {})
+    for name, value in values.items():
+        spec = specs[name]
+        if spec.column:
+            setattr(policy_year, name, value)
+        elif value is None:
+            parameters.pop(name, None)
+        else:
+            parameters[name] = stored_value(spec.kind, value)
+    policy_year.parameters = parameters
+    return policy_year
 
 
 def parameters_document(policy_year: PolicyYear) -> dict:
-    """The policy year's values in the scenario contract's ``parameters`` shape (strings, null = no cap)."""
-    document: dict = {name: _text(getattr(policy_year, name)) for name in _CAPS}
-    for name in _AMOUNTS:
-        value = getattr(policy_year, name)
-        if value is not None:
-            document[name] = _text(value)
-    if policy_year.critical_illness_segments:
-        document["critical_illness_segments"] = policy_year.critical_illness_segments
-    for name in ("ratios", "deductible_rates"):
-        if getattr(policy_year, name):
-            document[name] = getattr(policy_year, name)
-    if policy_year.other_special_as:
-        document["other_special_as"] = policy_year.other_special_as
+    """The policy year's values in the scenario contract's ``parameters`` shape (strings, null = no cap): the
+    income column and the stored keys its schema declares, every cap present."""
+    document: dict = {}
+    if policy_year.income_last_year is not None:
+        document["income_last_year"] = _text(policy_year.income_last_year)
+    stored = policy_year.parameters or {}
+    for name, spec in schema_of(policy_year.jurisdiction).specs().items():
+        if spec.column:
+            continue
+        value = stored.get(name)
+        if spec.kind == CAP or value not in (None, "", [], {}):
+            document[name] = value
     return document
 
 
@@ -69,6 +107,68 @@ def validate_policy_year(policy_year: PolicyYear) -> None:
     if policy_year.jurisdiction not in registry.installed():
         raise PolicyInputError(f'jurisdiction: unknown jurisdiction "{policy_year.jurisdiction}"')
     policy_of(policy_year)
+
+
+def read_values(policy_year: PolicyYear) -> tuple[ParameterSchema | None, list[SchemaProblem]]:
+    """The policy year's values read by its package's schema, or None with every value it refuses."""
+    return schema_of(policy_year.jurisdiction).parse(values_of(policy_year))
+
+
+def apply_values(policy_year: PolicyYear, values: ParameterSchema) -> PolicyYear:
+    """Set the schema's values on the policy year as the schema writes them (columns, ``parameters``)."""
+    for name, spec in values.specs().items():
+        if spec.column:
+            setattr(policy_year, name, getattr(values, name))
+    policy_year.parameters = values.stored()
+    return policy_year
+
+
+def label_of(name: str) -> str:
+    """A parameter's label in the page's language, from the installed packages' schemas."""
+    for jurisdiction in registry.installed().values():
+        spec = jurisdiction.parameters.specs().get(name)
+        if spec is not None:
+            return in_language(spec.label)
+    try:
+        return str(PolicyYear._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+@dataclass(frozen=True)
+class ValueProblem:
+    """A refused value of a policy year: ``where`` (a field of the row or a schema path such as
+    ``ratios.dibao``), ``what`` (the parameter, with its category or segment, in words), ``why``."""
+
+    where: str
+    what: str
+    why: str
+
+    def __str__(self) -> str:
+        if not self.what:
+            return self.why
+        return f"{self.what}: {self.why}" if _english() else f"{self.what}：{self.why}"
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def qualified(label: str, detail: str) -> str:
+    """A label with what it concerns: 「救助比例（低保对象）」, "Assistance ratios (dibao)"."""
+    return f"{label} ({detail})" if _english() else f"{label}（{detail}）"
+
+
+def schema_problem(problem: SchemaProblem) -> ValueProblem:
+    """A schema problem in words: the parameter, the category or segment it concerns, what is wrong."""
+    label = label_of(problem.name)
+    rest = problem.path[len(problem.name) :]
+    if rest.startswith("."):
+        code = rest[1:]
+        label = qualified(label, categories.label_of(code) or code)
+    elif rest.startswith("["):
+        label = qualified(label, _("第%(row)s段") % {"row": int(rest[1 : rest.index("]")]) + 1})
+    return ValueProblem(problem.path, label, in_language(problem.message))
 
 
 def certifications_of(rows: Iterable[Certification]) -> tuple[engine.Certification, ...]:
@@ -114,21 +214,22 @@ def _problems() -> dict[str, str]:
     }
 
 
-def parameter_problem(error: PolicyInputError) -> str:
+def engine_problem(error: PolicyInputError) -> ValueProblem:
     """The engine's refusal of a policy year's values in the user's words, from its fields: the parameter's
     label (``path`` = ``parameters.<name>[.<category>…]``), the category, what is wrong (``problem``, ``limit``)."""
     parts = error.path.split(".")
     if len(parts) < 2 or parts[0] != "parameters":
-        return _("政策参数有误，请检查各项取值")
+        return ValueProblem("", "", _("政策参数有误，请检查各项取值"))
     name = parts[1].split("[")[0]
     code = parts[2] if len(parts) > 2 and "[" not in parts[1] else None
-    try:
-        label = str(PolicyYear._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        label = name
+    label = label_of(name)
     if code:
-        label = f"{label}（{categories.label_of(code) or code}）"
+        label = qualified(label, categories.label_of(code) or code)
     text = _problems().get(error.problem or "")
-    if text is None:
-        return f"{label}：" + _("取值不合规")
-    return f"{label}：" + (text % {"limit": error.limit} if "%(limit)s" in text else text)
+    why = _("取值不合规") if text is None else text % {"limit": error.limit} if "%(limit)s" in text else text
+    return ValueProblem(error.path.removeprefix("parameters."), label, why)
+
+
+def parameter_problem(error: PolicyInputError) -> str:
+    """``engine_problem`` as one line: 「救助比例（低保对象）：低于国家指导意见规定的下限 0.70」."""
+    return str(engine_problem(error))

@@ -5,14 +5,13 @@ settlements are never deleted here."""
 from django.contrib import admin
 
 from claimants.admin_access import CityScopedAdmin, ServiceOwnedAdmin
-from settlements.cases import admin as cases_admin  # noqa: F401  (registers the application admin)
 from settlements.models import Hospital, PolicyYear, Visit
 
 
 @admin.register(PolicyYear)
 class PolicyYearAdmin(ServiceOwnedAdmin, CityScopedAdmin, admin.ModelAdmin):
     jurisdiction_field = "jurisdiction"
-    list_display = ("jurisdiction", "year", "effective_from", "income_last_year", "assistance_annual_cap")
+    list_display = ("jurisdiction", "year", "effective_from", "income_last_year", "version")
     list_filter = ("jurisdiction",)
 
 

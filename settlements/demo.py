@@ -15,7 +15,7 @@ from django.utils import timezone
 from claimants.demo import CITIES, demo_township
 from claimants.models import Claimant, Region, User
 from jurisdictions import registry
-from settlements import services
+from settlements import adapter, services
 from settlements.models import Hospital, PolicyYear, Visit
 
 ASSUMED = "演示数据：假设值，非正式公布数"
@@ -60,8 +60,8 @@ def create_policy_years() -> int:
     ):
         if PolicyYear.objects.filter(jurisdiction=jurisdiction, year=year).exists():
             continue
-        policy_year = PolicyYear(
-            jurisdiction=jurisdiction, year=year, effective_from=dt.date(year, 1, 1), **values
+        policy_year = adapter.assign_values(
+            PolicyYear(jurisdiction=jurisdiction, year=year, effective_from=dt.date(year, 1, 1)), values
         )
         services.save_policy_year(policy_year=policy_year, by=None, reason=ASSUMED)
         created += 1

@@ -1,4 +1,4 @@
-"""What the exports of the settlement, visit and application lists hold (``claimants.exports.ListExport``).
+"""What the exports of the settlement and visit lists hold (``claimants.exports.ListExport``).
 
 ID numbers are masked; amounts are numbers (``Decimal``), dates are dates, codes are written as their labels.
 The files follow the language of the person downloading, as the pages do.
@@ -57,24 +57,5 @@ VISITS = ListExport(
         (_("基本医保统筹支付"), lambda v: v.basic_insurance_paid),
         (_("全自费金额"), lambda v: v.fully_self_paid),
         (_("已结算"), lambda v: _yes_no(v.is_settled)),
-    ),
-)
-
-APPLICATIONS = ListExport(
-    target_type="settlements.assistanceapplication",
-    title=_("救助申请"),
-    file_stem="applications",
-    columns=(
-        (_("编号"), lambda a: a.number),
-        (_("申请人"), lambda a: a.claimant.name),
-        (_("身份证号"), lambda a: a.claimant.masked_id_number),
-        (_("申请类型"), lambda a: a.get_kind_display()),
-        (_("申请认定类别"), lambda a: a.requested_category_label),
-        (_("状态"), lambda a: a.get_state_display()),
-        (_("受理地"), lambda a: a.region.name),
-        (_("申请日期"), lambda a: a.submitted_on),
-        (_("办理期限"), lambda a: a.due_on if a.is_open else None),
-        (_("核定救助金额"), lambda a: a.assessed_amount),
-        (_("支付金额"), lambda a: a.paid_amount),
     ),
 )

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from claimants import categories
 from claimants.models import Certification, Claimant, InsuranceScheme, User
 from claimants.selectors import region_filter
 from settlements import adapter
@@ -271,3 +272,68 @@ def hospitals_for(user: User) -> QuerySet[Hospital]:
     pick among Beijing's and Tianjin's."""
     city = (user.region_id or "-")[:4]
     return Hospital.objects.filter(region__code__startswith=city).order_by("name")
+
+
+@dataclass(frozen=True)
+class ParameterChange:
+    """One saved change of a policy year: who, when, the version it made, why, and each value before/after."""
+
+    at: object
+    by: str
+    version: int
+    reason: str
+    created: bool
+    changes: list[tuple[str, str, str]]  # (parameter, before, after) in words
+
+
+_HISTORY_COLUMNS = ("effective_from", "income_last_year", "alert_threshold_rate", "fund_budget")
+
+
+def _flat_values(record) -> dict[str, str]:
+    """A history row's values, one entry per parameter, category rate or segment (``ratios.dibao``)."""
+    values = {
+        name: "" if getattr(record, name) is None else str(getattr(record, name)) for name in _HISTORY_COLUMNS
+    }
+    for name, value in (record.parameters or {}).items():
+        if isinstance(value, dict):
+            values.update({f"{name}.{code}": str(rate) for code, rate in value.items()})
+        elif isinstance(value, list):
+            values[name] = "；".join(
+                f"{row.get('up_to') or '∞'} × {row.get('ratio')}" for row in value if isinstance(row, dict)
+            )
+        else:
+            values[name] = "" if value is None else str(value)
+    return values
+
+
+def _change_label(path: str) -> str:
+    name, _dot, code = path.partition(".")
+    label = adapter.label_of(name)
+    return f"{label}（{categories.label_of(code)}）" if code else label
+
+
+def policy_year_history(policy_year: PolicyYear, *, limit: int = 20) -> list[ParameterChange]:
+    """The latest saved changes of a policy year, newest first, each with the values it changed (from the
+    full copies the history keeps: the previous values of every save)."""
+    records = list(policy_year.history.select_related("history_user").order_by("-history_id")[: limit + 1])
+    changes = []
+    for record, previous in zip(records[:limit], [*records[1:], None], strict=False):
+        after = _flat_values(record)
+        before = _flat_values(previous) if previous is not None else {}
+        differing = [
+            (_change_label(path), before.get(path, "") or "—", after.get(path, "") or "—")
+            for path in sorted(set(before) | set(after))
+            if before.get(path, "") != after.get(path, "")
+        ]
+        user = record.history_user
+        changes.append(
+            ParameterChange(
+                at=record.history_date,
+                by=(user.get_full_name() or user.username) if user is not None else _("系统"),
+                version=record.version,
+                reason=record.history_change_reason or "",
+                created=record.history_type == "+",
+                changes=[] if record.history_type == "+" else differing,
+            )
+        )
+    return changes

@@ -5,6 +5,7 @@ Each action is one transaction, checks its preconditions and raises ``DomainErro
 (``settlements.policy``): this module reads rows, calls the engine, and writes what it returns.
 """
 
+import copy
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
@@ -45,27 +46,57 @@ ZERO = Decimal("0.00")
 # Policy years ----------------------------------------------------------------------------------------
 
 
-def check_policy_year(policy_year: PolicyYear) -> None:
-    """Refuse values the engine cannot settle with (its own validation, e.g. a national dibao ratio < 0.70)."""
+def policy_year_problems(policy_year: PolicyYear) -> list[adapter.ValueProblem]:
+    """Everything wrong with a policy year's values, at once. The package's schema finds every problem it can
+    tell; the engine's own validation (one refusal) runs on the values the schema accepted."""
+    found: list[adapter.ValueProblem] = []
     if policy_year.effective_from and policy_year.effective_from.year > policy_year.year:
+        found.append(
+            adapter.ValueProblem("effective_from", "", str(PolicyYearError.EFFECTIVE_FROM_OUTSIDE_YEAR.label))
+        )
+    if policy_year.jurisdiction in registry.installed():
+        values, problems = adapter.read_values(policy_year)
+        found.extend(adapter.schema_problem(problem) for problem in problems)
+        if values is not None:
+            policy_year = adapter.apply_values(copy.copy(policy_year), values)
+    if not found and policy_year.year:  # the engine's rules are those of a year
+        try:
+            adapter.validate_policy_year(policy_year)
+        except PolicyInputError as exc:
+            found.append(adapter.engine_problem(exc))
+    return found
+
+
+def check_policy_year(policy_year: PolicyYear) -> None:
+    """Refuse values the schema or the engine cannot settle with (e.g. a national dibao ratio < 0.70)."""
+    problems = policy_year_problems(policy_year)
+    if not problems:
+        return
+    if problems[0].where == "effective_from":
         raise DomainError(PolicyYearError.EFFECTIVE_FROM_OUTSIDE_YEAR)
-    if not Decimal("0.01") <= Decimal(policy_year.alert_threshold_rate) <= 1:
+    if problems[0].where == "alert_threshold_rate":
         raise DomainError(PolicyYearError.ALERT_RATE_OUT_OF_RANGE)
-    try:
-        adapter.validate_policy_year(policy_year)
-    except PolicyInputError as exc:
-        raise DomainError(PolicyYearError.INVALID_PARAMETERS, detail=adapter.parameter_problem(exc)) from exc
+    raise DomainError(PolicyYearError.INVALID_PARAMETERS, detail="；".join(map(str, problems)))
 
 
 @transaction.atomic
 def save_policy_year(*, policy_year: PolicyYear, by: User | None, reason: str = "") -> PolicyYear:
-    """Create or change a policy year; the history (who, when, old and new values) is kept."""
+    """Create or change a policy year; the history (who, when, old and new values) is kept. Saving a year
+    whose values are all as stored changes nothing: no new version, no history row."""
     check_policy_year(policy_year)
+    if policy_year.pk is not None and _as_stored(policy_year):
+        return policy_year
     policy_year._history_user = by
     if reason:
         policy_year._change_reason = reason
     policy_year.save()
     return policy_year
+
+
+def _as_stored(policy_year: PolicyYear) -> bool:
+    stored = PolicyYear.objects.select_for_update().get(pk=policy_year.pk)
+    fields = [f.attname for f in PolicyYear._meta.concrete_fields if f.name not in {"id", "version"}]
+    return all(getattr(stored, name) == getattr(policy_year, name) for name in fields)
 
 
 # Visits ----------------------------------------------------------------------------------------------
@@ -341,25 +372,12 @@ def preview_settlement(*, visit: Visit, settled_on: dt.date | None = None) -> Se
 # person's year is already settled. Building these through the ORM costs more than running them.
 _CONTEXT_SQL = (
     "SELECT r.jurisdiction, c.hukou_region_id, py.id, py.version, py.income_last_year, "  # noqa: S608
-    "py.assistance_annual_cap, py.tilt_threshold, py.tilt_annual_cap, py.critical_illness_threshold, "
-    "CAST(py.critical_illness_segments AS TEXT), CAST(py.ratios AS TEXT), CAST(py.deductible_rates AS TEXT), "
-    "py.other_special_as, cert.category, cert.valid_from, cert.valid_to, c.id "
+    "CAST(py.parameters AS TEXT), cert.category, cert.valid_from, cert.valid_to, c.id "
     f"FROM {Claimant._meta.db_table} c JOIN {Region._meta.db_table} r ON r.code = c.hukou_region_id "
     f"LEFT JOIN {PolicyYear._meta.db_table} py ON py.jurisdiction = r.jurisdiction AND py.year = %s "
     f"LEFT JOIN {Certification._meta.db_table} cert ON cert.claimant_id = c.id AND cert.valid_from <= %s "
     "AND cert.status <> %s AND (cert.valid_to IS NULL OR cert.valid_to >= %s) "
     "WHERE c.id IN ({claimants}) ORDER BY c.id, cert.id"
-)
-_PARAMETER_COLUMNS = (
-    "income_last_year",
-    "assistance_annual_cap",
-    "tilt_threshold",
-    "tilt_annual_cap",
-    "critical_illness_threshold",
-    "critical_illness_segments",
-    "ratios",
-    "deductible_rates",
-    "other_special_as",
 )
 _INSERTED_FIELDS = tuple(f for f in Settlement._meta.concrete_fields if not f.primary_key)
 _LATER_SETTLED_SQL = (
@@ -397,12 +415,14 @@ def _money(value) -> Decimal | None:
 def _parameters(jurisdiction: str, year: int, values: tuple) -> engine.Parameters:
     """The parameters of a policy year's stored values (cached on the values themselves, so a change of
     the policy year, or another row, can never be served stale parameters)."""
-    fields = dict(zip(_PARAMETER_COLUMNS, values, strict=True))
-    for name in ("critical_illness_segments", "ratios", "deductible_rates"):
-        fields[name] = json.loads(fields[name]) if fields[name] else fields[name]
-    for name in _PARAMETER_COLUMNS[:5]:
-        fields[name] = _money(fields[name])
-    return adapter.parameters_of(PolicyYear(jurisdiction=jurisdiction, year=year, **fields))
+    income, parameters = values
+    policy_year = PolicyYear(
+        jurisdiction=jurisdiction,
+        year=year,
+        income_last_year=_money(income),
+        parameters=json.loads(parameters) if parameters else {},
+    )
+    return adapter.parameters_of(policy_year)
 
 
 def _context_rows(year: int, claimant_ids) -> dict[tuple[int, int], list[tuple]]:
@@ -413,7 +433,7 @@ def _context_rows(year: int, claimant_ids) -> dict[tuple[int, int], list[tuple]]
     with connection.cursor() as cursor:
         cursor.execute(_CONTEXT_SQL.format(claimants=claimants), params)
         for row in cursor.fetchall():
-            grouped.setdefault((row[16], year), []).append(row)
+            grouped.setdefault((row[9], year), []).append(row)
     return grouped
 
 
@@ -422,11 +442,11 @@ def _settlement_context(year: int, rows: list[tuple]) -> _Context:
     if policy_year_id is None or jurisdiction not in registry.installed():
         policy_year_for(jurisdiction=jurisdiction, year=year)  # raises the refusal that applies
     try:
-        parameters = _parameters(jurisdiction, year, rows[0][4:13])
+        parameters = _parameters(jurisdiction, year, rows[0][4:6])
     except PolicyInputError as exc:
         raise _refusal(exc) from exc
     certifications = tuple(
-        engine.Certification(row[13], _date(row[14]), _date(row[15])) for row in rows if row[13] is not None
+        engine.Certification(row[6], _date(row[7]), _date(row[8])) for row in rows if row[6] is not None
     )
     return _Context(jurisdiction, region_id, policy_year_id, version, parameters, certifications)
 

@@ -1,11 +1,10 @@
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 
 from settlements import views
 
 app_name = "settlements"
 
 urlpatterns = [
-    path("applications/", include("settlements.cases.urls")),
     path("visits/", views.VisitListView.as_view(), name="visit_list"),
     re_path(r"^visits/export\.(?P<fmt>csv|xlsx)$", views.VisitExportView.as_view(), name="visit_export"),
     path("visits/new/", views.VisitCreateView.as_view(), name="visit_create"),

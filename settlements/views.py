@@ -373,10 +373,11 @@ class PolicyYearEditView(roles.RoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         instance = context["form"].instance
-        context["history"] = instance.history.select_related("history_user")[:20] if instance.pk else []
+        context["history"] = selectors.policy_year_history(instance) if instance.pk else []
         return context
 
     def form_valid(self, form):
+        version = form.instance.version
         try:
             services.save_policy_year(
                 policy_year=form.instance, by=self.request.user, reason=form.cleaned_data["change_reason"]
@@ -384,7 +385,10 @@ class PolicyYearEditView(roles.RoleRequiredMixin, FormView):
         except DomainError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
-        messages.success(self.request, _("政策参数已保存"))
+        if form.instance.pk and form.instance.version == version:
+            messages.info(self.request, _("参数未改动，未生成新版本"))
+        else:
+            messages.success(self.request, _("政策参数已保存"))
         return redirect(reverse("settlements:policy_year_list"))
 
 

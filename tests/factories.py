@@ -7,6 +7,7 @@ import factory
 
 from claimants import categories, idnumbers
 from claimants.models import Certification, Claimant, Department, Household, Region, Role, User
+from settlements import adapter
 from settlements.models import Hospital, PolicyYear, Visit
 
 ROLE_DEPARTMENT = {
@@ -78,13 +79,34 @@ class PolicyYearFactory(factory.django.DjangoModelFactory):
         model = PolicyYear
         django_get_or_create = ("jurisdiction", "year")
 
+    class Params:
+        # Mianyang's values; a city whose schema does not declare one leaves it out.
+        assistance_annual_cap = Decimal("50000.00")
+        tilt_threshold = Decimal("7000.00")
+        tilt_annual_cap = Decimal("30000.00")
+        extra = None  # other schema values, e.g. {"ratios": {"dibao": "0.75"}}
+
     jurisdiction = "mianyang"
     year = 2023
     effective_from = factory.LazyAttribute(lambda o: dt.date(o.year, 1, 1))
     income_last_year = Decimal("33000.00")
-    assistance_annual_cap = Decimal("50000.00")
-    tilt_threshold = Decimal("7000.00")
-    tilt_annual_cap = Decimal("30000.00")
+    parameters = factory.LazyAttribute(
+        lambda o: (
+            adapter.assign_values(
+                PolicyYear(jurisdiction=o.jurisdiction),
+                {
+                    name: value
+                    for name, value in {
+                        "assistance_annual_cap": o.assistance_annual_cap,
+                        "tilt_threshold": o.tilt_threshold,
+                        "tilt_annual_cap": o.tilt_annual_cap,
+                        **(o.extra or {}),
+                    }.items()
+                    if name in adapter.schema_of(o.jurisdiction).specs()
+                },
+            ).parameters
+        )
+    )
 
 
 class HospitalFactory(factory.django.DjangoModelFactory):

@@ -34,12 +34,16 @@ def copy_national(target: Path, code: str = "testland", roots: tuple[str, ...] =
     shutil.copytree(ROOT / "jurisdictions/national", package, ignore=shutil.ignore_patterns("__pycache__"))
     init = package / "__init__.py"
     text = init.read_text(encoding="utf-8")
-    text = text.replace("from jurisdictions.national import policy", f"from {code} import policy")
+    text = text.replace("jurisdictions.national", code)
     text = text.replace('code="national"', f'code="{code}"').replace('"国家指导意见"', '"测试市"')
     text = text.replace("    policy=policy,\n", f"    policy=policy,\n    region_roots={roots!r},\n")
     init.write_text(text, encoding="utf-8")
     policy = package / "policy.py"
     policy.write_text(policy.read_text(encoding="utf-8").replace('"national"', f'"{code}"'), encoding="utf-8")
+    parameters = package / "parameters.py"
+    parameters.write_text(
+        parameters.read_text(encoding="utf-8").replace("jurisdictions.national", code), encoding="utf-8"
+    )
     return package
 
 
@@ -60,6 +64,7 @@ def installed(folder: Path, code: str, settings):
         sys.path.remove(str(folder))
         sys.modules.pop(code, None)
         sys.modules.pop(f"{code}.policy", None)
+        sys.modules.pop(f"{code}.parameters", None)
 
 
 @pytest.fixture

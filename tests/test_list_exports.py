@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from applications.models import AssistanceApplication
 from claimants import roles
 from claimants.models import AuditLog, Claimant
 from monitoring.models import HighCostAlert
-from settlements.cases.models import AssistanceApplication
 from settlements.models import Settlement, Visit
 from tests.test_permissions import (
     OTHER,
@@ -30,7 +30,7 @@ NAME = '=HYPERLINK("http://x","点我")'
 LISTS = [
     ("settlements:settlement_export", settlement_kwargs, Settlement, {"state": "in_force"}, {"category": "zzz"}),
     ("settlements:visit_export", visit_kwargs, Visit, {}, {"visit_type": "zzz"}),
-    ("settlements:application_export", application_kwargs, AssistanceApplication, {"scope": "all"}, {"state": "zzz"}),
+    ("applications:application_export", application_kwargs, AssistanceApplication, {"scope": "all"}, {"state": "zzz"}),
     ("monitoring:alert_export", alert_kwargs, HighCostAlert, {"kind": "impoverished"}, {"kind": "zzz"}),
 ]  # fmt: skip
 
@@ -87,7 +87,7 @@ def test_export_holds_the_filtered_rows_of_the_region_masked_and_audited(
     [
         ("settlements:settlement_export", "settlements:settlement_list"),
         ("settlements:visit_export", "settlements:visit_list"),
-        ("settlements:application_export", "settlements:application_list"),
+        ("applications:application_export", "applications:application_list"),
         ("monitoring:alert_export", "monitoring:alert_list"),
     ],
 )

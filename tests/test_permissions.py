@@ -20,13 +20,13 @@ from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from applications import documents
+from applications.models import ApplicationKind, AssistanceApplication, State
 from claimants import idnumbers, roles
 from claimants.models import Certification, Claimant, Department, Household, ImportBatch, Region
 from claimants.roles import officer_department
 from monitoring.models import AlertRun, HighCostAlert, PushBatch
 from settlements import services, visit_import
-from settlements.cases import documents
-from settlements.cases.models import ApplicationKind, AssistanceApplication, State
 from tests.factories import CertificationFactory, PolicyYearFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -260,31 +260,31 @@ URLS: list[Url] = [
     Url("claimants:import_commit", batch_kwargs, OFFICERS, "post"),
     Url("claimants:import_discard", batch_kwargs, OFFICERS, "post"),
     # settlements: applications
-    Url("settlements:application_list", None, ALL),
-    Url("settlements:application_export", fmt_kwargs("csv"), ALL, scoped=False),
-    Url("settlements:application_export", fmt_kwargs("xlsx"), ALL, scoped=False),
-    Url("settlements:application_bulk_accept", None, CASEWORKER, "post"),
-    Url("settlements:application_lookup", None, CASEWORKER),
-    Url("settlements:application_register", register_kwargs, CASEWORKER),
-    Url("settlements:application_detail", application_kwargs, ALL),
-    Url("settlements:application_receipt", application_kwargs, ALL),
-    Url("settlements:application_refusal_notice", refused_application_kwargs, ALL),
+    Url("applications:application_list", None, ALL),
+    Url("applications:application_export", fmt_kwargs("csv"), ALL, scoped=False),
+    Url("applications:application_export", fmt_kwargs("xlsx"), ALL, scoped=False),
+    Url("applications:application_bulk_accept", None, CASEWORKER, "post"),
+    Url("applications:application_lookup", None, CASEWORKER),
+    Url("applications:application_register", register_kwargs, CASEWORKER),
+    Url("applications:application_detail", application_kwargs, ALL),
+    Url("applications:application_receipt", application_kwargs, ALL),
+    Url("applications:application_refusal_notice", refused_application_kwargs, ALL),
     Url(
-        "settlements:application_document_upload",
+        "applications:application_document_upload",
         application_kwargs,
         CASEWORKER | OFFICERS | REVIEWER,
         "post",
     ),
-    Url("settlements:application_document", document_kwargs, ALL),
+    Url("applications:application_document", document_kwargs, ALL),
     Url(
-        "settlements:application_action",
+        "applications:application_action",
         action_kwargs("withdraw"),
         CASEWORKER,
         "post",
         {"withdraw-reason": "撤回"},
     ),
     Url(
-        "settlements:application_action",
+        "applications:application_action",
         action_kwargs("decline"),
         OFFICERS,
         "post",

@@ -12,8 +12,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from applications.models import State
 from claimants import categories
-from settlements.cases.models import State
 from settlements.models import SettlementReason, VisitType
 from tests.test_permissions import OWN, URLS, USER_REGION
 
@@ -68,13 +68,13 @@ def test_no_page_shows_a_code(client, make_staff, url):
 @pytest.fixture
 def demo_pages():
     """The demo's data (small) and, per demo account, the pages a new user opens on the first day."""
+    from applications import demo as cases_demo
+    from applications.models import AssistanceApplication
     from claimants import demo as claimants_demo
     from claimants.models import User
     from monitoring import demo as monitoring_demo
     from monitoring.models import HighCostAlert
     from settlements import demo as settlements_demo
-    from settlements.cases import demo as cases_demo
-    from settlements.cases.models import AssistanceApplication
     from settlements.models import Settlement, Visit
 
     claimants_demo.create_staff()
@@ -96,7 +96,7 @@ def demo_pages():
     alert = HighCostAlert.objects.filter(county__code__startswith="5107").first()
     pages = {
         "my_caseworker": [reverse("home"), reverse("claimants:list"), settlement.claimant.get_absolute_url(),
-                          reverse("settlements:application_list"), application.get_absolute_url()],
+                          reverse("applications:application_list"), application.get_absolute_url()],
         "my_reviewer": [reverse("settlements:visit_list"), reverse("settlements:settlement_list"),
                         reverse("settlements:settlement_detail", args=[settlement.pk]),
                         reverse("settlements:statement", args=[settlement.pk]),

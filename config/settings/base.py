@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "claimants",
     "settlements",
+    "applications",
     "monitoring",
 ]
 

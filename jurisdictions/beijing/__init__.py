@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from jurisdictions.beijing import policy
+from jurisdictions.beijing.parameters import BeijingParameters
 from jurisdictions.spec import CIVIL_AFFAIRS, CategorySpec, Jurisdiction, gettext_noop
 
 if TYPE_CHECKING:
@@ -13,6 +14,7 @@ JURISDICTION = Jurisdiction(
     code="beijing",
     name=gettext_noop("北京市"),
     policy=policy,
+    parameters=BeijingParameters,
     region_roots=("11",),
     local_categories=(
         CategorySpec("beijing_returned_youth_disabled", gettext_noop("因公(病)致残返城知青"), CIVIL_AFFAIRS),

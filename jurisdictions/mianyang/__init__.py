@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from jurisdictions.mianyang import policy
+from jurisdictions.mianyang.parameters import MianyangParameters
 from jurisdictions.spec import (
     CIVIL_AFFAIRS,
     RURAL_REVITALIZATION,
@@ -19,6 +20,7 @@ JURISDICTION = Jurisdiction(
     code="mianyang",
     name=gettext_noop("绵阳市"),
     policy=policy,
+    parameters=MianyangParameters,
     region_roots=("5107",),
     other_special=True,
     alert_departments=(CIVIL_AFFAIRS, RURAL_REVITALIZATION),

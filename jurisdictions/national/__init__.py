@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from jurisdictions.national import policy
+from jurisdictions.national.parameters import NationalParameters
 from jurisdictions.spec import (
     CIVIL_AFFAIRS,
     RURAL_REVITALIZATION,
@@ -18,6 +19,7 @@ JURISDICTION = Jurisdiction(
     code="national",
     name=gettext_noop("国家指导意见"),
     policy=policy,
+    parameters=NationalParameters,
     other_special=True,
     alert_departments=(CIVIL_AFFAIRS, RURAL_REVITALIZATION),
     scenario=ScenarioParameters(

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from jurisdictions.spec import CIVIL_AFFAIRS, CategorySpec, Jurisdiction, ScenarioParameters, gettext_noop
 from jurisdictions.tianjin import policy
+from jurisdictions.tianjin.parameters import TianjinParameters
 
 if TYPE_CHECKING:
     from settlements.policy.rules import PolicyModule
@@ -13,6 +14,7 @@ JURISDICTION = Jurisdiction(
     code="tianjin",
     name=gettext_noop("天津市"),
     policy=policy,
+    parameters=TianjinParameters,
     region_roots=("12",),
     # 残联 and 退役军人 feeds arrive through civil affairs in this product.
     local_categories=(

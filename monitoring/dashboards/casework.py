@@ -3,7 +3,7 @@
 Kept by the actions that change them, as explicit calls in their transactions: the monthly job's county step
 (``monitoring.services.alert_county``) adds its batch in one ``INSERT … SELECT … ON CONFLICT DO UPDATE``,
 ``record_feedback`` adds its answer, and the application services call ``follow_application`` through
-``settlements.cases.services.APPLICATION_FOLLOWERS`` (``settlements`` may not import ``monitoring``): it moves the
+``applications.services.APPLICATION_FOLLOWERS`` (``settlements`` may not import ``monitoring``): it moves the
 application from the row of its former state and deadline to the new one and records the step the action
 ended. What changes with the clock alone (overdue alerts and applications) is kept per push time and per
 deadline, so the dashboard sums the rows before today's cut-off (``docs/dashboards.md``). ``rebuild()``
@@ -13,8 +13,8 @@ recomputes the four tables from the alerts, applications and case events (``roll
 from django.db import connection, transaction
 from django.db.models import Q
 
+from applications.models import CaseEvent
 from monitoring.dashboards.models import NO_DEADLINE, ApplicationStep
-from settlements.cases.models import CaseEvent
 
 ALERT_ROLLUP_SQL = """
 INSERT INTO monitoring_alertrollup (period, department, region_id, pushed_at, pushed, answered, certified)
@@ -117,7 +117,7 @@ def add_step(application, event) -> None:
 
 
 def follow_application(*, application, before: tuple | None, event) -> None:
-    """The hook ``settlements.cases.services`` calls after each change to an application."""
+    """The hook ``applications.services`` calls after each change to an application."""
     if before != (application.state, application.due_on):
         move_application(application, before)
     add_step(application, event)

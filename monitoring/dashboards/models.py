@@ -14,8 +14,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import State
 from claimants.models import Claimant, Department, Region
-from settlements.cases.models import State
 from settlements.models import MONEY, Hospital
 
 

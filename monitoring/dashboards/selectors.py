@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import OPEN_STATES, State
 from claimants import categories
 from claimants.models import Department, Region, User
 from claimants.selectors import region_lookup, regions_visible_to
@@ -32,7 +33,6 @@ from monitoring.dashboards.models import (
     SettlementRollup,
 )
 from monitoring.services import rule_for
-from settlements.cases.models import OPEN_STATES, State
 from settlements.models import PolicyYear
 from settlements.models.settlement import fund_choices
 from settlements.money import MoneySum, format_money, to_cent

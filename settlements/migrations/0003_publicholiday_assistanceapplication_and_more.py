@@ -3,9 +3,15 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import settlements.cases.models
 from django.conf import settings
 from django.db import migrations, models
+
+
+
+def document_path(instance, filename):
+    # The models moved to the applications app (applications.models.document_path); this migration keeps
+    # its own copy so that it does not import a later app.
+    return f"applications/{instance.application_id}/{instance.token}{instance.extension}"
 
 
 class Migration(migrations.Migration):
@@ -67,7 +73,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('invoice', '医疗费用发票'), ('discharge_summary', '出院小结'), ('id_scan', '身份证件扫描件'), ('consent', '家庭经济状况核查授权书'), ('other', '其他材料')], max_length=32, verbose_name='材料类型')),
-                ('file', models.FileField(max_length=200, upload_to=settlements.cases.models.document_path, verbose_name='文件')),
+                ('file', models.FileField(max_length=200, upload_to=document_path, verbose_name='文件')),
                 ('token', models.CharField(editable=False, max_length=32)),
                 ('extension', models.CharField(editable=False, max_length=8)),
                 ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),

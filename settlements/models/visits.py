@@ -14,22 +14,20 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class PolicyYear(models.Model):
-    """One jurisdiction's locally set parameters for one calendar year (RULES.md 9: every value is dated)."""
+    """One jurisdiction's locally set parameters for one calendar year (RULES.md 9: every value is dated).
+
+    Which parameters a year has, their labels and bounds, is the jurisdiction package's schema
+    (``jurisdictions/<code>/parameters.py``); ``settlements.adapter`` reads them for the engine.
+    """
 
     jurisdiction = models.CharField(_("政策适用地"), max_length=16, choices=jurisdiction_choices)
     year = models.PositiveSmallIntegerField(_("年度"))
     effective_from = models.DateField(_("生效日期"))
     income_last_year = models.DecimalField(_("上年居民人均可支配收入"), **MONEY)
-    assistance_annual_cap = models.DecimalField(_("医疗救助年度限额"), null=True, blank=True, **MONEY)
-    tilt_threshold = models.DecimalField(
-        _("防止返贫监测收入标准（倾斜救助起付线）"), null=True, blank=True, **MONEY
-    )
-    tilt_annual_cap = models.DecimalField(_("倾斜救助年度限额"), null=True, blank=True, **MONEY)
-    critical_illness_threshold = models.DecimalField(_("大病保险起付标准"), null=True, blank=True, **MONEY)
-    critical_illness_segments = models.JSONField(_("大病保险分段比例"), default=list, blank=True)
-    ratios = models.JSONField(_("救助比例（国家指导意见）"), default=dict, blank=True)
-    deductible_rates = models.JSONField(_("起付标准比例（国家指导意见）"), default=dict, blank=True)
-    other_special_as = models.CharField(_("其他特殊困难人员参照类别"), max_length=40, blank=True)
+    # The values of the jurisdiction's parameter schema (``Jurisdiction.parameters``, e.g. Mianyang's
+    # tilt_threshold) that are not columns, as the schema writes them (money and rates as texts): a new city
+    # or a new parameter needs no migration.
+    parameters = models.JSONField(_("政策参数"), default=dict, blank=True)
     # RULES 3.9: the push threshold is this share of last year's income (50% by the texts); a share above 1
     # or at 0 would push everybody or nobody.
     alert_threshold_rate = models.DecimalField(

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from applications.models import AssistanceApplication, State
 from claimants.models import Role
-from settlements.cases.models import AssistanceApplication, State
-from tests.settlements.cases.test_documents import PDF
+from tests.applications.test_documents import PDF
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pass-word-123"  # tests.factories.UserFactory

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from applications import services as cases
 from claimants.models import Department
 from monitoring.models import HighCostAlert
 from monitoring.services import record_feedback, run_monthly_alerts
-from settlements.cases import services as cases
 from settlements.models import Settlement
 
 pytestmark = pytest.mark.django_db

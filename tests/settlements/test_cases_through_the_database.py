@@ -5,7 +5,7 @@ Each case becomes a policy year (its parameters as the engine parses them), a pe
 township of the jurisdiction with the case's certifications, and its visits; the visits are settled one
 by one with ``settle_visit``, in the case's order, and every expected visit figure is compared with the
 stored settlement (the tiers, the burden, the category and the fund). Cases with written applications are
-the application workflow's (tests/settlements/cases) and are left out here.
+the application workflow's (tests/applications) and are left out here.
 """
 
 import datetime as dt
@@ -46,20 +46,17 @@ def _date(text):
 
 
 def _policy_year(scenario) -> PolicyYear:
-    parameters = parse_parameters(scenario["jurisdiction"], scenario.get("parameters", {}))
+    """The scenario's parameters stored as a policy year stores them: the income column, the rest in
+    ``parameters`` (the scenario contract's shape is the stored one)."""
+    document = dict(scenario.get("parameters", {}))
+    parse_parameters(scenario["jurisdiction"], document)
+    income = document.pop("income_last_year", None)
     return PolicyYear.objects.create(
         jurisdiction=scenario["jurisdiction"],
         year=scenario["year"],
         effective_from=dt.date(scenario["year"], 1, 1),
-        income_last_year=parameters.income_last_year or Decimal("0.00"),
-        assistance_annual_cap=parameters.assistance_annual_cap,
-        tilt_threshold=parameters.tilt_threshold,
-        tilt_annual_cap=parameters.tilt_annual_cap,
-        critical_illness_threshold=parameters.critical_illness_threshold,
-        critical_illness_segments=scenario.get("parameters", {}).get("critical_illness_segments", []),
-        ratios=scenario.get("parameters", {}).get("ratios", {}),
-        deductible_rates=scenario.get("parameters", {}).get("deductible_rates", {}),
-        other_special_as=parameters.other_special_as or "",
+        income_last_year=Decimal(income) if income is not None else Decimal("0.00"),
+        parameters=document,
     )
 
 

@@ -56,20 +56,19 @@ def test_an_alert_rate_outside_0_01_to_1_is_refused(years):
     [
         (
             {"ratios": {"dibao": "0.60"}},
-            "救助比例（国家指导意见）（低保对象）：低于国家指导意见规定的下限 0.70",
+            "救助比例（低保对象）：低于国家指导意见规定的下限 0.70",
         ),
         (
             {"deductible_rates": {"dibao": "0.10"}},
-            "起付标准比例（国家指导意见）（低保对象）：高于国家指导意见规定的上限 0.05",
+            "起付标准比例（低保对象）：高于国家指导意见规定的上限 0.05",
         ),
-        ({"ratios": {"dibao": "1.70"}}, "须为 0 至 1 之间的小数"),
+        ({"ratios": {"dibao": "1.70"}}, "救助比例（低保对象）：不能大于 1"),
     ],
 )
 def test_a_refused_parameter_is_explained_in_words(policy_year_factory, values, expected):
-    """The engine's English refusal (``parameters.ratios.dibao: ... (NAT-12)``) reaches the form in words."""
+    """A refusal names the parameter and the category in words, never ``parameters.ratios.dibao``."""
     year = policy_year_factory(jurisdiction="national", year=2023, income_last_year=Decimal("40000.00"))
-    for name, value in values.items():
-        setattr(year, name, value)
+    year.parameters = year.parameters | values
     with pytest.raises(DomainError) as refused:
         save_policy_year(policy_year=year, by=None)
     assert expected in refused.value.message

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from claimants.models import Region
+from settlements import adapter
 from settlements.errors import DomainError, PolicyYearError, VisitError
 from settlements.models import PolicyYear, Visit
 from settlements.services import check_policy_year, record_visit, save_policy_year
@@ -98,8 +99,7 @@ def test_national_dibao_ratio_below_guideline_is_refused_with_the_engine_message
         year=2023,
         effective_from=dt.date(2023, 1, 1),
         income_last_year=D("30000.00"),
-        assistance_annual_cap=D("40000.00"),
-        ratios={"dibao": "0.60"},
+        parameters={"assistance_annual_cap": "40000.00", "ratios": {"dibao": "0.60"}},
     )
 
     with pytest.raises(DomainError) as excinfo:
@@ -125,7 +125,7 @@ def test_mianyang_policy_year_without_tilt_threshold_is_refused():
 @pytest.mark.django_db
 def test_policy_year_changes_bump_the_version_and_keep_history(mianyang_2023, sysadmin):
     version = mianyang_2023.version
-    mianyang_2023.assistance_annual_cap = D("60000.00")
+    adapter.assign_values(mianyang_2023, {"assistance_annual_cap": D("60000.00")})
 
     save_policy_year(policy_year=mianyang_2023, by=sysadmin, reason="市医保局发布限额")
 
@@ -134,7 +134,8 @@ def test_policy_year_changes_bump_the_version_and_keep_history(mianyang_2023, sy
     latest = mianyang_2023.history.latest()
     assert latest.history_user == sysadmin
     assert latest.history_change_reason == "市医保局发布限额"
-    assert latest.prev_record.assistance_annual_cap == D("50000.00")
+    assert latest.prev_record.parameters["assistance_annual_cap"] == "50000.00"
+    assert latest.parameters["assistance_annual_cap"] == "60000.00"
 
 
 @pytest.mark.django_db

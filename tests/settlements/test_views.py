@@ -181,20 +181,16 @@ def test_sysadmin_edits_policy_year_and_bad_parameters_are_refused(
         "effective_from": "2023-01-01",
         "income_last_year": "30000.00",
         "assistance_annual_cap": "40000.00",
-        "critical_illness_segments": "[]",
-        "ratios": '{"dibao": "0.60"}',
-        "deductible_rates": "{}",
+        "ratios__dibao": "0.60",
         "alert_threshold_rate": "0.5",
     }
     response = client.post(reverse("settlements:policy_year_create"), values)
     assert "0.70" in response.content.decode()
     assert not PolicyYear.objects.filter(jurisdiction="national").exists()
 
-    response = client.post(
-        reverse("settlements:policy_year_create"), values | {"ratios": '{"dibao": "0.75"}'}
-    )
+    response = client.post(reverse("settlements:policy_year_create"), values | {"ratios__dibao": "0.75"})
     assert response.status_code == 302
-    assert PolicyYear.objects.get(jurisdiction="national").ratios == {"dibao": "0.75"}
+    assert PolicyYear.objects.get(jurisdiction="national").parameters["ratios"] == {"dibao": "0.75"}
 
 
 @pytest.mark.django_db

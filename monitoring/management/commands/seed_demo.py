@@ -3,11 +3,11 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from applications import demo as cases_demo
 from claimants import demo as claimants_demo
 from claimants.models import Region
 from monitoring import demo as monitoring_demo
 from settlements import demo as settlements_demo
-from settlements.cases import demo as cases_demo
 
 
 class Command(BaseCommand):

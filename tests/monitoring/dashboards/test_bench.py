@@ -2,6 +2,7 @@
 
 import pytest
 
+from applications.models import AssistanceApplication
 from bench import dashboard as bench
 from claimants.models import Claimant
 from monitoring.dashboards.models import (
@@ -12,7 +13,6 @@ from monitoring.dashboards.models import (
     SettlementRollup,
     StepRollup,
 )
-from settlements.cases.models import AssistanceApplication
 from settlements.models import Settlement, Visit
 from tests.conftest import require_postgresql
 

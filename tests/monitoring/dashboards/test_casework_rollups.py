@@ -6,13 +6,13 @@ import datetime as dt
 import pytest
 from django.db.models import Sum
 
+from applications import services
+from applications.models import ApplicationKind, CaseEvent
 from claimants.models import Department, Region
 from monitoring import services as monitoring_services
 from monitoring.dashboards import casework, selectors
 from monitoring.dashboards.models import AlertRollup, ApplicationRollup, ApplicationStep, StepRollup
 from monitoring.models import HighCostAlert
-from settlements.cases import services
-from settlements.cases.models import ApplicationKind, CaseEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -86,8 +86,8 @@ def test_hospitals_below_the_ninety_percent_scope_share_are_listed(settle, hospi
 
 
 def test_applications_by_step_with_overdue_and_median_days(caseworker, claimant_factory):
-    from settlements.cases import services
-    from settlements.cases.models import AssistanceApplication, CaseEvent
+    from applications import services
+    from applications.models import AssistanceApplication, CaseEvent
 
     made = []
     for days in (2, 4, 9):

@@ -1,0 +1,446 @@
+"""Assistance applications (依申请救助) and their case history.
+
+「按照职责分工做好困难群众医疗救助申请受理、分办转办及结果反馈」 [001:L40]: the township office accepts
+(受理), routes to civil affairs or rural revitalization (分办转办) where an identity is not yet certified,
+the department replies (结果反馈), medical security reviews and pays. The workflow is declared once here with
+django-fsm-2 transitions; each carries the roles that may take it. Services in ``services.py`` call them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from claimants import categories, roles
+from claimants.models import Certification, Claimant, Department, Region
+from jurisdictions import registry
+from settlements.models.visits import MONEY, Visit
+
+
+class ApplicationKind(models.TextChoices):
+    REIMBURSEMENT = "reimbursement", _("垫付费用报销（未“一站式”结算）")
+    CERTIFICATION = "certification", _("救助身份认定申请")
+    BEIJING_ANNUAL = "beijing_annual", _("因病致贫家庭重病患者年度救助（北京）")
+    TIANJIN_ILLNESS = "tianjin_illness", _("依申请医疗救助（天津）")
+
+
+# Categories a person may ask to be certified in through an application (NAT-18), and the ones that need
+# none because they are assisted directly: 「已认定为特困人员、孤儿、低保对象的直接获得医疗救助」 [002:L41].
+APPLICABLE_CATEGORIES = ("marginal", "monitored_rural", "illness_impoverished")
+DIRECT_CATEGORIES = ("destitute", "orphan", "dibao")
+# The kinds that settle on the illness-impoverished identity; each belongs to the jurisdiction whose package
+# lists it in ``case_kinds``.
+ILLNESS_KINDS = frozenset({ApplicationKind.BEIJING_ANNUAL, ApplicationKind.TIANJIN_ILLNESS})
+COMMON_KINDS = (ApplicationKind.REIMBURSEMENT, ApplicationKind.CERTIFICATION)
+
+
+def kinds_of(jurisdiction: str) -> list[str]:
+    """The application kinds a person of ``jurisdiction`` may register: the common ones, then the city's."""
+    try:
+        own = registry.get(jurisdiction).case_kinds
+    except registry.UnknownJurisdiction:
+        own = ()
+    return [*COMMON_KINDS, *(kind for kind in ApplicationKind.values if kind in own)]
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交")
+    ACCEPTED = "accepted", _("已受理")
+    REFUSED = "refused", _("不予受理")
+    REFERRED = "referred", _("已转办")
+    CERTIFIED = "certified", _("已认定")
+    DECLINED = "declined", _("认定未通过")
+    RETURNED = "returned", _("退回补正")
+    APPROVED = "approved", _("审核通过")
+    REJECTED = "rejected", _("审核不通过")
+    PAID = "paid", _("已支付")
+    CLOSED = "closed", _("已办结")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+OPEN_STATES = (
+    State.SUBMITTED,
+    State.ACCEPTED,
+    State.REFERRED,
+    State.CERTIFIED,
+    State.RETURNED,
+    State.APPROVED,
+    State.PAID,
+)
+WITHDRAWABLE_STATES = (State.SUBMITTED, State.ACCEPTED, State.REFERRED, State.CERTIFIED, State.RETURNED)
+REVIEWABLE_STATES = (State.ACCEPTED, State.CERTIFIED)
+
+
+def _role(*allowed):
+    def check(application, user) -> bool:
+        return user.role in allowed
+
+    check.roles = allowed
+    return check
+
+
+def _referred_department_officer(application, user) -> bool:
+    return user.role in roles.DEPARTMENT_OFFICERS and user.department == application.referred_department
+
+
+_referred_department_officer.roles = (roles.CIVIL, roles.RURAL)
+
+CASEWORKER_ONLY = _role(roles.CASEWORKER)
+REVIEWER_ONLY = _role(roles.REVIEWER)
+
+
+class AssistanceApplication(FSMModelMixin, models.Model):
+    """One written application (书面申请) for one claimant, registered at the township office."""
+
+    kind = models.CharField(_("申请类型"), max_length=32, choices=ApplicationKind)
+    claimant = models.ForeignKey(
+        Claimant, models.PROTECT, related_name="applications", verbose_name=_("申请人")
+    )
+    region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("受理地"),
+        help_text=_("申请人户籍所在乡镇（街道）"),
+    )
+    state = FSMField(_("状态"), max_length=16, choices=State, default=State.SUBMITTED, protected=True)
+    requested_category = models.CharField(_("申请认定类别"), max_length=40, blank=True)
+    referred_department = models.CharField(
+        _("转办部门"), max_length=32, choices=Department.choices, blank=True
+    )
+    certification = models.ForeignKey(
+        Certification,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("转办认定结果"),
+    )
+    submitted_on = models.DateField(_("申请日期"))
+    aid_year = models.PositiveSmallIntegerField(_("申请年度"))
+    statement = models.TextField(_("申请事由"), blank=True)
+    due_on = models.DateField(_("当前环节办理期限"), null=True, blank=True)
+    assessed_amount = models.DecimalField(_("核定救助金额"), null=True, blank=True, **MONEY)
+    assessment = models.JSONField(_("核算说明"), default=list, blank=True)
+    paid_amount = models.DecimalField(_("支付金额"), null=True, blank=True, **MONEY)
+    paid_on = models.DateField(_("支付日期"), null=True, blank=True)
+    payment_reference = models.CharField(_("支付凭证号"), max_length=64, blank=True)
+    # Beijing: 「同一自然年度内只能申请一次」 (A-BJ3/A-BJ4: per household, application year). Set on approval.
+    annual_grant_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        db_table = (
+            "settlements_assistanceapplication"  # created by the settlements app (moved here, table kept)
+        )
+        verbose_name = _("救助申请")
+        verbose_name_plural = _("救助申请")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["state", "region"], name="app_state_region"),
+            models.Index(fields=["state", "due_on"], name="app_state_due"),
+            models.Index(fields=["claimant", "aid_year"], name="app_claimant_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paid_amount__isnull=True) | Q(paid_amount__gte=0), name="app_paid_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(assessed_amount__isnull=True) | Q(assessed_amount__gte=0),
+                name="app_assessed_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:application_detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"SQ{self.pk:08d}" if self.pk else ""
+
+    @property
+    def requested_category_label(self) -> str:
+        return categories.CATEGORIES[self.requested_category].label if self.requested_category else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def is_overdue(self, today) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+    # Transitions: no side effects here; services lock the row, check, call one of these, save, write the event.
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.ACCEPTED,
+        permission=CASEWORKER_ONLY,
+        custom={"label": _("受理")},
+    )
+    def accept(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.REFUSED,
+        permission=CASEWORKER_ONLY,
+        custom={"label": _("不予受理")},
+    )
+    def refuse(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.ACCEPTED,
+        target=State.REFERRED,
+        permission=CASEWORKER_ONLY,
+        custom={"label": _("转办认定")},
+    )
+    def refer(self, *, department: str):
+        self.referred_department = department
+
+    @transition(
+        field=state,
+        source=State.REFERRED,
+        target=State.CERTIFIED,
+        permission=_referred_department_officer,
+        custom={"label": _("认定并反馈")},
+    )
+    def certify(self, *, certification: Certification):
+        self.certification = certification
+
+    @transition(
+        field=state,
+        source=State.REFERRED,
+        target=State.DECLINED,
+        permission=_referred_department_officer,
+        custom={"label": _("不予认定并反馈")},
+    )
+    def decline(self):
+        pass
+
+    @transition(
+        field=state,
+        source=REVIEWABLE_STATES,
+        target=State.APPROVED,
+        permission=REVIEWER_ONLY,
+        custom={"label": _("审核通过")},
+    )
+    def approve(self, *, amount, lines: list[str], annual_grant_key: str | None):
+        self.assessed_amount = amount
+        self.assessment = lines
+        self.annual_grant_key = annual_grant_key
+
+    @transition(
+        field=state,
+        source=REVIEWABLE_STATES,
+        target=State.RETURNED,
+        permission=REVIEWER_ONLY,
+        custom={"label": _("退回补正")},
+    )
+    def send_back(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RETURNED,
+        target=State.ACCEPTED,
+        permission=CASEWORKER_ONLY,
+        custom={"label": _("补正后重新提交")},
+    )
+    def resubmit(self):
+        pass
+
+    @transition(
+        field=state,
+        source=REVIEWABLE_STATES,
+        target=State.REJECTED,
+        permission=REVIEWER_ONLY,
+        custom={"label": _("审核不通过")},
+    )
+    def reject(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.APPROVED,
+        target=State.PAID,
+        permission=REVIEWER_ONLY,
+        custom={"label": _("登记支付")},
+    )
+    def pay(self, *, amount, paid_on, reference: str):
+        self.paid_amount, self.paid_on, self.payment_reference = amount, paid_on, reference
+
+    @transition(
+        field=state,
+        source=(State.PAID, State.APPROVED),
+        target=State.CLOSED,
+        permission=REVIEWER_ONLY,
+        custom={"label": _("办结")},
+    )
+    def close(self):
+        pass
+
+    @transition(
+        field=state,
+        source=WITHDRAWABLE_STATES,
+        target=State.WITHDRAWN,
+        permission=CASEWORKER_ONLY,
+        custom={"label": _("申请人撤回")},
+    )
+    def withdraw(self):
+        pass
+
+
+TRANSITIONS = (
+    "accept",
+    "refuse",
+    "refer",
+    "certify",
+    "decline",
+    "approve",
+    "send_back",
+    "resubmit",
+    "reject",
+    "pay",
+    "close",
+    "withdraw",
+)
+
+
+class CoveredVisit(models.Model):
+    """A visit an application asks assistance for. Once the application is approved the visit is covered, and
+    a partial unique index makes a second approved coverage of the same visit impossible (no double aid)."""
+
+    application = models.ForeignKey(
+        AssistanceApplication, models.PROTECT, related_name="covered_visits", verbose_name=_("申请")
+    )
+    visit = models.ForeignKey(
+        Visit, models.PROTECT, related_name="application_links", verbose_name=_("就医记录")
+    )
+    approved = models.BooleanField(_("已核准救助"), default=False)
+
+    class Meta:
+        db_table = "settlements_coveredvisit"  # created by the settlements app (moved here, table kept)
+        verbose_name = _("申请所含就医记录")
+        verbose_name_plural = _("申请所含就医记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "visit"], name="covered_visit_once_per_application"
+            ),
+            models.UniqueConstraint(fields=["visit"], condition=Q(approved=True), name="visit_assisted_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.visit}"
+
+
+def document_path(instance, filename: str) -> str:
+    # The stored name never uses the uploaded name: no path tricks, no guessable names.
+    return f"applications/{instance.application_id}/{instance.token}{instance.extension}"
+
+
+class ApplicationDocument(models.Model):
+    """An uploaded supporting document: stored under MEDIA_ROOT, served only through a checked view."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("医疗费用发票")
+        DISCHARGE_SUMMARY = "discharge_summary", _("出院小结")
+        ID_SCAN = "id_scan", _("身份证件扫描件")
+        CONSENT = "consent", _("家庭经济状况核查授权书")
+        OTHER = "other", _("其他材料")
+
+    application = models.ForeignKey(
+        AssistanceApplication, models.PROTECT, related_name="documents", verbose_name=_("申请")
+    )
+    kind = models.CharField(_("材料类型"), max_length=32, choices=Kind.choices)
+    file = models.FileField(_("文件"), upload_to=document_path, max_length=200)
+    token = models.CharField(max_length=32, editable=False)
+    extension = models.CharField(max_length=8, editable=False)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        db_table = (
+            "settlements_applicationdocument"  # created by the settlements app (moved here, table kept)
+        )
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"
+
+
+class CaseEvent(models.Model):
+    """One entry of an application's timeline: who did what, when and why. Written by the services."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("登记申请")
+        ACCEPTED = "accepted", _("受理")
+        REFUSED = "refused", _("不予受理")
+        REFERRED = "referred", _("转办认定")
+        CERTIFIED = "certified", _("认定并反馈")
+        DECLINED = "declined", _("不予认定并反馈")
+        APPROVED = "approved", _("审核通过")
+        RETURNED = "returned", _("退回补正")
+        RESUBMITTED = "resubmitted", _("补正后重新提交")
+        REJECTED = "rejected", _("审核不通过")
+        PAID = "paid", _("登记支付")
+        CLOSED = "closed", _("办结")
+        WITHDRAWN = "withdrawn", _("申请人撤回")
+        DOCUMENT_ADDED = "document_added", _("上传材料")
+
+    application = models.ForeignKey(
+        AssistanceApplication, models.PROTECT, related_name="events", verbose_name=_("申请")
+    )
+    kind = models.CharField(_("事项"), max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("经办人")
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    from_state = models.CharField(_("原状态"), max_length=16, choices=State, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=State, blank=True)
+    reason = models.TextField(_("理由或说明"), blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        db_table = "settlements_caseevent"  # created by the settlements app (moved here, table kept)
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["application", "at"], name="case_event_app_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+class PublicHoliday(models.Model):
+    """A public holiday entered by an administrator: deadlines count working days (OPERATIONS.md 1)."""
+
+    day = models.DateField(_("日期"), unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+
+    class Meta:
+        db_table = "settlements_publicholiday"  # created by the settlements app (moved here, table kept)
+        verbose_name = _("法定节假日")
+        verbose_name_plural = _("法定节假日")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
