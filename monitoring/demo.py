@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from claimants.models import Claimant
-from monitoring import services
+from monitoring import services, totals
 from monitoring.models import AlertRun
 from settlements.models import Hospital, PolicyYear, Visit
 
@@ -44,6 +44,7 @@ def seed() -> dict:
                 basic_insurance_paid=(scope * Decimal("0.2")).quantize(Decimal("0.01")),
             )
         )
-    Visit.objects.bulk_create(visits)
+    Visit.objects.bulk_create(visits)  # no signals: their people's year totals are summed once after
+    totals.recompute({(visit.claimant_id, visit.year) for visit in visits})
     run = services.run_monthly_alerts(period=period, trigger=AlertRun.Trigger.SCHEDULE)
     return {"alerts": run.pushed + run.reported}

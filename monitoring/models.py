@@ -106,6 +106,26 @@ class PushBatch(models.Model):
         return f"{self.period:%Y-%m} {self.region}"
 
 
+class RunCounty(models.Model):
+    """One county's part of a run, finished or not: what the run's progress counts. A county with nobody over
+    the threshold is finished with no push batch (there is nothing to hand over); resuming a run sends again
+    only the counties it has not finished."""
+
+    run = models.ForeignKey(AlertRun, models.CASCADE, related_name="counties", verbose_name=_("运行记录"))
+    county = models.ForeignKey(
+        Region, models.PROTECT, related_name="+", db_constraint=False, verbose_name=_("区县")
+    )
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("运行区县")
+        verbose_name_plural = _("运行区县")
+        constraints = [models.UniqueConstraint(fields=["run", "county"], name="run_county_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.run_id} {self.county_id}"
+
+
 class HighCostAlert(models.Model):
     """One person over the threshold in one month, for one department's queue (or reported only)."""
 
@@ -234,6 +254,43 @@ class HighCostAlert(models.Model):
     def root(self) -> "HighCostAlert":
         """The alert that was pushed first: feedback is recorded there."""
         return self.carried_from or self
+
+
+class PersonYearTotal(models.Model):
+    """One person's visits of one year, summed as the monthly job measures them (SCENARIOS Clarification 26):
+    ``self_pay`` is Σ policy-scope cost − basic insurance − 大病保险 (given, or the tier the visit's
+    settlement computed) − supplementary insurance; ``fully_self_paid`` is added for the ``all_personal``
+    basis. Kept current by the import, the settlements and reversals and every visit saved or deleted
+    (``monitoring.totals``), so the job reads these rows instead of every visit. ``last_discharged`` is the
+    latest discharge counted (never lowered): a person whose year runs past a run's cut-off has the later
+    visits subtracted.
+
+    Derived from the visits, which carry the person's constraint; no database constraint of its own (a check
+    per written row at import).
+    """
+
+    claimant = models.ForeignKey(
+        Claimant,
+        models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("人员"),
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    self_pay = models.DecimalField(_("年度累计自付费用"), default=0, **YEAR_SUM)
+    fully_self_paid = models.DecimalField(_("全自费金额"), default=0, **YEAR_SUM)
+    visits = models.IntegerField(_("就医次数"), default=0)
+    last_discharged = models.DateField(_("最近出院（结算）日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度个人自付累计")
+        verbose_name_plural = _("年度个人自付累计")
+        constraints = [models.UniqueConstraint(fields=["claimant", "year"], name="person_year_total_key")]
+        indexes = [models.Index(fields=["year", "self_pay"], name="person_year_total_self_pay")]
+
+    def __str__(self) -> str:
+        return f"{self.claimant_id} {self.year} {self.self_pay}"
 
 
 class PendingHit(models.Model):

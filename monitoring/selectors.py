@@ -9,7 +9,7 @@ from django.utils import timezone
 from claimants import roles
 from claimants.models import User
 from claimants.selectors import region_filter
-from monitoring.models import AlertRun, HighCostAlert, PushBatch
+from monitoring.models import AlertRun, HighCostAlert, PushBatch, RunCounty
 from monitoring.services import counties_to_run, is_stuck, rule_for
 from settlements.models import Visit
 
@@ -124,8 +124,8 @@ def run_counts(run: AlertRun, user: User) -> dict[str, int]:
     by_disposition = dict(alerts.values_list("disposition").annotate(n=Count("pk")).order_by())
     return {
         "regions_total": len(counties),
-        "regions_done": PushBatch.objects.filter(
-            run=run, region_id__in=counties, finished_at__isnull=False
+        "regions_done": RunCounty.objects.filter(
+            run=run, county_id__in=counties, finished_at__isnull=False
         ).count(),
         "hits": alerts.values("claimant_id").distinct().count(),
         **{

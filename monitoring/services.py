@@ -5,10 +5,11 @@ Rule (RULES.md 3.9 MY-W1): 「…普通门诊、门诊慢特病和住院经基�
 
 Readings (docs/monitoring.md has the details):
 - Measure: per person, over the visits discharged in the policy year up to the cut-off,
-  ``policy_scope_cost - basic_insurance_paid - critical_illness_paid`` (A-MY5 policy-scope self-pay; the
-  platform's resident 大病 amount ``hifmi_pay`` is stored in ``critical_illness_paid``; null counts as 0).
-  ``MonitoringRule.amount_basis = all_personal`` adds ``fully_self_paid``. Every visit type counts
-  (普通门诊, 门诊慢特病, 住院, and Beijing's 急诊留观, which belongs to the inpatient pool).
+  ``policy_scope_cost - basic_insurance_paid - 大病 - supplementary_paid`` (A-MY5 policy-scope self-pay;
+  Clarification 26: 大病 is the given ``critical_illness_paid``, else the tier the visit's settlement
+  computed, else 0). ``MonitoringRule.amount_basis = all_personal`` adds ``fully_self_paid``. Every visit
+  type counts (普通门诊, 门诊慢特病, 住院, and Beijing's 急诊留观, which belongs to the inpatient pool). The
+  job reads these sums from the person-year totals (``monitoring.totals``), not from the visits.
 - Period and cut-off (A-MY6): the job run in month M covers data to the end of month M-1; the alert's
   period is that month and the policy year is the cut-off's year.
 - 「超过」 is strictly above: a total exactly at the threshold is not an alert.
@@ -35,9 +36,18 @@ from claimants.errors import DomainError
 from claimants.models import Certification, Department, Region, User
 from claimants.services import audit, certify
 from jurisdictions import registry
+from monitoring import totals
 from monitoring.dashboards import casework
 from monitoring.errors import MonitoringError
-from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
+from monitoring.models import (
+    AlertRun,
+    AmountBasis,
+    HighCostAlert,
+    MonitoringRule,
+    PendingHit,
+    PushBatch,
+    RunCounty,
+)
 from settlements.models import PolicyYear
 
 logger = logging.getLogger(__name__)
@@ -96,36 +106,43 @@ def counties_to_run(*, period: dt.date, region: str | None = None) -> list[str]:
     )
 
 
-def out_of_pocket_sql(amount_basis: str) -> str:
+def out_of_pocket_sql(amount_basis: str, prefix: str = "") -> str:
     """The per-visit personal cost after basic insurance, 大病 insurance (A-MY5; Clarification 26: the given
     amount or, for a settled visit, the tier its settlement computed) and the supplementary insurance paid
-    before assistance (Clarification 23), as SQL on the visit."""
-    amount = (
-        "policy_scope_cost - basic_insurance_paid"
-        " - COALESCE(critical_illness_paid, critical_illness_settled, 0) - supplementary_paid"
-    )
+    before assistance (Clarification 23), as SQL on the visit (its columns qualified by ``prefix``)."""
+    amount = totals.self_pay_sql(prefix)
     if amount_basis == AmountBasis.ALL_PERSONAL:
-        amount += " + fully_self_paid"
+        amount += f" + {prefix}fully_self_paid"
     return amount
 
 
-# The job's one pass over the visits of the policy year: GROUP BY person HAVING total > threshold, streamed from
-# the covering index (migration 0003). Only the hits are then looked up, one primary-key probe each (a join
-# would read every person to find them); their household registration decides the county and the
-# jurisdiction, hence the threshold. Never a query per person or per county.
+def year_total_sql(amount_basis: str) -> str:
+    """The same cost summed over a person's year, as SQL on the person-year total ``t``."""
+    return "t.self_pay + t.fully_self_paid" if amount_basis == AmountBasis.ALL_PERSONAL else "t.self_pay"
+
+
+# The job's one pass: the person-year totals (``monitoring.totals``) of the policy year above the lowest
+# threshold, read from their (year, self_pay) index, instead of every visit of the year. A person whose year
+# has visits discharged after the cut-off (the run of a month before the latest data) has those subtracted,
+# read by person from the visits; the others need no visit read. Only the hits are then looked up, one
+# primary-key probe each; their household registration decides the county and the jurisdiction, hence the
+# threshold. Never a query per person or per county.
 MEASURE_SQL = """
 INSERT INTO monitoring_pendinghit (run_id, claimant_id, county_id, hukou_region_id, insured_region_id, amount)
-WITH hits AS MATERIALIZED (
+WITH candidates AS MATERIALIZED (
+    SELECT t.claimant_id,
+           {total} - COALESCE((SELECT SUM({amount}) FROM settlements_visit v
+                               WHERE t.last_discharged > %(cutoff)s AND v.claimant_id = t.claimant_id
+                                 AND v.year = %(year)s AND v.discharged > %(cutoff)s), 0) AS amount
+    FROM monitoring_personyeartotal t
+    WHERE t.year = %(year)s AND {total} > CAST(%(lowest)s AS DECIMAL)
+),
+hits AS MATERIALIZED (
     SELECT t.claimant_id, t.amount,
            (SELECT c.hukou_region_id FROM claimants_claimant c WHERE c.id = t.claimant_id) AS hukou_region_id,
            (SELECT c.insured_region_id FROM claimants_claimant c WHERE c.id = t.claimant_id) AS insured_region_id
-    FROM (
-        SELECT claimant_id, SUM({amount}) AS amount
-        FROM settlements_visit
-        WHERE year = %(year)s AND discharged <= %(cutoff)s
-        GROUP BY claimant_id
-        HAVING SUM({amount}) > CAST(%(lowest)s AS DECIMAL)
-    ) AS t
+    FROM candidates t
+    WHERE t.amount > CAST(%(lowest)s AS DECIMAL)
 )
 SELECT %(run)s, h.claimant_id, r.code, h.hukou_region_id, h.insured_region_id, h.amount
 FROM hits h
@@ -135,9 +152,9 @@ WHERE h.amount > CASE r.jurisdiction {thresholds} END AND r.code LIKE %(scope)s
 
 
 def aggregate_settings(cursor) -> None:
-    """For the rest of the transaction, on PostgreSQL: a serial plan, which streams the covering index (the
-    parallel hash plan is 4x slower here), and no JIT compilation, whose cost estimate (inflated by the
-    per-hit lookups) would spend a second or more compiling a query that runs in a few seconds."""
+    """For the rest of the transaction, on PostgreSQL: a serial plan (the job reads a range of the totals'
+    index; a parallel plan only adds start-up cost) and no JIT compilation, whose cost estimate (inflated by
+    the per-hit lookups) would spend a second or more compiling a query that runs in well under one."""
     if connection.vendor == "postgresql":
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute("SET LOCAL jit = off")
@@ -168,7 +185,10 @@ def measure_run(*, run: AlertRun) -> int:
             }
             for i, (jurisdiction, threshold) in enumerate(thresholds.items()):
                 params |= {f"j{i}": jurisdiction, f"t{i}": threshold}
-            cursor.execute(MEASURE_SQL.format(amount=out_of_pocket_sql(basis), thresholds=cases), params)
+            sql = MEASURE_SQL.format(
+                total=year_total_sql(basis), amount=out_of_pocket_sql(basis, "v."), thresholds=cases
+            )
+            cursor.execute(sql, params)
             hits += cursor.rowcount
     return hits
 
@@ -255,17 +275,15 @@ def is_stuck(run: AlertRun, now: dt.datetime | None = None) -> bool:
 
 
 def resume_run(*, run: AlertRun, by: User) -> int:
-    """A manager resumes a stuck run: the counties of the manager's region (within the run's) whose push
-    batch of the period is not finished are sent again (each county task is idempotent: a finished batch is
-    a no-op, alerts are unique per person, month and department). Returns how many counties were sent."""
+    """A manager resumes a stuck run: the counties of the manager's region (within the run's) that the run
+    has not finished are sent again (each county task is idempotent: a finished county or push batch is a
+    no-op, alerts are unique per person, month and department). Returns how many counties were sent."""
     from monitoring.tasks import alert_county_task
 
     if not is_stuck(run):
         raise DomainError(MonitoringError.RUN_NOT_STUCK)
     finished = set(
-        PushBatch.objects.filter(period=run.period, finished_at__isnull=False).values_list(
-            "region_id", flat=True
-        )
+        RunCounty.objects.filter(run=run, finished_at__isnull=False).values_list("county_id", flat=True)
     )
     in_run = set(counties_to_run(period=run.period, region=run.region_id))
     missing = [
@@ -342,30 +360,40 @@ ON CONFLICT DO NOTHING
 def alert_county(*, run: AlertRun, county: str) -> PushBatch | None:
     """The job's unit of work: every pending hit of one county (by household registration) becomes alerts.
 
-    One transaction: a worker dying half-way leaves nothing behind, and the retry starts over. A county whose
+    One transaction: a worker dying half-way leaves nothing behind, and the retry starts over. The county's
+    ``RunCounty`` row counts it once in the run's progress, however often the task is delivered. A county
+    with nobody over the threshold gets no push batch (an empty month hands nothing over). A county whose
     batch for the period is already finished is a no-op, so a second run pushes nobody twice; the unique
-    constraint on (person, period, department) backs that with ``ON CONFLICT DO NOTHING``.
+    constraint on (person, period, department) backs that with ``ON CONFLICT DO NOTHING``. Returns the
+    county's batch, or None.
     """
     region = Region.objects.get(code=county)
     threshold = threshold_for(jurisdiction=region.jurisdiction, year=run.period.year)
     if threshold is None:
         raise DomainError(MonitoringError.NO_POLICY_YEAR, year=run.period.year)
-    batch, created = PushBatch.objects.get_or_create(
-        period=run.period, region=region, defaults={"run": run, "threshold": threshold}
-    )
-    if not created:
-        batch = PushBatch.objects.select_for_update().get(pk=batch.pk)
+    unit, _ = RunCounty.objects.select_for_update().get_or_create(run=run, county=region)
+    batch = PushBatch.objects.filter(period=run.period, region=region).first()
+    if unit.finished_at is not None:  # a task delivered twice: counted once
+        return batch
     counts = {"hits": 0, "pushed": 0, "carried_over": 0, "reported": 0}
-    finishing = batch.finished_at is None
-    if finishing:
-        batch.run = run
-        batch.threshold = threshold
-        counts |= _insert_alerts(batch=batch, run=run, jurisdiction=region.jurisdiction)
-        batch.finished_at = timezone.now()
-        batch.save(update_fields=["run", "threshold", "finished_at"])
-    hits, _ = PendingHit.objects.filter(run=run, county=region).delete()
-    if finishing:
-        counts["hits"] = hits
+    if batch is not None or PendingHit.objects.filter(run=run, county=region).exists():
+        batch, created = PushBatch.objects.get_or_create(
+            period=run.period, region=region, defaults={"run": run, "threshold": threshold}
+        )
+        if not created:
+            batch = PushBatch.objects.select_for_update().get(pk=batch.pk)
+        finishing = batch.finished_at is None
+        if finishing:
+            batch.run = run
+            batch.threshold = threshold
+            counts |= _insert_alerts(batch=batch, run=run, jurisdiction=region.jurisdiction)
+            batch.finished_at = timezone.now()
+            batch.save(update_fields=["run", "threshold", "finished_at"])
+        hits, _ = PendingHit.objects.filter(run=run, county=region).delete()
+        if finishing:
+            counts["hits"] = hits
+    unit.finished_at = timezone.now()
+    unit.save(update_fields=["finished_at"])
     _count_progress(run, counts)
     return batch
 

@@ -16,6 +16,7 @@ import datetime as dt
 from django.db import connection, transaction
 
 from claimants.models import Region
+from monitoring import totals
 
 ID_PREFIX = "99"
 
@@ -157,6 +158,7 @@ def create_city(*, people: int, visits: int, year: int) -> dict:
         )
         for statement in restore:
             cursor.execute(statement)
+    totals.add_people(first_claimant, first_claimant + people - 1)  # the job reads these, not the visits
     return {"people": people, "visits": visits, "first_claimant_id": first_claimant}
 
 
@@ -165,6 +167,7 @@ def vacuum_analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) settlements_visit")
         cursor.execute("VACUUM (ANALYZE) claimants_claimant")
+        cursor.execute("VACUUM (ANALYZE) monitoring_personyeartotal")
 
 
 # The small tables are walked row by row with a primary-key probe each; the visits with one hash semi-join.
@@ -174,6 +177,8 @@ REMOVE_SQL = (
     """DELETE FROM monitoring_highcostalert t
        WHERE EXISTS (SELECT 1 FROM claimants_claimant c WHERE c.id = t.claimant_id AND c.id_number LIKE '99%%')""",
     """DELETE FROM monitoring_pendinghit t
+       WHERE EXISTS (SELECT 1 FROM claimants_claimant c WHERE c.id = t.claimant_id AND c.id_number LIKE '99%%')""",
+    """DELETE FROM monitoring_personyeartotal t
        WHERE EXISTS (SELECT 1 FROM claimants_claimant c WHERE c.id = t.claimant_id AND c.id_number LIKE '99%%')""",
     """DELETE FROM claimants_certification t
        WHERE EXISTS (SELECT 1 FROM claimants_claimant c WHERE c.id = t.claimant_id AND c.id_number LIKE '99%%')""",

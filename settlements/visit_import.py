@@ -9,20 +9,39 @@ created links to its import batch. Refund and invalid records
 (``refd_setl_flag`` = 1, ``vali_flag`` = 0) are skipped with a warning. Every check of a visit entered by
 hand applies per row (``services.check_visit_values`` and the policy year of the discharge year).
 Validation is set-based: one query for the persons, one for the stored ``setl_id``s, one for the policy
-years.
+years. A row that passes every check takes a fast path (``_FastChecks``, the same checks on cached parses);
+any row it cannot accept goes through ``_clean_row``, which words every refusal.
+
+The validated rows are kept at staging as cells of the rows to write, with a digest of what the validation
+read (``Basis``); the commit reuses them while that is unchanged. On PostgreSQL the commit is set-based
+(docs/monitoring.md, "Import of platform records"): the cells are copied into a temporary table, then one ``INSERT … SELECT``
+creates the registry entries of the people not yet known (``ON CONFLICT`` on the ID number does nothing) and
+one the visits (``ON CONFLICT`` on ``setl_id`` does nothing), in the commit's transaction. Elsewhere (the
+SQLite demo) the same rows go through ``bulk_insert``. ``IMPORT_FOLLOWERS`` (the monitoring app's person-year
+totals) then add the batch's visits in the same transaction.
 """
 
+import datetime as dt
+import hashlib
+import json
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimants import idnumbers, validators
 from claimants.errors import ClaimantError
+from claimants.hooks import Hook
 from claimants.imports import (
+    AnyOf,
+    Basis,
     Column,
     Row,
     RowSpec,
     WriteResult,
+    _copy,
+    _copy_history,
     bulk_insert,
     outside_region,
     parse_date,
@@ -30,7 +49,13 @@ from claimants.imports import (
 from claimants.models import Claimant, ImportBatch, InsuranceScheme, Region, User
 from settlements.errors import DomainError, VisitError
 from settlements.models import PolicyYear, Referral, Visit, VisitType
+from settlements.money import MAX_BILL_AMOUNT
 from settlements.services import check_visit_values
+
+# Functions of higher layers that keep figures derived from the visits (the monitoring app's person-year
+# totals): ``follower(batch)``, called by ``write`` inside the commit's transaction once the batch's visits are
+# stored (``Visit.import_batch``), so that they add them set-based.
+IMPORT_FOLLOWERS = Hook("visit import followers")
 
 KIND = "visits"
 CENT = Decimal("0.01")
@@ -70,6 +95,7 @@ MONEY_COLUMNS = (
     ),
 )
 REQUIRED_MONEY = ("total_cost", "policy_scope_cost")
+MONEY_NAMES = tuple(name for name, _headers in MONEY_COLUMNS)
 # insutype (OPERATIONS.md 3): 310 职工基本医疗保险, 390 城乡居民基本医疗保险; the product's codes and labels too.
 INSUTYPES = {
     "310": InsuranceScheme.EMPLOYEE,
@@ -89,6 +115,7 @@ def _money(raw: str) -> Decimal:
 class VisitRows(RowSpec):
     kind = KIND
     label = "就医记录"
+    kept_fields = ("cells",)
     columns = (
         Column(
             "setl_id",
@@ -120,28 +147,29 @@ class VisitRows(RowSpec):
         name = row.values.get("psn_name", "")
         return f"{row.values.get('setl_id', '')} {name} {idnumbers.mask(number)}".strip()
 
-    def validate(self, rows: list[Row], *, by: User) -> None:
+    def validate(self, rows: list[Row], *, by: User) -> Basis:
+        fast = _FastChecks(timezone.localdate())
         for row in rows:
-            self._clean_row(row)
+            if not row.errors and not fast.clean(row):
+                row.data = {}
+                self._clean_row(row)  # the full checks, which word the refusal
         live = [r for r in rows if not r.errors and not r.unchanged]
         numbers = sorted({r.data["id_number"] for r in live})
-        people = {
-            c["id_number"]: c
-            for i in range(0, len(numbers), CHUNK)
-            for c in Claimant.objects.filter(id_number__in=numbers[i : i + CHUNK]).values(
-                "id", "id_number", "name", "hukou_region_id", "hukou_region__jurisdiction", "scheme"
-            )
-        }
         refs = sorted({r.data["settlement_ref"] for r in live})
-        stored = {
-            ref
-            for i in range(0, len(refs), CHUNK)
-            for ref in Visit.objects.filter(settlement_ref__in=refs[i : i + CHUNK]).values_list(
-                "settlement_ref", flat=True
-            )
-        }
-        years = set(PolicyYear.objects.values_list("jurisdiction", "year"))
-        places = _places(live, unknown={r.data["id_number"] for r in live} - set(people), by=by)
+        people = _people(numbers)
+        unknown = {r.data["id_number"] for r in live} - set(people)
+        codes = sorted(
+            {
+                code
+                for row in live
+                if row.data["id_number"] in unknown
+                for code in (row.values.get(c, "").strip() for c in ("hukou_admdvs", "insuplc_admdvs"))
+                if code
+            }
+        )
+        stored, years, places = _stored(refs), _policy_years(), _places(codes)
+        keys = {"numbers": numbers, "refs": refs, "codes": codes}
+        basis = Basis(keys=keys, digest=_digest(people, stored, years, places, by=by))
         seen: dict[str, int] = {}
         for row in live:
             data = row.data
@@ -170,6 +198,12 @@ class VisitRows(RowSpec):
             if data["insurance_scheme"] is None:  # the platform did not say: the person's registered scheme
                 data["insurance_scheme"] = person["scheme"]
                 data["critical_illness_paid"] = data["given_critical"][person["scheme"]]
+            data["cells"] = _cells(data, person)
+        return basis
+
+    def basis(self, keys: dict, *, by: User) -> str:
+        people = _people(keys["numbers"])
+        return _digest(people, _stored(keys["refs"]), _policy_years(), _places(keys["codes"]), by=by)
 
     def _clean_row(self, row: Row) -> None:
         values, data = row.values, row.data
@@ -274,45 +308,355 @@ class VisitRows(RowSpec):
                 )
 
     def write(self, rows: list[Row], *, batch: ImportBatch, by: User) -> WriteResult:
-        created = _create_people([row.data["person"] for row in rows if row.data["claimant_id"] is None])
-        visits = [
-            {
-                "claimant_id": row.data["claimant_id"] or created[row.data["id_number"]],
-                "settlement_ref": row.data["settlement_ref"],
-                "visit_type": row.data["visit_type"],
-                "admitted": row.data["admitted"],
-                "discharged": row.data["discharged"],
-                "year": row.data["discharged"].year,
-                "referral": row.data["referral"],
-                "total_cost": row.data["total_cost"],
-                "policy_scope_cost": row.data["policy_scope_cost"],
-                "basic_insurance_paid": row.data["basic_insurance_paid"],
-                "critical_illness_paid": row.data["critical_illness_paid"],
-                "other_insurance_paid": row.data["other_insurance_paid"],
-                "supplementary_paid": row.data["supplementary_paid"],
-                "insurance_scheme": row.data["insurance_scheme"],
-                "fully_self_paid": row.data["fully_self_paid"],
-                "assistance_paid_at_hospital": row.data["assistance_paid_at_hospital"],
-                "source": Visit.Source.IMPORT,
-                "import_batch_id": batch.pk,
-            }
-            for row in rows
-        ]
-        bulk_insert(Visit, visits)
-        return WriteResult(rows_created=len(visits), persons_created=len(created))
+        cells = [row.data["cells"] for row in rows]
+        if not cells:
+            return WriteResult(rows_created=0)
+        if connection.vendor == "postgresql":
+            visits, persons = _write_set_based(cells, batch)
+        else:
+            visits, persons = _write_rows(cells, batch)
+        if visits:
+            IMPORT_FOLLOWERS.call(batch)
+        return WriteResult(rows_created=visits, persons_created=persons)
 
 
-def _places(rows: list[Row], *, unknown: set[str], by: User) -> dict[str, Region]:
-    """The regions named by the rows of people not yet known (hukou and insured place), in one query."""
-    codes = {
-        row.values.get(column, "").strip()
-        for row in rows
-        if row.data["id_number"] in unknown
-        for column in ("hukou_admdvs", "insuplc_admdvs")
+class _FastChecks:
+    """The checks of ``_clean_row`` for a row that passes them all, on parses cached per file (ID numbers,
+    dates and visit types repeat across a file's rows). ``clean`` fills the row's data as ``_clean_row`` would
+    and returns True, or returns False for any row it does not accept outright: a refusal, a warning or
+    anything unusual is left to ``_clean_row``, so that the words of every refusal come from one place."""
+
+    def __init__(self, today: dt.date):
+        self.earliest, self.latest = validators.EARLIEST_DATE, min(validators.LATEST_DATE, today)
+        self.ids: dict[str, str | None] = {}
+        self.dates: dict[str, dt.date | None] = {}
+        self.types: dict[str, str | None] = {}
+        self.referral_values = set(Referral.values)
+
+    def id_number(self, raw: str) -> str | None:
+        if raw not in self.ids:
+            try:
+                self.ids[raw] = idnumbers.parse(raw, allow_legacy=True).number
+            except idnumbers.InvalidIdNumber:
+                self.ids[raw] = None
+        return self.ids[raw]
+
+    def date(self, raw: str) -> dt.date | None:
+        """A date within the range ``check_date`` accepts for both visit dates, else None."""
+        if raw not in self.dates:
+            try:
+                day: dt.date | None = parse_date(raw)
+            except ValueError:
+                day = None
+            self.dates[raw] = day if day is not None and self.earliest <= day <= self.latest else None
+        return self.dates[raw]
+
+    def visit_type(self, med_type: str) -> str | None:
+        if med_type not in self.types:
+            visit_type = VISIT_TYPES.get(med_type) or MED_TYPES.get(med_type)
+            if visit_type is None and len(med_type) >= 2 and med_type[0] == "2" and med_type.isdigit():
+                visit_type = VisitType.INPATIENT
+            self.types[med_type] = visit_type
+        return self.types[med_type]
+
+    def clean(self, row: Row) -> bool:
+        values = row.values
+        get = values.get
+        if get("refd_setl_flag", "").strip() == "1" or get("vali_flag", "").strip() == "0":
+            return False
+        ref = values["setl_id"].strip()
+        number = self.id_number(values["certno"])
+        visit_type = self.visit_type(values["med_type"].strip())
+        if not ref or number is None or visit_type is None:
+            return False
+        referral = get("referral", "").strip() or Referral.NOT_REQUIRED
+        referral = REFERRALS.get(referral, referral)
+        discharged = self.date(values["setl_time"].strip()[:10])
+        raw_admitted = get("admitted", "").strip()
+        admitted = self.date(raw_admitted[:10]) if raw_admitted else discharged
+        if referral not in self.referral_values or discharged is None or admitted is None:
+            return False
+        if discharged < admitted:
+            return False
+        amounts = {}
+        for name in MONEY_NAMES:
+            raw = get(name, "")
+            if raw:
+                try:
+                    value = _money(raw)
+                except (InvalidOperation, ValueError):
+                    return False
+                if value < 0 or value > MAX_BILL_AMOUNT:
+                    return False
+                amounts[name] = value
+            else:
+                amounts[name] = ZERO
+        raw_scheme = get("insutype", "").strip()
+        scheme = INSUTYPES.get(raw_scheme) if raw_scheme else None
+        if raw_scheme and scheme is None:
+            return False
+        given = {
+            InsuranceScheme.RESIDENT: amounts["hifmi_pay"] if get("hifmi_pay", "").strip() else None,
+            InsuranceScheme.EMPLOYEE: amounts["hifob_pay"] if get("hifob_pay", "").strip() else None,
+        }
+        critical = given[scheme or InsuranceScheme.RESIDENT]
+        total, scope = amounts["total_cost"], amounts["policy_scope_cost"]
+        basic = amounts["basic_insurance_paid"]
+        supplementary = amounts["cvlserv_pay"] + amounts["hifes_pay"]
+        if scope > total or basic > scope or supplementary > MAX_BILL_AMOUNT:
+            return False
+        rest = scope - basic
+        if (critical is not None and critical > rest) or supplementary > rest - (critical or ZERO):
+            return False
+        parts = get("fund_pay_sumamt", "").strip() and get("psn_part_amt", "").strip()
+        if parts and abs(total - amounts["fund_pay_sumamt"] - amounts["psn_part_amt"]) > TOLERANCE:
+            return False  # the warning is worded by ``_clean_row``
+        row.data = {
+            "settlement_ref": ref,
+            "name": get("psn_name", "").strip(),
+            "id_number": number,
+            "visit_type": visit_type,
+            "referral": referral,
+            "discharged": discharged,
+            "admitted": admitted,
+            "insurance_scheme": scheme,
+            "given_critical": given,
+            "total_cost": total,
+            "policy_scope_cost": scope,
+            "basic_insurance_paid": basic,
+            "critical_illness_paid": critical,
+            "supplementary_paid": supplementary,
+            "other_insurance_paid": amounts["oth_pay"],
+            "fully_self_paid": amounts["fully_self_paid"],
+            "assistance_paid_at_hospital": amounts["maf_pay"],
+        }
+        return True
+
+
+# What a validation reads besides the file, one query each (PostgreSQL: any number of keys as one array
+# parameter; elsewhere in chunks of ``CHUNK``).
+def _chunks(values: list[str]) -> list[list[str]]:
+    if connection.vendor == "postgresql":
+        return [values] if values else []
+    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def _among(queryset, field: str, values: list[str]):
+    if connection.vendor == "postgresql":
+        return queryset.filter(AnyOf(field, values))
+    return queryset.filter(**{f"{field}__in": values})
+
+
+def _people(numbers: list[str]) -> dict[str, dict]:
+    fields = ("id", "id_number", "name", "hukou_region_id", "hukou_region__jurisdiction", "scheme")
+    return {
+        person["id_number"]: person
+        for chunk in _chunks(numbers)
+        for person in _among(Claimant.objects.all(), "id_number", chunk).values(*fields)
     }
-    codes.discard("")
+
+
+def _stored(refs: list[str]) -> set[str]:
+    return {
+        ref
+        for chunk in _chunks(refs)
+        for ref in _among(Visit.objects.all(), "settlement_ref", chunk).values_list(
+            "settlement_ref", flat=True
+        )
+    }
+
+
+def _policy_years() -> set[tuple[str, int]]:
+    return set(PolicyYear.objects.values_list("jurisdiction", "year"))
+
+
+def _places(codes: list[str]) -> dict[str, Region]:
+    """The regions named by the rows of people not yet known (hukou and insured place), in one query."""
     levels = (Region.Level.COUNTY, Region.Level.TOWNSHIP)
     return {region.code: region for region in Region.objects.filter(code__in=codes, level__in=levels)}
+
+
+def _digest(people: dict, stored: set, years: set, places: dict, *, by: User) -> str:
+    """What the outcome of a validation depends on besides the file: the people, the ``setl_id``s stored, the
+    policy years, the places of new people, the user's region and the day (no visit date after today)."""
+    read = [
+        sorted(tuple(map(str, person.values())) for person in people.values()),
+        sorted(stored),
+        sorted(years),
+        sorted((r.code, r.level, r.jurisdiction) for r in places.values()),
+        by.region_id,
+        timezone.localdate().isoformat(),
+    ]
+    return hashlib.sha256(json.dumps(read, ensure_ascii=False).encode()).hexdigest()
+
+
+# The cells kept for a row to write, in this order, with their type in the temporary table: the person (all
+# but the key and ID number only for a person not yet known), then the visit. JSON-ready: strings, numbers
+# and ISO dates.
+CELLS = (
+    ("claimant_id", "bigint"),
+    ("id_number", "text"),
+    ("name", "text"),
+    ("sex", "text"),
+    ("birth_date", "date"),
+    ("hukou_region_id", "text"),
+    ("insured_region_id", "text"),
+    ("scheme", "text"),
+    ("settlement_ref", "text"),
+    ("visit_type", "text"),
+    ("admitted", "date"),
+    ("discharged", "date"),
+    ("year", "integer"),
+    ("referral", "text"),
+    ("total_cost", "numeric"),
+    ("policy_scope_cost", "numeric"),
+    ("basic_insurance_paid", "numeric"),
+    ("critical_illness_paid", "numeric"),
+    ("other_insurance_paid", "numeric"),
+    ("supplementary_paid", "numeric"),
+    ("insurance_scheme", "text"),
+    ("fully_self_paid", "numeric"),
+    ("assistance_paid_at_hospital", "numeric"),
+)
+CELL_NAMES = tuple(name for name, _kind in CELLS)
+PERSON_CELLS = CELL_NAMES[1:8]
+VISIT_CELLS = CELL_NAMES[8:]
+DATE_CELLS = {name for name, kind in CELLS if kind == "date"}
+MONEY_CELLS = {name for name, kind in CELLS if kind == "numeric"}
+KNOWN_PERSON = (None,) * (len(PERSON_CELLS) - 1)
+
+
+def _cells(data: dict, person: dict) -> list:
+    if person["id"] is None:
+        new = (
+            person["name"],
+            person["sex"],
+            person["birth_date"].isoformat(),
+            person["hukou_region_id"],
+            person["insured_region_id"],
+            person["scheme"],
+        )
+    else:
+        new = KNOWN_PERSON
+    critical, discharged = data["critical_illness_paid"], data["discharged"]
+    return [
+        person["id"],
+        person["id_number"],
+        *new,
+        data["settlement_ref"],
+        data["visit_type"],
+        data["admitted"].isoformat(),
+        discharged.isoformat(),
+        discharged.year,
+        data["referral"],
+        str(data["total_cost"]),
+        str(data["policy_scope_cost"]),
+        str(data["basic_insurance_paid"]),
+        None if critical is None else str(critical),
+        str(data["other_insurance_paid"]),
+        str(data["supplementary_paid"]),
+        data["insurance_scheme"],
+        str(data["fully_self_paid"]),
+        str(data["assistance_paid_at_hospital"]),
+    ]
+
+
+def _typed(name: str, value):
+    if value is None:
+        return None
+    if name in DATE_CELLS:
+        return dt.date.fromisoformat(value)
+    if name in MONEY_CELLS:
+        return Decimal(value)
+    return value
+
+
+def _write_rows(cells: list[list], batch: ImportBatch) -> tuple[int, int]:
+    """The rows through ``bulk_insert`` (SQLite, the demo): the new people, then the visits."""
+    rows = [{name: _typed(name, value) for name, value in zip(CELL_NAMES, row, strict=True)} for row in cells]
+    created = _create_people([row for row in rows if row["claimant_id"] is None])
+    visits = [
+        {name: row[name] for name in VISIT_CELLS}
+        | {
+            "claimant_id": row["claimant_id"] or created[row["id_number"]],
+            "source": Visit.Source.IMPORT,
+            "import_batch_id": batch.pk,
+        }
+        for row in rows
+    ]
+    bulk_insert(Visit, visits)
+    return len(visits), len(created)
+
+
+def _insert_select(model, columns: dict[str, str], values: dict, now: dt.datetime) -> tuple[str, str, list]:
+    """The column list, select list and parameters of an ``INSERT … SELECT`` into ``model``'s table: the
+    columns named in ``columns`` from that SQL, those in ``values`` as parameters, every other one as a
+    parameter with the field's default (the time of insertion for an ``auto_now_add`` field)."""
+    quote = connection.ops.quote_name
+    names, selected, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        names.append(quote(field.column))
+        if field.attname in columns:
+            selected.append(columns[field.attname])
+            continue
+        selected.append("%s")
+        if field.attname in values:
+            params.append(values[field.attname])
+        else:
+            params.append(now if getattr(field, "auto_now_add", False) else field.get_default())
+    return ", ".join(names), ", ".join(selected), params
+
+
+# The visit's person: known at validation, or created just before (one probe of the ID number's unique index).
+NEW_PERSON_KEY = "COALESCE(s.claimant_id, (SELECT c.id FROM {claimants} c WHERE c.id_number = s.id_number))"
+
+
+def _write_set_based(cells: list[list], batch: ImportBatch) -> tuple[int, int]:
+    """PostgreSQL: COPY the cells into a temporary table, then one ``INSERT … SELECT`` for the new people
+    (with their "+" history rows, as ``bulk_insert`` writes them) and one for the visits. Table and column
+    names come from this module and the models; every value is a parameter or copied."""
+    now = timezone.now()
+    table = f"visit_import_{batch.pk}"
+    claimants, visits_table = Claimant._meta.db_table, Visit._meta.db_table
+    person_columns, person_select, person_params = _insert_select(
+        Claimant, {name: f"s.{name}" for name in PERSON_CELLS}, {"origin": Claimant.Origin.PLATFORM}, now
+    )
+    visit_columns, visit_select, visit_params = _insert_select(
+        Visit,
+        {name: f"s.{name}" for name in VISIT_CELLS}
+        | {"claimant_id": NEW_PERSON_KEY.format(claimants=claimants)},
+        {"source": Visit.Source.IMPORT, "import_batch_id": batch.pk},
+        now,
+    )
+    persons = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} ({', '.join(f'{n} {k}' for n, k in CELLS)}) ON COMMIT DROP"
+        )
+        _copy(cursor, table, list(CELL_NAMES), cells)
+        if any(row[0] is None for row in cells):
+            # Each new person once (a file holds several records of a person). A person registered meanwhile
+            # by another import is left as stored, and their visits are theirs like the others'.
+            cursor.execute(
+                f"INSERT INTO {claimants} ({person_columns}) "  # noqa: S608
+                f"SELECT DISTINCT ON (s.id_number) {person_select} FROM {table} s "
+                "WHERE s.claimant_id IS NULL ORDER BY s.id_number ON CONFLICT (id_number) DO NOTHING RETURNING id",
+                person_params,
+            )
+            keys = [key for (key,) in cursor.fetchall()]
+            persons = len(keys)
+            history = {"history_date": now, "history_type": "+", "history_user_id": None}
+            _copy_history(Claimant, Claimant.history.model, keys, history | {"history_change_reason": ""})
+        cursor.execute(
+            f"INSERT INTO {visits_table} ({visit_columns}) "  # noqa: S608
+            f"SELECT {visit_select} FROM {table} s ON CONFLICT (settlement_ref) DO NOTHING",
+            visit_params,
+        )
+        visits = cursor.rowcount
+        cursor.execute(f"DROP TABLE {table}")
+    return visits, persons
 
 
 def _new_person(row: Row, places: dict[str, Region], *, by: User) -> dict | None:

@@ -12,6 +12,7 @@ from claimants.models import Role
 from payments.models import BatchState, LineState, PaymentBatch
 from tests.payments.conftest import (  # noqa: F401  (the payments fixtures)
     approved_claim,
+    budget,
     dibao_person,
     owed_settlement,
     result_csv,
@@ -23,7 +24,7 @@ PASSWORD = "pass-word-123"  # tests.factories.UserFactory
 
 
 @pytest.fixture
-def items(regions, make_staff, approved_claim, owed_settlement):  # noqa: F811  (the fixtures imported above)
+def items(regions, make_staff, approved_claim, owed_settlement, budget):  # noqa: F811  (the fixtures imported above)
     make_staff(Role.MEDICAL_SECURITY_REVIEWER, "5107", username="e2e_maker")
     make_staff(Role.MEDICAL_SECURITY_REVIEWER, "5107", username="e2e_checker")
     make_staff(Role.MANAGER, "5107", username="e2e_manager")

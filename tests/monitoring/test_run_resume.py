@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from monitoring import services, tasks
-from monitoring.models import AlertRun, HighCostAlert, PushBatch
+from monitoring.models import AlertRun, HighCostAlert, PushBatch, RunCounty
 
 pytestmark = pytest.mark.django_db
 MARCH = dt.date(2023, 3, 1)
@@ -59,7 +59,8 @@ def test_a_stuck_run_is_shown_and_a_manager_resumes_it(client, two_counties, man
     run.refresh_from_db()
     assert run.status == AlertRun.Status.FINISHED
     assert set(HighCostAlert.objects.values_list("claimant_id", flat=True)) == {p.pk for p in two_counties}
-    assert PushBatch.objects.filter(finished_at__isnull=False).count() == run.regions_total
+    assert PushBatch.objects.filter(finished_at__isnull=False).count() == len(two_counties)  # no empty batch
+    assert RunCounty.objects.filter(run=run, finished_at__isnull=False).count() == run.regions_total
 
 
 def test_a_county_task_run_twice_pushes_nobody_twice(two_counties):

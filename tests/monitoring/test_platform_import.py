@@ -1,0 +1,105 @@
+"""The platform import's fast path accepts exactly what the full row checks accept, with the same data, and a
+commit made after the database changed validates the file again."""
+
+import datetime as dt
+
+import pytest
+
+from claimants import imports
+from claimants.models import Claimant, Region
+from settlements import visit_import
+from settlements.models import Visit
+from tests.settlements.test_visit_import import PLATFORM, csv_bytes, platform_row
+
+pytestmark = pytest.mark.django_db
+
+WITH_PLACES = [*PLATFORM, "hukou_admdvs", "insuplc_admdvs", "insutype"]
+VISIT_FIELDS = (
+    "settlement_ref", "claimant__id_number", "visit_type", "admitted", "discharged", "year", "referral",
+    "total_cost", "policy_scope_cost", "basic_insurance_paid", "critical_illness_paid", "other_insurance_paid",
+    "supplementary_paid", "insurance_scheme", "fully_self_paid", "assistance_paid_at_hospital",
+)  # fmt: skip
+
+
+def mixed_file(known, stranger) -> bytes:
+    """Rows that pass, rows with a warning, and rows refused for each kind of reason (line numbers from 2)."""
+    wrong_check = "1" if known.id_number[17] == "0" else "0"
+    rows = [
+        (platform_row("A1", known), ""),
+        (platform_row("A2", known, med_type="14", begndate="", setl_time="20230402"), "310"),
+        (platform_row("A3", known, med_type="23", hifmi_pay=""), "390"),
+        (platform_row("A4", known, refd_setl_flag="1"), ""),  # skipped with a warning
+        (platform_row("A5", known, fund_pay_sumamt="100.00"), ""),  # a warning: the sums disagree
+        (platform_row("A6", known, certno=known.id_number[:17] + wrong_check), ""),
+        (platform_row("A7", known, inscp_scp_amt="20000.00"), ""),  # scope above total
+        (platform_row("A8", known, hifp_pay="-1"), ""),
+        (platform_row("A9", known, setl_time="2099-01-01"), ""),
+        (platform_row("A10", known, med_type="99"), ""),
+        (platform_row("A11", known, cvlserv_pay="4000.00"), ""),  # supplementary above the rest
+        (platform_row("A12", known, hifmi_pay="4500.00"), ""),  # 大病 above the rest
+        (platform_row("A13", known), "999"),
+        (platform_row("A1", known), ""),  # the same setl_id twice
+        (platform_row("B1", stranger), "390"),
+        (platform_row("B2", stranger, setl_time="2023-05-01 08:00:00"), ""),
+    ]
+    return csv_bytes(WITH_PLACES, [[*row, "510703001", "510703", insutype] for row, insutype in rows])
+
+
+def outcome(content, reviewer) -> tuple:
+    batch = imports.stage(kind=visit_import.KIND, file_name="setl.csv", content=content, by=reviewer)
+    report = batch.report
+    batch = imports.commit(batch=batch, by=reviewer)
+    visits = sorted(Visit.objects.values_list(*VISIT_FIELDS))
+    people = sorted(
+        Claimant.objects.values_list("id_number", "name", "sex", "birth_date", "origin", "scheme")
+    )
+    counts = (
+        batch.rows_total,
+        batch.rows_invalid,
+        batch.rows_unchanged,
+        batch.rows_created,
+        batch.persons_created,
+    )
+    Visit.objects.all().delete()
+    Claimant.objects.filter(origin=Claimant.Origin.PLATFORM).delete()
+    return report, counts, visits, people
+
+
+def test_the_fast_path_gives_the_same_report_counts_and_rows_as_the_full_checks(
+    reviewer, claimant_factory, mianyang_2023, monkeypatch
+):
+    known = claimant_factory(hukou_region=Region.objects.get(code="510703001"))
+    stranger = claimant_factory.build(name="王平台", hukou_region=Region.objects.get(code="510703001"))
+    content = mixed_file(known, stranger)
+    fast = outcome(content, reviewer)
+    monkeypatch.setattr(visit_import._FastChecks, "clean", lambda self, row: False)
+    full = outcome(content, reviewer)
+    assert fast == full
+    report, counts, visits, people = fast
+    assert counts == (16, 9, 1, 6, 1)
+    assert {line["line"] for line in report if line["errors"]} == set(range(7, 16))
+    assert {line["line"] for line in report if line["warnings"]} == {5, 6}
+    assert [person[4] for person in people] == ["registered", "platform"]
+    assert len(visits) == 6
+
+
+def test_a_commit_after_the_database_changed_validates_the_file_again(
+    reviewer, claimant_factory, mianyang_2023
+):
+    known = claimant_factory(hukou_region=Region.objects.get(code="510703001"))
+    content = csv_bytes(PLATFORM, [platform_row("C1", known), platform_row("C2", known)])
+    batch = imports.stage(kind=visit_import.KIND, file_name="setl.csv", content=content, by=reviewer)
+    assert batch.rows_valid == 2
+    Visit.objects.create(
+        claimant=known,
+        settlement_ref="C2",
+        visit_type="inpatient",
+        referral="referred",
+        admitted=dt.date(2023, 3, 1),
+        discharged=dt.date(2023, 3, 10),
+        total_cost=1,
+        policy_scope_cost=1,
+    )
+    batch = imports.commit(batch=batch, by=reviewer)
+    assert (batch.rows_created, batch.rows_unchanged) == (1, 1)
+    assert sorted(Visit.objects.values_list("settlement_ref", flat=True)) == ["C1", "C2"]
