@@ -13,7 +13,8 @@ from settlements.cases import services
 from settlements.cases.models import DIRECT_CATEGORIES, ApplicationKind, AssistanceApplication, State
 from settlements.models import Visit
 
-CITIES = {"my": "marginal", "bj": "illness_impoverished", "tj": "marginal"}  # prefix -> category to request
+# prefix -> category to request
+CITIES = {"my": "marginal", "bj": "illness_impoverished", "tj": "marginal", "hz": "marginal"}
 STEPS = {
     State.SUBMITTED: [],
     State.ACCEPTED: ["accept"],
