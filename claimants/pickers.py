@@ -4,7 +4,6 @@ search box; ``static/js/picker.js`` lists the candidates the search views answer
 
 from django import forms
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from claimants import idnumbers
@@ -17,7 +16,11 @@ def person_entry(person: Claimant) -> dict:
     detail = [_("%(year)s年生") % {"year": person.birth_year}, person.hukou_region.name]
     if person.household_id:
         detail.append(_("户编号 %(number)s") % {"number": person.household.number})
-    return {"id": person.pk, "label": f"{person.name}（{person.masked_id_number}）", "detail": " · ".join(detail)}
+    return {
+        "id": person.pk,
+        "label": f"{person.name}（{person.masked_id_number}）",
+        "detail": " · ".join(detail),
+    }
 
 
 def household_entry(household: Household) -> dict:
@@ -52,5 +55,6 @@ class PickerWidget(forms.HiddenInput):
         return context
 
     def render(self, name, value, attrs=None, renderer=None):
-        # The project's template directory, which Django's default form renderer does not search.
-        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
+        # The project's template directory, which Django's default form renderer does not search; the
+        # template engine escapes the values and returns safe markup.
+        return render_to_string(self.template_name, self.get_context(name, value, attrs))

@@ -21,8 +21,8 @@ from django_filters.views import FilterView
 
 from claimants import idnumbers, params, pickers, roles
 from claimants import services as claimant_services
-from claimants.forms import PersonSearchForm
 from claimants.errors import DomainError
+from claimants.forms import PersonSearchForm
 from claimants.selectors import get_claimant_for_user
 from claimants.services import audit
 from claimants.tables import TableMixin
@@ -135,7 +135,9 @@ class ApplicationClaimantLookupView(roles.RoleRequiredMixin, TemplateView):
                 whole = idnumbers.is_valid(query.upper())
                 if whole and len(people) == 1:  # the person's own number: straight to the application
                     return redirect("settlements:application_register", claimant_id=people[0].pk)
-                context.update(searched=True, candidates=[(p, pickers.person_entry(p)) for p in people], more=more)
+                context.update(
+                    searched=True, candidates=[(p, pickers.person_entry(p)) for p in people], more=more
+                )
                 if whole and not people:
                     register = urlencode({"id_number": query.upper(), "then": "application"})
                     context["register_url"] = f"{reverse('claimants:create')}?{register}"

@@ -59,13 +59,17 @@ def test_households_are_found_by_the_heads_name_or_the_address(client, caseworke
     url = reverse("claimants:household_search")
     by_name = client.get(url, {"q": "周建"}).json()["results"]
     by_address = client.get(url, {"q": "长虹"}).json()["results"]
-    assert by_name == by_address == [
-        {
-            "id": mine.pk,
-            "label": f"户主 周建华（{head.masked_id_number}）",
-            "detail": f"长虹大道12号 · {mine.number} · 2人",
-        }
-    ]
+    assert (
+        by_name
+        == by_address
+        == [
+            {
+                "id": mine.pk,
+                "label": f"户主 周建华（{head.masked_id_number}）",
+                "detail": f"长虹大道12号 · {mine.number} · 2人",
+            }
+        ]
+    )
     assert client.get(url, {"q": "没有的路"}).json() == {
         "results": [],
         "message": "没有找到，请检查输入，或换用姓名、住址查找",
@@ -78,7 +82,7 @@ def test_a_person_is_registered_into_a_household_picked_by_its_head(client, case
     client.force_login(caseworker)
     form = client.get(reverse("claimants:create"), {"household": household.pk}).content.decode()
     assert "户主 周建华" in form  # the chosen household is named by its head, not by a number to type
-    assert 'name="household" value="%s"' % household.pk in form
+    assert f'name="household" value="{household.pk}"' in form
 
 
 def test_a_household_outside_the_region_cannot_be_picked(client, caseworker, household_factory):
