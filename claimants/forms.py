@@ -61,8 +61,11 @@ class ClaimantForm(_Bootstrap, forms.Form):
     def __init__(self, *args, user, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         townships = selectors.townships_visible_to(user).order_by("code")
-        self.fields["hukou_region"].queryset = townships
-        self.fields["insured_region"].queryset = townships
+        for name in ("hukou_region", "insured_region"):
+            self.fields[name].queryset = townships
+            self.fields[name].empty_label = "—"
+            if user.region_id and len(user.region_id) == selectors.TOWNSHIP_CODE_LENGTH:
+                self.fields[name].initial = user.region_id  # a township caseworker registers their own
         households = selectors.households_for_picker(user)
         self.fields["household"].queryset = households
         self.fields["household"].widget = household_picker(households)
