@@ -50,7 +50,7 @@ class PickerWidget(forms.HiddenInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        entry = self.describe(value) if value not in (None, "") else None
+        entry = self.describe(int(value)) if str(value).isdigit() else None  # a forged key describes nothing
         context["picker"] = {"url": self.url, "chosen": entry, "placeholder": self.placeholder}
         return context
 

@@ -104,6 +104,13 @@ def test_a_household_outside_the_region_cannot_be_picked(client, caseworker, hou
     assert response.context["form"].errors["household"]
 
 
+def test_a_forged_household_key_is_a_form_error(client, caseworker):
+    client.force_login(caseworker)
+    response = client.post(reverse("claimants:create"), {"name": "新人", "household": "x' or 1=1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["household"]
+
+
 def test_the_person_picker_finds_by_name_and_masks_the_number(client, caseworker, claimant_factory):
     person = claimant_factory(name="吴秀兰")
     client.force_login(caseworker)
