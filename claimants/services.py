@@ -160,7 +160,7 @@ def next_household_number(region: Region) -> str:
     """The township's code, a hyphen and the next sequence number of its households: 510703001-00042."""
     prefix = f"{region.code}-"
     last = (
-        Household.objects.filter(number__regex=rf"^{region.code}-[0-9]+$")
+        Household.objects.filter(region=region, number__regex=rf"^{region.code}-[0-9]+$")
         .order_by(Length("number").desc(), "-number")
         .values_list("number", flat=True)
         .first()

@@ -234,6 +234,7 @@ def reviewer(walk: Walk) -> None:
     """Settle a visit after its preview, open the statement and its PDF, reverse the settlement; approve an
     application and pay an approved one."""
     page = walk.page
+    walk.open("/settlements/")  # the settlement list: the columns a reviewer needs, on the screen
     walk.open("/settlements/visits/?status=awaiting")
     visits = [link.get_attribute("href") for link in page.locator("table a[href*='/visits/']").all()]
     for href in visits[:6]:
