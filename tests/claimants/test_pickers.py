@@ -146,3 +146,15 @@ def test_an_id_fragment_is_searched_only_by_roles_that_may_see_full_numbers(mana
     assert refused.value.code == ClaimantError.ID_SEARCH_WHOLE_NUMBER
     assert services.search_people(by=manager, query=person.id_number) == ([person], False)
     assert not AuditLog.objects.exists()
+
+
+def test_the_household_search_costs_the_same_queries_for_many_households(
+    client, caseworker, claimant_factory, django_assert_max_num_queries
+):
+    for n in range(12):
+        household = services.create_household(by=caseworker, region=township(), address=f"长虹大道{n}号")
+        claimant_factory(name=f"周{n}", household=household, relation_to_head="head")
+    client.force_login(caseworker)
+    with django_assert_max_num_queries(6):
+        answer = client.get(reverse("claimants:household_search"), {"q": "长虹"}).json()
+    assert len(answer["results"]) == 12
