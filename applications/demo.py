@@ -13,7 +13,8 @@ from claimants.errors import DomainError
 from claimants.models import Certification, Claimant, User
 from settlements.models import Visit
 
-CITIES = {"my": "marginal", "bj": "illness_impoverished", "tj": "marginal"}  # prefix -> category to request
+# prefix -> category to request
+CITIES = {"my": "marginal", "bj": "illness_impoverished", "tj": "marginal", "hz": "marginal"}
 STEPS = {
     State.SUBMITTED: [],
     State.ACCEPTED: ["accept"],

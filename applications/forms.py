@@ -25,10 +25,6 @@ class StyledForm(forms.Form):
         _style(self)
 
 
-class ClaimantLookupForm(StyledForm):
-    id_number = forms.CharField(label=_("申请人身份证号"), max_length=18, min_length=18)
-
-
 class RegisterForm(StyledForm):
     kind = forms.ChoiceField(label=_("申请类型"), choices=ApplicationKind.choices)
     requested_category = forms.ChoiceField(label=_("申请认定类别"), required=False)

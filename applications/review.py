@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from applications.errors import CaseError
@@ -70,7 +72,8 @@ def _settle_covered_visits(application, visits, by) -> Outcome:
             settlement.medical_assistance + settlement.tilted_assistance + settlement.major_illness_assistance
         )
         total += paid
-        lines.append(f"{visit}：救助{paid}")
+        with translation.override(settings.LANGUAGE_CODE):  # stored in Chinese, as the engine's lines are
+            lines.append(f"{visit}：救助{paid}")
         lines.extend(f"　{line['zh']}" for line in settlement.explanation)
     lines.append(f"合计核定救助金额{total}")
     return Outcome(total, lines)

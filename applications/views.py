@@ -24,9 +24,11 @@ from applications.errors import CaseError
 from applications.filters import ApplicationFilter
 from applications.models import ApplicationDocument, AssistanceApplication, State
 from applications.tables import ApplicationTable
-from claimants import params, roles
+from claimants import idnumbers, params, pickers, roles
+from claimants import services as claimant_services
 from claimants.errors import DomainError
-from claimants.selectors import claimants_visible_to, get_claimant_for_user
+from claimants.forms import PersonSearchForm
+from claimants.selectors import get_claimant_for_user
 from claimants.services import audit
 from claimants.tables import TableMixin
 from claimants.views import ListExportView
@@ -111,25 +113,34 @@ class ApplicationBulkAcceptView(roles.RoleRequiredMixin, View):
         return redirect("applications:application_list")
 
 
-class ApplicationClaimantLookupView(roles.RoleRequiredMixin, FormView):
-    """Registration starts from the applicant's ID number."""
+class ApplicationClaimantLookupView(roles.RoleRequiredMixin, TemplateView):
+    """Registration starts by finding the applicant: by name, by whole ID number, or by part of it (at least
+    four characters, audited), among the people of the caseworker's region. The candidates are listed with
+    masked numbers; a whole number that nobody holds offers to register the person first."""
 
     template_name = "applications/application_lookup.html"
     allowed_roles = {roles.CASEWORKER}
-    form_class = forms.ClaimantLookupForm
 
-    def form_valid(self, form):
-        claimant = claimants_visible_to(self.request.user).filter(
-            id_number=form.cleaned_data["id_number"].upper()
-        )
-        claimant = claimant.first()
-        if claimant is None:
-            query = urlencode({"id_number": form.cleaned_data["id_number"].upper(), "then": "application"})
-            form.add_error("id_number", _("您的管辖范围内没有登记此身份证号的救助对象"))
-            return self.render_to_response(
-                self.get_context_data(form=form, register_url=f"{reverse('claimants:create')}?{query}")
-            )
-        return redirect("applications:application_register", claimant_id=claimant.pk)
+    def get(self, request, *args, **kwargs):
+        form = PersonSearchForm(request.GET or None)
+        context = {"form": form}
+        if form.is_valid():
+            query = form.cleaned_data["q"]
+            try:
+                people, more = claimant_services.search_people(by=request.user, query=query)
+            except DomainError as exc:
+                form.add_error("q", exc.message)
+            else:
+                whole = idnumbers.is_valid(query.upper())
+                if whole and len(people) == 1:  # the person's own number: straight to the application
+                    return redirect("applications:application_register", claimant_id=people[0].pk)
+                context.update(
+                    searched=True, candidates=[(p, pickers.person_entry(p)) for p in people], more=more
+                )
+                if whole and not people:
+                    register = urlencode({"id_number": query.upper(), "then": "application"})
+                    context["register_url"] = f"{reverse('claimants:create')}?{register}"
+        return self.render_to_response(self.get_context_data(**context))
 
 
 class ApplicationRegisterView(roles.RoleRequiredMixin, FormView):

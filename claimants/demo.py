@@ -20,7 +20,8 @@ from claimants.models import (
 )
 
 DEMO_PASSWORD = "jiuzhu-demo"
-CITIES = {"my": "5107", "bj": "11", "tj": "12"}  # username prefix -> city or province code
+# username prefix -> city or province code; Hangzhou is the demo's city under the national guideline
+CITIES = {"my": "5107", "bj": "11", "tj": "12", "hz": "3301"}
 SYSTEM_ACCOUNT = "sys_admin"
 ROLE_SHORT = {
     Role.TOWNSHIP_CASEWORKER: "caseworker",
@@ -102,12 +103,13 @@ def create_claimants(*, per_city: int = 300, seed: int = 2023) -> int:
         )[:6]
         jurisdiction = township.jurisdiction
         codes = categories.categories_of(jurisdiction)
-        count, sequence = 0, 0
+        count, sequence, households = 0, 0, {}
         while count < per_city:
             # Half of the people live in the demo caseworker's own township, the rest in its neighbours.
             region = township if rng.random() < 0.5 else rng.choice(townships)
+            households[region.code] = households.get(region.code, 0) + 1
             household = Household.objects.create(
-                number=f"H{region.code}{sequence:05d}",
+                number=f"{region.code}-{households[region.code]:05d}",  # as services.create_household does
                 region=region,
                 address=f"{region.name}{rng.randint(1, 99)}号",
             )

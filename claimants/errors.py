@@ -31,7 +31,14 @@ class ClaimantError(models.TextChoices):
     OVERLAPPING_CERTIFICATION = "overlapping_certification", _("与已有的同类别认定有效期重叠")
     HOUSEHOLD_OUTSIDE_REGION = "household_outside_region", _("家庭不在户籍所在地")
     HOUSEHOLD_HAS_HEAD = "household_has_head", _("该家庭已有户主")
-    DUPLICATE_HOUSEHOLD_NUMBER = "duplicate_household_number", _("户编号已存在：{number}")
+    ID_SEARCH_WHOLE_NUMBER = (
+        "id_search_whole_number",
+        _("按身份证号查询请输入完整的18位号码；按姓名查询请输入汉字"),
+    )
+    ID_FRAGMENT_TOO_SHORT = (
+        "id_fragment_too_short",
+        _("按身份证号查询请至少输入{minimum}位（如号码的后{minimum}位）；按姓名查询请输入汉字"),
+    )
     FULL_ID_NOT_ALLOWED = "full_id_not_allowed", _("您的角色不能查看完整身份证号")
     NAME_CHARACTERS = "name_characters", _("姓名中有不可见或控制字符（{char}），请重新输入")
     INVALID_PHONE = (

@@ -3,11 +3,12 @@ user's subtree."""
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from claimants import categories, idnumbers, roles, selectors, validators
+from claimants import categories, idnumbers, pickers, roles, selectors, validators
 from claimants.errors import ClaimantError
-from claimants.models import InsuranceScheme, Relation
+from claimants.models import Claimant, InsuranceScheme, Relation
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -60,9 +61,14 @@ class ClaimantForm(_Bootstrap, forms.Form):
     def __init__(self, *args, user, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         townships = selectors.townships_visible_to(user).order_by("code")
-        self.fields["hukou_region"].queryset = townships
-        self.fields["insured_region"].queryset = townships
-        self.fields["household"].queryset = selectors.households_visible_to(user).order_by("number")
+        for name in ("hukou_region", "insured_region"):
+            self.fields[name].queryset = townships
+            self.fields[name].empty_label = "—"
+            if user.region_id and len(user.region_id) == selectors.TOWNSHIP_CODE_LENGTH:
+                self.fields[name].initial = user.region_id  # a township caseworker registers their own
+        households = selectors.households_for_picker(user)
+        self.fields["household"].queryset = households
+        self.fields["household"].widget = household_picker(households)
         if editing:
             del self.fields["id_number"]
         self._style()
@@ -80,8 +86,43 @@ class ClaimantForm(_Bootstrap, forms.Form):
         return data
 
 
+def household_picker(households) -> pickers.PickerWidget:
+    """The household chosen by its head's name or its address (the number is the system's, not typed)."""
+    return pickers.PickerWidget(
+        url=reverse_lazy("claimants:household_search"),
+        describe=lambda pk: next(map(pickers.household_entry, households.filter(pk=pk)), None),
+        placeholder=_("输入户主姓名或住址查找家庭"),
+    )
+
+
+def person_picker(people) -> pickers.PickerWidget:
+    return pickers.PickerWidget(
+        url=reverse_lazy("claimants:person_search"),
+        describe=lambda pk: next(
+            map(pickers.person_entry, people.filter(pk=pk).select_related("hukou_region", "household")), None
+        ),
+        placeholder=_("输入姓名或身份证号（可输入后几位）查找"),
+    )
+
+
+class PersonSearchForm(_Bootstrap, forms.Form):
+    """The search of a person by name, whole ID number or part of it (``services.search_people``)."""
+
+    q = forms.CharField(
+        label=_("姓名或身份证号"),
+        max_length=50,
+        help_text=_("可输入姓名的一部分，或身份证号的至少4位（如后4位）"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        self.fields["q"].widget.attrs.update(autofocus=True, placeholder=_("如：张伟 或 0034"))
+
+
 class HouseholdForm(_Bootstrap, forms.Form):
-    number = forms.CharField(label=_("户编号"), max_length=32)
+    """建户: the household number is given by ``services.create_household``."""
+
     region = RegionChoiceField(label=_("户籍所在地"), queryset=None)
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
 
@@ -89,29 +130,24 @@ class HouseholdForm(_Bootstrap, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = selectors.townships_visible_to(user).order_by("code")
         if editing:
-            del self.fields["number"]
             del self.fields["region"]
         self._style()
 
 
 class MemberForm(_Bootstrap, forms.Form):
-    """Add a registered person to a household by their ID number."""
+    """Add a registered person of the user's region to a household, chosen by name or ID number."""
 
-    id_number = forms.CharField(label=_("成员身份证号"), max_length=18)
+    claimant = forms.ModelChoiceField(
+        label=_("成员"), queryset=None, error_messages={"required": _("请先查找并选择成员")}
+    )
     relation_to_head = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        people = selectors.claimants_visible_to(user).filter(origin=Claimant.Origin.REGISTERED)
+        self.fields["claimant"].queryset = people
+        self.fields["claimant"].widget = person_picker(people)
         self._style()
-
-    def clean_id_number(self):
-        number = self.cleaned_data["id_number"].strip().upper()
-        claimant = selectors.claimants_visible_to(self.user).filter(id_number=number).first()
-        if claimant is None:
-            raise forms.ValidationError(_("您的辖区内没有登记此身份证号的人员"))
-        self.cleaned_data["claimant"] = claimant
-        return number
 
 
 class CertificationForm(_Bootstrap, forms.Form):

@@ -1,16 +1,17 @@
 """Reads that start from the user's jurisdiction region: the start of every list, detail and export."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimants import categories, idnumbers
-from claimants.models import Certification, Claimant, Household, ImportBatch, Region, User
+from claimants.models import Certification, Claimant, Household, ImportBatch, Region, Relation, User
 from claimants.timeline import TimelineEntry
 
 TOWNSHIP_CODE_LENGTH = 9
@@ -61,6 +62,60 @@ def get_claimant_for_user(*, user: User, claimant_id: int) -> Claimant:
 
 def households_visible_to(user: User) -> QuerySet[Household]:
     return Household.objects.filter(**region_filter(user, "region"))
+
+
+ID_CHARACTERS = re.compile(r"^[0-9Xx]+$")
+ID_LENGTH = 18
+ID_FRAGMENT_MIN = 4  # the fewest characters of an ID number a search takes (a number's last four, say)
+
+
+def is_id_query(query: str) -> bool:
+    """Whether a search is of an ID number (digits and X), whole or a fragment, rather than a name."""
+    return bool(ID_CHARACTERS.match(query.strip()))
+
+
+def people_matching(user: User, query: str) -> QuerySet[Claimant]:
+    """The people of the user's region a picker or the applicant search offers for ``query``.
+
+    A whole ID number finds its holder, whoever registered them; an ID fragment (``ID_FRAGMENT_MIN``
+    characters or more, for roles that may see full numbers, audited by ``services.search_people``) or
+    a name fragment finds registered people: three or more characters of a name anywhere, fewer from its
+    start (as the claimant list searches).
+    """
+    query = query.strip()
+    people = claimants_visible_to(user)
+    if is_id_query(query):
+        number = query.upper()
+        if len(number) == ID_LENGTH:
+            return people.filter(id_number=number)
+        people = people.filter(id_number__contains=number)
+    elif len(query) < 3:
+        people = people.filter(name__startswith=query)
+    else:
+        people = people.filter(name__contains=query)
+    return people.filter(origin=Claimant.Origin.REGISTERED)
+
+
+def households_for_picker(user: User) -> QuerySet[Household]:
+    """Households of the user's region with ``head_name``, ``head_id_number`` and ``member_count``."""
+    heads = Claimant.objects.filter(household=OuterRef("pk"), relation_to_head=Relation.HEAD)
+    return (
+        households_visible_to(user)
+        .select_related("region")
+        .annotate(
+            head_name=Subquery(heads.values("name")[:1]),
+            head_id_number=Subquery(heads.values("id_number")[:1]),
+            member_count=Count("members"),
+        )
+    )
+
+
+def households_matching(user: User, query: str) -> QuerySet[Household]:
+    """Households of the user's region whose head's name or address holds ``query``, or whose number it is
+    (``households_for_picker`` rows)."""
+    query = query.strip()
+    name = Q(head_name__startswith=query) if len(query) < 3 else Q(head_name__contains=query)
+    return households_for_picker(user).filter(name | Q(address__contains=query) | Q(number=query))
 
 
 def get_household_for_user(*, user: User, household_id: int) -> Household:

@@ -3,9 +3,10 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
-from claimants import categories, idnumbers, roles, validators
+from claimants import categories, idnumbers, roles, selectors, validators
 from claimants.errors import ClaimantError, DomainError
 from claimants.models import AuditLog, Certification, Claimant, Household, Region, Relation, User
 
@@ -143,18 +144,32 @@ def update_claimant(*, claimant: Claimant, by: User, **changes) -> Claimant:
 
 
 @transaction.atomic
-def create_household(*, by: User, number: str, region: Region, address: str = "") -> Household:
-    """Open a household (建户) in a township of the user's region."""
+def create_household(*, by: User, region: Region, address: str = "") -> Household:
+    """Open a household (建户) in a township of the user's region, numbered by ``next_household_number``."""
     if region.level != Region.Level.TOWNSHIP:
         raise DomainError(ClaimantError.NOT_A_TOWNSHIP)
     _check_region(region, by)
-    number = number.strip()
-    if Household.objects.filter(number=number).exists():
-        raise DomainError(ClaimantError.DUPLICATE_HOUSEHOLD_NUMBER, number=number)
-    household = Household(number=number, region=region, address=address.strip())
+    Region.objects.select_for_update().get(pk=region.pk)  # one numbering at a time per township
+    household = Household(number=next_household_number(region), region=region, address=address.strip())
     household._history_user = by
     household.save()
     return household
+
+
+def next_household_number(region: Region) -> str:
+    """The township's code, a hyphen and the next sequence number of its households: 510703001-00042."""
+    prefix = f"{region.code}-"
+    last = (
+        Household.objects.filter(region=region, number__regex=rf"^{region.code}-[0-9]+$")
+        .order_by(Length("number").desc(), "-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{sequence:0{HOUSEHOLD_SEQUENCE_DIGITS}d}"
+
+
+HOUSEHOLD_SEQUENCE_DIGITS = 5
 
 
 @transaction.atomic
@@ -297,6 +312,42 @@ def record_list_export(
         rows=len(row_ids),
         row_ids=row_ids,
     )
+
+
+PEOPLE_FOUND_MAX = 20  # candidates a search offers; more asks for a longer name or number
+
+
+@transaction.atomic
+def search_people(*, by: User, query: str) -> tuple[list[Claimant], bool]:
+    """The people of the user's region a search for ``query`` offers (``selectors.people_matching``), at most
+    ``PEOPLE_FOUND_MAX``, and whether there were more.
+
+    A fragment of an ID number is taken only from roles that may see full numbers, with at least
+    ``ID_FRAGMENT_MIN`` characters, and is written to the audit log with the people it found: the masked
+    numbers of the candidates, compared across searches, would give a number back, which only a role that
+    may reveal it can do, on the record (docs/decisions.md "ID numbers").
+    """
+    query = query.strip()
+    fragment = selectors.is_id_query(query) and len(query) != selectors.ID_LENGTH
+    if fragment and not roles.may_see_full_id(by):
+        raise DomainError(ClaimantError.ID_SEARCH_WHOLE_NUMBER)
+    if fragment and len(query) < selectors.ID_FRAGMENT_MIN:
+        raise DomainError(ClaimantError.ID_FRAGMENT_TOO_SHORT, minimum=selectors.ID_FRAGMENT_MIN)
+    found = list(
+        selectors.people_matching(by, query)
+        .select_related("hukou_region", "household")
+        .order_by("name", "pk")[: PEOPLE_FOUND_MAX + 1]
+    )
+    people = found[:PEOPLE_FOUND_MAX]
+    if fragment:
+        audit(
+            user=by,
+            action="search_id_fragment",
+            target_type=Claimant._meta.label_lower,
+            fragment=query.upper(),
+            found=[person.pk for person in people],
+        )
+    return people, len(found) > PEOPLE_FOUND_MAX
 
 
 def audit(*, user: User, action: str, target=None, target_type: str = "", **detail) -> AuditLog:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -21,6 +21,7 @@ from claimants import (
     import_templates,
     imports,
     params,
+    pickers,
     roles,
     selectors,
     services,
@@ -39,7 +40,7 @@ from claimants.forms import (
     MemberForm,
     RevokeForm,
 )
-from claimants.models import Certification, Claimant, Household
+from claimants.models import Certification, Claimant, Household, Relation
 from claimants.paging import KeysetPaginator
 from claimants.tables import (
     CappedPaginator,
@@ -486,8 +487,10 @@ class HouseholdDetailView(roles.RoleRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        members = list(self.object.members.order_by("relation_to_head", "id"))
         context.update(
-            members=self.object.members.order_by("relation_to_head", "id"),
+            members=members,
+            head=next((m for m in members if m.relation_to_head == Relation.HEAD), None),
             history=selectors.change_history(Household, [self.object.pk]),
             can_edit=roles.has_role(self.request.user, CASEWORKERS),
             member_form=MemberForm(user=self.request.user),
@@ -542,6 +545,54 @@ class HouseholdMemberAddView(roles.RoleRequiredMixin, View):
         else:
             messages.success(request, _("已加入家庭"))
         return redirect(household)
+
+
+PICKED_MAX = 15  # households a picker lists for one search
+
+
+class PersonSearchView(roles.RoleRequiredMixin, View):
+    """The person picker's candidates (JSON): people of the user's region by name or ID number, masked."""
+
+    allowed_roles = CASEWORKERS
+
+    def get(self, request):
+        query = request.GET.get("q", "").strip()
+        if not query:
+            return JsonResponse({"results": [], "message": ""})
+        try:
+            people, more = services.search_people(by=request.user, query=query)
+        except DomainError as exc:
+            return JsonResponse({"results": [], "message": exc.message})
+        return JsonResponse(
+            {"results": [pickers.person_entry(p) for p in people], "message": _found_message(people, more)}
+        )
+
+
+class HouseholdSearchView(roles.RoleRequiredMixin, View):
+    """The household picker's candidates (JSON): households of the user's region by head's name or address."""
+
+    allowed_roles = CASEWORKERS
+
+    def get(self, request):
+        query = request.GET.get("q", "").strip()
+        if not query:
+            return JsonResponse({"results": [], "message": ""})
+        found = list(selectors.households_matching(request.user, query).order_by("number")[: PICKED_MAX + 1])
+        households = found[:PICKED_MAX]
+        return JsonResponse(
+            {
+                "results": [pickers.household_entry(h) for h in households],
+                "message": _found_message(households, len(found) > PICKED_MAX),
+            }
+        )
+
+
+def _found_message(found, more: bool) -> str:
+    if not found:
+        return _("没有找到，请检查输入，或换用姓名、住址查找")
+    if more:
+        return _("只列出前 %(count)s 个结果，请输入更完整的内容") % {"count": len(found)}
+    return ""
 
 
 class HouseholdMemberRemoveView(roles.RoleRequiredMixin, View):

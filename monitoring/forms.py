@@ -11,7 +11,9 @@ from monitoring.models import HighCostAlert
 
 class RunForm(forms.Form):
     period = forms.CharField(
-        label=_("预警月份"), widget=forms.DateInput(attrs={"type": "month"}), help_text=_("数据截止到该月末")
+        label=_("预警月份"),
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}),
+        help_text=_("数据截止到该月末"),
     )
 
     def clean_period(self) -> dt.date:
@@ -27,19 +29,27 @@ class FeedbackForm(forms.Form):
         label=_("反馈结果"),
         choices=[("", _("— 请选择核实结果 —")), *HighCostAlert.Result.choices],
         error_messages={"required": _("请选择核实结果")},
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    category = forms.ChoiceField(label=_("认定类别"), required=False)
+    category = forms.ChoiceField(
+        label=_("认定类别"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
     valid_from = forms.DateField(
-        label=_("有效期起"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("有效期起"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
     reason = forms.CharField(
-        label=_("说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说明"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
     def __init__(self, *args, alert: HighCostAlert, **kwargs):
         super().__init__(*args, **kwargs)
         jurisdiction = alert.county.jurisdiction
-        self.fields["category"].choices = [("", "---------")] + [
+        self.fields["category"].choices = [("", "—")] + [
             (code, label)
             for code, label in categories.category_choices(jurisdiction)
             if categories.certifying_department(code) == alert.department

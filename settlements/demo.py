@@ -1,5 +1,5 @@
 """Demo data of the settlements app, dated from today so that the demo is never in the past: policy years
-of the current year and the two before for the three cities, hospitals, a few hundred visits of the demo
+of the current year and the two before for the four demo cities, hospitals, a few hundred visits of the demo
 claimants discharged over last year and this year up to last week, most of them settled through the
 service, some awaiting settlement, one reversal. Values the seeds do not give are assumptions, recorded as
 such in each policy year's history.
@@ -37,6 +37,7 @@ HOSPITALS = {
     ),
     "11": (("北京协和医院", "3"), ("北京大学第一医院", "3"), ("东城区第一人民医院", "2")),
     "12": (("天津医科大学总医院", "3"), ("天津市第一中心医院", "3"), ("和平区中医医院", "2")),
+    "3301": (("浙江大学医学院附属第一医院", "3"), ("杭州市第一人民医院", "3"), ("上城区人民医院", "2")),
 }
 VISIT_TYPES = ("inpatient", "inpatient", "inpatient", "outpatient_chronic_special", "outpatient_general")
 

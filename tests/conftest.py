@@ -1,4 +1,4 @@
-"""Shared fixtures: the real division subtrees of the three cities, staff of every role, factories."""
+"""Shared fixtures: the real division subtrees of the demo's four cities, staff of every role, factories."""
 
 import os
 
@@ -20,7 +20,7 @@ register(factories.HospitalFactory)
 register(factories.VisitFactory)
 
 IN_CI = os.environ.get("CI") == "true"
-TEST_REGION_PREFIXES = ("5107", "11", "12")
+TEST_REGION_PREFIXES = ("5107", "11", "12", "3301")  # 3301: the demo's city under the national guideline
 
 
 def on_postgresql() -> bool:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import translation
 
 from applications import services
 from applications.errors import CaseError
@@ -371,3 +372,17 @@ def test_after_approving_the_reviewer_lands_on_the_next_application_awaiting_app
     )
     assert response.redirect_chain[-1][0] == reverse("applications:application_list")
     assert "没有其他待审核的申请" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_the_stored_assessment_reads_the_same_whatever_language_the_reviewer_uses(
+    caseworker, reviewer, dibao_person, visit_factory
+):
+    """The assessment is stored once, in Chinese like the engine's lines; a reviewer working in English
+    leaves no English in it for the next reader."""
+    visit = visit_factory(
+        claimant=dibao_person, visit_type="inpatient", policy_scope_cost=Decimal("12000.00")
+    )
+    application = reimbursement(caseworker, dibao_person, [visit])
+    with translation.override("en"):
+        application = services.approve_application(application=application, by=reviewer)
+    assert application.assessment[0].startswith("住院 ")

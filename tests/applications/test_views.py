@@ -7,7 +7,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import AssistanceApplication, State
 from applications.views import ACTIONS
-from claimants.models import Claimant, Region, Role
+from claimants.models import AuditLog, Claimant, Region, Role
 from tests.applications.test_documents import PDF
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +66,8 @@ def test_list_masks_id_numbers_and_flags_overdue(client, make_application, manag
 
 def test_caseworker_registers_an_application_through_the_pages(client, caseworker, applicant):
     client.force_login(caseworker)
-    response = client.post(reverse("applications:application_lookup"), {"id_number": applicant.id_number})
-    assert response.status_code == 302
+    response = client.get(reverse("applications:application_lookup"), {"q": applicant.id_number})
+    assert response.status_code == 302  # a whole number that one person holds: straight to the form
     response = client.post(
         response.url,
         {
@@ -310,12 +310,51 @@ def test_a_caseworker_is_offered_the_application_kinds_of_the_applicants_city_on
     assert 'value="tianjin_illness"' not in page
 
 
+def test_the_applicant_is_found_by_name_among_the_people_of_the_caseworkers_region(
+    client, caseworker, claimant_factory
+):
+    wanted = claimant_factory(name="王秀英")
+    namesake = claimant_factory(name="王秀兰")
+    elsewhere = claimant_factory(name="王秀梅", hukou_region=Region.objects.get(code="510703003"))
+    client.force_login(caseworker)
+    page = client.get(reverse("applications:application_lookup"), {"q": "王秀"})
+    shown = page.content.decode()
+    assert [person for person, _entry in page.context["candidates"]] == [namesake, wanted]  # by name
+    assert wanted.masked_id_number in shown
+    assert wanted.id_number not in shown
+    assert elsewhere.name not in shown  # another township: not the caseworker's
+    assert reverse("applications:application_register", args=[wanted.pk]) in shown
+
+
+def test_the_applicant_is_found_by_part_of_the_id_number_and_the_search_is_audited(
+    client, caseworker, claimant_factory
+):
+    wanted = claimant_factory(name="赵敏")
+    claimant_factory(name="钱多")
+    client.force_login(caseworker)
+    page = client.get(reverse("applications:application_lookup"), {"q": wanted.id_number[-6:]})
+    assert [person for person, _entry in page.context["candidates"]] == [wanted]
+    assert wanted.id_number not in page.content.decode()
+    search = AuditLog.objects.get(action="search_id_fragment")
+    assert search.user == caseworker
+    assert search.detail == {"fragment": wanted.id_number[-6:], "found": [wanted.pk]}
+
+
+def test_a_too_short_number_is_refused_with_what_to_type(client, caseworker, claimant_factory):
+    claimant_factory()
+    client.force_login(caseworker)
+    page = client.get(reverse("applications:application_lookup"), {"q": "34"})
+    assert "至少输入4位" in page.content.decode()
+    assert "candidates" not in page.context
+    assert not AuditLog.objects.exists()
+
+
 def test_an_id_number_nobody_holds_offers_to_register_the_person_then_the_application(
     client, caseworker, claimant_factory
 ):
     newcomer = claimant_factory.build(hukou_region=Region.objects.get(code="510703001"))
     client.force_login(caseworker)
-    page = client.post(reverse("applications:application_lookup"), {"id_number": newcomer.id_number})
+    page = client.get(reverse("applications:application_lookup"), {"q": newcomer.id_number})
     assert page.status_code == 200
     register_url = page.context["register_url"]
     assert register_url in page.content.decode().replace("&amp;", "&")

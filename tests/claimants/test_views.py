@@ -305,7 +305,7 @@ def test_edit_records_history_with_old_and_new_values_shown_on_the_page(client, 
 
 
 def test_household_with_members_and_one_head(caseworker, claimant_factory):
-    household = services.create_household(by=caseworker, number="H1", region=township(), address="一号")
+    household = services.create_household(by=caseworker, region=township(), address="一号")
     head, child = claimant_factory(), claimant_factory()
     services.set_membership(claimant=head, by=caseworker, household=household, relation_to_head="head")
     services.set_membership(claimant=child, by=caseworker, household=household, relation_to_head="child")
@@ -317,14 +317,12 @@ def test_household_with_members_and_one_head(caseworker, claimant_factory):
 
 def test_household_pages_add_and_remove_members(client, caseworker, claimant_factory):
     client.force_login(caseworker)
-    client.post(
-        reverse("claimants:household_create"), {"number": "H9", "region": "510703001", "address": "九号"}
-    )
-    household = Household.objects.get(number="H9")
+    client.post(reverse("claimants:household_create"), {"region": "510703001", "address": "九号"})
+    household = Household.objects.get(address="九号")
     person = claimant_factory()
     client.post(
         reverse("claimants:household_member_add", args=[household.pk]),
-        {"id_number": person.id_number, "relation_to_head": "head"},
+        {"claimant": person.pk, "relation_to_head": "head"},
     )
     person.refresh_from_db()
     assert person.household == household

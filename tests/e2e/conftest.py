@@ -1,11 +1,18 @@
-"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server."""
+"""Browser tests: Debian's Chromium driven by Playwright, against pytest-django's live server (a test's own
+rows) or against ``demo_server`` (the demo as ``make demo`` serves it, once per session)."""
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -75,3 +82,48 @@ def login(live_server):
         page.wait_for_load_state()
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """The demo as a new user meets it (``make demo``): a fresh SQLite database migrated and seeded, served by
+    ``runserver`` with DEBUG off and in-process tasks, shared by every walk of the session, stopped by PID."""
+    folder = tmp_path_factory.mktemp("demo")
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    } | {
+        "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DEBUG": "false",
+        "MEDIA_ROOT": str(folder / "media"),
+    }
+
+    def manage(*arguments, **kwargs):
+        return [sys.executable, "manage.py", *arguments], {"cwd": ROOT, "env": environment, **kwargs}
+
+    for command in (("migrate", "--noinput", "-v0"), ("seed_demo",)):
+        arguments, options = manage(*command)
+        subprocess.run(arguments, check=True, capture_output=True, **options)  # noqa: S603
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (folder / "server.log").open("wb")
+    arguments, options = manage("runserver", f"127.0.0.1:{port}", "--noreload", stdout=log, stderr=log)
+    server = subprocess.Popen(arguments, **options)  # noqa: S603
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{url}/accounts/login/", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError((folder / "server.log").read_text()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()

@@ -56,8 +56,8 @@ def test_application_from_registration_to_approval_awaiting_a_payment_batch(
     login(page, live_server, "e2e_caseworker")
     page.goto(f"{live_server.url}/settlements/applications/")
     page.get_by_role("link", name="登记申请").click()
-    page.fill("#id_id_number", claimant.id_number)
-    page.get_by_role("button", name="下一步").click()
+    page.fill("#id_q", claimant.id_number)  # the whole number: straight to the registration form
+    page.get_by_role("button", name="查找申请人").click()
     page.select_option("#id_kind", "certification")
     page.select_option("#id_requested_category", "marginal")
     page.get_by_label(re.compile("住院")).check()

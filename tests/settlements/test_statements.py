@@ -1,6 +1,7 @@
 """The one-bill statement: HTML with print CSS, a PDF that holds the Chinese text, an XLSX with the cells."""
 
 import io
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -9,7 +10,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from settlements.services import settle_visit
+from settlements.services import reverse_settlement, settle_visit
+from tests.conftest import IN_CI
 
 D = Decimal
 
@@ -175,3 +177,36 @@ def test_statement_of_a_county_reviewer_is_issued_by_the_county_bureau(
 
     assert "绵阳市涪城区医疗保障局" in page
     assert "四川省" not in page
+
+
+def pdf_pages(content: bytes) -> int:
+    if not shutil.which("pdfinfo"):
+        if IN_CI:
+            pytest.fail("CI needs pdfinfo (poppler-utils)")
+        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout  # noqa: S607
+    return int(re.search(rb"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_typical_statement_fits_on_one_a4_page_with_its_signatures_and_seal(
+    client, reviewer, mianyang_2023, certified, visit_factory, language
+):
+    """A large inpatient stay, every tier paying and then reversed (the longest statement a visit gives):
+    one page in either language, the signature lines and the seal on it."""
+    visit = visit_factory(
+        claimant=certified("dibao", name="李秀英"),
+        policy_scope_cost=D("60000.00"),
+        total_cost=D("66000.00"),
+        fully_self_paid=D("2000.00"),
+    )
+    settlement = settle_visit(visit=visit, by=reviewer)
+    reverse_settlement(settlement=settlement, by=reviewer, reason="医院退费后重新结算")
+    assert len(settlement.explanation) >= 5
+    client.force_login(reviewer)
+    client.cookies["django_language"] = language
+
+    response = client.get(reverse("settlements:statement_pdf", args=[settlement.pk]))
+
+    assert pdf_pages(response.content) == 1
