@@ -12,6 +12,7 @@ from importlib import import_module
 
 from jurisdictions.catalogue import COMMON_CATEGORIES, COMMON_FUNDS
 from jurisdictions.spec import DEPARTMENTS, CategorySpec, Jurisdiction
+from settlements.policy.types import MEDICAL_ASSISTANCE
 
 BUILT_IN = (
     "jurisdictions.national",
@@ -100,6 +101,16 @@ def funds() -> dict[str, str]:
     return named
 
 
+def tiers() -> dict[str, tuple[str, str]]:
+    """Every installed jurisdiction's assistance tiers: code -> (Chinese name, English name), regular
+    assistance first, then each jurisdiction's own in the order of installation."""
+    names: dict[str, tuple[str, str]] = {}
+    for jurisdiction in installed().values():
+        for code, name_zh, name_en in jurisdiction.tiers:
+            names.setdefault(code, (name_zh, name_en))
+    return names
+
+
 def fallback() -> Jurisdiction:
     """The jurisdiction of regions no package claims (the one without region roots)."""
     return next(j for j in installed().values() if not j.region_roots)
@@ -123,16 +134,31 @@ def fund_of(category: str) -> str | None:
     return None
 
 
+def _tier_problems(where: str, jurisdiction: Jurisdiction, names: dict[str, tuple[str, str]]) -> list[str]:
+    """A package's tiers: regular assistance first, no code twice, one name a code across packages."""
+    tiers = jurisdiction.tiers if hasattr(jurisdiction.policy, "TIERS") else ()
+    found: list[str] = []
+    if not tiers or tiers[0][0] != MEDICAL_ASSISTANCE:
+        found.append(f'{where}: its first tier must be regular assistance "{MEDICAL_ASSISTANCE}"')
+    if len({tier[0] for tier in tiers}) != len(tiers):
+        found.append(f"{where}: a tier code is declared twice")
+    for code, name_zh, name_en in tiers:
+        if names.setdefault(code, (name_zh, name_en)) != (name_zh, name_en):
+            found.append(f'{where}: the tier "{code}" has another name in an earlier package')
+    return found
+
+
 def problems() -> list[str]:
     """What is inconsistent in the installed packages (the system check ``jiuzhu.E001`` reports each)."""
     found: list[str] = []
     local: dict[str, str] = {}
+    tier_names: dict[str, tuple[str, str]] = {}
     for code, jurisdiction in installed().items():
         where = f'jurisdiction "{code}"'
         if not code.isidentifier() or len(code) > MAX_CODE_LENGTH:
             found.append(f"{where}: the code must be an identifier of at most {MAX_CODE_LENGTH} characters")
         policy = jurisdiction.policy
-        for name in ("build_policy", "CONFIG", "RANK", "CATEGORY_NAMES"):
+        for name in ("build_policy", "CONFIG", "RANK", "CATEGORY_NAMES", "TIERS"):
             if not hasattr(policy, name):
                 found.append(f"{where}: its policy module {policy.__name__} has no {name}")
         ranking = jurisdiction.ranking if hasattr(policy, "RANK") else ()
@@ -158,9 +184,11 @@ def problems() -> list[str]:
                 found.append(f'{where}: a fund is named for "{category}", not one of its categories')
             if fund not in funds():
                 found.append(f'{where}: the fund "{fund}" is declared nowhere')
+        found.extend(_tier_problems(where, jurisdiction, tier_names))
         for root in jurisdiction.region_roots:
             if not (root.isdigit() and len(root) in (2, 4, 6)):
                 found.append(f'{where}: the region root "{root}" is not a province, city or county code')
+        found.extend(_tier_problems(where, jurisdiction, tier_names))
     fallbacks = [code for code, j in installed().items() if not j.region_roots]
     if len(fallbacks) != 1:
         found.append(f"exactly one jurisdiction must have no region roots (the fallback); found {fallbacks}")

@@ -134,24 +134,14 @@ def year_ledger(*, claimant: Claimant, year: int) -> YearLedger:
                         cap=pool_terms.cap,
                     )
                 )
-            if policy.tilt is not None and terms.tilt:
+            for layer in terms.layers:
                 pools.append(
                     PoolState(
-                        _("倾斜救助"),
-                        counters.get("tilt_base", ZERO),
-                        policy.tilt.threshold,
-                        counters.get("tilt_paid", ZERO),
-                        policy.tilt.cap,
-                    )
-                )
-            if policy.major is not None and terms.major:
-                pools.append(
-                    PoolState(
-                        _("重特大疾病医疗救助"),
-                        counters.get("major_base", ZERO),
-                        policy.major.deductible,
-                        counters.get("major_paid", ZERO),
-                        policy.major.cap,
+                        _(layer.tier.name_zh),
+                        counters.get(layer.base_counter, ZERO),
+                        layer.threshold,
+                        counters.get(layer.paid_counter, ZERO),
+                        layer.cap,
                     )
                 )
     return YearLedger(claimant, year, category, tuple(pools), counters, settlements)
