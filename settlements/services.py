@@ -29,6 +29,7 @@ from settlements.models import (
     Referral,
     Settlement,
     SettlementReason,
+    SettlementTier,
     Visit,
     VisitType,
 )
@@ -487,6 +488,7 @@ def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settle
         _insert_settlement(settlement)
     except IntegrityError as exc:  # the partial unique index: a settlement in force already exists
         raise DomainError(SettlementError.ALREADY_SETTLED) from exc
+    _insert_tiers([settlement])
     locks.add_to_counters(rows, assessment.deltas)
     _keep_computed_critical_illness([settlement])
     SETTLEMENT_FOLLOWERS.call([settlement], 1, [context.region_id])
@@ -539,9 +541,11 @@ def _assessment(visit: Visit, context: _Context, rows: Mapping[str, locks.Locked
 
 
 def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None, settled_on) -> Settlement:
-    """The settlement row of an assessment (not yet stored); both paths store exactly this."""
+    """The settlement row of an assessment and its tier rows (not yet stored); both paths store exactly
+    these. The per-tier columns of the output's contract are derived from the tiers."""
     result = assessment.result
-    return Settlement(
+    assistance = result.assistance
+    settlement = Settlement(
         visit=visit,
         claimant_id=visit.claimant_id,
         year=visit.year,
@@ -556,17 +560,30 @@ def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None,
         basic_insurance_paid=visit.basic_insurance_paid,
         supplementary_paid=visit.supplementary_paid,
         critical_illness_insurance=result.critical_illness_insurance,
-        medical_assistance=result.medical_assistance,
-        tilted_assistance=result.tilted_assistance,
-        major_illness_assistance=result.major_illness_assistance,
+        assistance=assistance,
+        **{code: result.tier(code) for code in engine.CONTRACT_TIERS},
         personal_burden=result.personal_burden,
         assistance_paid_at_hospital=visit.assistance_paid_at_hospital,
-        assistance_owed=assistance_owed(result.assistance, visit.assistance_paid_at_hospital),
+        assistance_owed=assistance_owed(assistance, visit.assistance_paid_at_hospital),
         explanation=[{"zh": line.zh, "en": line.en} for line in result.explanation],
         deltas={name: str(delta) for name, delta in assessment.deltas.items()},
         settled_on=settled_on,
         settled_by=by,
     )
+    # Its tier rows, stored with it (``_insert_tiers``) and readable before that as ``settlement.tiers``.
+    rows = [
+        SettlementTier(
+            settlement=settlement,
+            position=position,
+            code=tier.code,
+            name=tier.name_zh,
+            amount=tier.amount,
+            fund=tier.fund or "",
+        )
+        for position, tier in enumerate(result.tiers)
+    ]
+    settlement._prefetched_objects_cache = {"tiers": rows}
+    return settlement
 
 
 # A batch commits once per chunk: the WAL flush, the cost of a settlement's commit, is paid once for
@@ -673,6 +690,55 @@ def _store_settlements(settlements: list[Settlement]) -> None:
         settlement.pk = key
         settlement._state.adding = False
         settlement._state.db = connection.alias
+    tiers = [tier for settlement in settlements for tier in _tiers_of(settlement)]
+    for tier, key in zip(
+        tiers, bulk_insert(SettlementTier, [_tier_values(tier) for tier in tiers]), strict=True
+    ):
+        tier.pk = key
+        tier._state.adding = False
+        tier._state.db = connection.alias
+
+
+def _tiers_of(settlement: Settlement) -> list[SettlementTier]:
+    """The tier rows ``_settlement_of`` prepared, now pointing at the stored settlement."""
+    tiers = settlement._prefetched_objects_cache["tiers"]
+    for tier in tiers:
+        tier.settlement_id = settlement.pk
+    return tiers
+
+
+def _tier_values(tier: SettlementTier) -> dict:
+    return {
+        "settlement_id": tier.settlement_id,
+        "position": tier.position,
+        "code": tier.code,
+        "name": tier.name,
+        "amount": tier.amount,
+        "fund": tier.fund,
+    }
+
+
+_TIER_COLUMNS = ("settlement_id", "position", "code", "name", "amount", "fund")
+_INSERT_TIERS_SQL = (
+    f"INSERT INTO {SettlementTier._meta.db_table} ({', '.join(_TIER_COLUMNS)}) VALUES {{rows}} "  # noqa: S608
+    "RETURNING id"
+)
+
+
+def _insert_tiers(settlements: list[Settlement]) -> None:
+    """INSERT the settlements' tier rows in one statement (the single-visit path) and set their ids."""
+    tiers = [tier for settlement in settlements for tier in _tiers_of(settlement)]
+    if not tiers:
+        return
+    placeholders = "(" + ", ".join(["%s"] * len(_TIER_COLUMNS)) + ")"
+    params = [value for tier in tiers for value in _tier_values(tier).values()]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_TIERS_SQL.format(rows=", ".join([placeholders] * len(tiers))), params)
+        keys = [row[0] for row in cursor.fetchall()]
+    for tier, key in zip(tiers, keys, strict=True):
+        tier.pk = key
+        tier._state.adding = False
+        tier._state.db = connection.alias
 
 
 _IN_FORCE_SQL = (

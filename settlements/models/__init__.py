@@ -1,6 +1,6 @@
 """Models of the settlements app, one module per concern."""
 
-from settlements.models.settlement import LedgerEntry, Settlement, SettlementReason
+from settlements.models.settlement import LedgerEntry, Settlement, SettlementReason, SettlementTier
 from settlements.models.visits import MONEY, Hospital, PolicyYear, Referral, Visit, VisitType
 
 from settlements.cases.models import (  # isort: skip  (application cases build on visits)
@@ -24,6 +24,7 @@ __all__ = [
     "Referral",
     "Settlement",
     "SettlementReason",
+    "SettlementTier",
     "Visit",
     "VisitType",
 ]

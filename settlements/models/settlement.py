@@ -1,6 +1,7 @@
 """Settlements (一站式结算) of visits and the annual ledger that carries deductibles and caps across visits.
 
-A settlement stores every tier the engine computed, the category and reason code it applied, the
+A settlement stores its totals as columns and each assistance tier the engine computed as a row
+(``SettlementTier``: the jurisdiction's tier code, name, amount and fund), so a new tier needs no column; the category and reason code it applied, the
 parameters version it used, the explanation lines (zh and en) and the counter deltas it added to the
 ledger, so that a reversal (冲正) can subtract exactly what it added. Settlements are never deleted:
 a reversed one stays, marked with who reversed it, when and why.
@@ -61,6 +62,10 @@ class Settlement(models.Model):
         _("公务员医疗补助及企业补充医疗保险支付"), default=0, db_default=0, **MONEY
     )
     critical_illness_insurance = models.DecimalField(_("大病保险"), **MONEY)
+    # Every assistance tier together (大病保险 excluded): the sum of the settlement's ``tiers`` rows.
+    assistance = models.DecimalField(_("救助合计"), default=0, db_default=0, **MONEY)
+    # The three tiers of the settlement output's contract, kept as columns derived from the tier rows
+    # (zero where the jurisdiction has no such tier) for the dashboard roll-ups; read the rows elsewhere.
     medical_assistance = models.DecimalField(_("医疗救助"), **MONEY)
     tilted_assistance = models.DecimalField(_("倾斜救助"), **MONEY)
     major_illness_assistance = models.DecimalField(_("重特大疾病医疗救助"), **MONEY)
@@ -110,6 +115,7 @@ class Settlement(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(critical_illness_insurance__gte=0)
+                & Q(assistance__gte=0)
                 & Q(medical_assistance__gte=0)
                 & Q(tilted_assistance__gte=0)
                 & Q(major_illness_assistance__gte=0),
@@ -135,15 +141,41 @@ class Settlement(models.Model):
     def is_reversed(self) -> bool:
         return self.reversed_at is not None
 
-    @property
-    def assistance(self):
-        """Every assistance tier of the visit (大病保险 excluded)."""
-        return self.medical_assistance + self.tilted_assistance + self.major_illness_assistance
+    def tier_rows(self) -> list["SettlementTier"]:
+        """Its tiers in the jurisdiction's order (from ``prefetch_related("tiers")`` when prefetched)."""
+        return sorted(self.tiers.all(), key=lambda tier: tier.position)
 
     @property
     def assistance_overpaid(self):
         """What the hospital paid beyond the assistance computed (shown as a warning, never paid back here)."""
         return max(self.assistance_paid_at_hospital - self.assistance, 0)
+
+
+class SettlementTier(models.Model):
+    """One assistance tier of a settlement as the engine paid it (regular assistance, 倾斜救助, …): the
+    tier's code and name as its jurisdiction declares them (``Jurisdiction.tiers``), the amount and the
+    fund paying it. A settlement has a row per tier of its jurisdiction, zero amounts included, written in
+    the same transaction as the settlement."""
+
+    settlement = models.ForeignKey(Settlement, models.CASCADE, related_name="tiers", verbose_name=_("结算"))
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    code = models.CharField(_("救助层次代码"), max_length=40)
+    name = models.CharField(_("救助层次"), max_length=100)  # Chinese, a message id (pages translate it)
+    amount = models.DecimalField(_("金额"), **MONEY)
+    fund = models.CharField(_("支付资金"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("结算救助层次")
+        verbose_name_plural = _("结算救助层次")
+        ordering = ["settlement", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "code"], name="settlement_tier_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="settlement_tier_not_negative"),
+        ]
+        indexes = [models.Index(fields=["code"], name="settlement_tier_code")]
+
+    def __str__(self) -> str:
+        return f"{self.settlement_id} {self.code}={self.amount}"
 
 
 class LedgerEntry(models.Model):
