@@ -66,9 +66,7 @@ def _settle_covered_visits(application, visits, by) -> Outcome:
     total, lines = ZERO, []
     for visit in visits:
         settlement = settlement_services.settle_visit(visit=visit, by=by, settled_on=application.submitted_on)
-        paid = (
-            settlement.medical_assistance + settlement.tilted_assistance + settlement.major_illness_assistance
-        )
+        paid = settlement.assistance
         total += paid
         lines.append(f"{visit}：救助{paid}")
         lines.extend(f"　{line['zh']}" for line in settlement.explanation)

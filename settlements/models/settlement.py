@@ -7,6 +7,8 @@ ledger, so that a reversal (冲正) can subtract exactly what it added. Settleme
 a reversed one stays, marked with who reversed it, when and why.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,8 @@ from claimants.models import Claimant
 from jurisdictions import registry
 from settlements.models.visits import MONEY, PolicyYear, Visit
 from settlements.policy.engine import RULES_REVISION
+
+ZERO = Decimal("0.00")
 
 
 class SettlementReason(models.TextChoices):
@@ -145,6 +149,11 @@ class Settlement(models.Model):
         """Its tiers in the jurisdiction's order (from ``prefetch_related("tiers")`` when prefetched)."""
         return sorted(self.tiers.all(), key=lambda tier: tier.position)
 
+    def tier_amounts(self, codes) -> list:
+        """The amounts of the tiers ``codes``, in that order (zero for a tier it does not have)."""
+        amounts = {tier.code: tier.amount for tier in self.tiers.all()}
+        return [amounts.get(code, ZERO) for code in codes]
+
     @property
     def assistance_overpaid(self):
         """What the hospital paid beyond the assistance computed (shown as a warning, never paid back here)."""
@@ -176,6 +185,11 @@ class SettlementTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.settlement_id} {self.code}={self.amount}"
+
+    @property
+    def name_zh(self) -> str:
+        """The Chinese name, as the engine's ``Tier`` calls it (one template shows both)."""
+        return self.name
 
 
 class LedgerEntry(models.Model):
