@@ -38,7 +38,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(TOTAL, migrations.RunSQL.noop),
-        migrations.RunSQL(
-            [REGULAR, TILTED, MAJOR], "DELETE FROM settlements_settlementtier"
-        ),
+        migrations.RunSQL([REGULAR, TILTED, MAJOR], "DELETE FROM settlements_settlementtier"),
     ]

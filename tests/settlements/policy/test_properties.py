@@ -243,7 +243,9 @@ def test_the_tier_list_follows_the_jurisdiction_never_negative_within_caps_and_a
         assessment = _assess(jurisdiction, certifications, ledger, visit)
         result = assessment.result
         assert [tier.code for tier in result.tiers] == [name.code for name in policy.tiers]
-        assert all(tier.amount >= 0 and tier.amount == tier.amount.quantize(D("0.01")) for tier in result.tiers)
+        assert all(
+            tier.amount >= 0 and tier.amount == tier.amount.quantize(D("0.01")) for tier in result.tiers
+        )
         assert all(tier.fund == result.fund for tier in result.tiers)
         base = visit.policy_scope_cost - visit.basic_insurance_paid - result.critical_illness_insurance
         assert sum(tier.amount for tier in result.tiers) + result.personal_burden == base
