@@ -690,13 +690,20 @@ def _store_settlements(settlements: list[Settlement]) -> None:
         settlement.pk = key
         settlement._state.adding = False
         settlement._state.db = connection.alias
-    tiers = [tier for settlement in settlements for tier in _tiers_of(settlement)]
-    for tier, key in zip(
-        tiers, bulk_insert(SettlementTier, [_tier_values(tier) for tier in tiers]), strict=True
-    ):
-        tier.pk = key
-        tier._state.adding = False
-        tier._state.db = connection.alias
+    _copy_tiers([tier for settlement in settlements for tier in _tiers_of(settlement)])
+
+
+def _copy_tiers(tiers: list[SettlementTier]) -> None:
+    """A chunk's tier rows in one statement: PostgreSQL COPY (their ids from the column default, as nothing
+    reads them back), elsewhere ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        SettlementTier.objects.bulk_create(tiers)
+        return
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(SettlementTier._meta.db_table)} ({', '.join(map(quote, _TIER_COLUMNS))}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for tier in tiers:
+            copy.write_row(list(_tier_values(tier).values()))
 
 
 def _tiers_of(settlement: Settlement) -> list[SettlementTier]:
