@@ -572,8 +572,7 @@ def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None,
     )
     # Its tier rows, stored with it (``_insert_tiers``) and readable before that as ``settlement.tiers``.
     rows = [
-        SettlementTier(
-            settlement=settlement,
+        SettlementTier(  # ``settlement_id`` is set once the settlement is stored (``_tiers_of``)
             position=position,
             code=tier.code,
             name=tier.name_zh,
