@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import import_module
 
-from jurisdictions.catalogue import COMMON_CATEGORIES, COMMON_FUNDS
+from jurisdictions.catalogue import COMMON_CATEGORIES, COMMON_FUNDS, REGULAR_TIER
 from jurisdictions.spec import DEPARTMENTS, CategorySpec, Jurisdiction
-from settlements.policy.types import MEDICAL_ASSISTANCE
 
 BUILT_IN = (
     "jurisdictions.national",
@@ -138,8 +137,8 @@ def _tier_problems(where: str, jurisdiction: Jurisdiction, names: dict[str, tupl
     """A package's tiers: regular assistance first, no code twice, one name a code across packages."""
     tiers = jurisdiction.tiers if hasattr(jurisdiction.policy, "TIERS") else ()
     found: list[str] = []
-    if not tiers or tiers[0][0] != MEDICAL_ASSISTANCE:
-        found.append(f'{where}: its first tier must be regular assistance "{MEDICAL_ASSISTANCE}"')
+    if not tiers or tiers[0][0] != REGULAR_TIER:
+        found.append(f'{where}: its first tier must be regular assistance "{REGULAR_TIER}"')
     if len({tier[0] for tier in tiers}) != len(tiers):
         found.append(f"{where}: a tier code is declared twice")
     for code, name_zh, name_en in tiers:

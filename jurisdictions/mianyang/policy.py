@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from jurisdictions.spec import gettext_noop
 from settlements.policy import explain
 from settlements.policy.rules import (
     REGULAR_ASSISTANCE,
@@ -49,7 +50,7 @@ from settlements.policy.types import (
 NAME_ZH = "绵阳市"
 
 # 倾斜救助 (MY-T1): an annual-residual layer after regular assistance.
-TILT = TierName(TILTED_ASSISTANCE, "倾斜救助", "Tilted assistance")
+TILT = TierName(TILTED_ASSISTANCE, gettext_noop("倾斜救助"), "Tilted assistance")
 TIERS = (REGULAR_ASSISTANCE, TILT)
 
 CATEGORY_NAMES: dict[str, str] = {

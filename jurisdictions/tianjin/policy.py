@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from jurisdictions.spec import gettext_noop
 from settlements.policy import explain
 from settlements.policy.rules import (
     DEFAULT_SWITCHES,
@@ -53,7 +54,7 @@ from settlements.policy.types import (
 NAME_ZH = "天津市"
 
 # 重特大疾病医疗救助 (TJ-A3): an annual-residual layer after 住院医疗救助.
-MAJOR = TierName(MAJOR_ILLNESS_ASSISTANCE, "重特大疾病医疗救助", "Major-illness assistance")
+MAJOR = TierName(MAJOR_ILLNESS_ASSISTANCE, gettext_noop("重特大疾病医疗救助"), "Major-illness assistance")
 TIERS = (REGULAR_ASSISTANCE, MAJOR)
 
 CATEGORY_NAMES: dict[str, str] = {

@@ -521,9 +521,9 @@ def _residual_layer(
             deltas[base_key] = residual
         return ZERO, False
     before, paid = ZERO if layer.per_visit else ledger[base_key], ledger[paid_key]
-    pay, raw = _annual_tier(
-        layer.threshold, layer.ratio, layer.cap, before, residual, paid, rounding, steps, layer.template
-    )
+    terms = (layer.threshold, layer.ratio, layer.cap)
+    name = layer.tier.name_zh
+    pay, raw = _annual_tier(*terms, before, residual, paid, rounding, steps, layer.template, name)
     deltas[base_key] = residual
     deltas[paid_key] = pay
     return pay, pay < raw

@@ -12,6 +12,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
+from jurisdictions.spec import gettext_noop
+from settlements.policy import explain
 from settlements.policy.base import ONE, ZERO, exact
 from settlements.policy.errors import PolicyInputError, Problem
 from settlements.policy.types import (
@@ -103,7 +105,7 @@ class CiSchedule:
 
 
 # The regular assistance tier every jurisdiction has (its pools' deductible, ratio and cap: ``PoolTerms``).
-REGULAR_ASSISTANCE = TierName(MEDICAL_ASSISTANCE, "医疗救助", "Medical assistance")
+REGULAR_ASSISTANCE = TierName(MEDICAL_ASSISTANCE, gettext_noop("医疗救助"), "Medical assistance")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +121,8 @@ class ResidualLayer:
       gets nothing from the layer; its residual still counts toward the threshold when
       ``count_unqualified`` (A-MY3 ``tilt.base``), and ``unqualified`` is the explanation step it gets.
     - ``per_visit``: the threshold applies to each visit alone (A-TJ4 ``major.deductible_period``).
-    - ``template``: the explanation step, with (threshold, before, after, eligible, ratio, raw, tier name).
+    - ``template``: the explanation step, with (threshold, before, after, eligible, ratio, raw, tier name);
+      by default ``explain.RESIDUAL``, which names the tier.
     """
 
     tier: TierName
@@ -127,7 +130,7 @@ class ResidualLayer:
     threshold: Decimal
     ratio: Decimal
     cap: Decimal | None
-    template: Template
+    template: Template = explain.RESIDUAL
     pools: frozenset[Pool] | None = None
     requires_referral: bool = False
     requires_in_province: bool = False

@@ -13,6 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import NamedTuple
 
+from jurisdictions.catalogue import REGULAR_TIER
 from settlements.policy.base import ZERO
 
 
@@ -229,11 +230,8 @@ class TierName(NamedTuple):
 
 # The tier codes of the scenario output's contract (SCENARIOS ``Output``): every visit and the totals carry
 # these keys, zero where the jurisdiction has no such tier.
-MEDICAL_ASSISTANCE, TILTED_ASSISTANCE, MAJOR_ILLNESS_ASSISTANCE = (
-    "medical_assistance",
-    "tilted_assistance",
-    "major_illness_assistance",
-)
+MEDICAL_ASSISTANCE = REGULAR_TIER
+TILTED_ASSISTANCE, MAJOR_ILLNESS_ASSISTANCE = "tilted_assistance", "major_illness_assistance"
 CONTRACT_TIERS = (MEDICAL_ASSISTANCE, TILTED_ASSISTANCE, MAJOR_ILLNESS_ASSISTANCE)
 
 
