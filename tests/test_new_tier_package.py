@@ -124,7 +124,8 @@ def test_a_settlement_stores_the_new_tier_as_a_row_and_the_pages_name_it(
     assert (settlement.assistance, settlement.personal_burden) == (D("7400.00"), D("2600.00"))
     client.force_login(reviewer)
     detail = client.get(reverse("settlements:settlement_detail", args=[settlement.pk])).content.decode()
-    assert "大额救助" in detail and "400.00" in detail
+    assert "大额救助" in detail
+    assert "400.00" in detail
     statement = client.get(reverse("settlements:statement", args=[settlement.pk])).content.decode()
     assert "大额救助" in statement
     listing = client.get(reverse("settlements:settlement_list")).content.decode()
