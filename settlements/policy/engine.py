@@ -54,8 +54,6 @@ from settlements.policy.types import (
     Template,
     TianjinApplication,
     TianjinApplicationRequest,
-    Tier,
-    TierName,
     Totals,
     Visit,
     VisitAssessment,
@@ -300,9 +298,16 @@ def _outside_year(policy: Policy, visit: Visit, day: date) -> VisitResult:
     """The per-visit API's answer to a visit whose episode date is in another year: nothing paid."""
     cost = visit.policy_scope_cost - visit.basic_insurance_paid
     steps = ((explain.REASONS[OUTSIDE_YEAR], (day, policy.year)),)
-    tiers = _tiers(policy.tiers, None, None)
     return VisitResult(
-        visit.id, None, ZERO, tiers, cost, OUTSIDE_YEAR, steps, supplementary_paid=visit.supplementary_paid
+        visit.id,
+        None,
+        ZERO,
+        policy.tiers,
+        policy.no_amounts,
+        cost,
+        OUTSIDE_YEAR,
+        steps,
+        supplementary_paid=visit.supplementary_paid,
     )
 
 
@@ -328,7 +333,8 @@ def _least_burden(
         chosen.visit_id,
         chosen.category,
         chosen.critical_illness_insurance,
-        chosen.tiers,
+        chosen.tier_names,
+        chosen.amounts,
         chosen.personal_burden,
         chosen.reason,
         (chosen.steps[0], step, *chosen.steps[1:]),
@@ -373,14 +379,14 @@ def _settle_as(
         steps.append((explain.SUPPLEMENTARY, (supplementary,)))
     steps.append((explain.BASE, (base,)))
 
-    paid: dict[str, Decimal] | None = None
+    amounts = policy.no_amounts
     burden = base
     if reason is None:
         # ``_reason`` gives None only to a visit with a category and a pool.
         assert category is not None
         assert pool is not None
-        paid, cut = _assistance_tiers(policy, category, pool, ledger, visit, base, deltas, steps)
-        for amount in paid.values():
+        amounts, cut = _assistance_tiers(policy, category, pool, ledger, visit, base, deltas, steps)
+        for amount in amounts:
             burden -= amount
         if cut:
             reason = CAP_REACHED
@@ -390,7 +396,8 @@ def _settle_as(
         visit_id=visit.id,
         category=category.code if category is not None else None,
         critical_illness_insurance=ci,
-        tiers=_tiers(policy.tiers, paid, fund),
+        tier_names=policy.tiers,
+        amounts=amounts,
         personal_burden=burden,
         reason=reason,
         steps=tuple(steps),
@@ -399,18 +406,6 @@ def _settle_as(
         fund=fund,
     )
     return result, {name: delta for name, delta in deltas.items() if delta}
-
-
-def _tiers(
-    names: tuple[TierName, ...], paid: dict[str, Decimal] | None, fund: str | None
-) -> tuple[Tier, ...]:
-    """Every tier of the jurisdiction in its order, with what the visit was paid (zero when nothing)."""
-    if paid is None:
-        return tuple([Tier(code, zh, en, ZERO, fund) for code, zh, en in names])
-    if len(names) == 1:  # regular assistance only: most jurisdictions
-        code, zh, en = names[0]
-        return (Tier(code, zh, en, paid[code], fund),)
-    return tuple([Tier(code, zh, en, paid.get(code, ZERO), fund) for code, zh, en in names])
 
 
 def _critical_illness_tier(
@@ -474,9 +469,9 @@ def _assistance_tiers(
     base: Decimal,
     deltas: dict[str, Decimal],
     steps: list[Step],
-) -> tuple[dict[str, Decimal], bool]:
-    """Regular assistance of the pool, then each residual layer of the category on what it leaves:
-    (tier code -> amount paid, whether a cap cut a tier)."""
+) -> tuple[tuple[Decimal, ...], bool]:
+    """Regular assistance of the pool, then each residual layer of the category on what it leaves: (the
+    amount of each of the jurisdiction's tiers, in its order; whether a cap cut a tier)."""
     switches = policy.switches
     rounding = switches.rounding
     terms = category.pools[pool]
@@ -489,15 +484,18 @@ def _assistance_tiers(
     cut = assistance < raw
     deltas[base_key] = base
     deltas[paid_key] = assistance
-    amounts = {policy.tiers[0].code: assistance}
+    if not category.layers:
+        return (assistance, *policy.no_amounts[1:]), cut
+    amounts = [*policy.no_amounts]
+    amounts[0] = assistance
     residual = base - assistance
     for layer in category.layers:
         if layer.pools is not None and pool not in layer.pools:
             continue
         amount, layer_cut = _residual_layer(layer, visit, prefix, ledger, residual, rounding, deltas, steps)
-        amounts[layer.tier.code] = amount
+        amounts[policy.tier_index[layer.tier.code]] = amount
         cut = cut or layer_cut
-    return amounts, cut
+    return tuple(amounts), cut
 
 
 def _residual_layer(
@@ -511,7 +509,9 @@ def _residual_layer(
     steps: list[Step],
 ) -> tuple[Decimal, bool]:
     """One annual-residual layer (``rules.ResidualLayer``) on the visit's residual: (pay, cut by the cap)."""
-    base_key, paid_key = f"{prefix}{layer.base_counter}", f"{prefix}{layer.paid_counter}"
+    base_key, paid_key = layer.base_counter, layer.paid_counter
+    if prefix:
+        base_key, paid_key = f"{prefix}{base_key}", f"{prefix}{paid_key}"
     if (layer.requires_in_province and not visit.in_province) or (
         layer.requires_referral and visit.referral == UNREFERRED
     ):

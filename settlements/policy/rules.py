@@ -7,7 +7,7 @@ so a visit only looks values up.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
@@ -137,14 +137,13 @@ class ResidualLayer:
     count_unqualified: bool = False
     unqualified: Template | None = None
     per_visit: bool = False
+    # The ledger counters: ``<counter>_base`` and ``<counter>_paid`` (named once, not per visit).
+    base_counter: str = field(init=False)
+    paid_counter: str = field(init=False)
 
-    @property
-    def base_counter(self) -> str:
-        return f"{self.counter}_base"
-
-    @property
-    def paid_counter(self) -> str:
-        return f"{self.counter}_paid"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base_counter", f"{self.counter}_base")
+        object.__setattr__(self, "paid_counter", f"{self.counter}_paid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +215,13 @@ class Policy:
     switches: Switches
     household: HouseholdTerms | None = None
     illness_application: IllnessApplicationTerms | None = None
+    # Derived: each tier's index in ``tiers``, and the amounts of a visit paid nothing.
+    tier_index: Mapping[str, int] = field(init=False)
+    no_amounts: tuple[Decimal, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tier_index", {name.code: index for index, name in enumerate(self.tiers)})
+        object.__setattr__(self, "no_amounts", (ZERO,) * len(self.tiers))
 
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.expires is None or day <= self.expires)

@@ -245,28 +245,33 @@ class Tier(NamedTuple):
     fund: str | None
 
 
-def tier_amount(tiers: tuple[Tier, ...], code: str) -> Decimal:
-    """The amount of the tier ``code`` (zero when the visit has no such tier)."""
-    for tier in tiers:
-        if tier.code == code:
-            return tier.amount
-    return ZERO
-
-
 @dataclass(frozen=True, slots=True)
 class VisitResult:
-    """A visit's outcome: 大病保险, the assistance tiers in the jurisdiction's order, the burden left."""
+    """A visit's outcome: 大病保险, the assistance tiers in the jurisdiction's order, the burden left.
+
+    ``tier_names`` are the jurisdiction's tiers and ``amounts`` what each paid (zero where nothing), in the
+    same order; ``tiers`` gives them together with the paying fund.
+    """
 
     visit_id: str
     category: str | None
     critical_illness_insurance: Decimal
-    tiers: tuple[Tier, ...]
+    tier_names: tuple[TierName, ...]
+    amounts: tuple[Decimal, ...]
     personal_burden: Decimal
     reason: Reason | None
     steps: tuple[Step, ...]
     pool: Pool | None = None
     supplementary_paid: Decimal = ZERO  # echoed (Clarification 23)
     fund: Fund | None = None  # the fund of the category applied (Clarification 25)
+
+    @property
+    def tiers(self) -> tuple[Tier, ...]:
+        """Every tier of the jurisdiction in its order, with the amount paid and the fund paying it."""
+        fund = self.fund
+        return tuple(
+            Tier(*name, amount, fund) for name, amount in zip(self.tier_names, self.amounts, strict=True)
+        )
 
     @property
     def explanation(self) -> tuple[Line, ...]:
@@ -276,23 +281,27 @@ class VisitResult:
     @property
     def assistance(self) -> Decimal:
         """Every assistance tier of the visit (大病保险 excluded)."""
-        return sum((tier.amount for tier in self.tiers), ZERO)
+        return sum(self.amounts, ZERO)
 
     def tier(self, code: str) -> Decimal:
-        return tier_amount(self.tiers, code)
+        """The amount of the tier ``code`` (zero when the jurisdiction has no such tier)."""
+        for name, amount in zip(self.tier_names, self.amounts, strict=True):
+            if name.code == code:
+                return amount
+        return ZERO
 
     # The contract's tier keys, read from the tiers.
     @property
     def medical_assistance(self) -> Decimal:
-        return tier_amount(self.tiers, MEDICAL_ASSISTANCE)
+        return self.tier(MEDICAL_ASSISTANCE)
 
     @property
     def tilted_assistance(self) -> Decimal:
-        return tier_amount(self.tiers, TILTED_ASSISTANCE)
+        return self.tier(TILTED_ASSISTANCE)
 
     @property
     def major_illness_assistance(self) -> Decimal:
-        return tier_amount(self.tiers, MAJOR_ILLNESS_ASSISTANCE)
+        return self.tier(MAJOR_ILLNESS_ASSISTANCE)
 
 
 @dataclass(frozen=True, slots=True)
