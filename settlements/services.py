@@ -372,6 +372,13 @@ _INSERT_SQL = (
     + ", ".join(_LATER_SETTLED_SQL if f.name == "out_of_order" else "%s" for f in _INSERTED_FIELDS)
     + ") RETURNING id, out_of_order"
 )
+_TIER_ROW = "(%s, %s, %s, CAST(%s AS NUMERIC), %s)"
+_INSERT_WITH_TIERS_SQL = (
+    f"WITH s AS ({_INSERT_SQL}), t AS (INSERT INTO {SettlementTier._meta.db_table} "  # noqa: S608
+    "(settlement_id, position, code, name, amount, fund) "
+    "SELECT s.id, v.position, v.code, v.name, v.amount, v.fund FROM s CROSS JOIN (VALUES {rows}) "
+    "AS v(position, code, name, amount, fund)) SELECT id, out_of_order FROM s"
+)
 
 
 @dataclass(frozen=True)
@@ -433,19 +440,28 @@ def _settlement_context(year: int, rows: list[tuple]) -> _Context:
 
 
 def _insert_settlement(settlement: Settlement) -> None:
-    """INSERT ``settlement`` (its fields prepared as the ORM would) and set its id and ``out_of_order``."""
+    """INSERT ``settlement`` (its fields prepared as the ORM would) and its tier rows, and set its id and
+    ``out_of_order``: one statement on PostgreSQL (the tiers in a data-modifying CTE), two elsewhere."""
     params = []
     for field in _INSERTED_FIELDS:
         if field.name == "out_of_order":
             params += [settlement.claimant_id, settlement.year, settlement.discharged]
         else:
             params.append(field.get_db_prep_save(field.pre_save(settlement, True), connection))
+    tiers = settlement._prefetched_objects_cache["tiers"]
+    values = [
+        value for tier in tiers for value in (tier.position, tier.code, tier.name, tier.amount, tier.fund)
+    ]
+    together = connection.vendor == "postgresql"
+    sql = _INSERT_WITH_TIERS_SQL.format(rows=", ".join([_TIER_ROW] * len(tiers))) if together else _INSERT_SQL
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, params)
+        cursor.execute(sql, params + values if together else params)
         settlement.pk, later = cursor.fetchone()
     settlement.out_of_order = bool(later)
     settlement._state.adding = False
     settlement._state.db = connection.alias
+    if not together:
+        _insert_tiers([settlement])
 
 
 @transaction.atomic
@@ -488,7 +504,6 @@ def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settle
         _insert_settlement(settlement)
     except IntegrityError as exc:  # the partial unique index: a settlement in force already exists
         raise DomainError(SettlementError.ALREADY_SETTLED) from exc
-    _insert_tiers([settlement])
     locks.add_to_counters(rows, assessment.deltas)
     _keep_computed_critical_illness([settlement])
     SETTLEMENT_FOLLOWERS.call([settlement], 1, [context.region_id])
@@ -736,7 +751,7 @@ _INSERT_TIERS_SQL = (
 
 
 def _insert_tiers(settlements: list[Settlement]) -> None:
-    """INSERT the settlements' tier rows in one statement (the single-visit path) and set their ids."""
+    """INSERT the settlements' tier rows in one statement (the single-visit path off PostgreSQL)."""
     tiers = [tier for settlement in settlements for tier in _tiers_of(settlement)]
     if not tiers:
         return
