@@ -448,10 +448,8 @@ def _insert_settlement(settlement: Settlement) -> None:
             params += [settlement.claimant_id, settlement.year, settlement.discharged]
         else:
             params.append(field.get_db_prep_save(field.pre_save(settlement, True), connection))
-    tiers = settlement._prefetched_objects_cache["tiers"]
-    values = [
-        value for tier in tiers for value in (tier.position, tier.code, tier.name, tier.amount, tier.fund)
-    ]
+    tiers = settlement.new_tiers
+    values = [value for tier in tiers for value in tier]
     together = connection.vendor == "postgresql"
     sql = _INSERT_WITH_TIERS_SQL.format(rows=", ".join([_TIER_ROW] * len(tiers))) if together else _INSERT_SQL
     with connection.cursor() as cursor:
@@ -461,7 +459,7 @@ def _insert_settlement(settlement: Settlement) -> None:
     settlement._state.adding = False
     settlement._state.db = connection.alias
     if not together:
-        _insert_tiers([settlement])
+        _insert_tiers(settlement)
 
 
 @transaction.atomic
@@ -585,18 +583,12 @@ def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None,
         settled_on=settled_on,
         settled_by=by,
     )
-    # Its tier rows, stored with it (``_insert_tiers``) and readable before that as ``settlement.tiers``.
-    rows = [
-        SettlementTier(  # ``settlement_id`` is set once the settlement is stored (``_tiers_of``)
-            position=position,
-            code=tier.code,
-            name=tier.name_zh,
-            amount=tier.amount,
-            fund=tier.fund or "",
-        )
-        for position, tier in enumerate(result.tiers)
+    # Its tier rows, stored with it: (position, code, name, amount, fund) of each (``Settlement.new_tiers``).
+    fund = result.fund or ""
+    settlement.new_tiers = [
+        (position, name.code, name.name_zh, amount, fund)
+        for position, (name, amount) in enumerate(zip(result.tier_names, result.amounts, strict=True))
     ]
-    settlement._prefetched_objects_cache = {"tiers": rows}
     return settlement
 
 
@@ -704,66 +696,45 @@ def _store_settlements(settlements: list[Settlement]) -> None:
         settlement.pk = key
         settlement._state.adding = False
         settlement._state.db = connection.alias
-    _copy_tiers([tier for settlement in settlements for tier in _tiers_of(settlement)])
+    _copy_tiers(settlements)
 
 
-def _copy_tiers(tiers: list[SettlementTier]) -> None:
+def _copy_tiers(settlements: list[Settlement]) -> None:
     """A chunk's tier rows in one statement: PostgreSQL COPY (their ids from the column default, as nothing
     reads them back), elsewhere ``bulk_create``."""
     if connection.vendor != "postgresql":
-        SettlementTier.objects.bulk_create(tiers)
+        SettlementTier.objects.bulk_create(
+            SettlementTier(None, settlement.pk, *tier)
+            for settlement in settlements
+            for tier in settlement.new_tiers
+        )
         return
     quote = connection.ops.quote_name
     sql = f"COPY {quote(SettlementTier._meta.db_table)} ({', '.join(map(quote, _TIER_COLUMNS))}) FROM STDIN"
     # COPY's text format written at once (a ``write_row`` a row costs more than the rest of the rows' path):
     # ids, positions, amounts and the declared codes, names and fund codes hold no tab, newline or backslash.
     text = "".join(
-        f"{t.settlement_id}\t{t.position}\t{t.code}\t{t.name}\t{t.amount}\t{t.fund}\n" for t in tiers
+        f"{settlement.pk}\t{position}\t{code}\t{name}\t{amount}\t{fund}\n"
+        for settlement in settlements
+        for position, code, name, amount, fund in settlement.new_tiers
     )
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         copy.write(text)
 
 
-def _tiers_of(settlement: Settlement) -> list[SettlementTier]:
-    """The tier rows ``_settlement_of`` prepared, now pointing at the stored settlement."""
-    tiers = settlement._prefetched_objects_cache["tiers"]
-    for tier in tiers:
-        tier.settlement_id = settlement.pk
-    return tiers
-
-
-def _tier_values(tier: SettlementTier) -> dict:
-    return {
-        "settlement_id": tier.settlement_id,
-        "position": tier.position,
-        "code": tier.code,
-        "name": tier.name,
-        "amount": tier.amount,
-        "fund": tier.fund,
-    }
-
-
 _TIER_COLUMNS = ("settlement_id", "position", "code", "name", "amount", "fund")
 _INSERT_TIERS_SQL = (
-    f"INSERT INTO {SettlementTier._meta.db_table} ({', '.join(_TIER_COLUMNS)}) VALUES {{rows}} "  # noqa: S608
-    "RETURNING id"
+    f"INSERT INTO {SettlementTier._meta.db_table} ({', '.join(_TIER_COLUMNS)}) VALUES {{rows}}"  # noqa: S608
 )
 
 
-def _insert_tiers(settlements: list[Settlement]) -> None:
-    """INSERT the settlements' tier rows in one statement (the single-visit path off PostgreSQL)."""
-    tiers = [tier for settlement in settlements for tier in _tiers_of(settlement)]
-    if not tiers:
-        return
+def _insert_tiers(settlement: Settlement) -> None:
+    """INSERT a settlement's tier rows in one statement (the single-visit path off PostgreSQL)."""
     placeholders = "(" + ", ".join(["%s"] * len(_TIER_COLUMNS)) + ")"
-    params = [value for tier in tiers for value in _tier_values(tier).values()]
+    params = [value for tier in settlement.new_tiers for value in (settlement.pk, *tier)]
+    rows = ", ".join([placeholders] * len(settlement.new_tiers))
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_TIERS_SQL.format(rows=", ".join([placeholders] * len(tiers))), params)
-        keys = [row[0] for row in cursor.fetchall()]
-    for tier, key in zip(tiers, keys, strict=True):
-        tier.pk = key
-        tier._state.adding = False
-        tier._state.db = connection.alias
+        cursor.execute(_INSERT_TIERS_SQL.format(rows=rows), params)
 
 
 _IN_FORCE_SQL = (

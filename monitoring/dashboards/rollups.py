@@ -153,9 +153,9 @@ def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: 
                 sign * settlement.personal_burden,
             ],
         )
-        # The tier rows: prefetched by the settling services, read for a reversal.
-        for tier in settlement.tiers.all():
-            _add(by_tier, (*month[:4], tier.code), [sign * tier.amount])
+        # The tier rows: those the settling services stored it with, read for a reversal.
+        for code, amount in settlement.tier_items():
+            _add(by_tier, (*month[:4], code), [sign * amount])
         # The person's row keeps the township of the latest settlement written (``excluded.region_id``).
         person = by_person.get((settlement.claimant_id, settlement.year))
         sums = [sign, sign * assistance, sign * settlement.personal_burden, sign * capped]

@@ -46,11 +46,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='settlementtier',
             name='settlement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tiers', to='settlements.settlement', verbose_name='结算'),
-        ),
-        migrations.AddIndex(
-            model_name='settlementtier',
-            index=models.Index(fields=['code'], name='settlement_tier_code'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='tiers', to='settlements.settlement', verbose_name='结算'),
         ),
         migrations.AddConstraint(
             model_name='settlementtier',

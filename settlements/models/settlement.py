@@ -145,13 +145,31 @@ class Settlement(models.Model):
     def is_reversed(self) -> bool:
         return self.reversed_at is not None
 
+    # Set by the settling services on a settlement they store: its tier rows as (position, code, name, amount,
+    # fund), written with it; ``tier_rows`` and ``tier_items`` read them without a query.
+    new_tiers: list[tuple] | None = None
+
     def tier_rows(self) -> list["SettlementTier"]:
-        """Its tiers in the jurisdiction's order (from ``prefetch_related("tiers")`` when prefetched)."""
-        return sorted(self.tiers.all(), key=lambda tier: tier.position)
+        """Its tiers in the jurisdiction's order: those it was stored with or prefetched
+        (``prefetch_related("tiers")``), else read."""
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("tiers")
+        if cached is None and self.new_tiers is not None:
+            cached = [SettlementTier(None, self.pk, *tier) for tier in self.new_tiers]
+            self._prefetched_objects_cache = {
+                **getattr(self, "_prefetched_objects_cache", {}),
+                "tiers": cached,
+            }
+        return sorted(self.tiers.all() if cached is None else cached, key=lambda tier: tier.position)
+
+    def tier_items(self) -> list[tuple[str, Decimal]]:
+        """(code, amount) of each tier, in order (the roll-ups' read, with no row built when just stored)."""
+        if self.new_tiers is not None:
+            return [(code, amount) for _position, code, _name, amount, _fund in self.new_tiers]
+        return [(tier.code, tier.amount) for tier in self.tier_rows()]
 
     def tier_amounts(self, codes) -> list:
         """The amounts of the tiers ``codes``, in that order (zero for a tier it does not have)."""
-        amounts = {tier.code: tier.amount for tier in self.tiers.all()}
+        amounts = dict(self.tier_items())
         return [amounts.get(code, ZERO) for code in codes]
 
     @property
@@ -166,7 +184,10 @@ class SettlementTier(models.Model):
     fund paying it. A settlement has a row per tier of its jurisdiction, zero amounts included, written in
     the same transaction as the settlement."""
 
-    settlement = models.ForeignKey(Settlement, models.CASCADE, related_name="tiers", verbose_name=_("结算"))
+    # No index of its own: the unique (settlement, code) index serves the lookups by settlement.
+    settlement = models.ForeignKey(
+        Settlement, models.CASCADE, related_name="tiers", verbose_name=_("结算"), db_index=False
+    )
     position = models.PositiveSmallIntegerField(_("顺序"))
     code = models.CharField(_("救助层次代码"), max_length=40)
     name = models.CharField(_("救助层次"), max_length=100)  # Chinese, a message id (pages translate it)
@@ -181,7 +202,6 @@ class SettlementTier(models.Model):
             models.UniqueConstraint(fields=["settlement", "code"], name="settlement_tier_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="settlement_tier_not_negative"),
         ]
-        indexes = [models.Index(fields=["code"], name="settlement_tier_code")]
 
     def __str__(self) -> str:
         return f"{self.settlement_id} {self.code}={self.amount}"
