@@ -68,9 +68,7 @@ def _settle_covered_visits(application, visits, by) -> Outcome:
     total, lines = ZERO, []
     for visit in visits:
         settlement = settlement_services.settle_visit(visit=visit, by=by, settled_on=application.submitted_on)
-        paid = (
-            settlement.medical_assistance + settlement.tilted_assistance + settlement.major_illness_assistance
-        )
+        paid = settlement.assistance
         total += paid
         with translation.override(settings.LANGUAGE_CODE):  # stored in Chinese, as the engine's lines are
             lines.append(f"{visit}：救助{paid}")

@@ -36,20 +36,34 @@ CATEGORIES = ("dibao", "destitute", "monitored_rural", "marginal", "illness_impo
 SETTLEMENTS_SQL = """
 INSERT INTO settlements_settlement (visit_id, claimant_id, year, discharged, policy_year_id, policy_version, category,
     reason, pool, fund, policy_scope_cost, basic_insurance_paid, critical_illness_insurance, medical_assistance,
-    tilted_assistance, major_illness_assistance, personal_burden, explanation, deltas, out_of_order, settled_at,
-    reversal_reason)
+    tilted_assistance, major_illness_assistance, assistance, personal_burden, explanation, deltas, out_of_order,
+    settled_at, reversal_reason)
 SELECT v.id, v.claimant_id, v.year, v.discharged, %(policy_year)s, 1, (%(categories)s::text[])[1 + v.claimant_id %% 6],
     CASE WHEN v.policy_scope_cost > 100000 THEN 'cap_reached' ELSE '' END, 'shared', 'medical_assistance',
     v.policy_scope_cost,
     v.basic_insurance_paid, coalesce(v.critical_illness_paid, 0),
     round((v.policy_scope_cost - v.basic_insurance_paid - coalesce(v.critical_illness_paid, 0)) * 0.6, 2),
     CASE WHEN v.visit_type = 'inpatient' THEN round((v.policy_scope_cost - v.basic_insurance_paid) * 0.05, 2) ELSE 0 END,
-    0, round((v.policy_scope_cost - v.basic_insurance_paid - coalesce(v.critical_illness_paid, 0)) * 0.4, 2)
+    0,
+    round((v.policy_scope_cost - v.basic_insurance_paid - coalesce(v.critical_illness_paid, 0)) * 0.6, 2)
+       + CASE WHEN v.visit_type = 'inpatient' THEN round((v.policy_scope_cost - v.basic_insurance_paid) * 0.05, 2)
+              ELSE 0 END,
+    round((v.policy_scope_cost - v.basic_insurance_paid - coalesce(v.critical_illness_paid, 0)) * 0.4, 2)
        - CASE WHEN v.visit_type = 'inpatient' THEN round((v.policy_scope_cost - v.basic_insurance_paid) * 0.05, 2)
               ELSE 0 END,
     '[]', '{}', false, now(), ''
 FROM settlements_visit v JOIN claimants_claimant c ON c.id = v.claimant_id
 WHERE c.id_number LIKE '99%%' AND v.claimant_id %% 10 = 0 AND v.visit_type <> 'outpatient_general'
+"""
+
+# Each settlement's tier rows (a Mianyang settlement has two: 医疗救助 and 倾斜救助).
+TIERS_SQL = """
+INSERT INTO settlements_settlementtier (settlement_id, position, code, name, amount, fund)
+SELECT s.id, t.position, t.code, t.name, CASE t.position WHEN 0 THEN s.medical_assistance ELSE s.tilted_assistance END,
+    s.fund
+FROM settlements_settlement s JOIN claimants_claimant c ON c.id = s.claimant_id
+CROSS JOIN (VALUES (0, 'medical_assistance', '医疗救助'), (1, 'tilted_assistance', '倾斜救助')) AS t(position, code, name)
+WHERE c.id_number LIKE '99%%'
 """
 
 HOSPITALS_SQL = """
@@ -115,6 +129,8 @@ WHERE c.id_number LIKE '99%%' AND c.id %% 20 = 3
 CLEANUP_SQL = (
     "DELETE FROM settlements_caseevent WHERE actor_id = %(user)s",
     "DELETE FROM settlements_assistanceapplication WHERE created_by_id = %(user)s",
+    """DELETE FROM settlements_settlementtier WHERE settlement_id IN (SELECT s.id FROM settlements_settlement s
+       JOIN claimants_claimant c ON c.id = s.claimant_id WHERE c.id_number LIKE '99%%')""",
     """DELETE FROM settlements_settlement
        WHERE claimant_id IN (SELECT id FROM claimants_claimant WHERE id_number LIKE '99%%')""",
     """UPDATE settlements_visit SET hospital_id = NULL
@@ -143,6 +159,7 @@ def _load(people: int, visits: int, policy_year: PolicyYear, user: User) -> dict
     }
     _execute(HOSPITALS_SQL, params)
     counts = {"settlements": _execute(SETTLEMENTS_SQL, params)}
+    _execute(TIERS_SQL, params)
     counts["applications"] = _execute(APPLICATIONS_SQL, params)
     counts["case_events"] = _execute(EVENTS_SQL.format(path=_paths()), params)
     counts["alerts"] = _execute(ALERTS_SQL, params)
@@ -151,10 +168,12 @@ def _load(people: int, visits: int, policy_year: PolicyYear, user: User) -> dict
     with connection.cursor() as cursor:
         for table in (
             "settlements_settlement",
+            "settlements_settlementtier",
             "settlements_assistanceapplication",
             "settlements_caseevent",
             "monitoring_highcostalert",
             "monitoring_settlementrollup",
+            "monitoring_tierrollup",
             "monitoring_personyearrollup",
             "monitoring_hospitalrollup",
             "monitoring_alertrollup",

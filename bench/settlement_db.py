@@ -42,8 +42,10 @@ CATEGORIES = ("dibao", "destitute", "monitored_rural", "marginal", "illness_impo
 YEAR = 2023
 WRITTEN_TABLES = (
     "settlements_settlement",
+    "settlements_settlementtier",
     "settlements_ledgerentry",
     "monitoring_settlementrollup",
+    "monitoring_tierrollup",
     "monitoring_personyearrollup",
 )
 

@@ -38,6 +38,7 @@ from claimants.forms import (
     HouseholdForm,
     ImportUploadForm,
     MemberForm,
+    PersonSearchForm,
     RevokeForm,
 )
 from claimants.models import Certification, Claimant, Household, Relation
@@ -556,7 +557,9 @@ class PersonSearchView(roles.RoleRequiredMixin, View):
     allowed_roles = CASEWORKERS
 
     def get(self, request):
-        query = request.GET.get("q", "").strip()
+        query = _picker_query(request)
+        if not isinstance(query, str):
+            return query
         if not query:
             return JsonResponse({"results": [], "message": ""})
         try:
@@ -574,7 +577,9 @@ class HouseholdSearchView(roles.RoleRequiredMixin, View):
     allowed_roles = CASEWORKERS
 
     def get(self, request):
-        query = request.GET.get("q", "").strip()
+        query = _picker_query(request)
+        if not isinstance(query, str):
+            return query
         if not query:
             return JsonResponse({"results": [], "message": ""})
         found = list(selectors.households_matching(request.user, query).order_by("number")[: PICKED_MAX + 1])
@@ -585,6 +590,16 @@ class HouseholdSearchView(roles.RoleRequiredMixin, View):
                 "message": _found_message(households, len(found) > PICKED_MAX),
             }
         )
+
+
+def _picker_query(request) -> str | JsonResponse:
+    """The picker's search text, or HTTP 400 with the reason (too long, a NUL character)."""
+    if not request.GET.get("q", "").strip():
+        return ""
+    form = PersonSearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"results": [], "message": " ".join(form.errors["q"])}, status=400)
+    return form.cleaned_data["q"]
 
 
 def _found_message(found, more: bool) -> str:

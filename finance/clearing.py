@@ -101,10 +101,7 @@ def _lock(statement: HospitalStatement) -> HospitalStatement:
 def one_stop_settlements(hospital: Hospital) -> QuerySet[Settlement]:
     """The hospital's one-stop settlements that carry assistance, computed or advanced."""
     return Settlement.objects.filter(visit__hospital=hospital, settled_on__isnull=True).filter(
-        Q(medical_assistance__gt=0)
-        | Q(tilted_assistance__gt=0)
-        | Q(major_illness_assistance__gt=0)
-        | Q(assistance_paid_at_hospital__gt=0)
+        Q(assistance__gt=0) | Q(assistance_paid_at_hospital__gt=0)
     )
 
 

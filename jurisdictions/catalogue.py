@@ -18,3 +18,5 @@ COMMON_CATEGORIES = (
 
 MEDICAL_ASSISTANCE_FUND = "medical_assistance"
 COMMON_FUNDS = ((MEDICAL_ASSISTANCE_FUND, gettext_noop("医疗救助基金")),)
+# The code of regular assistance, the first tier of every jurisdiction (``Jurisdiction.tiers``).
+REGULAR_TIER = "medical_assistance"

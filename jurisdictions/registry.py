@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import import_module
 
-from jurisdictions.catalogue import COMMON_CATEGORIES, COMMON_FUNDS
+from jurisdictions.catalogue import COMMON_CATEGORIES, COMMON_FUNDS, REGULAR_TIER
 from jurisdictions.parameters import CATEGORY, RATES, ParameterSchema
 from jurisdictions.spec import DEPARTMENTS, CategorySpec, Jurisdiction
 
@@ -101,6 +101,16 @@ def funds() -> dict[str, str]:
     return named
 
 
+def tiers() -> dict[str, tuple[str, str]]:
+    """Every installed jurisdiction's assistance tiers: code -> (Chinese name, English name), regular
+    assistance first, then each jurisdiction's own in the order of installation."""
+    names: dict[str, tuple[str, str]] = {}
+    for jurisdiction in installed().values():
+        for code, name_zh, name_en in jurisdiction.tiers:
+            names.setdefault(code, (name_zh, name_en))
+    return names
+
+
 def fallback() -> Jurisdiction:
     """The jurisdiction of regions no package claims (the one without region roots)."""
     return next(j for j in installed().values() if not j.region_roots)
@@ -141,16 +151,31 @@ def schema_problems(schema: object, ranking: tuple[str, ...]) -> list[str]:
     return found
 
 
+def _tier_problems(where: str, jurisdiction: Jurisdiction, names: dict[str, tuple[str, str]]) -> list[str]:
+    """A package's tiers: regular assistance first, no code twice, one name a code across packages."""
+    tiers = jurisdiction.tiers if hasattr(jurisdiction.policy, "TIERS") else ()
+    found: list[str] = []
+    if not tiers or tiers[0][0] != REGULAR_TIER:
+        found.append(f'{where}: its first tier must be regular assistance "{REGULAR_TIER}"')
+    if len({tier[0] for tier in tiers}) != len(tiers):
+        found.append(f"{where}: a tier code is declared twice")
+    for code, name_zh, name_en in tiers:
+        if names.setdefault(code, (name_zh, name_en)) != (name_zh, name_en):
+            found.append(f'{where}: the tier "{code}" has another name in an earlier package')
+    return found
+
+
 def problems() -> list[str]:
     """What is inconsistent in the installed packages (the system check ``jiuzhu.E001`` reports each)."""
     found: list[str] = []
     local: dict[str, str] = {}
+    tier_names: dict[str, tuple[str, str]] = {}
     for code, jurisdiction in installed().items():
         where = f'jurisdiction "{code}"'
         if not code.isidentifier() or len(code) > MAX_CODE_LENGTH:
             found.append(f"{where}: the code must be an identifier of at most {MAX_CODE_LENGTH} characters")
         policy = jurisdiction.policy
-        for name in ("build_policy", "CONFIG", "RANK", "CATEGORY_NAMES"):
+        for name in ("build_policy", "CONFIG", "RANK", "CATEGORY_NAMES", "TIERS"):
             if not hasattr(policy, name):
                 found.append(f"{where}: its policy module {policy.__name__} has no {name}")
         ranking = jurisdiction.ranking if hasattr(policy, "RANK") else ()
@@ -176,10 +201,12 @@ def problems() -> list[str]:
                 found.append(f'{where}: a fund is named for "{category}", not one of its categories')
             if fund not in funds():
                 found.append(f'{where}: the fund "{fund}" is declared nowhere')
+        found.extend(_tier_problems(where, jurisdiction, tier_names))
         for root in jurisdiction.region_roots:
             if not (root.isdigit() and len(root) in (2, 4, 6)):
                 found.append(f'{where}: the region root "{root}" is not a province, city or county code')
         found.extend(f"{where}: {problem}" for problem in schema_problems(jurisdiction.parameters, ranking))
+        found.extend(_tier_problems(where, jurisdiction, tier_names))
     fallbacks = [code for code, j in installed().items() if not j.region_roots]
     if len(fallbacks) != 1:
         found.append(f"exactly one jurisdiction must have no region roots (the fallback); found {fallbacks}")

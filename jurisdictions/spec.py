@@ -55,7 +55,8 @@ class Jurisdiction:
 
     ``policy`` is the pure module of its rules: ``build_policy(year, parameters, config)``, ``CONFIG`` (the
     built-in values, every one a switch), ``RANK`` (its categories, highest first; SCENARIOS Clarification
-    22 makes the ranking a tie-break only) and ``CATEGORY_NAMES`` (the names its text uses).
+    22 makes the ranking a tie-break only), ``CATEGORY_NAMES`` (the names its text uses) and ``TIERS`` (its
+    assistance tiers, composed of the engine's building blocks).
     """
 
     code: str
@@ -94,6 +95,12 @@ class Jurisdiction:
     def __post_init__(self) -> None:
         object.__setattr__(self, "funds", _frozen(self.funds))
         object.__setattr__(self, "demo_parameters", _frozen(self.demo_parameters))
+
+    @property
+    def tiers(self) -> tuple[tuple[str, str, str], ...]:
+        """Its assistance tiers in order, (code, Chinese name, English name): the policy module's ``TIERS``,
+        regular assistance first. A settlement stores one row per tier; pages list them in this order."""
+        return tuple(self.policy.TIERS)
 
     @property
     def ranking(self) -> tuple[str, ...]:

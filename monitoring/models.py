@@ -325,4 +325,9 @@ class PendingHit(models.Model):
         return f"#{self.run_id} {self.claimant_id} {self.amount}"
 
 
-from monitoring.dashboards.models import HospitalRollup, PersonYearRollup, SettlementRollup  # noqa: E402, F401
+from monitoring.dashboards.models import (  # noqa: E402, F401
+    HospitalRollup,
+    PersonYearRollup,
+    SettlementRollup,
+    TierRollup,
+)

@@ -128,7 +128,7 @@ def create_visits(*, hospitals, per_city: int = 60, seed: int = 2023) -> dict:
         for visit in recorded[: int(len(recorded) * 0.85)]:
             settlement = services.settle_visit(visit=visit, by=reviewer)
             settled += 1
-            if reversal is None and city_code == "5107" and settlement.medical_assistance > 0:
+            if reversal is None and city_code == "5107" and settlement.assistance > 0:
                 reversal = services.reverse_settlement(
                     settlement=settlement, by=reviewer, reason="医院退费后重新结算（演示）"
                 )

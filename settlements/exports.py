@@ -4,21 +4,27 @@ ID numbers are masked; amounts are numbers (``Decimal``), dates are dates, codes
 The files follow the language of the person downloading, as the pages do.
 """
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from claimants.categories import label_of
 from claimants.exports import ListExport
+from jurisdictions import registry
 
 
 def _yes_no(value: bool) -> str:
     return str(_("是") if value else _("否"))
 
 
-SETTLEMENTS = ListExport(
-    target_type="settlements.settlement",
-    title=_("结算"),
-    file_stem="settlements",
-    columns=(
+def _tier_column(code: str, name: str) -> tuple:
+    return (_(name), lambda s: s.tier_amounts((code,))[0])
+
+
+def _settlement_columns() -> tuple[tuple, ...]:
+    """The settlement list's columns: a column per assistance tier of the installed jurisdictions (their
+    order), read from each settlement's tier rows (the view prefetches them)."""
+    tiers = tuple(_tier_column(code, name_zh) for code, (name_zh, _name_en) in registry.tiers().items())
+    return (
         (_("结算号"), lambda s: s.pk),
         (_("姓名"), lambda s: s.claimant.name),
         (_("身份证号"), lambda s: s.claimant.masked_id_number),
@@ -29,16 +35,22 @@ SETTLEMENTS = ListExport(
         (_("基本医保统筹支付"), lambda s: s.basic_insurance_paid),
         (_("公务员医疗补助及企业补充医疗保险"), lambda s: s.supplementary_paid),
         (_("大病保险支付"), lambda s: s.critical_illness_insurance),
-        (_("医疗救助"), lambda s: s.medical_assistance),
-        (_("倾斜救助"), lambda s: s.tilted_assistance),
-        (_("重特大疾病医疗救助"), lambda s: s.major_illness_assistance),
+        *tiers,
         (_("救助合计"), lambda s: s.assistance),
         (_("个人负担"), lambda s: s.personal_burden),
         (_("医院已垫付医疗救助"), lambda s: s.assistance_paid_at_hospital),
         (_("应付医疗救助（差额）"), lambda s: s.assistance_owed),
         (_("状态"), lambda s: str(_("已冲正") if s.reversed_at else _("有效"))),
         (_("结算时间"), lambda s: s.settled_at.strftime("%Y-%m-%d %H:%M")),
-    ),
+    )
+
+
+SETTLEMENTS = ListExport(
+    target_type="settlements.settlement",
+    title=_("结算"),
+    file_stem="settlements",
+    # Built when read, so that a jurisdiction installed after start-up has its tiers' columns.
+    columns=lazy(_settlement_columns, tuple)(),
 )
 
 VISITS = ListExport(

@@ -3,15 +3,16 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from claimants import categories
 from claimants.models import Certification, Claimant, InsuranceScheme, User
 from claimants.selectors import region_filter
+from jurisdictions import registry
 from settlements import adapter
-from settlements.models import Hospital, LedgerEntry, PolicyYear, Settlement, Visit
+from settlements.models import Hospital, LedgerEntry, PolicyYear, Settlement, SettlementTier, Visit
 from settlements.money import MoneySum
 from settlements.policy.engine import RULES_REVISION, settle_year
 from settlements.policy.errors import PolicyInputError
@@ -19,16 +20,15 @@ from settlements.policy.types import Scenario
 
 ZERO = Decimal("0.00")
 HistoricalCertification = Certification.history.model
-TIER_FIELDS = (
+TOTAL_FIELDS = (
     "policy_scope_cost",
     "basic_insurance_paid",
     "critical_illness_insurance",
-    "medical_assistance",
-    "tilted_assistance",
-    "major_illness_assistance",
+    "assistance",
     "personal_burden",
+    "assistance_paid_at_hospital",
+    "assistance_owed",
 )
-TOTAL_FIELDS = (*TIER_FIELDS, "assistance_paid_at_hospital", "assistance_owed")
 
 
 def visits_visible_to(user: User) -> QuerySet[Visit]:
@@ -51,17 +51,38 @@ def settlements_visible_to(user: User) -> QuerySet[Settlement]:
 
 def get_settlement_for_user(*, user: User, settlement_id: int) -> Settlement:
     return get_object_or_404(
-        settlements_visible_to(user).select_related(
+        settlements_visible_to(user)
+        .select_related(
             "claimant__hukou_region", "visit__hospital", "policy_year", "settled_by", "reversed_by"
-        ),
+        )
+        .prefetch_related("tiers"),
         pk=settlement_id,
     )
 
 
 def settlement_totals(queryset: QuerySet[Settlement]) -> dict[str, Decimal]:
-    """Sums of every money column over a (filtered) list, in one query."""
-    sums = queryset.order_by().aggregate(**{name: MoneySum(name) for name in TOTAL_FIELDS})
+    """Sums of every money column and of each assistance tier of the installed jurisdictions (by its code)
+    over a (filtered) list, in one query."""
+    tiers = {
+        code: MoneySum(
+            Subquery(SettlementTier.objects.filter(settlement=OuterRef("pk"), code=code).values("amount"))
+        )
+        for code in registry.tiers()
+    }
+    sums = queryset.order_by().aggregate(**{name: MoneySum(name) for name in TOTAL_FIELDS}, **tiers)
     return {name: value or ZERO for name, value in sums.items()}
+
+
+@dataclass(frozen=True)
+class TierTotal:
+    code: str
+    name: str  # Chinese, a message id
+    amount: Decimal
+
+
+def tier_totals(totals: dict[str, Decimal]) -> list[TierTotal]:
+    """The tiers of ``settlement_totals``, in order with their names."""
+    return [TierTotal(code, name_zh, totals[code]) for code, (name_zh, _name_en) in registry.tiers().items()]
 
 
 @dataclass(frozen=True)
@@ -91,6 +112,12 @@ class YearLedger:
     pools: tuple[PoolState, ...]
     counters: dict[str, Decimal]
     settlements: list[Settlement]
+    tier_names: tuple[str, ...] = ()  # the jurisdiction's tiers (Chinese names, message ids)
+    tier_amounts: tuple[list[Decimal], ...] = ()  # each settlement's amounts of those tiers
+
+    @property
+    def rows(self) -> list[tuple[Settlement, list[Decimal]]]:
+        return list(zip(self.settlements, self.tier_amounts, strict=True))
 
 
 def ledger_years(*, claimant: Claimant, year: int) -> list[int]:
@@ -112,8 +139,11 @@ def year_ledger(*, claimant: Claimant, year: int) -> YearLedger:
     settlements = list(
         Settlement.objects.filter(claimant=claimant, year=year)
         .select_related("visit__hospital")
+        .prefetch_related("tiers")
         .order_by("discharged", "pk")
     )
+    tiers = registry.get(claimant.jurisdiction).tiers if claimant.jurisdiction in registry.installed() else ()
+    codes = [code for code, _zh, _en in tiers]
     in_force = [s for s in settlements if s.reversed_at is None]
     category = next((s.category for s in reversed(in_force) if s.category), None)
     pools: list[PoolState] = []
@@ -135,39 +165,32 @@ def year_ledger(*, claimant: Claimant, year: int) -> YearLedger:
                         cap=pool_terms.cap,
                     )
                 )
-            if policy.tilt is not None and terms.tilt:
+            for layer in terms.layers:
                 pools.append(
                     PoolState(
-                        _("倾斜救助"),
-                        counters.get("tilt_base", ZERO),
-                        policy.tilt.threshold,
-                        counters.get("tilt_paid", ZERO),
-                        policy.tilt.cap,
+                        _(layer.tier.name_zh),
+                        counters.get(layer.base_counter, ZERO),
+                        layer.threshold,
+                        counters.get(layer.paid_counter, ZERO),
+                        layer.cap,
                     )
                 )
-            if policy.major is not None and terms.major:
-                pools.append(
-                    PoolState(
-                        _("重特大疾病医疗救助"),
-                        counters.get("major_base", ZERO),
-                        policy.major.deductible,
-                        counters.get("major_paid", ZERO),
-                        policy.major.cap,
-                    )
-                )
-    return YearLedger(claimant, year, category, tuple(pools), counters, settlements)
+    return YearLedger(
+        claimant,
+        year,
+        category,
+        tuple(pools),
+        counters,
+        settlements,
+        tuple(name_zh for _code, name_zh, _en in tiers),
+        tuple(settlement.tier_amounts(codes) for settlement in settlements),
+    )
 
 
 # Resettlement (待重新结算) -----------------------------------------------------------------------------
 
-ASSISTANCE_TIERS = ("medical_assistance", "tilted_assistance", "major_illness_assistance")
-COMPARED_TIERS = (
-    "critical_illness_insurance",
-    "medical_assistance",
-    "tilted_assistance",
-    "major_illness_assistance",
-    "personal_burden",
-)
+# Compared besides the tiers, with their names (message ids).
+COMPARED_FIGURES = {"critical_illness_insurance": "大病保险", "personal_burden": "个人负担"}
 
 
 @dataclass(frozen=True)
@@ -177,15 +200,45 @@ class ResettlementCandidate:
     settlement: Settlement
     category_now: str | None
     reason_now: str | None
-    differences: dict[str, tuple[Decimal, Decimal]]  # tier -> (stored, now)
+    # 大病保险, each assistance tier (by its code) and the burden -> (stored, now), where they differ
+    differences: dict[str, tuple[Decimal, Decimal]]
+    names: dict[str, str]  # the same keys -> their Chinese names
 
     @property
     def assistance_difference(self) -> Decimal:
         """Assistance tiers now minus stored (positive: the person is owed more)."""
         return sum(
-            (now - stored for name, (stored, now) in self.differences.items() if name in ASSISTANCE_TIERS),
+            (
+                now - stored
+                for name, (stored, now) in self.differences.items()
+                if name not in COMPARED_FIGURES
+            ),
             ZERO,
         )
+
+    @property
+    def named_differences(self) -> list[tuple[str, Decimal, Decimal]]:
+        return [(_(self.names[key]), stored, now) for key, (stored, now) in self.differences.items()]
+
+
+def _compared(settlement: Settlement, result) -> tuple[dict[str, tuple[Decimal, Decimal]], dict[str, str]]:
+    """What differs between a stored settlement and the engine's result now: 大病保险, every tier either
+    has (by code, in the result's order) and the burden; and the names of those figures."""
+    stored = {tier.code: (tier.name, tier.amount) for tier in settlement.tier_rows()}
+    now = {tier.code: (tier.name_zh, tier.amount) for tier in result.tiers}
+    pairs = {
+        "critical_illness_insurance": (
+            settlement.critical_illness_insurance,
+            result.critical_illness_insurance,
+        )
+    }
+    names = dict(COMPARED_FIGURES)
+    for code in [*now, *(code for code in stored if code not in now)]:
+        pairs[code] = (stored.get(code, ("", ZERO))[1], now.get(code, ("", ZERO))[1])
+        names[code] = (now.get(code) or stored[code])[0]
+    pairs["personal_burden"] = (settlement.personal_burden, result.personal_burden)
+    differences = {key: pair for key, pair in pairs.items() if pair[0] != pair[1]}
+    return differences, {key: names[key] for key in differences}
 
 
 def resettlement_candidates(claimant: Claimant, year: int) -> list[ResettlementCandidate]:
@@ -199,6 +252,7 @@ def resettlement_candidates(claimant: Claimant, year: int) -> list[ResettlementC
     settlements = list(
         Settlement.objects.filter(claimant=claimant, year=year, reversed_at__isnull=True)
         .select_related("visit__hospital")
+        .prefetch_related("tiers")
         .order_by("discharged", "pk")
     )
     if not settlements:
@@ -219,11 +273,7 @@ def resettlement_candidates(claimant: Claimant, year: int) -> list[ResettlementC
     results = settle_year(scenario).visits
     candidates = []
     for settlement, result in zip(settlements, results, strict=True):
-        differences = {
-            name: (getattr(settlement, name), getattr(result, name))
-            for name in COMPARED_TIERS
-            if getattr(settlement, name) != getattr(result, name)
-        }
+        differences, names = _compared(settlement, result)
         if differences or (result.category or "") != settlement.category:
             candidates.append(
                 ResettlementCandidate(
@@ -231,6 +281,7 @@ def resettlement_candidates(claimant: Claimant, year: int) -> list[ResettlementC
                     category_now=result.category,
                     reason_now=result.reason.value if result.reason else None,
                     differences=differences,
+                    names=names,
                 )
             )
     return candidates

@@ -30,6 +30,7 @@ from settlements.models import (
     Referral,
     Settlement,
     SettlementReason,
+    SettlementTier,
     Visit,
     VisitType,
 )
@@ -389,6 +390,13 @@ _INSERT_SQL = (
     + ", ".join(_LATER_SETTLED_SQL if f.name == "out_of_order" else "%s" for f in _INSERTED_FIELDS)
     + ") RETURNING id, out_of_order"
 )
+_TIER_ROW = "(%s, %s, %s, CAST(%s AS NUMERIC), %s)"
+_INSERT_WITH_TIERS_SQL = (
+    f"WITH s AS ({_INSERT_SQL}), t AS (INSERT INTO {SettlementTier._meta.db_table} "  # noqa: S608
+    "(settlement_id, position, code, name, amount, fund) "
+    "SELECT s.id, v.position, v.code, v.name, v.amount, v.fund FROM s CROSS JOIN (VALUES {rows}) "
+    "AS v(position, code, name, amount, fund)) SELECT id, out_of_order FROM s"
+)
 
 
 @dataclass(frozen=True)
@@ -452,19 +460,26 @@ def _settlement_context(year: int, rows: list[tuple]) -> _Context:
 
 
 def _insert_settlement(settlement: Settlement) -> None:
-    """INSERT ``settlement`` (its fields prepared as the ORM would) and set its id and ``out_of_order``."""
+    """INSERT ``settlement`` (its fields prepared as the ORM would) and its tier rows, and set its id and
+    ``out_of_order``: one statement on PostgreSQL (the tiers in a data-modifying CTE), two elsewhere."""
     params = []
     for field in _INSERTED_FIELDS:
         if field.name == "out_of_order":
             params += [settlement.claimant_id, settlement.year, settlement.discharged]
         else:
             params.append(field.get_db_prep_save(field.pre_save(settlement, True), connection))
+    tiers = settlement.new_tiers
+    values = [value for tier in tiers for value in tier]
+    together = connection.vendor == "postgresql"
+    sql = _INSERT_WITH_TIERS_SQL.format(rows=", ".join([_TIER_ROW] * len(tiers))) if together else _INSERT_SQL
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, params)
+        cursor.execute(sql, params + values if together else params)
         settlement.pk, later = cursor.fetchone()
     settlement.out_of_order = bool(later)
     settlement._state.adding = False
     settlement._state.db = connection.alias
+    if not together:
+        _insert_tiers(settlement)
 
 
 @transaction.atomic
@@ -559,9 +574,11 @@ def _assessment(visit: Visit, context: _Context, rows: Mapping[str, locks.Locked
 
 
 def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None, settled_on) -> Settlement:
-    """The settlement row of an assessment (not yet stored); both paths store exactly this."""
+    """The settlement row of an assessment and its tier rows (not yet stored); both paths store exactly
+    these. The per-tier columns of the output's contract are derived from the tiers."""
     result = assessment.result
-    return Settlement(
+    assistance = result.assistance
+    settlement = Settlement(
         visit=visit,
         claimant_id=visit.claimant_id,
         year=visit.year,
@@ -576,17 +593,23 @@ def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None,
         basic_insurance_paid=visit.basic_insurance_paid,
         supplementary_paid=visit.supplementary_paid,
         critical_illness_insurance=result.critical_illness_insurance,
-        medical_assistance=result.medical_assistance,
-        tilted_assistance=result.tilted_assistance,
-        major_illness_assistance=result.major_illness_assistance,
+        assistance=assistance,
+        **{code: result.tier(code) for code in engine.CONTRACT_TIERS},
         personal_burden=result.personal_burden,
         assistance_paid_at_hospital=visit.assistance_paid_at_hospital,
-        assistance_owed=assistance_owed(result.assistance, visit.assistance_paid_at_hospital),
+        assistance_owed=assistance_owed(assistance, visit.assistance_paid_at_hospital),
         explanation=[{"zh": line.zh, "en": line.en} for line in result.explanation],
         deltas={name: str(delta) for name, delta in assessment.deltas.items()},
         settled_on=settled_on,
         settled_by=by,
     )
+    # Its tier rows, stored with it: (position, code, name, amount, fund) of each (``Settlement.new_tiers``).
+    fund = result.fund or ""
+    settlement.new_tiers = [
+        (position, name.code, name.name_zh, amount, fund)
+        for position, (name, amount) in enumerate(zip(result.tier_names, result.amounts, strict=True))
+    ]
+    return settlement
 
 
 # A batch commits once per chunk: the WAL flush, the cost of a settlement's commit, is paid once for
@@ -693,6 +716,45 @@ def _store_settlements(settlements: list[Settlement]) -> None:
         settlement.pk = key
         settlement._state.adding = False
         settlement._state.db = connection.alias
+    _copy_tiers(settlements)
+
+
+def _copy_tiers(settlements: list[Settlement]) -> None:
+    """A chunk's tier rows in one statement: PostgreSQL COPY (their ids from the column default, as nothing
+    reads them back), elsewhere ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        SettlementTier.objects.bulk_create(
+            SettlementTier(None, settlement.pk, *tier)
+            for settlement in settlements
+            for tier in settlement.new_tiers
+        )
+        return
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(SettlementTier._meta.db_table)} ({', '.join(map(quote, _TIER_COLUMNS))}) FROM STDIN"
+    # COPY's text format written at once (a ``write_row`` a row costs more than the rest of the rows' path):
+    # ids, positions, amounts and the declared codes, names and fund codes hold no tab, newline or backslash.
+    text = "".join(
+        f"{settlement.pk}\t{position}\t{code}\t{name}\t{amount}\t{fund}\n"
+        for settlement in settlements
+        for position, code, name, amount, fund in settlement.new_tiers
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write(text)
+
+
+_TIER_COLUMNS = ("settlement_id", "position", "code", "name", "amount", "fund")
+_INSERT_TIERS_SQL = (
+    f"INSERT INTO {SettlementTier._meta.db_table} ({', '.join(_TIER_COLUMNS)}) VALUES {{rows}}"  # noqa: S608
+)
+
+
+def _insert_tiers(settlement: Settlement) -> None:
+    """INSERT a settlement's tier rows in one statement (the single-visit path off PostgreSQL)."""
+    placeholders = "(" + ", ".join(["%s"] * len(_TIER_COLUMNS)) + ")"
+    params = [value for tier in settlement.new_tiers for value in (settlement.pk, *tier)]
+    rows = ", ".join([placeholders] * len(settlement.new_tiers))
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_TIERS_SQL.format(rows=rows), params)
 
 
 _IN_FORCE_SQL = (

@@ -77,9 +77,7 @@ def rows(settlement: Settlement) -> list[tuple[str, object]]:
         # Clarification 23: paid before assistance, so it lowers what assistance is computed on.
         (_("公务员医疗补助及企业补充医疗保险"), settlement.supplementary_paid),
         (_("大病保险支付"), settlement.critical_illness_insurance),
-        (_("医疗救助"), settlement.medical_assistance),
-        (_("倾斜救助"), settlement.tilted_assistance),
-        (_("重特大疾病医疗救助"), settlement.major_illness_assistance),
+        *((_(tier.name), tier.amount) for tier in settlement.tier_rows()),
         (_("个人负担（政策范围内）"), settlement.personal_burden),
     ]
 

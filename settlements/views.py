@@ -198,7 +198,9 @@ class SettlementListView(roles.RoleRequiredMixin, TableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["totals"] = selectors.settlement_totals(context["filter"].qs.filter(reversed_at__isnull=True))
+        in_force = context["filter"].qs.filter(reversed_at__isnull=True)
+        context["totals"] = selectors.settlement_totals(in_force)
+        context["tier_totals"] = selectors.tier_totals(context["totals"])
         return context
 
 
@@ -211,8 +213,10 @@ class SettlementExportView(ListExportView):
     list_url = "settlements:settlement_list"
 
     def get_queryset(self):
-        return selectors.settlements_visible_to(self.request.user).select_related(
-            "claimant", "visit__hospital"
+        return (
+            selectors.settlements_visible_to(self.request.user)
+            .select_related("claimant", "visit__hospital")
+            .prefetch_related("tiers")
         )
 
 

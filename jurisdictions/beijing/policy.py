@@ -26,6 +26,7 @@ from decimal import Decimal
 from settlements.policy.errors import PolicyInputError
 from settlements.policy.rules import (
     DEFAULT_SWITCHES,
+    REGULAR_ASSISTANCE,
     CategoryTerms,
     CiSchedule,
     HouseholdTerms,
@@ -34,6 +35,9 @@ from settlements.policy.rules import (
     Switches,
 )
 from settlements.policy.types import Category, Parameters, Pool, Segment, VisitType
+
+# Its assistance tiers: regular assistance only.
+TIERS = (REGULAR_ASSISTANCE,)
 
 NAME_ZH = "北京市"
 
@@ -143,8 +147,6 @@ def build_policy(year: int, parameters: Parameters, config: BeijingConfig) -> Po
             application_pools=application_pools,
             ci=tilted if ci_tilted else ordinary,
             ci_tilted=ci_tilted and tilted is not None,
-            tilt=False,
-            major=False,
             in_force_from=config.effective_from,
         )
     inpatient_types = frozenset(t for t, pool in config.visit_pools if pool == Pool.INPATIENT)
@@ -164,8 +166,8 @@ def build_policy(year: int, parameters: Parameters, config: BeijingConfig) -> Po
         effective_from=config.effective_from,
         general_from=config.effective_from,
         expires=None,
-        tilt=None,
-        major=None,
+        tiers=TIERS,
+        layers=(),
         unreferred_excluded=config.unreferred_excluded,
         checks_offsite_filing=True,
         offsite_unfiled_covered=config.offsite_unfiled_covered,

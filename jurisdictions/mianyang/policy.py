@@ -23,20 +23,35 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from jurisdictions.spec import gettext_noop
+from settlements.policy import explain
 from settlements.policy.rules import (
+    REGULAR_ASSISTANCE,
     CategoryTerms,
     CiSchedule,
     Policy,
     PoolTerms,
+    ResidualLayer,
     Switches,
-    TiltTerms,
     income_share,
     other_special_alias,
     required,
 )
-from settlements.policy.types import Category, Parameters, Pool, Segment, VisitType
+from settlements.policy.types import (
+    TILTED_ASSISTANCE,
+    Category,
+    Parameters,
+    Pool,
+    Segment,
+    TierName,
+    VisitType,
+)
 
 NAME_ZH = "绵阳市"
+
+# 倾斜救助 (MY-T1): an annual-residual layer after regular assistance.
+TILT = TierName(TILTED_ASSISTANCE, gettext_noop("倾斜救助"), "Tilted assistance")
+TIERS = (REGULAR_ASSISTANCE, TILT)
 
 CATEGORY_NAMES: dict[str, str] = {
     Category.DESTITUTE: "特困人员",
@@ -120,6 +135,19 @@ def build_policy(year: int, parameters: Parameters, config: MianyangConfig) -> P
     deductible_rates = dict(config.deductible_rates)
     ratios = dict(config.ratios)
     caps = dict(config.category_caps) if config.category_caps is not None else {}
+    tilt = ResidualLayer(
+        tier=TILT,
+        counter="tilt",
+        threshold=tilt_threshold,
+        ratio=config.tilt_ratio,
+        cap=parameters.tilt_annual_cap,
+        template=explain.TILT,
+        # 「对规范转诊且在省域内就医的救助对象」 [002:L33]
+        requires_referral=True,
+        requires_in_province=True,
+        count_unqualified=not config.tilt_base_qualifying_only,
+        unqualified=explain.TILT_OUT_OF_PROVINCE,
+    )
     categories: dict[str, CategoryTerms] = {}
     for rank, code in enumerate(config.rank):
         pool = PoolTerms(
@@ -136,9 +164,8 @@ def build_policy(year: int, parameters: Parameters, config: MianyangConfig) -> P
             application_pools=frozenset(),
             ci=tilted if ci_tilted else ordinary,
             ci_tilted=ci_tilted,
-            tilt=code in config.tilt_categories,
-            major=False,
             in_force_from=config.orphan_and_tilt_from if code == Category.ORPHAN else config.general_from,
+            layers=(tilt,) if code in config.tilt_categories else (),
         )
     visit_pools: dict[str, Pool] = {
         VisitType.INPATIENT: Pool.INPATIENT,
@@ -162,14 +189,8 @@ def build_policy(year: int, parameters: Parameters, config: MianyangConfig) -> P
         effective_from=config.orphan_and_tilt_from,
         general_from=config.general_from,
         expires=config.expires,
-        tilt=TiltTerms(
-            threshold=tilt_threshold,
-            ratio=config.tilt_ratio,
-            cap=parameters.tilt_annual_cap,
-            in_force_from=config.orphan_and_tilt_from,
-            base_qualifying_only=config.tilt_base_qualifying_only,
-        ),
-        major=None,
+        tiers=TIERS,
+        layers=(tilt,),
         unreferred_excluded=config.unreferred_excluded,
         checks_offsite_filing=False,
         offsite_unfiled_covered=True,

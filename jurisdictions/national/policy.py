@@ -25,6 +25,7 @@ from decimal import Decimal
 from settlements.policy.errors import PolicyInputError, Problem
 from settlements.policy.rules import (
     DEFAULT_SWITCHES,
+    REGULAR_ASSISTANCE,
     CategoryTerms,
     Policy,
     PoolTerms,
@@ -34,6 +35,9 @@ from settlements.policy.rules import (
     required,
 )
 from settlements.policy.types import Category, Parameters, Pool, VisitType
+
+# Its assistance tiers: regular assistance only.
+TIERS = (REGULAR_ASSISTANCE,)
 
 NAME_ZH = "国家指导意见"
 
@@ -143,8 +147,6 @@ def build_policy(year: int, parameters: Parameters, config: NationalConfig) -> P
             application_pools=frozenset(),
             ci=None,
             ci_tilted=False,
-            tilt=False,
-            major=False,
             in_force_from=config.effective_from,
         )
     visit_pools: dict[str, Pool] = {
@@ -169,8 +171,8 @@ def build_policy(year: int, parameters: Parameters, config: NationalConfig) -> P
         effective_from=config.effective_from,
         general_from=config.effective_from,
         expires=None,
-        tilt=None,
-        major=None,
+        tiers=TIERS,
+        layers=(),
         unreferred_excluded=config.unreferred_excluded,
         checks_offsite_filing=False,
         offsite_unfiled_covered=True,

@@ -24,22 +24,38 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from jurisdictions.spec import gettext_noop
+from settlements.policy import explain
 from settlements.policy.rules import (
     DEFAULT_SWITCHES,
+    REGULAR_ASSISTANCE,
     CategoryTerms,
     CiSchedule,
     IllnessApplicationTerms,
-    MajorTerms,
     Policy,
     PoolTerms,
+    ResidualLayer,
     Switches,
     income_share,
     other_special_alias,
     required,
 )
-from settlements.policy.types import Category, Fund, Parameters, Pool, Segment, VisitType
+from settlements.policy.types import (
+    MAJOR_ILLNESS_ASSISTANCE,
+    Category,
+    Fund,
+    Parameters,
+    Pool,
+    Segment,
+    TierName,
+    VisitType,
+)
 
 NAME_ZH = "天津市"
+
+# 重特大疾病医疗救助 (TJ-A3): an annual-residual layer after 住院医疗救助.
+MAJOR = TierName(MAJOR_ILLNESS_ASSISTANCE, gettext_noop("重特大疾病医疗救助"), "Major-illness assistance")
+TIERS = (REGULAR_ASSISTANCE, MAJOR)
 
 CATEGORY_NAMES: dict[str, str] = {
     Category.DESTITUTE: "特困人员",
@@ -137,6 +153,17 @@ def build_policy(year: int, parameters: Parameters, config: TianjinConfig) -> Po
         }
         for code, outpatient_cap, deductible_rate, ratio in config.assistance
     }
+    major = ResidualLayer(
+        tier=MAJOR,
+        counter="major",
+        threshold=config.major_deductible,
+        ratio=config.major_ratio,
+        cap=config.major_cap,
+        template=explain.MAJOR,
+        pools=frozenset({Pool.INPATIENT}),
+        requires_referral=config.major_requires_referral,
+        per_visit=config.major_per_visit,
+    )
     categories: dict[str, CategoryTerms] = {}
     for rank, code in enumerate(config.rank):
         ci_tilted = code in config.ci_tilt_categories
@@ -151,10 +178,9 @@ def build_policy(year: int, parameters: Parameters, config: TianjinConfig) -> Po
             ),
             ci=tilted if ci_tilted else ordinary,
             ci_tilted=ci_tilted,
-            tilt=False,
-            major=code in config.major_categories,
             in_force_from=config.effective_from,
             fund=FUNDS.get(code, Fund.MEDICAL_ASSISTANCE),
+            layers=(major,) if code in config.major_categories else (),
         )
     visit_pools = dict(config.visit_pools)
     return Policy(
@@ -173,14 +199,8 @@ def build_policy(year: int, parameters: Parameters, config: TianjinConfig) -> Po
         effective_from=config.effective_from,
         general_from=config.effective_from,
         expires=config.expires,
-        tilt=None,
-        major=MajorTerms(
-            deductible=config.major_deductible,
-            ratio=config.major_ratio,
-            cap=config.major_cap,
-            per_visit=config.major_per_visit,
-            requires_referral=config.major_requires_referral,
-        ),
+        tiers=TIERS,
+        layers=(major,),
         unreferred_excluded=config.unreferred_excluded,
         checks_offsite_filing=False,
         offsite_unfiled_covered=True,

@@ -32,9 +32,7 @@ class SettlementRollup(models.Model):
     cap_reached = models.IntegerField(_("达到限额人次"), default=0)
     policy_scope_cost = models.DecimalField(_("政策范围内费用"), default=0, **MONEY)
     critical_illness_insurance = models.DecimalField(_("大病保险"), default=0, **MONEY)
-    medical_assistance = models.DecimalField(_("医疗救助"), default=0, **MONEY)
-    tilted_assistance = models.DecimalField(_("倾斜救助"), default=0, **MONEY)
-    major_illness_assistance = models.DecimalField(_("重特大疾病医疗救助"), default=0, **MONEY)
+    assistance = models.DecimalField(_("救助金额"), default=0, **MONEY)  # every tier (``TierRollup``: each)
     personal_burden = models.DecimalField(_("个人负担"), default=0, **MONEY)
 
     class Meta:
@@ -49,6 +47,31 @@ class SettlementRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.region_id} {self.category} {self.visit_type}"
+
+
+class TierRollup(models.Model):
+    """What one assistance tier paid to the settlements in force of one township, discharge month and
+    category (月度救助层次汇总): a row per tier code the settlements hold, so a new tier needs no column."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name=_("户籍乡镇"))
+    category = models.CharField(_("救助身份"), max_length=40, blank=True)
+    tier = models.CharField(_("救助层次代码"), max_length=40)
+    amount = models.DecimalField(_("金额"), default=0, **MONEY)
+
+    class Meta:
+        verbose_name = _("月度救助层次汇总")
+        verbose_name_plural = _("月度救助层次汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month", "region", "category", "tier"], name="tier_rollup_key"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "region"], name="tier_rollup_year_region")]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.region_id} {self.category} {self.tier}={self.amount}"
 
 
 class PersonYearRollup(models.Model):

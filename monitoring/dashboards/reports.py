@@ -3,13 +3,15 @@
 Counted from the settlements in force discharged in the month (the settlement date of the platform's
 records) of people registered (户籍) in the region, and from the month's high-cost alerts:
 1. people (人数, distinct) and person-times (人次) assisted, by category and visit type;
-2. amounts per tier (大病保险 for reference, then 医疗救助, 倾斜救助, 重特大疾病医疗救助), by category;
+2. amounts per tier (大病保险 for reference, then each assistance tier of the installed jurisdictions: 医疗救助,
+   倾斜救助, 重特大疾病医疗救助), by category and by paying fund, from the settlements' tier rows;
 3. caps reached (settlements limited by an annual cap), by category;
 4. alerts of the month pushed per department, and answers: answered, certified, not eligible.
 """
 
 import calendar
 import datetime as dt
+from decimal import Decimal
 from io import BytesIO
 
 from django.db.models import Count, F, Q
@@ -19,19 +21,31 @@ from openpyxl.styles import Font
 
 from claimants import spreadsheets
 from claimants.models import Department, Region
+from jurisdictions import registry
 from monitoring.dashboards.selectors import category_label
 from monitoring.models import HighCostAlert
-from settlements.models import Settlement, VisitType
+from settlements.models import Settlement, SettlementTier, VisitType
 from settlements.models.settlement import fund_choices
 from settlements.money import MoneySum
 
-ASSISTED = Q(medical_assistance__gt=0) | Q(tilted_assistance__gt=0) | Q(major_illness_assistance__gt=0)
-TIER_FIELDS = (
-    "critical_illness_insurance",
-    "medical_assistance",
-    "tilted_assistance",
-    "major_illness_assistance",
-)
+ZERO = Decimal("0.00")
+ASSISTED = Q(assistance__gt=0)
+
+
+def _tier_sums(settlements, group: str, codes: list[str]) -> dict[str, dict[str, Decimal]]:
+    """``group`` value -> tier code -> the sum of that tier over ``settlements``, from their tier rows."""
+    sums: dict[str, dict[str, Decimal]] = {}
+    rows = (
+        SettlementTier.objects.filter(settlement__in=settlements.order_by().values("pk"))
+        .values_list(f"settlement__{group}", "code")
+        .annotate(total=MoneySum("amount"))
+        .order_by()
+    )
+    for key, code, total in rows:
+        sums.setdefault(key, {})[code] = total
+        if code not in codes:
+            codes.append(code)
+    return sums
 
 
 def month_settlements(*, region: Region, month: dt.date):
@@ -81,25 +95,30 @@ def monthly_report(*, region: Region, month: dt.date) -> bytes:
 
     spreadsheets.append(sheet, [])
     _bold_row(sheet, [_("二、救助金额（按救助身份、救助层次，元）")])
-    _bold_row(
-        sheet,
-        [_("救助身份"), _("大病保险"), _("医疗救助"), _("倾斜救助"), _("重特大疾病医疗救助"), _("救助合计")],
+    # A column per tier of the installed jurisdictions (then any other tier the settlements hold).
+    codes = list(registry.tiers())
+    by_category = _tier_sums(settlements, "category", codes)
+    by_fund = _tier_sums(settlements.exclude(fund=""), "fund", codes)
+    names = {code: name_zh for code, (name_zh, _en) in registry.tiers().items()}
+    tier_labels = [_(names.get(code, code)) for code in codes]
+    _bold_row(sheet, [_("救助身份"), _("大病保险"), *tier_labels, _("救助合计")])
+    ci = dict(
+        settlements.values_list("category").annotate(ci=MoneySum("critical_illness_insurance")).order_by()
     )
-    sums = {name: MoneySum(name) for name in TIER_FIELDS}
-    for row in settlements.values("category").annotate(**sums).order_by("category"):
-        amounts = [row[name] for name in TIER_FIELDS]
-        spreadsheets.append(sheet, [category_label(row["category"]), *amounts, sum(amounts[1:])])
-    total = settlements.aggregate(**sums)
-    amounts = [total[name] or 0 for name in TIER_FIELDS]
-    spreadsheets.append(sheet, [_("合计"), *amounts, sum(amounts[1:])])
+    total_ci, totals = ZERO, dict.fromkeys(codes, ZERO)
+    for category in sorted(ci):
+        amounts = [by_category.get(category, {}).get(code) or ZERO for code in codes]
+        spreadsheets.append(sheet, [category_label(category), ci[category] or ZERO, *amounts, sum(amounts)])
+        total_ci += ci[category] or ZERO
+        for code, amount in zip(codes, amounts, strict=True):
+            totals[code] += amount
+    spreadsheets.append(sheet, [_("合计"), total_ci, *totals.values(), sum(totals.values())])
     # Clarification 25: Tianjin's severe-disability and special-care tracks are paid from funds of their own.
-    _bold_row(
-        sheet, [_("支付资金"), "", _("医疗救助"), _("倾斜救助"), _("重特大疾病医疗救助"), _("救助合计")]
-    )
+    _bold_row(sheet, [_("支付资金"), "", *tier_labels, _("救助合计")])
     funds = dict(fund_choices())
-    for row in settlements.exclude(fund="").values("fund").annotate(**sums).order_by("fund"):
-        amounts = [row[name] for name in TIER_FIELDS]
-        spreadsheets.append(sheet, [str(funds[row["fund"]]), "", *amounts[1:], sum(amounts[1:])])
+    for fund in sorted(by_fund):
+        amounts = [by_fund[fund].get(code) or ZERO for code in codes]
+        spreadsheets.append(sheet, [str(funds[fund]), "", *amounts, sum(amounts)])
 
     spreadsheets.append(sheet, [])
     _bold_row(sheet, [_("三、达到年度限额（按救助身份）")])

@@ -5,8 +5,9 @@ The settlements app may not import monitoring (layering), so ``apply_settlements
 ``settle_visits`` for a chunk's settlements and ``reverse_settlement`` for the one it reverses, inside
 their transaction, so a roll-up never disagrees with the committed settlements. Each roll-up is updated by
 an ``INSERT … ON CONFLICT DO UPDATE`` on rows keyed by township, month, category and visit type, by
+township, month, category and tier (from the settlement's tier rows, whatever tiers its jurisdiction has), by
 person-year, and for inpatient stays by township and hospital (no row that every settlement touches),
-written in key order; on PostgreSQL the two or three upserts are one statement. ``rebuild()`` recomputes everything from the settlements (after a bulk load).
+written in key order; on PostgreSQL the three or four upserts are one statement. ``rebuild()`` recomputes everything from the settlements (after a bulk load).
 """
 
 from collections.abc import Sequence
@@ -19,8 +20,7 @@ from settlements.sqlrows import rows_source
 
 SETTLEMENT_SQL = """
 INSERT INTO monitoring_settlementrollup (year, month, region_id, category, visit_type, settlements, assisted,
-    cap_reached, policy_scope_cost, critical_illness_insurance, medical_assistance, tilted_assistance,
-    major_illness_assistance, personal_burden)
+    cap_reached, policy_scope_cost, critical_illness_insurance, assistance, personal_burden)
 {rows}
 ON CONFLICT (year, month, region_id, category, visit_type) DO UPDATE SET
     settlements = monitoring_settlementrollup.settlements + excluded.settlements,
@@ -29,11 +29,15 @@ ON CONFLICT (year, month, region_id, category, visit_type) DO UPDATE SET
     policy_scope_cost = monitoring_settlementrollup.policy_scope_cost + excluded.policy_scope_cost,
     critical_illness_insurance = monitoring_settlementrollup.critical_illness_insurance
         + excluded.critical_illness_insurance,
-    medical_assistance = monitoring_settlementrollup.medical_assistance + excluded.medical_assistance,
-    tilted_assistance = monitoring_settlementrollup.tilted_assistance + excluded.tilted_assistance,
-    major_illness_assistance = monitoring_settlementrollup.major_illness_assistance
-        + excluded.major_illness_assistance,
+    assistance = monitoring_settlementrollup.assistance + excluded.assistance,
     personal_burden = monitoring_settlementrollup.personal_burden + excluded.personal_burden
+"""
+
+TIER_SQL = """
+INSERT INTO monitoring_tierrollup (year, month, region_id, category, tier, amount)
+{rows}
+ON CONFLICT (year, month, region_id, category, tier) DO UPDATE SET
+    amount = monitoring_tierrollup.amount + excluded.amount
 """
 
 PERSON_SQL = """
@@ -83,10 +87,16 @@ COLUMNS = {
         ("cap_reached", "int"),
         ("policy_scope_cost", MONEY),
         ("critical_illness_insurance", MONEY),
-        ("medical_assistance", MONEY),
-        ("tilted_assistance", MONEY),
-        ("major_illness_assistance", MONEY),
+        ("assistance", MONEY),
         ("personal_burden", MONEY),
+    ),
+    TIER_SQL: (
+        ("year", "int"),
+        ("month", "int"),
+        ("region_id", "varchar"),
+        ("category", "varchar"),
+        ("tier", "varchar"),
+        ("amount", MONEY),
     ),
     PERSON_SQL: (
         ("claimant_id", "bigint"),
@@ -116,6 +126,7 @@ def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: 
     on SQLite), whatever the number of settlements.
     """
     by_month: dict[tuple, list] = {}
+    by_tier: dict[tuple, list] = {}
     by_person: dict[tuple, list] = {}
     by_hospital: dict[tuple, list] = {}
     for settlement, region_id in zip(settlements, region_ids, strict=True):
@@ -138,12 +149,13 @@ def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: 
                 sign * capped,
                 sign * settlement.policy_scope_cost,
                 sign * settlement.critical_illness_insurance,
-                sign * settlement.medical_assistance,
-                sign * settlement.tilted_assistance,
-                sign * settlement.major_illness_assistance,
+                sign * assistance,
                 sign * settlement.personal_burden,
             ],
         )
+        # The tier rows: those the settling services stored it with, read for a reversal.
+        for code, amount in settlement.tier_items():
+            _add(by_tier, (*month[:4], code), [sign * amount])
         # The person's row keeps the township of the latest settlement written (``excluded.region_id``).
         person = by_person.get((settlement.claimant_id, settlement.year))
         sums = [sign, sign * assistance, sign * settlement.personal_burden, sign * capped]
@@ -158,7 +170,7 @@ def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: 
             )
     if not by_month:
         return
-    parts = [(SETTLEMENT_SQL, by_month), (PERSON_SQL, by_person)]
+    parts = [(SETTLEMENT_SQL, by_month), (TIER_SQL, by_tier), (PERSON_SQL, by_person)]
     if by_hospital:
         parts.append((HOSPITAL_SQL, by_hospital))
     statements = []
@@ -178,30 +190,39 @@ def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: 
 # Called explicitly by ``settle_visit``, ``settle_visits`` and ``reverse_settlement`` inside their transaction.
 
 
+TIER_REBUILD_SQL = """
+    INSERT INTO monitoring_tierrollup (year, month, region_id, category, tier, amount)
+    SELECT s.year, CAST(strftime_month AS integer), c.hukou_region_id, s.category, t.code, sum(t.amount)
+    FROM settlements_settlementtier t
+    JOIN settlements_settlement s ON s.id = t.settlement_id
+    JOIN claimants_claimant c ON c.id = s.claimant_id
+    WHERE s.reversed_at IS NULL
+    GROUP BY s.year, strftime_month, c.hukou_region_id, s.category, t.code
+"""
+
 REBUILD_SQL = (
     "DELETE FROM monitoring_settlementrollup",
+    "DELETE FROM monitoring_tierrollup",
     "DELETE FROM monitoring_personyearrollup",
     "DELETE FROM monitoring_hospitalrollup",
     """
     INSERT INTO monitoring_settlementrollup (year, month, region_id, category, visit_type, settlements, assisted,
-        cap_reached, policy_scope_cost, critical_illness_insurance, medical_assistance, tilted_assistance,
-        major_illness_assistance, personal_burden)
+        cap_reached, policy_scope_cost, critical_illness_insurance, assistance, personal_burden)
     SELECT s.year, CAST(strftime_month AS integer), c.hukou_region_id, s.category, v.visit_type, count(*),
-        sum(CASE WHEN s.medical_assistance + s.tilted_assistance + s.major_illness_assistance > 0 THEN 1 ELSE 0 END),
+        sum(CASE WHEN s.assistance > 0 THEN 1 ELSE 0 END),
         sum(CASE WHEN s.reason = 'cap_reached' THEN 1 ELSE 0 END),
-        sum(s.policy_scope_cost), sum(s.critical_illness_insurance), sum(s.medical_assistance),
-        sum(s.tilted_assistance), sum(s.major_illness_assistance), sum(s.personal_burden)
+        sum(s.policy_scope_cost), sum(s.critical_illness_insurance), sum(s.assistance), sum(s.personal_burden)
     FROM settlements_settlement s
     JOIN settlements_visit v ON v.id = s.visit_id
     JOIN claimants_claimant c ON c.id = s.claimant_id
     WHERE s.reversed_at IS NULL
     GROUP BY s.year, strftime_month, c.hukou_region_id, s.category, v.visit_type
     """,
+    TIER_REBUILD_SQL,
     """
     INSERT INTO monitoring_personyearrollup (claimant_id, year, region_id, settlements, assistance,
         personal_burden, cap_reached)
-    SELECT s.claimant_id, s.year, min(c.hukou_region_id), count(*),
-        sum(s.medical_assistance + s.tilted_assistance + s.major_illness_assistance), sum(s.personal_burden),
+    SELECT s.claimant_id, s.year, min(c.hukou_region_id), count(*), sum(s.assistance), sum(s.personal_burden),
         sum(CASE WHEN s.reason = 'cap_reached' THEN 1 ELSE 0 END)
     FROM settlements_settlement s
     JOIN claimants_claimant c ON c.id = s.claimant_id

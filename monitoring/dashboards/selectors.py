@@ -31,6 +31,7 @@ from monitoring.dashboards.models import (
     HospitalRollup,
     PersonYearRollup,
     SettlementRollup,
+    TierRollup,
 )
 from monitoring.services import rule_for
 from settlements.models import PolicyYear
@@ -39,11 +40,6 @@ from settlements.money import MoneySum, format_money, to_cent
 from settlements.policy.engine import fund_of
 
 ZERO = Decimal("0.00")
-TIERS = (
-    ("medical_assistance", _("医疗救助")),
-    ("tilted_assistance", _("倾斜救助")),
-    ("major_illness_assistance", _("重特大疾病医疗救助")),
-)
 # TJ-F4: 「医疗救助对象住院就医，政策范围内医疗费用原则上达到总发生费用的90%」.
 HOSPITAL_SCOPE_TARGET = Decimal("0.90")
 CHILD_CODE_LENGTH = {Region.Level.PROVINCE: 4, Region.Level.CITY: 6, Region.Level.COUNTY: 9}
@@ -150,37 +146,55 @@ def _settlement_rollups(scope: Scope) -> QuerySet[SettlementRollup]:
     return SettlementRollup.objects.filter(year=scope.year, region__code__startswith=scope.region.code)
 
 
+def _tiers(held: set[str]) -> dict[str, str]:
+    """Tier code -> Chinese name: the tiers of the installed jurisdictions in their order, then any other
+    tier the roll-ups hold (a settlement made under a tier no longer installed keeps its rows)."""
+    names = {code: name_zh for code, (name_zh, _en) in registry.tiers().items()}
+    for code in sorted(held - names.keys()):
+        names[code] = code
+    return names
+
+
 def settlement_panels(scope: Scope) -> list[Panel]:
     """Assistance paid by month, category, paying fund (Clarification 25), tier and region, and the fund
     used against the year's budget."""
-    sums = {name: Sum(name) for name, _label in TIERS}
     rows = list(
         _settlement_rollups(scope)
         .values("month", "category", child=Substr("region_id", 1, scope.child_length))
-        .annotate(settlements=Sum("settlements"), assisted=Sum("assisted"), **sums)
+        .annotate(settlements=Sum("settlements"), assisted=Sum("assisted"), assistance=Sum("assistance"))
         .order_by()
     )
-    by_month = {m: [ZERO, ZERO, ZERO] for m in range(1, 13)}
+    tier_rows = list(
+        TierRollup.objects.filter(year=scope.year, region__code__startswith=scope.region.code)
+        .values("month", "tier")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    tiers = _tiers({row["tier"] for row in tier_rows})
+    position = {code: index for index, code in enumerate(tiers)}
+    by_month = {m: [ZERO] * len(tiers) for m in range(1, 13)}
+    for row in tier_rows:
+        by_month[row["month"]][position[row["tier"]]] += row["amount"] or ZERO
     by_category: dict[str, list] = {}
     by_child: dict[str, Decimal] = {}
     for row in rows:
-        tiers = [row[name] or ZERO for name, _label in TIERS]
-        by_month[row["month"]] = [a + b for a, b in zip(by_month[row["month"]], tiers, strict=True)]
+        assistance = row["assistance"] or ZERO
         entry = by_category.setdefault(row["category"], [0, 0, ZERO])
         entry[0] += row["settlements"]
         entry[1] += row["assisted"]
-        entry[2] += sum(tiers)
-        by_child[row["child"]] = by_child.get(row["child"], ZERO) + sum(tiers)
-    tier_labels = [label for _name, label in TIERS]
+        entry[2] += assistance
+        by_child[row["child"]] = by_child.get(row["child"], ZERO) + assistance
+    tier_labels = [_(name) for name in tiers.values()]
+    tier_columns = tuple(range(1, len(tiers) + 1))
     month_panel = Panel(
         "paid_by_month",
         _("救助金额（按月）"),
         [_("月份"), *tier_labels, _("合计")],
         [[f"{scope.year}-{m:02d}", *t, sum(t)] for m, t in by_month.items()],
         chart="bar-stacked",
-        chart_columns=(1, 2, 3),
-        money_columns=(1, 2, 3, 4),
-        total_columns=(1, 2, 3, 4),
+        chart_columns=tier_columns,
+        money_columns=(*tier_columns, len(tiers) + 1),
+        total_columns=(*tier_columns, len(tiers) + 1),
     )
     category_panel = Panel(
         "paid_by_category",
@@ -207,7 +221,7 @@ def settlement_panels(scope: Scope) -> list[Panel]:
         money_columns=(1,),
         total_columns=(1,),
     )
-    totals = [sum(t[i] for t in by_month.values()) for i in range(len(TIERS))]
+    totals = [sum((t[i] for t in by_month.values()), ZERO) for i in range(len(tiers))]
     tier_panel = Panel(
         "paid_by_tier",
         _("救助金额（按救助层次）"),
@@ -488,13 +502,13 @@ class Headline:
 
 
 def headline(scope: Scope) -> Headline:
-    tiers = {name: MoneySum(name) for name, _label in TIERS}
-    settled = _settlement_rollups(scope).aggregate(visits=Coalesce(Sum("settlements"), 0), **tiers)
+    settled = _settlement_rollups(scope).aggregate(
+        visits=Coalesce(Sum("settlements"), 0), paid=MoneySum("assistance")
+    )
     people = PersonYearRollup.objects.filter(
         year=scope.year, region__code__startswith=scope.region.code, assistance__gt=0
     ).count()
-    paid = sum((settled[name] or ZERO for name, _label in TIERS), ZERO)
-    return Headline(people=people, visits=settled["visits"], paid=paid)
+    return Headline(people=people, visits=settled["visits"], paid=settled["paid"] or ZERO)
 
 
 def all_panels(scope: Scope, *, today: dt.date, now: dt.datetime | None = None) -> list[Panel]:

@@ -1,6 +1,6 @@
 """Models of the settlements app, one module per concern."""
 
-from settlements.models.settlement import LedgerEntry, Settlement, SettlementReason
+from settlements.models.settlement import LedgerEntry, Settlement, SettlementReason, SettlementTier
 from settlements.models.visits import MONEY, Hospital, PolicyYear, Referral, Visit, VisitType
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Referral",
     "Settlement",
     "SettlementReason",
+    "SettlementTier",
     "Visit",
     "VisitType",
 ]

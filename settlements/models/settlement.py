@@ -1,10 +1,13 @@
 """Settlements (一站式结算) of visits and the annual ledger that carries deductibles and caps across visits.
 
-A settlement stores every tier the engine computed, the category and reason code it applied, the
+A settlement stores its totals as columns and each assistance tier the engine computed as a row
+(``SettlementTier``: the jurisdiction's tier code, name, amount and fund), so a new tier needs no column; the category and reason code it applied, the
 parameters version it used, the explanation lines (zh and en) and the counter deltas it added to the
 ledger, so that a reversal (冲正) can subtract exactly what it added. Settlements are never deleted:
 a reversed one stays, marked with who reversed it, when and why.
 """
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +19,8 @@ from claimants.models import Claimant
 from jurisdictions import registry
 from settlements.models.visits import MONEY, PolicyYear, Visit
 from settlements.policy.engine import RULES_REVISION
+
+ZERO = Decimal("0.00")
 
 
 class SettlementReason(models.TextChoices):
@@ -61,6 +66,10 @@ class Settlement(models.Model):
         _("公务员医疗补助及企业补充医疗保险支付"), default=0, db_default=0, **MONEY
     )
     critical_illness_insurance = models.DecimalField(_("大病保险"), **MONEY)
+    # Every assistance tier together (大病保险 excluded): the sum of the settlement's ``tiers`` rows.
+    assistance = models.DecimalField(_("救助合计"), default=0, db_default=0, **MONEY)
+    # The three tiers of the settlement output's contract, kept as columns derived from the tier rows
+    # (zero where the jurisdiction has no such tier) for the dashboard roll-ups; read the rows elsewhere.
     medical_assistance = models.DecimalField(_("医疗救助"), **MONEY)
     tilted_assistance = models.DecimalField(_("倾斜救助"), **MONEY)
     major_illness_assistance = models.DecimalField(_("重特大疾病医疗救助"), **MONEY)
@@ -110,6 +119,7 @@ class Settlement(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(critical_illness_insurance__gte=0)
+                & Q(assistance__gte=0)
                 & Q(medical_assistance__gte=0)
                 & Q(tilted_assistance__gte=0)
                 & Q(major_illness_assistance__gte=0),
@@ -135,15 +145,71 @@ class Settlement(models.Model):
     def is_reversed(self) -> bool:
         return self.reversed_at is not None
 
-    @property
-    def assistance(self):
-        """Every assistance tier of the visit (大病保险 excluded)."""
-        return self.medical_assistance + self.tilted_assistance + self.major_illness_assistance
+    # Set by the settling services on a settlement they store: its tier rows as (position, code, name, amount,
+    # fund), written with it; ``tier_rows`` and ``tier_items`` read them without a query.
+    new_tiers: list[tuple] | None = None
+
+    def tier_rows(self) -> list["SettlementTier"]:
+        """Its tiers in the jurisdiction's order: those it was stored with or prefetched
+        (``prefetch_related("tiers")``), else read."""
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("tiers")
+        if cached is None and self.new_tiers is not None:
+            cached = [SettlementTier(None, self.pk, *tier) for tier in self.new_tiers]
+            self._prefetched_objects_cache = {
+                **getattr(self, "_prefetched_objects_cache", {}),
+                "tiers": cached,
+            }
+        return sorted(self.tiers.all() if cached is None else cached, key=lambda tier: tier.position)
+
+    def tier_items(self) -> list[tuple[str, Decimal]]:
+        """(code, amount) of each tier, in order (the roll-ups' read, with no row built when just stored)."""
+        if self.new_tiers is not None:
+            return [(code, amount) for _position, code, _name, amount, _fund in self.new_tiers]
+        return [(tier.code, tier.amount) for tier in self.tier_rows()]
+
+    def tier_amounts(self, codes) -> list:
+        """The amounts of the tiers ``codes``, in that order (zero for a tier it does not have)."""
+        amounts = dict(self.tier_items())
+        return [amounts.get(code, ZERO) for code in codes]
 
     @property
     def assistance_overpaid(self):
         """What the hospital paid beyond the assistance computed (shown as a warning, never paid back here)."""
         return max(self.assistance_paid_at_hospital - self.assistance, 0)
+
+
+class SettlementTier(models.Model):
+    """One assistance tier of a settlement as the engine paid it (regular assistance, 倾斜救助, …): the
+    tier's code and name as its jurisdiction declares them (``Jurisdiction.tiers``), the amount and the
+    fund paying it. A settlement has a row per tier of its jurisdiction, zero amounts included, written in
+    the same transaction as the settlement."""
+
+    # No index of its own: the unique (settlement, code) index serves the lookups by settlement.
+    settlement = models.ForeignKey(
+        Settlement, models.CASCADE, related_name="tiers", verbose_name=_("结算"), db_index=False
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    code = models.CharField(_("救助层次代码"), max_length=40)
+    name = models.CharField(_("救助层次"), max_length=100)  # Chinese, a message id (pages translate it)
+    amount = models.DecimalField(_("金额"), **MONEY)
+    fund = models.CharField(_("支付资金"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("结算救助层次")
+        verbose_name_plural = _("结算救助层次")
+        ordering = ["settlement", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "code"], name="settlement_tier_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="settlement_tier_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.settlement_id} {self.code}={self.amount}"
+
+    @property
+    def name_zh(self) -> str:
+        """The Chinese name, as the engine's ``Tier`` calls it (one template shows both)."""
+        return self.name
 
 
 class LedgerEntry(models.Model):

@@ -2,8 +2,9 @@
 
 Settlement order (RULES 1.1): 「按照“先保险后救助”的原则，对基本医保、大病保险等支付后个人医疗费用
 负担仍然较重的救助对象按规定实施救助」 [001:L27]. For each visit: identity (就高不就低), reason,
-大病保险, regular assistance (deductible, ratio, cap), then the extra layer (Mianyang 倾斜救助, Tianjin
-重特大疾病医疗救助).
+大病保险, regular assistance (deductible, ratio, cap per pool), then the residual layers the jurisdiction
+composes (``rules.ResidualLayer``: Mianyang 倾斜救助, Tianjin 重特大疾病医疗救助). A visit's result carries
+the jurisdiction's tiers in its order (``VisitResult.tiers``), each with its code, names, amount and fund.
 
 The per-visit and per-application functions are pure: they take the person's ``Ledger`` and return the
 result, the counter deltas to store and the ledger after. ``settle_year`` chains them over a scenario
@@ -26,10 +27,9 @@ from settlements.policy.rules import (
     CiSchedule,
     HouseholdTerms,
     IllnessApplicationTerms,
-    MajorTerms,
     Policy,
     PolicyModule,
-    TiltTerms,
+    ResidualLayer,
 )
 from settlements.policy.types import (
     Application,
@@ -85,8 +85,7 @@ EMPLOYEE = InsuranceScheme.EMPLOYEE
 
 # Counter names as stored (plain strings), and the members the per-visit path uses as module names (an
 # enum member lookup costs about 0.2 microseconds on Python 3.11).
-CI_BASE, TILT_BASE, TILT_PAID = Counter.CI_BASE.value, Counter.TILT_BASE.value, Counter.TILT_PAID.value
-MAJOR_BASE, MAJOR_PAID = Counter.MAJOR_BASE.value, Counter.MAJOR_PAID.value
+CI_BASE = Counter.CI_BASE.value
 APPLICATION_BASE, APPLICATION_PAID = Counter.APPLICATION_BASE.value, Counter.APPLICATION_PAID.value
 NOT_IN_FORCE, NOT_COVERED, NO_CATEGORY = Reason.NOT_IN_FORCE, Reason.NOT_COVERED, Reason.NO_CATEGORY
 APPLICATION_REQUIRED, UNREFERRED_REASON = Reason.APPLICATION_REQUIRED, Reason.UNREFERRED
@@ -95,7 +94,7 @@ OFFSITE_NOT_FILED, OUTSIDE_YEAR, CAP_REACHED = (
     Reason.OUTSIDE_YEAR,
     Reason.CAP_REACHED,
 )
-UNREFERRED, INPATIENT, OTHER_SPECIAL = Referral.UNREFERRED, Pool.INPATIENT, Category.OTHER_SPECIAL
+UNREFERRED, OTHER_SPECIAL = Referral.UNREFERRED, Category.OTHER_SPECIAL
 
 
 @lru_cache(maxsize=512)
@@ -279,14 +278,7 @@ def settle_visit(
     _check_visit(visit)
     day = visit.discharged if policy.switches.episode_date_by == "discharged" else visit.admitted
     if day.year != policy.year:
-        cost = visit.policy_scope_cost - visit.basic_insurance_paid
-        steps = ((explain.REASONS[OUTSIDE_YEAR], (day, policy.year)),)
-        result = VisitResult(
-            visit.id, None, ZERO, ZERO, ZERO, ZERO, cost, OUTSIDE_YEAR, steps,
-            supplementary_paid=visit.supplementary_paid,
-        )  # fmt: skip
-        return VisitAssessment(result, {}, ledger)
-
+        return VisitAssessment(_outside_year(policy, visit, day), {}, ledger)
     valid, valid_in_force = _candidates(policy, certifications, visit, day)
     # Mianyang 2022 (Clarification 7): only some categories are in force; any other identity, or none, is
     # governed by county rules this rule set does not hold.
@@ -298,8 +290,33 @@ def settle_visit(
     if len(candidates) <= 1 or not first[0].personal_burden:
         return VisitAssessment(first[0], first[1], ledger.apply(first[1]))
     outcomes = [first, *(_settle_as(policy, ledger, visit, day, terms, in_force) for terms in candidates[1:])]
+    result, deltas = _least_burden(candidates, outcomes)
+    return VisitAssessment(result, deltas, ledger.apply(deltas))
+
+
+def _outside_year(policy: Policy, visit: Visit, day: date) -> VisitResult:
+    """The per-visit API's answer to a visit whose episode date is in another year: nothing paid."""
+    cost = visit.policy_scope_cost - visit.basic_insurance_paid
+    steps = ((explain.REASONS[OUTSIDE_YEAR], (day, policy.year)),)
+    return VisitResult(
+        visit.id,
+        None,
+        ZERO,
+        policy.tiers,
+        policy.no_amounts,
+        cost,
+        OUTSIDE_YEAR,
+        steps,
+        supplementary_paid=visit.supplementary_paid,
+    )
+
+
+def _least_burden(
+    candidates: Sequence[CategoryTerms], outcomes: Sequence[tuple[VisitResult, dict[str, Decimal]]]
+) -> tuple[VisitResult, dict[str, Decimal]]:
+    """The outcome that leaves the smallest burden (the first of equal ones: candidates come in rank
+    order), its explanation told which categories were compared."""
     burdens = [result.personal_burden for result, _deltas in outcomes]
-    # ``min`` keeps the first of equal burdens, and the candidates come in rank (tie) order.
     index = burdens.index(min(burdens))
     chosen, deltas = outcomes[index]
     compared = (
@@ -316,17 +333,16 @@ def settle_visit(
         chosen.visit_id,
         chosen.category,
         chosen.critical_illness_insurance,
-        chosen.medical_assistance,
-        chosen.tilted_assistance,
-        chosen.major_illness_assistance,
+        chosen.tier_names,
+        chosen.amounts,
         chosen.personal_burden,
         chosen.reason,
         (chosen.steps[0], step, *chosen.steps[1:]),
         chosen.pool,
         chosen.supplementary_paid,
         chosen.fund,
-    )
-    return VisitAssessment(result, deltas, ledger.apply(deltas))
+    )  # ``dataclasses.replace`` costs several times more
+    return result, deltas
 
 
 def _settle_as(
@@ -339,11 +355,9 @@ def _settle_as(
 ) -> tuple[VisitResult, dict[str, Decimal]]:
     """The visit assessed under one category (or none) against ``ledger``: the result and the counter
     deltas (the caller applies the chosen category's deltas to the ledger)."""
-    switches = policy.switches
     cost = visit.policy_scope_cost - visit.basic_insurance_paid
     pool = policy.visit_pools.get(visit.type)
     reason = _reason(policy, visit, category, pool, in_force)
-    rounding = switches.rounding
     steps: list[Step] = [
         (explain.NO_CATEGORY, ())
         if category is None
@@ -352,29 +366,7 @@ def _settle_as(
     if reason is not None:
         steps.append((explain.REASONS[reason], (day,)))
     deltas: dict[str, Decimal] = {}
-
-    # 大病保险 (SCENARIOS Clarifications 6 and 24): computed with the category's schedule, given, or zero;
-    # an employee-insured visit never gets the resident schedule and stays out of the resident 大病 base.
-    ci_scope = visit.type in policy.ci_visit_types
-    employee = visit.insurance_scheme == EMPLOYEE
-    if employee:
-        ci = visit.critical_illness_paid if visit.critical_illness_paid is not None else ZERO
-        steps.append(
-            (explain.CI_EMPLOYEE_GIVEN, (ci,))
-            if visit.critical_illness_paid is not None
-            else (explain.CI_EMPLOYEE_NONE, ())
-        )
-    elif visit.critical_illness_paid is not None:
-        ci = visit.critical_illness_paid
-        steps.append((explain.CI_GIVEN, (ci,)))
-    elif ci_scope and policy.ci_from <= day and policy.in_force(day):
-        schedule = category.ci if category is not None else policy.ci_ordinary
-        tilted = category is not None and category.ci_tilted
-        ci = _critical_illness(schedule, tilted, ledger[CI_BASE], cost, rounding, steps)
-    else:
-        ci = ZERO
-    if ci_scope and cost and not employee:
-        deltas[CI_BASE] = cost
+    ci = _critical_illness_tier(policy, ledger, visit, day, category, cost, deltas, steps)
     # Clarification 23 (先保险后救助): supplementary insurance is paid before every assistance tier.
     supplementary = visit.supplementary_paid
     base = cost - ci - supplementary
@@ -387,50 +379,67 @@ def _settle_as(
         steps.append((explain.SUPPLEMENTARY, (supplementary,)))
     steps.append((explain.BASE, (base,)))
 
-    assistance = tilt = major = ZERO
+    amounts = policy.no_amounts
+    burden = base
     if reason is None:
         # ``_reason`` gives None only to a visit with a category and a pool.
         assert category is not None
         assert pool is not None
-        terms = category.pools[pool]
-        prefix = "" if switches.counters_carry_over else f"{category.code}:"
-        base_key, paid_key = f"{prefix}{pool}_base", f"{prefix}{pool}_paid"
-        pool_name = policy.pool_names_zh[pool]
-        before, paid = ledger[base_key], ledger[paid_key]
-        tier = (terms.deductible, terms.ratio, terms.cap)
-        assistance, raw = _annual_tier(
-            *tier, before, base, paid, rounding, steps, explain.ASSISTANCE, pool_name
-        )
-        cut = assistance < raw
-        deltas[base_key] = base
-        deltas[paid_key] = assistance
-        residual = base - assistance
-        if policy.tilt is not None and category.tilt:
-            tilt, tilt_cut = _tilt(policy.tilt, visit, prefix, ledger, residual, rounding, deltas, steps)
-            cut = cut or tilt_cut
-        if policy.major is not None and category.major and pool == INPATIENT:
-            major, major_cut = _major(policy.major, visit, prefix, ledger, residual, rounding, deltas, steps)
-            cut = cut or major_cut
+        amounts, cut = _assistance_tiers(policy, category, pool, ledger, visit, base, deltas, steps)
+        for amount in amounts:
+            burden -= amount
         if cut:
             reason = CAP_REACHED
-
-    burden = base - assistance - tilt - major
     steps.append((explain.BURDEN, (burden,)))
+    fund = category.fund if category is not None else None
     result = VisitResult(
         visit_id=visit.id,
         category=category.code if category is not None else None,
         critical_illness_insurance=ci,
-        medical_assistance=assistance,
-        tilted_assistance=tilt,
-        major_illness_assistance=major,
+        tier_names=policy.tiers,
+        amounts=amounts,
         personal_burden=burden,
         reason=reason,
         steps=tuple(steps),
         pool=pool if reason is None or reason == CAP_REACHED else None,
         supplementary_paid=supplementary,
-        fund=category.fund if category is not None else None,
+        fund=fund,
     )
     return result, {name: delta for name, delta in deltas.items() if delta}
+
+
+def _critical_illness_tier(
+    policy: Policy,
+    ledger: Ledger,
+    visit: Visit,
+    day: date,
+    category: CategoryTerms | None,
+    cost: Decimal,
+    deltas: dict[str, Decimal],
+    steps: list[Step],
+) -> Decimal:
+    """大病保险 (SCENARIOS Clarifications 6 and 24): computed with the category's schedule, given, or zero;
+    an employee-insured visit never gets the resident schedule and stays out of the resident 大病 base."""
+    ci_scope = visit.type in policy.ci_visit_types
+    given = visit.critical_illness_paid
+    if visit.insurance_scheme == EMPLOYEE:
+        ci = given if given is not None else ZERO
+        steps.append(
+            (explain.CI_EMPLOYEE_GIVEN, (ci,)) if given is not None else (explain.CI_EMPLOYEE_NONE, ())
+        )
+        return ci
+    if given is not None:
+        ci = given
+        steps.append((explain.CI_GIVEN, (ci,)))
+    elif ci_scope and policy.ci_from <= day and policy.in_force(day):
+        schedule = category.ci if category is not None else policy.ci_ordinary
+        tilted = category is not None and category.ci_tilted
+        ci = _critical_illness(schedule, tilted, ledger[CI_BASE], cost, policy.switches.rounding, steps)
+    else:
+        ci = ZERO
+    if ci_scope and cost:
+        deltas[CI_BASE] = cost
+    return ci
 
 
 def _critical_illness(
@@ -451,8 +460,46 @@ def _critical_illness(
     return ci
 
 
-def _tilt(
-    terms: TiltTerms,
+def _assistance_tiers(
+    policy: Policy,
+    category: CategoryTerms,
+    pool: Pool,
+    ledger: Ledger,
+    visit: Visit,
+    base: Decimal,
+    deltas: dict[str, Decimal],
+    steps: list[Step],
+) -> tuple[tuple[Decimal, ...], bool]:
+    """Regular assistance of the pool, then each residual layer of the category on what it leaves: (the
+    amount of each of the jurisdiction's tiers, in its order; whether a cap cut a tier)."""
+    switches = policy.switches
+    rounding = switches.rounding
+    terms = category.pools[pool]
+    prefix = "" if switches.counters_carry_over else f"{category.code}:"
+    base_key, paid_key = f"{prefix}{pool}_base", f"{prefix}{pool}_paid"
+    before, paid = ledger[base_key], ledger[paid_key]
+    pool_name = policy.pool_names_zh[pool]
+    tier = (terms.deductible, terms.ratio, terms.cap)
+    assistance, raw = _annual_tier(*tier, before, base, paid, rounding, steps, explain.ASSISTANCE, pool_name)
+    cut = assistance < raw
+    deltas[base_key] = base
+    deltas[paid_key] = assistance
+    if not category.layers:
+        return (assistance, *policy.no_amounts[1:]), cut
+    amounts = [*policy.no_amounts]
+    amounts[0] = assistance
+    residual = base - assistance
+    for layer in category.layers:
+        if layer.pools is not None and pool not in layer.pools:
+            continue
+        amount, layer_cut = _residual_layer(layer, visit, prefix, ledger, residual, rounding, deltas, steps)
+        amounts[policy.tier_index[layer.tier.code]] = amount
+        cut = cut or layer_cut
+    return tuple(amounts), cut
+
+
+def _residual_layer(
+    layer: ResidualLayer,
     visit: Visit,
     prefix: str,
     ledger: Ledger,
@@ -461,44 +508,22 @@ def _tilt(
     deltas: dict[str, Decimal],
     steps: list[Step],
 ) -> tuple[Decimal, bool]:
-    """Mianyang 倾斜救助 (MY-T1): 50% of the annual residual above the threshold, referred and in-province.
-
-    A-MY3 ``tilt.base``: by default only qualifying visits count toward the threshold.
-    """
-    qualifying = visit.in_province and visit.referral != UNREFERRED
-    base_key, paid_key = f"{prefix}{TILT_BASE}", f"{prefix}{TILT_PAID}"
-    if not qualifying:
-        steps.append((explain.TILT_OUT_OF_PROVINCE, ()))
-        if not terms.base_qualifying_only:
+    """One annual-residual layer (``rules.ResidualLayer``) on the visit's residual: (pay, cut by the cap)."""
+    base_key, paid_key = layer.base_counter, layer.paid_counter
+    if prefix:
+        base_key, paid_key = f"{prefix}{base_key}", f"{prefix}{paid_key}"
+    if (layer.requires_in_province and not visit.in_province) or (
+        layer.requires_referral and visit.referral == UNREFERRED
+    ):
+        if layer.unqualified is not None:
+            steps.append((layer.unqualified, ()))
+        if layer.count_unqualified:
             deltas[base_key] = residual
         return ZERO, False
-    before, paid = ledger[base_key], ledger[paid_key]
-    pay, raw = _annual_tier(
-        terms.threshold, terms.ratio, terms.cap, before, residual, paid, rounding, steps, explain.TILT
-    )
-    deltas[base_key] = residual
-    deltas[paid_key] = pay
-    return pay, pay < raw
-
-
-def _major(
-    terms: MajorTerms,
-    visit: Visit,
-    prefix: str,
-    ledger: Ledger,
-    residual: Decimal,
-    rounding: str,
-    deltas: dict[str, Decimal],
-    steps: list[Step],
-) -> tuple[Decimal, bool]:
-    """Tianjin 重特大疾病医疗救助 (TJ-A3): 50% of the annual residual above 10000.00, cap 200000.00."""
-    if terms.requires_referral and visit.referral == UNREFERRED:
-        return ZERO, False
-    base_key, paid_key = f"{prefix}{MAJOR_BASE}", f"{prefix}{MAJOR_PAID}"
-    before, paid = ZERO if terms.per_visit else ledger[base_key], ledger[paid_key]
-    pay, raw = _annual_tier(
-        terms.deductible, terms.ratio, terms.cap, before, residual, paid, rounding, steps, explain.MAJOR
-    )
+    before, paid = ZERO if layer.per_visit else ledger[base_key], ledger[paid_key]
+    terms = (layer.threshold, layer.ratio, layer.cap)
+    name = layer.tier.name_zh
+    pay, raw = _annual_tier(*terms, before, residual, paid, rounding, steps, layer.template, name)
     deltas[base_key] = residual
     deltas[paid_key] = pay
     return pay, pay < raw
@@ -709,11 +734,13 @@ def settle_year(scenario: Scenario) -> YearResult:
 
 
 def _totals(visits: Sequence[VisitResult], applications: Sequence[ApplicationResult]) -> Totals:
+    tiers: dict[str, Decimal] = {}
+    for visit in visits:
+        for tier in visit.tiers:
+            tiers[tier.code] = tiers.get(tier.code, ZERO) + tier.amount
     return Totals(
         critical_illness_insurance=sum((v.critical_illness_insurance for v in visits), ZERO),
-        medical_assistance=sum((v.medical_assistance for v in visits), ZERO),
-        tilted_assistance=sum((v.tilted_assistance for v in visits), ZERO),
-        major_illness_assistance=sum((v.major_illness_assistance for v in visits), ZERO),
+        tiers=tuple(tiers.items()),
         application_assistance=sum((a.assistance for a in applications), ZERO),
         personal_burden=sum((v.personal_burden for v in visits), ZERO),
     )

@@ -143,6 +143,11 @@ MAJOR = Template(
     "重特大疾病医疗救助：起付标准{0}，年度累计{1}→{2}，超过部分{3}，按{4}计{5}",
     "Major-illness assistance: deductible {0}, cumulative {1} -> {2}, eligible {3} x {4} = {5}",
 )
+# A residual layer of a jurisdiction that words no step of its own: named by its tier.
+RESIDUAL = Template(
+    "{6}：起付标准{0}，年度累计{1}→{2}，超过部分{3}，按{4}计{5}",
+    "{6}: threshold {0}, cumulative {1} -> {2}, eligible {3} x {4} = {5}",
+)
 BURDEN = Template("个人负担{0}", "Personal policy-scope burden: {0}")
 
 APPLICATION_OUTSIDE_YEAR = Template("申请日期{0}不属于{1}年度", "{0} is not in policy year {1}")

@@ -7,14 +7,25 @@ so a visit only looks values up.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
+from jurisdictions.spec import gettext_noop
+from settlements.policy import explain
 from settlements.policy.base import ONE, ZERO, exact
 from settlements.policy.errors import PolicyInputError, Problem
-from settlements.policy.types import Category, Fund, Parameters, Pool, Segment
+from settlements.policy.types import (
+    MEDICAL_ASSISTANCE,
+    Category,
+    Fund,
+    Parameters,
+    Pool,
+    Segment,
+    Template,
+    TierName,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,48 @@ class CiSchedule:
         return total
 
 
+# The regular assistance tier every jurisdiction has (its pools' deductible, ratio and cap: ``PoolTerms``).
+REGULAR_ASSISTANCE = TierName(MEDICAL_ASSISTANCE, gettext_noop("医疗救助"), "Medical assistance")
+
+
+@dataclass(frozen=True, slots=True)
+class ResidualLayer:
+    """An annual-residual layer: what regular assistance leaves of a visit's base adds up over the year;
+    the part above ``threshold`` is paid at ``ratio`` within the annual ``cap`` (RULES 1.4).
+
+    Mianyang's 倾斜救助 (MY-T1) and Tianjin's 重特大疾病医疗救助 (TJ-A3) are two of them, each named by its
+    ``tier`` and counted in the ledger as ``<counter>_base`` and ``<counter>_paid``.
+
+    - ``pools``: the pools whose visits it pays (None = every pool).
+    - ``requires_referral`` / ``requires_in_province``: a visit that is unreferred / outside the province
+      gets nothing from the layer; its residual still counts toward the threshold when
+      ``count_unqualified`` (A-MY3 ``tilt.base``), and ``unqualified`` is the explanation step it gets.
+    - ``per_visit``: the threshold applies to each visit alone (A-TJ4 ``major.deductible_period``).
+    - ``template``: the explanation step, with (threshold, before, after, eligible, ratio, raw, tier name);
+      by default ``explain.RESIDUAL``, which names the tier.
+    """
+
+    tier: TierName
+    counter: str
+    threshold: Decimal
+    ratio: Decimal
+    cap: Decimal | None
+    template: Template = explain.RESIDUAL
+    pools: frozenset[Pool] | None = None
+    requires_referral: bool = False
+    requires_in_province: bool = False
+    count_unqualified: bool = False
+    unqualified: Template | None = None
+    per_visit: bool = False
+    # The ledger counters: ``<counter>_base`` and ``<counter>_paid`` (named once, not per visit).
+    base_counter: str = field(init=False)
+    paid_counter: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base_counter", f"{self.counter}_base")
+        object.__setattr__(self, "paid_counter", f"{self.counter}_paid")
+
+
 @dataclass(frozen=True, slots=True)
 class CategoryTerms:
     """Everything a visit of one category needs, with the year's parameters applied."""
@@ -104,32 +157,9 @@ class CategoryTerms:
     application_pools: frozenset[Pool]  # pools where it is paid only through an application
     ci: CiSchedule | None  # its 大病 schedule (tilted or ordinary); None = not computed
     ci_tilted: bool
-    tilt: bool  # Mianyang 倾斜救助
-    major: bool  # Tianjin 重特大疾病医疗救助
     in_force_from: date
     fund: Fund = Fund.MEDICAL_ASSISTANCE  # the fund that pays its assistance (Clarification 25)
-
-
-@dataclass(frozen=True, slots=True)
-class TiltTerms:
-    """Mianyang 倾斜救助 (MY-T1)."""
-
-    threshold: Decimal
-    ratio: Decimal
-    cap: Decimal | None
-    in_force_from: date
-    base_qualifying_only: bool  # A-MY3 ``tilt.base``
-
-
-@dataclass(frozen=True, slots=True)
-class MajorTerms:
-    """Tianjin 重特大疾病医疗救助 (TJ-A3)."""
-
-    deductible: Decimal
-    ratio: Decimal
-    cap: Decimal | None
-    per_visit: bool  # A-TJ4 ``major.deductible_period``
-    requires_referral: bool  # A-TJ7 ``major.requires_referral``
+    layers: tuple[ResidualLayer, ...] = ()  # the residual layers it gets after regular assistance, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,14 +206,22 @@ class Policy:
     effective_from: date  # earliest provision in force
     general_from: date  # every provision in force
     expires: date | None
-    tilt: TiltTerms | None
-    major: MajorTerms | None
+    # Its assistance tiers in order: regular assistance first, then each residual layer's tier.
+    tiers: tuple[TierName, ...]
+    layers: tuple[ResidualLayer, ...]  # every residual layer (each category says which it gets)
     unreferred_excluded: bool
     checks_offsite_filing: bool
     offsite_unfiled_covered: bool
     switches: Switches
     household: HouseholdTerms | None = None
     illness_application: IllnessApplicationTerms | None = None
+    # Derived: each tier's index in ``tiers``, and the amounts of a visit paid nothing.
+    tier_index: Mapping[str, int] = field(init=False)
+    no_amounts: tuple[Decimal, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tier_index", {name.code: index for index, name in enumerate(self.tiers)})
+        object.__setattr__(self, "no_amounts", (ZERO,) * len(self.tiers))
 
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.expires is None or day <= self.expires)
@@ -207,6 +245,9 @@ class PolicyModule(Protocol):
 
     @property
     def CATEGORY_NAMES(self) -> Mapping[str, str]: ...
+
+    @property
+    def TIERS(self) -> tuple[TierName, ...]: ...  # its assistance tiers in order (regular first)
 
     # ``config`` is the module's own config class: its ``CONFIG`` or a copy with a switch changed.
     def build_policy(self, year: int, parameters: Parameters, config: Any) -> Policy: ...

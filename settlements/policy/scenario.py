@@ -8,7 +8,7 @@ line that names the field, e.g. ``visits[1].policy_scope_cost: negative amount "
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,6 +19,7 @@ from settlements.policy.engine import compile_policy
 from settlements.policy.errors import PolicyInputError, Problem, ScenarioError
 from settlements.policy.rules import Policy
 from settlements.policy.types import (
+    CONTRACT_TIERS,
     BeijingHouseholdApplication,
     Category,
     Certification,
@@ -384,6 +385,14 @@ def _money(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
+def _tier_keys(tiers: Iterable[tuple[str, Decimal]]) -> dict[str, str]:
+    """(tier code, amount) pairs as the output's keys: the contract's three (zero where the jurisdiction has
+    no such tier), then any other tier of the jurisdiction under its code."""
+    amounts = dict.fromkeys(CONTRACT_TIERS, ZERO)
+    amounts.update(tiers)
+    return {code: _money(amount) for code, amount in amounts.items()}
+
+
 def render_result(result: YearResult) -> dict[str, Any]:
     """The output document of SCENARIOS ``Output``: input order, two-decimal strings, Chinese lines."""
     totals = result.totals
@@ -393,9 +402,7 @@ def render_result(result: YearResult) -> dict[str, Any]:
                 "id": visit.visit_id,
                 "category": None if visit.category is None else str(visit.category),
                 "critical_illness_insurance": _money(visit.critical_illness_insurance),
-                "medical_assistance": _money(visit.medical_assistance),
-                "tilted_assistance": _money(visit.tilted_assistance),
-                "major_illness_assistance": _money(visit.major_illness_assistance),
+                **_tier_keys((tier.code, tier.amount) for tier in visit.tiers),
                 "personal_burden": _money(visit.personal_burden),
                 "supplementary_paid": _money(visit.supplementary_paid),
                 "fund": None if visit.fund is None else str(visit.fund),
@@ -416,9 +423,7 @@ def render_result(result: YearResult) -> dict[str, Any]:
         ],
         "totals": {
             "critical_illness_insurance": _money(totals.critical_illness_insurance),
-            "medical_assistance": _money(totals.medical_assistance),
-            "tilted_assistance": _money(totals.tilted_assistance),
-            "major_illness_assistance": _money(totals.major_illness_assistance),
+            **_tier_keys(totals.tiers),
             "application_assistance": _money(totals.application_assistance),
             "personal_burden": _money(totals.personal_burden),
         },

@@ -11,7 +11,9 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+from typing import NamedTuple
 
+from jurisdictions.catalogue import REGULAR_TIER
 from settlements.policy.base import ZERO
 
 
@@ -102,10 +104,12 @@ class Counter(StrEnum):
     INPATIENT_PAID = "inpatient_paid"  # regular assistance paid from the 住院 pool (its annual cap)
     OUTPATIENT_BASE = "outpatient_base"  # assistance base of the 普通门诊 pool
     OUTPATIENT_PAID = "outpatient_paid"  # regular assistance paid from the 普通门诊 pool (its annual cap)
-    TILT_BASE = "tilt_base"  # Mianyang 倾斜救助: residual after regular assistance (vs its threshold)
-    TILT_PAID = "tilt_paid"  # Mianyang 倾斜救助 paid (tilt annual cap)
-    MAJOR_BASE = "major_base"  # Tianjin 重特大疾病医疗救助: residual after 住院医疗救助 (10000.00 deductible)
-    MAJOR_PAID = "major_paid"  # Tianjin 重特大疾病医疗救助 paid (200000.00 cap)
+    # An annual-residual layer ``x`` counts ``x_base`` (residual after regular assistance, vs its threshold)
+    # and ``x_paid`` (its annual cap): Mianyang 倾斜救助 ``tilt``, Tianjin 重特大疾病医疗救助 ``major``.
+    TILT_BASE = "tilt_base"
+    TILT_PAID = "tilt_paid"
+    MAJOR_BASE = "major_base"
+    MAJOR_PAID = "major_paid"
     APPLICATION_BASE = "application_base"  # Tianjin 依申请: covered burdens, compared with 25% of income
     APPLICATION_PAID = "application_paid"  # Tianjin 依申请 paid (100000.00 cap)
 
@@ -215,20 +219,59 @@ class Template:
 Step = tuple[Template, tuple[object, ...]]
 
 
+class TierName(NamedTuple):
+    """An assistance tier as a jurisdiction declares it: a code (unique across jurisdictions for one kind of
+    aid, the key of ``settle_scenario``'s output and of stored tier rows) and its names."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+# The tier codes of the scenario output's contract (SCENARIOS ``Output``): every visit and the totals carry
+# these keys, zero where the jurisdiction has no such tier.
+MEDICAL_ASSISTANCE = REGULAR_TIER
+TILTED_ASSISTANCE, MAJOR_ILLNESS_ASSISTANCE = "tilted_assistance", "major_illness_assistance"
+CONTRACT_TIERS = (MEDICAL_ASSISTANCE, TILTED_ASSISTANCE, MAJOR_ILLNESS_ASSISTANCE)
+
+
+class Tier(NamedTuple):
+    """One assistance tier of a settled visit: the declared tier, the amount paid and the fund paying it."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    amount: Decimal
+    fund: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class VisitResult:
+    """A visit's outcome: 大病保险, the assistance tiers in the jurisdiction's order, the burden left.
+
+    ``tier_names`` are the jurisdiction's tiers and ``amounts`` what each paid (zero where nothing), in the
+    same order; ``tiers`` gives them together with the paying fund.
+    """
+
     visit_id: str
     category: str | None
     critical_illness_insurance: Decimal
-    medical_assistance: Decimal
-    tilted_assistance: Decimal
-    major_illness_assistance: Decimal
+    tier_names: tuple[TierName, ...]
+    amounts: tuple[Decimal, ...]
     personal_burden: Decimal
     reason: Reason | None
     steps: tuple[Step, ...]
     pool: Pool | None = None
     supplementary_paid: Decimal = ZERO  # echoed (Clarification 23)
     fund: Fund | None = None  # the fund of the category applied (Clarification 25)
+
+    @property
+    def tiers(self) -> tuple[Tier, ...]:
+        """Every tier of the jurisdiction in its order, with the amount paid and the fund paying it."""
+        fund = self.fund
+        return tuple(
+            Tier(*name, amount, fund) for name, amount in zip(self.tier_names, self.amounts, strict=True)
+        )
 
     @property
     def explanation(self) -> tuple[Line, ...]:
@@ -238,7 +281,27 @@ class VisitResult:
     @property
     def assistance(self) -> Decimal:
         """Every assistance tier of the visit (大病保险 excluded)."""
-        return self.medical_assistance + self.tilted_assistance + self.major_illness_assistance
+        return sum(self.amounts, ZERO)
+
+    def tier(self, code: str) -> Decimal:
+        """The amount of the tier ``code`` (zero when the jurisdiction has no such tier)."""
+        for name, amount in zip(self.tier_names, self.amounts, strict=True):
+            if name.code == code:
+                return amount
+        return ZERO
+
+    # The contract's tier keys, read from the tiers.
+    @property
+    def medical_assistance(self) -> Decimal:
+        return self.tier(MEDICAL_ASSISTANCE)
+
+    @property
+    def tilted_assistance(self) -> Decimal:
+        return self.tier(TILTED_ASSISTANCE)
+
+    @property
+    def major_illness_assistance(self) -> Decimal:
+        return self.tier(MAJOR_ILLNESS_ASSISTANCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,14 +396,28 @@ class Scenario:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
-    """SCENARIOS Clarification 20: sums of the visits' (or applications') values."""
+    """SCENARIOS Clarification 20: sums of the visits' (or applications') values; ``tiers`` (code, sum) in
+    the order the visits' tiers came."""
 
     critical_illness_insurance: Decimal
-    medical_assistance: Decimal
-    tilted_assistance: Decimal
-    major_illness_assistance: Decimal
+    tiers: tuple[tuple[str, Decimal], ...]
     application_assistance: Decimal
     personal_burden: Decimal
+
+    def tier(self, code: str) -> Decimal:
+        return next((amount for tier, amount in self.tiers if tier == code), ZERO)
+
+    @property
+    def medical_assistance(self) -> Decimal:
+        return self.tier(MEDICAL_ASSISTANCE)
+
+    @property
+    def tilted_assistance(self) -> Decimal:
+        return self.tier(TILTED_ASSISTANCE)
+
+    @property
+    def major_illness_assistance(self) -> Decimal:
+        return self.tier(MAJOR_ILLNESS_ASSISTANCE)
 
 
 @dataclass(frozen=True, slots=True)

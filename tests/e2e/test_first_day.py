@@ -239,7 +239,7 @@ def civil(walk: Walk) -> None:
 
 def reviewer(walk: Walk) -> None:
     """Settle a visit after its preview, open the statement and its PDF, reverse the settlement; approve an
-    application and pay an approved one."""
+    application and put it into a payment batch."""
     page = walk.page
     walk.open("/settlements/")  # the settlement list: the columns a reviewer needs, on the screen
     walk.open("/settlements/visits/?status=awaiting")
@@ -273,11 +273,22 @@ def reviewer(walk: Walk) -> None:
     walk.confirmed(page.locator("form[action$='/approve/'] button[type=submit]"), number, amount)
     expect(page.locator(".alert-success").first).to_be_visible()
 
-    walk.open(approved)  # the message links back to it; the payment is registered there
-    assert page.locator("#id_pay-amount").input_value()  # the approved amount, pre-filled
-    page.fill("#id_pay-reference", f"ZF-{random.randint(10000, 99999)}")
-    walk.confirmed(page.locator("form[action$='/pay/'] button[type=submit]"), number, amount)
-    expect(page.locator(".alert-success").first).to_be_visible()
+    walk.open(approved)  # the message links back to it: it now waits for a payment batch
+    expect(page.locator("main")).to_contain_text(number)
+    walk.open("/payments/payable/")  # a reviewer makes a batch (another checks it, a manager releases it)
+    row = page.locator("#make-batch tbody tr").first
+    if "****" not in row.inner_text():  # no bank account yet: record it first (the page leads there)
+        walk.click(row.locator("a[href*='/payments/payees/']"))
+        page.fill("#id_name", page.locator("h1").inner_text().split("·")[-1].strip())
+        page.fill("#id_bank_name", "农业银行")
+        page.fill("#id_account_number", f"6228{random.randint(10**11, 10**12 - 1)}")
+        walk.click(page.locator("main form[method=post] button[type=submit]"))
+        expect(page.locator(SUCCESS).first).to_be_visible()
+        row = page.locator("#make-batch tbody tr").first
+    row.locator("input[type=checkbox]").check()
+    walk.click(page.locator("#make-batch button[type=submit]"))
+    expect(page.locator(SUCCESS).first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/payments/batches/\d+/$"))
 
 
 def manager(walk: Walk) -> None:

@@ -143,7 +143,8 @@ def test_a_blank_cap_means_no_cap(client, sysadmin, mianyang_2023):
     assert client.post(url, posted_values(client.get(url)) | {"tilt_annual_cap": ""}).status_code == 302
     mianyang_2023.refresh_from_db()
     assert "tilt_annual_cap" not in mianyang_2023.parameters
-    assert adapter.policy_of(mianyang_2023).tilt.cap is None
+    (tilt,) = adapter.policy_of(mianyang_2023).layers
+    assert (tilt.tier.code, tilt.cap) == ("tilted_assistance", None)
     assert "不设限额" in client.get(url).content.decode()
 
 

@@ -112,7 +112,7 @@ def test_a_second_batch_over_the_same_visits_refuses_them_all_and_stores_nothing
     before = (
         Settlement.objects.count(),
         sorted(LedgerEntry.objects.values_list("pk", "amount")),
-        sorted(SettlementRollup.objects.values_list("settlements", "medical_assistance")),
+        sorted(SettlementRollup.objects.values_list("settlements", "assistance")),
     )
 
     outcome = settle_visits(visits=visits, by=reviewer)
@@ -122,7 +122,7 @@ def test_a_second_batch_over_the_same_visits_refuses_them_all_and_stores_nothing
     assert (
         Settlement.objects.count(),
         sorted(LedgerEntry.objects.values_list("pk", "amount")),
-        sorted(SettlementRollup.objects.values_list("settlements", "medical_assistance")),
+        sorted(SettlementRollup.objects.values_list("settlements", "assistance")),
     ) == before
 
 

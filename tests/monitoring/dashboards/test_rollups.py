@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from claimants.models import Region
 from monitoring.dashboards import casework, rollups, selectors
-from monitoring.dashboards.models import HospitalRollup, PersonYearRollup, SettlementRollup
+from monitoring.dashboards.models import HospitalRollup, PersonYearRollup, SettlementRollup, TierRollup
 from settlements.services import reverse_settlement
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,13 @@ def snapshot():
                 "settlements",
                 "assisted",
                 "cap_reached",
-                "medical_assistance",
+                "assistance",
                 "personal_burden",
+            )
+        ),
+        sorted(
+            TierRollup.objects.exclude(amount=0).values_list(
+                "year", "month", "region", "category", "tier", "amount"
             )
         ),
         sorted(
@@ -63,7 +68,8 @@ def test_reversal_takes_the_settlement_out_again(settle, reviewer):
     settlement = settle("dibao")
     reverse_settlement(settlement=settlement, by=reviewer, reason="录入错误")
     row = SettlementRollup.objects.get()
-    assert (row.settlements, row.medical_assistance) == (0, 0)
+    assert (row.settlements, row.assistance) == (0, 0)
+    assert {tier.amount for tier in TierRollup.objects.all()} == {0}
     assert PersonYearRollup.objects.get().assistance == 0
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from jurisdictions.beijing import policy as beijing
 from jurisdictions.mianyang import policy as mianyang
 from jurisdictions.tianjin import policy as tianjin
-from settlements.policy.engine import assess_visit
+from settlements.policy.engine import assess_visit, compile_policy
 from settlements.policy.types import Certification, Ledger, Parameters, Segment, Visit
 
 D = Decimal
@@ -210,3 +210,57 @@ def test_an_employee_visits_critical_illness_tier_is_the_amount_given_or_nothing
     assessment = _assess(jurisdiction, certifications, ledger, employee)
     assert assessment.result.critical_illness_insurance == (amount if given_amount else D("0.00"))
     assert "ci_base" not in assessment.deltas  # stays out of the resident 大病 base
+
+
+# The generic tier list (``VisitResult.tiers``) ------------------------------------------------------------
+
+
+def _caps(policy) -> dict[str, Decimal]:
+    """Every annual cap the compiled policy declares, by the counter it bounds: each residual layer's, and
+    each pool's highest cap over the categories (a category's own cap is lower or equal)."""
+    caps: dict[str, Decimal] = {}
+    for layer in policy.layers:
+        if layer.cap is not None:
+            caps[layer.paid_counter] = layer.cap
+    for terms in policy.categories.values():
+        for pool, pool_terms in terms.pools.items():
+            counter = f"{pool}_paid"
+            if pool_terms.cap is None:
+                caps[counter] = None
+            elif caps.get(counter, D("0")) is not None:
+                caps[counter] = max(caps.get(counter, D("0")), pool_terms.cap)
+    return {counter: cap for counter, cap in caps.items() if cap is not None}
+
+
+@settings(max_examples=150, deadline=None)
+@given(years())
+def test_the_tier_list_follows_the_jurisdiction_never_negative_within_caps_and_adds_up(year):
+    jurisdiction, certifications, year_visits = year
+    policy = compile_policy(jurisdiction, YEAR, PARAMETERS[jurisdiction])
+    caps = _caps(policy)
+    ledger = Ledger()
+    for visit in year_visits:
+        assessment = _assess(jurisdiction, certifications, ledger, visit)
+        result = assessment.result
+        assert [tier.code for tier in result.tiers] == [name.code for name in policy.tiers]
+        assert all(
+            tier.amount >= 0 and tier.amount == tier.amount.quantize(D("0.01")) for tier in result.tiers
+        )
+        assert all(tier.fund == result.fund for tier in result.tiers)
+        base = visit.policy_scope_cost - visit.basic_insurance_paid - result.critical_illness_insurance
+        assert sum(tier.amount for tier in result.tiers) + result.personal_burden == base
+        ledger = assessment.ledger
+        assert all(ledger[counter] <= cap for counter, cap in caps.items())
+
+
+@settings(max_examples=150, deadline=None)
+@given(years(), cents)
+def test_a_higher_cost_never_lowers_the_sum_of_the_tiers(year, extra):
+    jurisdiction, certifications, year_visits = year
+    ledger = _ledger_before_last(jurisdiction, certifications, year_visits)
+    visit = year_visits[-1]
+    dearer = replace(visit, policy_scope_cost=visit.policy_scope_cost + extra)
+    low = _assess(jurisdiction, certifications, ledger, visit).result
+    high = _assess(jurisdiction, certifications, ledger, dearer).result
+    aid = [r.critical_illness_insurance + sum(t.amount for t in r.tiers) for r in (low, high)]
+    assert aid[1] >= aid[0]
