@@ -304,7 +304,7 @@ def manager(walk: Walk) -> None:
     period = page.locator("#id_period")
     if not period.input_value():
         period.fill((today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"))
-    walk.confirmed(page.locator("form[action$='/runs/'] button[type=submit]"))
+    walk.confirmed(page.locator("form[action$='/runs/'] button[type=submit]"), period.input_value())
     expect(page.locator(SUCCESS).first).to_be_visible()
 
 
