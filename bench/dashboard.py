@@ -225,7 +225,6 @@ def run(scale: str, *, sizes: tuple[int, int] | None = None, requests: int = REQ
         defaults={
             "effective_from": dt.date(YEAR, 1, 1),
             "income_last_year": Decimal("33000.00"),
-            "fund_budget": Decimal("500000000.00"),
         },
     )
     user = User.objects.create(username=USERNAME, role="manager", region_id="5107")

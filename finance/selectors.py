@@ -137,6 +137,15 @@ class AccountRow:
         )
 
 
+def budget_of_region(*, region_code: str, year: int) -> Decimal | None:
+    """The year's budgets (every fund) of the accounts inside ``region_code``, or of the account it belongs
+    to; None when none is set (the dashboard's fund panel, ``monitoring.dashboards.selectors.FUND_BUDGET``)."""
+    budgets = Budget.objects.filter(year=year).filter(
+        Q(region__code__startswith=region_code) | Q(region_id=funds.account_region(region_code))
+    )
+    return budgets.aggregate(total=Sum("amount"))["total"]
+
+
 def _sums(queryset, key_fields=("fund", "region_id")) -> dict[tuple[str, str], Decimal]:
     return {
         (row["fund"], row["region_id"]): row["total"] or ZERO

@@ -174,7 +174,7 @@ class PolicyYearForm(forms.ModelForm):
 
     class Meta:
         model = PolicyYear
-        fields = ["jurisdiction", "year", "effective_from", "fund_budget"]
+        fields = ["jurisdiction", "year", "effective_from"]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, jurisdiction: str, **kwargs):
@@ -223,7 +223,7 @@ class PolicyYearForm(forms.ModelForm):
                     initial=_shown(initial.get(name)),
                     widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 )
-        self.order_fields(["jurisdiction", "year", "effective_from", *self.specs, "fund_budget"])
+        self.order_fields(["jurisdiction", "year", "effective_from", *self.specs])
         _bootstrap(self)
 
     # Reading the inputs ----------------------------------------------------------------------------------
@@ -320,7 +320,7 @@ class PolicyYearForm(forms.ModelForm):
         return [self["jurisdiction"], self["year"], self["effective_from"]]
 
     def closing_fields(self) -> list[forms.BoundField]:
-        return [self["fund_budget"], self["change_reason"]]
+        return [self["change_reason"]]
 
     def parameter_rows(self) -> list[dict]:
         """The single-value parameters: each input beside the value in force."""

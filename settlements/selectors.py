@@ -337,7 +337,7 @@ class ParameterChange:
     changes: list[tuple[str, str, str]]  # (parameter, before, after) in words
 
 
-_HISTORY_COLUMNS = ("effective_from", "income_last_year", "alert_threshold_rate", "fund_budget")
+_HISTORY_COLUMNS = ("effective_from", "income_last_year", "alert_threshold_rate")
 
 
 def _flat_values(record) -> dict[str, str]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import OPEN_STATES, State
 from claimants import categories
+from claimants.hooks import Hook
 from claimants.models import Department, Region, User
 from claimants.selectors import region_lookup, regions_visible_to
 from jurisdictions import registry
@@ -34,7 +35,6 @@ from monitoring.dashboards.models import (
     TierRollup,
 )
 from monitoring.services import rule_for
-from settlements.models import PolicyYear
 from settlements.models.settlement import fund_choices
 from settlements.money import MoneySum, format_money, to_cent
 from settlements.policy.engine import fund_of
@@ -252,14 +252,17 @@ def settlement_panels(scope: Scope) -> list[Panel]:
     ]
 
 
+# The year's fund budget of a region, from the app that keeps the budgets (finance connects
+# ``receiver(region_code=, year=) -> Decimal | None``: the budgets of the fund accounts inside the region, or of
+# the account the region belongs to).
+FUND_BUDGET = Hook("the year's fund budget of a region")
+
+
 def fund_panel(scope: Scope, paid: Decimal) -> Panel:
-    """Fund use against ``PolicyYear.fund_budget`` of the region's jurisdiction (a whole-city budget: a
-    county's share is its payments against the city's budget)."""
-    budget = (
-        PolicyYear.objects.filter(jurisdiction=scope.region.jurisdiction, year=scope.year)
-        .values_list("fund_budget", flat=True)
-        .first()
-    )
+    """Fund use against the year's budgets of the region's fund accounts (a city-pooled fund: a county's
+    share is its payments against the city's budget)."""
+    budgets = [b for b in FUND_BUDGET.call(region_code=scope.region.code, year=scope.year) if b is not None]
+    budget = sum(budgets, Decimal("0.00")) if budgets else None
     share = f"{paid / budget:.1%}" if budget else "—"
     rows = [[_("已支付"), paid, share]]
     if budget:

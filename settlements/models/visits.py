@@ -38,7 +38,6 @@ class PolicyYear(models.Model):
         validators=[MinValueValidator(Decimal("0.0100")), MaxValueValidator(Decimal("1.0000"))],
         help_text=_("上年居民人均可支配收入的比例，0.01 至 1，政策文件为 0.5"),
     )
-    fund_budget = models.DecimalField(_("医疗救助基金预算"), null=True, blank=True, **MONEY)
     # Bumped on every save: a settlement stores the version of the parameters it was computed with.
     version = models.PositiveIntegerField(_("参数版本"), default=1, editable=False)
     history = HistoricalRecords()

@@ -13,7 +13,7 @@ from settlements import services
 
 @pytest.fixture
 def mianyang_2023(policy_year_factory):
-    return policy_year_factory(jurisdiction="mianyang", year=2023, fund_budget=Decimal("1000000.00"))
+    return policy_year_factory(jurisdiction="mianyang", year=2023)
 
 
 @pytest.fixture

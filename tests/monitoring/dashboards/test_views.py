@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from finance.models import Budget
 from monitoring.dashboards import selectors
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +161,9 @@ def test_panel_export_is_the_table_beside_the_chart(client, manager, settle):
 
 def test_dashboard_tables_group_amounts_by_thousands_and_the_export_keeps_numbers(client, manager, settle):
     settled = settle("dibao", policy_scope_cost=Decimal("100000.00"), total_cost=Decimal("100000.00"))
+    Budget.objects.create(
+        fund="medical_assistance", region_id="5107", year=2023, amount=Decimal("1000000.00"), set_by=manager
+    )  # the city's fund account, as the finance page sets it
     client.force_login(manager)
 
     page = client.get(URL, {"year": 2023}).content.decode()
