@@ -29,12 +29,17 @@ def _by_account(totals: list[FundTotal]) -> dict[tuple[str, str, int], Decimal]:
     return dict(sorted(sums.items()))
 
 
-def check_release(*, batch: PaymentBatch, totals: list[FundTotal], by: User, note: str) -> None:
+def check_release(*, batch: PaymentBatch, totals: list[FundTotal], by: User, note: str) -> list[str]:
+    """The budget check of each account the batch pays from; the warnings of those from 90% on."""
+    warnings = []
     for (fund, account, year), amount in _by_account(totals).items():
-        services.check_budget(
+        check = services.check_budget(
             fund=fund, region=account, year=year, amount=amount, override_reason=note, by=by
         )
         services.commit(fund=fund, region=account, year=year, amount=amount, source=_source(batch), by=by)
+        if check.warning:
+            warnings.append(services.budget_warning(check))
+    return warnings
 
 
 def book_results(

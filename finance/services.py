@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claimants import roles
 from claimants.models import Region, User
@@ -58,6 +59,15 @@ class BudgetCheck:
     def warning(self) -> bool:
         """From 90% of the budget on (or beyond it, with an override)."""
         return self.overridden or (self.share is not None and self.share >= WARNING_SHARE)
+
+
+def budget_warning(check: BudgetCheck) -> str:
+    """What the approver is told when the approval takes the budget to 90% or beyond."""
+    return _("预算提示：%(fund)s 批准后执行率 %(share)s（预算 %(budget)s 元）") % {
+        "fund": funds.fund_name(check.fund),
+        "share": _share_text(check.share),
+        "budget": format_money(check.budget) if check.budget is not None else "—",
+    }
 
 
 def _share_text(share: Decimal | None) -> str:

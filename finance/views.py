@@ -24,7 +24,6 @@ from finance.errors import DomainError
 from finance.forms import ApproveForm, BudgetForm, ImportUploadForm, IncomeForm, NoteForm, PaymentForm
 from finance.models import StatementState
 from finance.reconciliation import unresolved_mismatches
-from settlements.money import format_money
 
 VIEWERS = {roles.FINANCE, roles.MANAGER}
 FINANCE = {roles.FINANCE}
@@ -197,15 +196,7 @@ class StatementActionView(roles.RoleRequiredMixin, View):
             reason = form.cleaned_data["override_reason"] if form.is_valid() else ""
             approval = clearing.approve_statement(statement=statement, by=by, override_reason=reason or None)
             for check in approval.warnings:
-                messages.warning(
-                    request,
-                    _("预算提示：%(fund)s 批准后执行率 %(share)s（预算 %(budget)s 元）")
-                    % {
-                        "fund": funds.fund_name(check.fund),
-                        "share": "—" if check.share is None else f"{check.share:.2%}",
-                        "budget": format_money(check.budget) if check.budget is not None else "—",
-                    },
-                )
+                messages.warning(request, services.budget_warning(check))
             return _("已批准支付")
         if action == "pay":
             form = PaymentForm(request.POST)

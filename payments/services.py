@@ -345,6 +345,8 @@ def release_batch(
 
     The connected ``BEFORE_RELEASE`` receivers (the funds' budget check) run first, in this transaction,
     with the batch's totals per fund, township and year; one raising a ``DomainError`` refuses the release.
+    What they return (lists of warnings, e.g. a budget past 90%) is kept on the release event
+    (``data["warnings"]``) for the batch page.
     """
     action = _label("release")
     batch = _check_batch_access(batch, by, RELEASERS, action)
@@ -360,11 +362,12 @@ def release_batch(
     year = (on or timezone.localdate()).year
     lines = list(batch.lines.order_by("pk"))
     note = note.strip()
-    BEFORE_RELEASE.call(batch=batch, totals=fund_totals(lines, lambda line: year), by=by, note=note)
+    answers = BEFORE_RELEASE.call(batch=batch, totals=fund_totals(lines, lambda line: year), by=by, note=note)
     batch.lines.update(state=LineState.SENT)
     batch.state, batch.released_by, batch.released_at = BatchState.RELEASED, by, timezone.now()
     batch.save(update_fields=["state", "released_by", "released_at"])
-    _event(batch, PaymentEvent.Kind.RELEASED, by, note=note)
+    warnings = [str(warning) for answer in answers for warning in answer or ()]
+    _event(batch, PaymentEvent.Kind.RELEASED, by, note=note, warnings=warnings)
     return batch
 
 

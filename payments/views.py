@@ -24,7 +24,7 @@ from claimants.models import Region
 from claimants.selectors import get_claimant_for_user
 from payments import files, forms, selectors, services
 from payments.errors import PaymentError
-from payments.models import BatchState, Payee
+from payments.models import BatchState, Payee, PaymentEvent
 
 STAFF = services.CHECKERS | services.RELEASERS
 NOTICE_ROLES = STAFF
@@ -161,7 +161,10 @@ class BatchReleaseView(_BatchActionView):
         form = forms.ReleaseForm(request.POST)
         if not form.is_valid():
             raise DomainError(PaymentError.NOTE_TOO_LONG, limit=forms.NOTE_MAX_LENGTH)
-        services.release_batch(batch=batch, by=request.user, note=form.cleaned_data["note"])
+        batch = services.release_batch(batch=batch, by=request.user, note=form.cleaned_data["note"])
+        released = batch.events.filter(kind=PaymentEvent.Kind.RELEASED).latest("at")
+        for warning in released.data.get("warnings", []):
+            messages.warning(request, warning)
 
 
 class BankFileView(roles.RoleRequiredMixin, View):

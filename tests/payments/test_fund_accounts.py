@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from claimants.errors import DomainError
 from finance import services as finance
@@ -93,3 +94,17 @@ def test_a_bounced_payment_frees_its_share_and_a_paid_one_is_spent(approved_clai
     services.import_bank_results(batch=batch, by=checker, results=results)
     assert FundSpending.objects.get().amount == good.amount
     assert used() == good.amount
+
+
+def test_a_release_that_takes_the_budget_past_90_percent_is_warned_on_the_batch_page(
+    client, approved_claim, maker, checker, releaser, budget
+):
+    batch = checked_batch(maker, checker, approved_claim())
+    budget.amount = batch.total_amount + Decimal("1.00")
+    budget.save()
+    client.force_login(releaser)
+    response = client.post(reverse("payments:batch_release", args=[batch.pk]), {"note": ""}, follow=True)
+    page = response.content.decode()
+    assert "预算提示：医疗救助基金 批准后执行率" in page
+    batch.refresh_from_db()
+    assert batch.state == BatchState.RELEASED
