@@ -464,30 +464,38 @@ def import_bank_results(*, batch: PaymentBatch, by: User, results: Sequence[Bank
         raise BankResultError(errors)
     by_reference = {line.reference: line for line in batch.lines.select_related("application")}
     now = timezone.now()
-    paid_lines = []
-    failed = 0
+    paid_lines, failed_lines, events = [], [], []
     for result in results:
         line = by_reference[result.reference]
         line.result_at = now
         if result.paid:
             line.state, line.paid_on = LineState.PAID, result.paid_on
-            line.save(update_fields=["state", "paid_on", "result_at"])
-            if line.application_id:
-                application_services.record_payment(
-                    application=line.application,
-                    by=by,
-                    amount=line.amount,
-                    paid_on=result.paid_on,
-                    reference=line.reference,
-                )
-            _event(batch, PaymentEvent.Kind.PAID, by, line=line, paid_on=result.paid_on.isoformat())
             paid_lines.append(line)
+            data = {"paid_on": result.paid_on.isoformat()}
+            events.append(
+                PaymentEvent(batch=batch, line=line, kind=PaymentEvent.Kind.PAID, actor=by, data=data)
+            )
         else:
             line.state = LineState.FAILED
             line.failure_reason, line.failure_note = result.failure_reason, result.failure_note
-            line.save(update_fields=["state", "failure_reason", "failure_note", "result_at"])
-            _event(batch, PaymentEvent.Kind.FAILED, by, line=line, note=result.failure_note)
-            failed += 1
+            failed_lines.append(line)
+            note = result.failure_note
+            events.append(
+                PaymentEvent(batch=batch, line=line, kind=PaymentEvent.Kind.FAILED, actor=by, note=note)
+            )
+    PaymentLine.objects.bulk_update(paid_lines, ["state", "paid_on", "result_at"])
+    PaymentLine.objects.bulk_update(failed_lines, ["state", "failure_reason", "failure_note", "result_at"])
+    PaymentEvent.objects.bulk_create(events)
+    for line in paid_lines:
+        if line.application_id:
+            application_services.record_payment(
+                application=line.application,
+                by=by,
+                amount=line.amount,
+                paid_on=line.paid_on,
+                reference=line.reference,
+            )
+    failed = len(failed_lines)
     if not batch.lines.filter(state=LineState.SENT).exists():
         batch.state = BatchState.RECONCILED
         batch.save(update_fields=["state"])
