@@ -508,7 +508,8 @@ def bulk_insert(
         f.attname for f in fields if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
     }
     defaults = {**{f.attname: f.get_default() for f in fields}, **dict.fromkeys(stamped, now)}
-    history = getattr(model, "history", None)
+    # A model whose history is written on change only (``history_on_change``) gets no "+" row at creation.
+    history = None if getattr(model, "history_on_change", None) else getattr(model, "history", None)
     extra = {
         "history_date": now,
         "history_type": "+",

@@ -21,7 +21,7 @@ from claimants.imports import bulk_insert
 from claimants.models import Certification, Claimant, InsuranceScheme, Region, User
 from claimants.services import check_date
 from jurisdictions import registry
-from settlements import adapter, locks
+from settlements import adapter, history, locks
 from settlements.errors import DomainError, PolicyYearError, SettlementError, VisitError
 from settlements.models import (
     Hospital,
@@ -539,15 +539,20 @@ def _keep_computed_critical_illness(settlements: list[Settlement], *, reversed_:
     }
     if not computed:
         return
-    if len(computed) == 1:
-        ((visit_id, amount),) = computed.items()
-        Visit.objects.filter(pk=visit_id).update(critical_illness_settled=amount)
-        return
-    pairs = [value for visit_id, amount in computed.items() for value in (visit_id, amount)]
-    with connection.cursor() as cursor:  # one UPDATE … FROM (VALUES …): a CASE of 500 branches cost more
-        cursor.execute(
-            _COMPUTED_CI_SQL.format(rows=", ".join(["(%s, CAST(%s AS NUMERIC))"] * len(computed))), pairs
-        )
+    last = settlements[-1]  # the visits' history: who settled (or reversed) them, and why
+    by, reason = (
+        (last.reversed_by_id, f"冲正：{last.reversal_reason}") if reversed_ else (last.settled_by_id, "结算")
+    )
+    with history.changing(Visit, computed, by=by, reason=reason):
+        if len(computed) == 1:
+            ((visit_id, amount),) = computed.items()
+            Visit.objects.filter(pk=visit_id).update(critical_illness_settled=amount)
+            return
+        pairs = [value for visit_id, amount in computed.items() for value in (visit_id, amount)]
+        with connection.cursor() as cursor:  # one UPDATE … FROM (VALUES …): a CASE of 500 branches cost more
+            cursor.execute(
+                _COMPUTED_CI_SQL.format(rows=", ".join(["(%s, CAST(%s AS NUMERIC))"] * len(computed))), pairs
+            )
 
 
 # A CTE, as SQLite names no columns of a derived table; {rows} is placeholders only.
@@ -804,6 +809,7 @@ def reverse_settlement(*, settlement: Settlement, by: User, reason: str) -> Sett
     settlement.reversed_at = timezone.now()
     settlement.reversed_by = by
     settlement.reversal_reason = reason
+    settlement._history_user, settlement._change_reason = by, reason  # its history record: who and why
     settlement.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
     _keep_computed_critical_illness([settlement], reversed_=True)
     SETTLEMENT_FOLLOWERS.call([settlement], -1, [settlement.visit.claimant.hukou_region_id])

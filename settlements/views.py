@@ -17,7 +17,7 @@ from claimants.selectors import claimants_visible_to, get_claimant_for_user, imp
 from claimants.tables import TableMixin
 from claimants.views import ListExportView
 from settlements import exports as exports_of_lists
-from settlements import selectors, services, statements, visit_import, visit_template
+from settlements import history, selectors, services, statements, visit_import, visit_template
 from settlements.errors import DomainError
 from settlements.filters import SettlementFilter, VisitFilter
 from settlements.forms import PolicyYearForm, ReversalForm, SettleForm, VisitForm
@@ -161,6 +161,7 @@ class VisitDetailView(roles.RoleRequiredMixin, TemplateView):
             except DomainError as exc:
                 context["refusal"] = exc.message
         context["can_settle"] = self.request.user.role in SETTLERS
+        context["history"] = history.changes_of(visit)
         return context
 
 
@@ -232,6 +233,7 @@ class SettlementDetailView(roles.RoleRequiredMixin, TemplateView):
             "settlement": settlement,
             "form": ReversalForm(),
             "can_reverse": self.request.user.role in SETTLERS and settlement.reversed_at is None,
+            "history": history.changes_of(settlement),
         }
 
 

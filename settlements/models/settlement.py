@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claimants.models import Claimant
 from jurisdictions import registry
+from settlements.history import ChangeHistory
 from settlements.models.visits import MONEY, PolicyYear, Visit
 from settlements.policy.engine import RULES_REVISION
 
@@ -103,6 +104,13 @@ class Settlement(models.Model):
         verbose_name=_("冲正人"),
     )
     reversal_reason = models.CharField(_("冲正原因"), max_length=500, blank=True)
+    # Every change after creation, the as-created state included (settlements.history: written on change).
+    # The three contract tier columns are derived from the tier rows and are not kept twice.
+    history = ChangeHistory(
+        created_at="settled_at",
+        created_by="settled_by_id",
+        excluded_fields=["medical_assistance", "tilted_assistance", "major_illness_assistance"],
+    )
 
     class Meta:
         verbose_name = _("结算")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from claimants.models import Claimant, ImportBatch, InsuranceScheme, Region, jurisdiction_choices
+from settlements.history import ChangeHistory
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -161,6 +162,8 @@ class Visit(models.Model):
         verbose_name=_("导入批次"),
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    # Every change after creation, the as-created state included (settlements.history: written on change).
+    history = ChangeHistory(created_at="created_at")
 
     class Meta:
         verbose_name = _("就医记录")
