@@ -10,12 +10,14 @@ deleted row leaves a ``-`` record with its last values, as simple_history writes
 - ``save()``: ``ChangeHistory`` (the models' ``history``) keeps the as-created state before the UPDATE and
   lets simple_history write the ``~`` record after it, with ``_history_user`` and ``_change_reason`` set
   on the instance (or the request's user, through simple_history's middleware).
-- ``QuerySet.update()`` and raw ``UPDATE`` statements send no signal: run them inside ``changing(model,
-  ids, by=…, reason=…)``, which writes both records of every row with one ``INSERT … SELECT`` each, in the
-  caller's transaction.
+- ``QuerySet.update()``, ``bulk_update`` and raw ``UPDATE`` statements send no signal: run them inside
+  ``changing(model, ids, by=…, reason=…)``, which writes both records of every row with one ``INSERT …
+  SELECT`` each, in the caller's transaction; or hand a raw ``UPDATE`` to ``recorded_update``, which on
+  PostgreSQL makes it and both records one statement.
 
-The services lock a row before they change it (``settlements.locks``), so two first changes of one row
-never both copy its as-created state.
+The services change these rows under a lock (``settlements.locks``: a settlement's own row lock, the
+person-year's ledger lock for the visits the settlement services change), so two first changes of one row
+never both copy its as-created state; a new write path takes the row's lock first.
 """
 
 import datetime as dt
@@ -23,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
@@ -55,66 +57,95 @@ class ChangeHistory(HistoricalRecords):
             super().post_save(instance, created, using=using, **kwargs)
 
 
-def _columns(model) -> list[str]:
-    """The columns the historical table copies from the model's table (same names in both)."""
-    return [field.column for field in model.history.model.tracked_fields]
-
-
-def _keys(ids: list[int]) -> str:
-    return ", ".join(str(int(pk)) for pk in ids)  # int(): nothing but a number reaches the statement
-
-
 def keep_as_created(model, ids: Iterable[int], *, using: str | None = None) -> None:
     """Copy into the history, as its ``+`` record, the stored state of each row of ``ids`` that has none
     yet: the state it was created with, as it has not changed since."""
-    ids = sorted(set(ids))
-    if not ids:
-        return
-    recorder: ChangeHistory = model.history_on_change
-    quote = connection.ops.quote_name
-    columns = _columns(model)
-    created_by = f"t.{quote(recorder.created_by)}" if recorder.created_by else "NULL"
-    history_table, table = quote(model.history.model._meta.db_table), quote(model._meta.db_table)
-    sql = (
-        f"INSERT INTO {history_table} ({', '.join(map(quote, columns))}, history_date, history_type, "  # noqa: S608
-        f"history_user_id, history_change_reason) SELECT {', '.join('t.' + quote(c) for c in columns)}, "
-        f"t.{quote(recorder.created_at)}, '+', {created_by}, '' FROM {table} t "
-        f"WHERE t.id IN ({_keys(ids)}) "
-        f"AND NOT EXISTS (SELECT 1 FROM {history_table} h WHERE h.id = t.id)"
-    )
-    with transaction.get_connection(using).cursor() as cursor:
-        cursor.execute(sql)
+    if keys := _keys(ids):
+        connection = connections[using or DEFAULT_DB_ALIAS]
+        with connection.cursor() as cursor:
+            cursor.execute(_as_created_sql(model, keys, connection.ops.quote_name))
 
 
 def record_changed(model, ids: Iterable[int], *, by, reason: str = "") -> None:
-    """Add a ``~`` record with the stored state of each row of ``ids``: changed now, by ``by``, for
-    ``reason``."""
-    ids = sorted(set(ids))
-    if not ids:
-        return
-    quote = connection.ops.quote_name
-    columns = _columns(model)
-    history_table, table = quote(model.history.model._meta.db_table), quote(model._meta.db_table)
-    sql = (
-        f"INSERT INTO {history_table} ({', '.join(map(quote, columns))}, history_date, history_type, "  # noqa: S608
-        f"history_user_id, history_change_reason) SELECT {', '.join('t.' + quote(c) for c in columns)}, "
-        f"%s, '~', %s, %s FROM {table} t WHERE t.id IN ({_keys(ids)})"
-    )
-    user_id = getattr(by, "pk", by)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), user_id, reason])
+    """Add a ``~`` record with the stored state of each row of ``ids``: changed now, by ``by`` (a user, a
+    user id or None), for ``reason``."""
+    if keys := _keys(ids):
+        quote = connection.ops.quote_name
+        source = f"{quote(model._meta.db_table)} s WHERE s.{quote(model._meta.pk.column)} IN ({keys})"
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(model, _CHANGED, source, quote), _changed(by, reason))
 
 
 @contextmanager
 def changing(model, ids: Iterable[int], *, by, reason: str = "") -> Iterator[None]:
-    """Around a ``QuerySet.update()`` or raw ``UPDATE`` of the rows ``ids`` of ``model`` (Visit,
-    Settlement): their as-created state is kept before, their new state recorded after (who: ``by``, a
-    user or a user id or None; why: ``reason``), in one transaction with the update."""
+    """Around a ``QuerySet.update()``, ``bulk_update`` or raw ``UPDATE`` of the rows ``ids`` of ``model``
+    (Visit, Settlement): their as-created state is kept before, their new state recorded after (who: ``by``,
+    a user or a user id or None; why: ``reason``), in one transaction with the update."""
     ids = sorted(set(ids))
     with transaction.atomic(savepoint=False):  # the caller's transaction, with no savepoint of its own
         keep_as_created(model, ids)
         yield
         record_changed(model, ids, by=by, reason=reason)
+
+
+def recorded_update(model, ids: Iterable[int], sql: str, params: list, *, by, reason: str = "") -> None:
+    """Run ``sql``, an ``UPDATE`` of the rows ``ids`` of ``model``'s table (named unquoted, with no
+    ``RETURNING``), and record it as ``changing`` does. On PostgreSQL in one statement, so that a hot path
+    pays no statement more: data-modifying CTEs all read the rows as they were before the statement, so one
+    keeps the as-created state while the ``UPDATE``'s ``RETURNING`` gives the new one."""
+    keys = _keys(ids)
+    if connection.vendor != "postgresql" or not keys:
+        with changing(model, ids, by=by, reason=reason), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    returning = ", ".join(f"{table}.{quote(column)}" for column in _columns(model))
+    statement = (
+        f"WITH kept AS ({_as_created_sql(model, keys, quote)}), changed AS ({sql} RETURNING {returning}) "
+        + _insert_sql(model, _CHANGED, "changed s", quote)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *_changed(by, reason)])
+
+
+# A ``~`` record's date, type, user and reason, and their parameters (``_changed``).
+_CHANGED = "%s, '~', %s, %s"
+
+
+def _changed(by, reason: str) -> list:
+    return [timezone.now(), getattr(by, "pk", by), reason]
+
+
+def _keys(ids: Iterable[int]) -> str:
+    return ", ".join(str(int(pk)) for pk in sorted(set(ids)))  # int(): nothing but numbers in the SQL
+
+
+def _columns(model) -> list[str]:
+    return [field.column for field in model.history.model.tracked_fields]  # same names in both tables
+
+
+def _insert_sql(model, record_sql: str, source: str, quote) -> str:
+    """``INSERT`` into ``model``'s historical table of the rows of ``source`` (aliased ``s``), with the
+    record's date, type, user and reason as ``record_sql`` selects them."""
+    columns = _columns(model)
+    return (
+        f"INSERT INTO {quote(model.history.model._meta.db_table)} ({', '.join(map(quote, columns))}, "  # noqa: S608
+        f"history_date, history_type, history_user_id, history_change_reason) "
+        f"SELECT {', '.join('s.' + quote(c) for c in columns)}, {record_sql} FROM {source}"
+    )
+
+
+def _as_created_sql(model, keys: str, quote) -> str:
+    """The ``+`` records of the rows ``keys`` that have no record yet (``keep_as_created``)."""
+    recorder: ChangeHistory = model.history_on_change
+    pk, history_table = quote(model._meta.pk.column), quote(model.history.model._meta.db_table)
+    created_by = f"s.{quote(recorder.created_by)}" if recorder.created_by else "NULL"
+    source = (
+        f"{quote(model._meta.db_table)} s WHERE s.{pk} IN ({keys}) "  # noqa: S608
+        f"AND NOT EXISTS (SELECT 1 FROM {history_table} h WHERE h.{pk} = s.{pk})"
+    )
+    return _insert_sql(model, f"s.{quote(recorder.created_at)}, '+', {created_by}, ''", source, quote)
 
 
 # Reading ---------------------------------------------------------------------------------------------

@@ -543,16 +543,10 @@ def _keep_computed_critical_illness(settlements: list[Settlement], *, reversed_:
     by, reason = (
         (last.reversed_by_id, f"冲正：{last.reversal_reason}") if reversed_ else (last.settled_by_id, "结算")
     )
-    with history.changing(Visit, computed, by=by, reason=reason):
-        if len(computed) == 1:
-            ((visit_id, amount),) = computed.items()
-            Visit.objects.filter(pk=visit_id).update(critical_illness_settled=amount)
-            return
-        pairs = [value for visit_id, amount in computed.items() for value in (visit_id, amount)]
-        with connection.cursor() as cursor:  # one UPDATE … FROM (VALUES …): a CASE of 500 branches cost more
-            cursor.execute(
-                _COMPUTED_CI_SQL.format(rows=", ".join(["(%s, CAST(%s AS NUMERIC))"] * len(computed))), pairs
-            )
+    pairs = [value for visit_id, amount in computed.items() for value in (visit_id, amount)]
+    # One UPDATE … FROM (VALUES …) (a CASE of 500 branches cost more), with the visits' history records.
+    sql = _COMPUTED_CI_SQL.format(rows=", ".join(["(%s, CAST(%s AS NUMERIC))"] * len(computed)))
+    history.recorded_update(Visit, computed, sql, pairs, by=by, reason=reason)
 
 
 # A CTE, as SQLite names no columns of a derived table; {rows} is placeholders only.

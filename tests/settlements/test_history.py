@@ -124,7 +124,8 @@ def test_a_batch_records_each_changed_visit_in_bulk(reviewer, mianyang_2023, cer
     for visit in visits:
         visit.refresh_from_db()
         assert [
-            (r.history_type, r.critical_illness_settled) for r in visit.history.order_by("history_id")
+            (r.history_type, r.critical_illness_settled)
+            for r in visit.history.order_by("history_date", "history_id")
         ] == [
             ("+", None),
             ("~", visit.critical_illness_settled),
@@ -163,7 +164,7 @@ def test_updates_through_the_helper_leave_a_record_per_row(reviewer, mianyang_20
     first, second = (
         [
             (r.history_type, r.assistance_paid_at_hospital, r.history_change_reason)
-            for r in s.history.order_by("history_id")
+            for r in s.history.order_by("history_date", "history_id")
         ]
         for s in settlements
     )
