@@ -9,9 +9,12 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 from django.urls import reverse
 
+from claimants import imports
 from settlements import history
 from settlements.models import Settlement, Visit
 from settlements.services import record_visit, reverse_settlement, settle_visit, settle_visits
+from settlements.visit_import import KIND
+from tests.settlements.test_visit_import import PLATFORM, csv_bytes, platform_row
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +62,20 @@ def test_creating_visits_and_settlements_writes_no_history(reviewer, mianyang_20
     assert Settlement.objects.count() == 4
     assert not Visit.history.exists()
     assert list(Settlement.history.values_list("history_type", "id", "history_change_reason")) == []
+
+
+def test_importing_platform_records_writes_no_visit_history(reviewer, claimant_factory, mianyang_2023):
+    person = claimant_factory()
+    content = csv_bytes(
+        PLATFORM, [platform_row("S1", person), platform_row("S2", person, setl_time="20230402")]
+    )
+
+    imports.commit(
+        batch=imports.stage(kind=KIND, file_name="setl.csv", content=content, by=reviewer), by=reviewer
+    )
+
+    assert Visit.objects.filter(claimant=person).count() == 2
+    assert not Visit.history.exists()
 
 
 def test_reversal_keeps_the_settlement_as_created_then_who_when_and_why(
