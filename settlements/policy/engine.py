@@ -184,8 +184,10 @@ def _check_visit(visit: Visit) -> None:
     if visit.insurance_scheme not in _SCHEMES:
         raise PolicyInputError(f'visit.insurance_scheme: unknown insurance scheme "{visit.insurance_scheme}"')
     supplementary = visit.supplementary_paid
-    left = visit.policy_scope_cost - visit.basic_insurance_paid - (given or ZERO)
-    if not ZERO <= supplementary <= left:
+    # Zero always fits: the checks above leave a cost after basic and given insurance of zero or more.
+    if supplementary and not (
+        ZERO <= supplementary <= visit.policy_scope_cost - visit.basic_insurance_paid - (given or ZERO)
+    ):
         raise PolicyInputError(
             "visit.supplementary_paid: negative or above cost after basic and given critical-illness insurance"
         )
@@ -206,9 +208,10 @@ def _candidates(
         start = end = visit.admitted if switches.episode_identity == "admitted" else visit.discharged
     if switches.settled_on_extends_identity and visit.settled_on is not None and visit.settled_on > end:
         end = visit.settled_on
+    terms_of = policy.terms_of
     ranked: list[CategoryTerms] = []
     for certification in certifications:
-        terms = _category_terms(policy, certification.category)
+        terms = terms_of.get(certification.category) or _category_terms(policy, certification.category)
         if certification.valid_from > end or (
             certification.valid_to is not None and certification.valid_to < start
         ):
@@ -223,6 +226,7 @@ def _candidates(
 
 
 def _category_terms(policy: Policy, code: str) -> CategoryTerms:
+    """A certification code ``Policy.terms_of`` does not hold: the reason it cannot be settled."""
     if code not in policy.known_categories:
         raise PolicyInputError(
             f'certification.category: "{code}" is not a category of {policy.jurisdiction}',
@@ -273,7 +277,8 @@ def settle_visit(
 
     SCENARIOS Clarification 22 (就高不就低 pays the most): with several valid categories, the visit is
     assessed under each against the same ledger and settled under the one that leaves the smallest
-    personal burden; the ranking breaks ties.
+    personal burden; the ranking breaks ties. The other categories' burdens are computed by the same
+    arithmetic without their explanation; only the chosen category's is written.
     """
     _check_visit(visit)
     day = visit.discharged if policy.switches.episode_date_by == "discharged" else visit.admitted
@@ -289,8 +294,13 @@ def settle_visit(
     # and the ranking breaks ties.
     if len(candidates) <= 1 or not first[0].personal_burden:
         return VisitAssessment(first[0], first[1], ledger.apply(first[1]))
-    outcomes = [first, *(_settle_as(policy, ledger, visit, day, terms, in_force) for terms in candidates[1:])]
-    result, deltas = _least_burden(candidates, outcomes)
+    burdens = [first[0].personal_burden]
+    for terms in candidates[1:]:
+        burdens.append(_assess_as(policy, ledger, visit, day, terms, in_force, None, {})[2])
+    # The first of equal burdens: candidates come in rank order.
+    index = burdens.index(min(burdens))
+    chosen = first if index == 0 else _settle_as(policy, ledger, visit, day, candidates[index], in_force)
+    result, deltas = _compared(candidates, burdens, index, *chosen)
     return VisitAssessment(result, deltas, ledger.apply(deltas))
 
 
@@ -311,24 +321,21 @@ def _outside_year(policy: Policy, visit: Visit, day: date) -> VisitResult:
     )
 
 
-def _least_burden(
-    candidates: Sequence[CategoryTerms], outcomes: Sequence[tuple[VisitResult, dict[str, Decimal]]]
+def _compared(
+    candidates: Sequence[CategoryTerms],
+    burdens: list[Decimal],
+    index: int,
+    chosen: VisitResult,
+    deltas: dict[str, Decimal],
 ) -> tuple[VisitResult, dict[str, Decimal]]:
-    """The outcome that leaves the smallest burden (the first of equal ones: candidates come in rank
-    order), its explanation told which categories were compared."""
-    burdens = [result.personal_burden for result, _deltas in outcomes]
-    index = burdens.index(min(burdens))
-    chosen, deltas = outcomes[index]
+    """The chosen outcome (``candidates[index]``), its explanation told which categories were compared."""
     compared = (
-        explain.Compared(tuple(terms.name_zh for terms in candidates), burdens, english=False),
-        explain.Compared(tuple(explain.name_en(terms.code) for terms in candidates), burdens, english=True),
+        explain.Compared(tuple([terms.name_zh for terms in candidates]), burdens, english=False),
+        explain.Compared(tuple([terms.name_en for terms in candidates]), burdens, english=True),
     )
     winner = candidates[index]
-    tie = burdens.count(chosen.personal_burden) > 1
-    step = (
-        explain.COMPARED_TIE if tie else explain.COMPARED,
-        (*compared, winner.name_zh, explain.name_en(winner.code)),
-    )
+    tie = burdens.count(burdens[index]) > 1
+    step = (explain.COMPARED_TIE if tie else explain.COMPARED, (*compared, winner.name_zh, winner.name_en))
     result = VisitResult(
         chosen.visit_id,
         chosen.category,
@@ -345,6 +352,9 @@ def _least_burden(
     return result, deltas
 
 
+_NO_CATEGORY_STEP: Step = (explain.NO_CATEGORY, ())
+
+
 def _settle_as(
     policy: Policy,
     ledger: Ledger,
@@ -353,19 +363,48 @@ def _settle_as(
     category: CategoryTerms | None,
     in_force: bool,
 ) -> tuple[VisitResult, dict[str, Decimal]]:
-    """The visit assessed under one category (or none) against ``ledger``: the result and the counter
-    deltas (the caller applies the chosen category's deltas to the ledger)."""
+    """The visit assessed under one category (or none) against ``ledger``, explained: the result and the
+    counter deltas (the caller applies the chosen category's deltas to the ledger)."""
+    steps: list[Step] = [_NO_CATEGORY_STEP if category is None else category.applied]
+    deltas: dict[str, Decimal] = {}
+    ci, amounts, burden, reason, pool = _assess_as(
+        policy, ledger, visit, day, category, in_force, steps, deltas
+    )
+    steps.append((explain.BURDEN, (burden,)))
+    result = VisitResult(
+        visit.id,
+        category.code if category is not None else None,
+        ci,
+        policy.tiers,
+        amounts,
+        burden,
+        reason,
+        tuple(steps),
+        pool if reason is None or reason == CAP_REACHED else None,
+        visit.supplementary_paid,
+        category.fund if category is not None else None,
+    )
+    return result, {name: delta for name, delta in deltas.items() if delta}
+
+
+def _assess_as(
+    policy: Policy,
+    ledger: Ledger,
+    visit: Visit,
+    day: date,
+    category: CategoryTerms | None,
+    in_force: bool,
+    steps: list[Step] | None,
+    deltas: dict[str, Decimal],
+) -> tuple[Decimal, tuple[Decimal, ...], Decimal, Reason | None, Pool | None]:
+    """The arithmetic of one category: (大病保险, the tiers' amounts, personal burden, reason, pool). The
+    explanation goes to ``steps`` (None: not wanted, as for a category compared but not chosen) and the
+    counter deltas to ``deltas``."""
     cost = visit.policy_scope_cost - visit.basic_insurance_paid
     pool = policy.visit_pools.get(visit.type)
     reason = _reason(policy, visit, category, pool, in_force)
-    steps: list[Step] = [
-        (explain.NO_CATEGORY, ())
-        if category is None
-        else (explain.CATEGORY, (category.code, category.name_zh, explain.name_en(category.code)))
-    ]
-    if reason is not None:
+    if reason is not None and steps is not None:
         steps.append((explain.REASONS[reason], (day,)))
-    deltas: dict[str, Decimal] = {}
     ci = _critical_illness_tier(policy, ledger, visit, day, category, cost, deltas, steps)
     # Clarification 23 (先保险后救助): supplementary insurance is paid before every assistance tier.
     supplementary = visit.supplementary_paid
@@ -375,37 +414,20 @@ def _settle_as(
             f"visit.supplementary_paid: {supplementary} is above what is left after basic insurance and "
             f"critical-illness insurance ({cost - ci})"
         )
-    if supplementary:
-        steps.append((explain.SUPPLEMENTARY, (supplementary,)))
-    steps.append((explain.BASE, (base,)))
-
-    amounts = policy.no_amounts
+    if steps is not None:
+        if supplementary:
+            steps.append((explain.SUPPLEMENTARY, (supplementary,)))
+        steps.append((explain.BASE, (base,)))
+    if reason is not None:
+        return ci, policy.no_amounts, base, reason, pool
+    # ``_reason`` gives None only to a visit with a category and a pool.
+    assert category is not None
+    assert pool is not None
+    amounts, cut = _assistance_tiers(policy, category, pool, ledger, visit, base, deltas, steps)
     burden = base
-    if reason is None:
-        # ``_reason`` gives None only to a visit with a category and a pool.
-        assert category is not None
-        assert pool is not None
-        amounts, cut = _assistance_tiers(policy, category, pool, ledger, visit, base, deltas, steps)
-        for amount in amounts:
-            burden -= amount
-        if cut:
-            reason = CAP_REACHED
-    steps.append((explain.BURDEN, (burden,)))
-    fund = category.fund if category is not None else None
-    result = VisitResult(
-        visit_id=visit.id,
-        category=category.code if category is not None else None,
-        critical_illness_insurance=ci,
-        tier_names=policy.tiers,
-        amounts=amounts,
-        personal_burden=burden,
-        reason=reason,
-        steps=tuple(steps),
-        pool=pool if reason is None or reason == CAP_REACHED else None,
-        supplementary_paid=supplementary,
-        fund=fund,
-    )
-    return result, {name: delta for name, delta in deltas.items() if delta}
+    for amount in amounts:
+        burden -= amount
+    return ci, amounts, burden, CAP_REACHED if cut else None, pool
 
 
 def _critical_illness_tier(
@@ -416,7 +438,7 @@ def _critical_illness_tier(
     category: CategoryTerms | None,
     cost: Decimal,
     deltas: dict[str, Decimal],
-    steps: list[Step],
+    steps: list[Step] | None,
 ) -> Decimal:
     """大病保险 (SCENARIOS Clarifications 6 and 24): computed with the category's schedule, given, or zero;
     an employee-insured visit never gets the resident schedule and stays out of the resident 大病 base."""
@@ -424,39 +446,32 @@ def _critical_illness_tier(
     given = visit.critical_illness_paid
     if visit.insurance_scheme == EMPLOYEE:
         ci = given if given is not None else ZERO
-        steps.append(
-            (explain.CI_EMPLOYEE_GIVEN, (ci,)) if given is not None else (explain.CI_EMPLOYEE_NONE, ())
-        )
+        if steps is not None:
+            steps.append(
+                (explain.CI_EMPLOYEE_GIVEN, (ci,)) if given is not None else (explain.CI_EMPLOYEE_NONE, ())
+            )
         return ci
     if given is not None:
         ci = given
-        steps.append((explain.CI_GIVEN, (ci,)))
+        if steps is not None:
+            steps.append((explain.CI_GIVEN, (ci,)))
     elif ci_scope and policy.ci_from <= day and policy.in_force(day):
         schedule = category.ci if category is not None else policy.ci_ordinary
-        tilted = category is not None and category.ci_tilted
-        ci = _critical_illness(schedule, tilted, ledger[CI_BASE], cost, policy.switches.rounding, steps)
+        if schedule is None:
+            ci = ZERO
+            if steps is not None:
+                steps.append((explain.CI_NO_SCHEDULE, ()))
+        else:
+            before = ledger.counters.get(CI_BASE, ZERO)
+            after = before + cost
+            ci = round_half_up(schedule.pay(before, after), policy.switches.rounding)
+            if steps is not None:
+                template = explain.CI_TILTED if category is not None and category.ci_tilted else explain.CI
+                steps.append((template, (schedule.threshold_text, schedule.ratios_text, before, after, ci)))
     else:
         ci = ZERO
     if ci_scope and cost:
         deltas[CI_BASE] = cost
-    return ci
-
-
-def _critical_illness(
-    schedule: CiSchedule | None,
-    tilted: bool,
-    before: Decimal,
-    cost: Decimal,
-    rounding: str,
-    steps: list[Step],
-) -> Decimal:
-    if schedule is None:
-        steps.append((explain.CI_NO_SCHEDULE, ()))
-        return ZERO
-    ci = round_half_up(schedule.pay(before, before + cost), rounding)
-    ratios = "/".join(percent_text(segment.ratio) for segment in schedule.segments)
-    figures = (amount_text(schedule.threshold), ratios, before, before + cost, ci)
-    steps.append((explain.CI_TILTED if tilted else explain.CI, figures))
     return ci
 
 
@@ -468,19 +483,30 @@ def _assistance_tiers(
     visit: Visit,
     base: Decimal,
     deltas: dict[str, Decimal],
-    steps: list[Step],
+    steps: list[Step] | None,
 ) -> tuple[tuple[Decimal, ...], bool]:
     """Regular assistance of the pool, then each residual layer of the category on what it leaves: (the
     amount of each of the jurisdiction's tiers, in its order; whether a cap cut a tier)."""
     switches = policy.switches
     rounding = switches.rounding
     terms = category.pools[pool]
-    prefix = "" if switches.counters_carry_over else f"{category.code}:"
-    base_key, paid_key = f"{prefix}{pool}_base", f"{prefix}{pool}_paid"
-    before, paid = ledger[base_key], ledger[paid_key]
-    pool_name = policy.pool_names_zh[pool]
-    tier = (terms.deductible, terms.ratio, terms.cap)
-    assistance, raw = _annual_tier(*tier, before, base, paid, rounding, steps, explain.ASSISTANCE, pool_name)
+    if switches.counters_carry_over:
+        prefix = ""
+        base_key, paid_key = policy.pool_counters[pool]
+    else:
+        prefix = f"{category.code}:"
+        base_key, paid_key = f"{prefix}{pool}_base", f"{prefix}{pool}_paid"
+    counters = ledger.counters
+    before, paid = counters.get(base_key, ZERO), counters.get(paid_key, ZERO)
+    after = before + base
+    assistance, raw, eligible = _annual_tier(
+        terms.deductible, terms.ratio, terms.cap, before, after, paid, rounding
+    )
+    if steps is not None:
+        name = policy.pool_names_zh[pool]
+        figures = (terms.deductible_text, before, after, eligible, terms.ratio_text, raw, name)
+        steps.append((explain.ASSISTANCE, figures))
+        steps.append(_cap_step(terms.cap, paid, assistance))
     cut = assistance < raw
     deltas[base_key] = base
     deltas[paid_key] = assistance
@@ -506,7 +532,7 @@ def _residual_layer(
     residual: Decimal,
     rounding: str,
     deltas: dict[str, Decimal],
-    steps: list[Step],
+    steps: list[Step] | None,
 ) -> tuple[Decimal, bool]:
     """One annual-residual layer (``rules.ResidualLayer``) on the visit's residual: (pay, cut by the cap)."""
     base_key, paid_key = layer.base_counter, layer.paid_counter
@@ -515,15 +541,19 @@ def _residual_layer(
     if (layer.requires_in_province and not visit.in_province) or (
         layer.requires_referral and visit.referral == UNREFERRED
     ):
-        if layer.unqualified is not None:
+        if layer.unqualified is not None and steps is not None:
             steps.append((layer.unqualified, ()))
         if layer.count_unqualified:
             deltas[base_key] = residual
         return ZERO, False
-    before, paid = ZERO if layer.per_visit else ledger[base_key], ledger[paid_key]
-    terms = (layer.threshold, layer.ratio, layer.cap)
-    name = layer.tier.name_zh
-    pay, raw = _annual_tier(*terms, before, residual, paid, rounding, steps, layer.template, name)
+    counters = ledger.counters
+    before, paid = ZERO if layer.per_visit else counters.get(base_key, ZERO), counters.get(paid_key, ZERO)
+    after = before + residual
+    pay, raw, eligible = _annual_tier(layer.threshold, layer.ratio, layer.cap, before, after, paid, rounding)
+    if steps is not None:
+        figures = (layer.threshold_text, before, after, eligible, layer.ratio_text, raw, layer.tier.name_zh)
+        steps.append((layer.template, figures))
+        steps.append(_cap_step(layer.cap, paid, pay))
     deltas[base_key] = residual
     deltas[paid_key] = pay
     return pay, pay < raw
@@ -534,22 +564,20 @@ def _annual_tier(
     ratio: Decimal,
     cap: Decimal | None,
     before: Decimal,
-    amount: Decimal,
+    after: Decimal,
     paid: Decimal,
     rounding: str,
-    steps: list[Step],
-    template: Template,
-    name: str = "",
-) -> tuple[Decimal, Decimal]:
-    """One annual tier (RULES 1.4): the part of ``amount`` above the annual ``threshold`` (the year's base so
-    far is ``before``) times ``ratio``, rounded when paid, within what is left of ``cap``. (pay, raw)."""
-    eligible = above(before, before + amount, threshold)
+) -> tuple[Decimal, Decimal, Decimal]:
+    """One annual tier (RULES 1.4): the part of the year's base from ``before`` to ``after`` above the
+    annual ``threshold`` times ``ratio``, rounded when paid, within what is left of ``cap`` after ``paid``.
+    (pay, raw, the part above the threshold)."""
+    eligible = above(before, after, threshold)
     raw = round_half_up(eligible * ratio, rounding)
-    pay = capped(raw, cap, paid)
-    figures = (amount_text(threshold), before, before + amount, eligible, percent_text(ratio), raw, name)
-    steps.append((template, figures))
-    steps.append((explain.NO_CAP, (pay,)) if cap is None else (explain.CAP, (cap, paid, pay)))
-    return pay, raw
+    return capped(raw, cap, paid), raw, eligible
+
+
+def _cap_step(cap: Decimal | None, paid: Decimal, pay: Decimal) -> Step:
+    return (explain.NO_CAP, (pay,)) if cap is None else (explain.CAP, (cap, paid, pay))
 
 
 # Applications ----------------------------------------------------------------------------------------
@@ -664,12 +692,13 @@ def _illness_application(
         figures = (visit.visit_id, visit.personal_burden, visit.other_insurance_paid, amount)
         lines.append(explain.COVERED_VISIT.render(figures))
     before = ledger[APPLICATION_BASE] if terms.cumulative else ZERO
-    steps: list[Step] = []
-    tier = (terms.deductible, terms.ratio, terms.cap)
-    rounding = policy.switches.rounding
-    pay, _ = _annual_tier(
-        *tier, before, added, ledger[APPLICATION_PAID], rounding, steps, explain.ILLNESS_APPLICATION
+    after, paid = before + added, ledger[APPLICATION_PAID]
+    pay, raw, eligible = _annual_tier(
+        terms.deductible, terms.ratio, terms.cap, before, after, paid, policy.switches.rounding
     )
+    ratio = percent_text(terms.ratio)
+    tier = (amount_text(terms.deductible), before, after, eligible, ratio, raw, "")
+    steps = ((explain.ILLNESS_APPLICATION, tier), _cap_step(terms.cap, paid, pay))
     lines.extend(template.render(figures) for template, figures in steps)
     deltas = {name: delta for name, delta in ((APPLICATION_BASE, added), (APPLICATION_PAID, pay)) if delta}
     result = ApplicationResult(
