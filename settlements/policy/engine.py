@@ -216,10 +216,11 @@ def _candidates(
             certification.valid_to is not None and certification.valid_to < start
         ):
             continue
-        if terms not in ranked:
-            ranked.append(terms)
+        ranked.append(terms)
     if len(ranked) > 1:
-        ranked.sort(key=attrgetter("rank"))
+        # Each category once (a policy holds one ``CategoryTerms`` per category: by identity, as ``==``
+        # compares every field), by rank.
+        ranked = sorted({id(terms): terms for terms in ranked}.values(), key=attrgetter("rank"))
     elif ranked and ranked[0].in_force_from <= day:
         return ranked, ranked
     return ranked, [terms for terms in ranked if terms.in_force_from <= day]
@@ -289,18 +290,39 @@ def settle_visit(
     # governed by county rules this rule set does not hold.
     in_force = policy.in_force(day) and (bool(valid_in_force) or (not valid and day >= policy.general_from))
     candidates = valid_in_force if in_force else valid[:1]
-    first = _settle_as(policy, ledger, visit, day, candidates[0] if candidates else None, in_force)
+    category = candidates[0] if candidates else None
+    steps: list[Step] = [_NO_CATEGORY_STEP if category is None else category.applied]
+    deltas: dict[str, Decimal] = {}
+    outcome = _assess_as(policy, ledger, visit, day, category, in_force, steps, deltas)
     # One candidate, or a first (highest-ranked) one that leaves nothing to pay: no other can do better,
     # and the ranking breaks ties.
-    if len(candidates) <= 1 or not first[0].personal_burden:
-        return VisitAssessment(first[0], first[1], ledger.apply(first[1]))
-    burdens = [first[0].personal_burden]
-    for terms in candidates[1:]:
-        burdens.append(_assess_as(policy, ledger, visit, day, terms, in_force, None, {})[2])
-    # The first of equal burdens: candidates come in rank order.
-    index = burdens.index(min(burdens))
-    chosen = first if index == 0 else _settle_as(policy, ledger, visit, day, candidates[index], in_force)
-    result, deltas = _compared(candidates, burdens, index, *chosen)
+    if len(candidates) > 1 and outcome[2]:
+        burdens = [outcome[2]]
+        for terms in candidates[1:]:
+            burdens.append(_assess_as(policy, ledger, visit, day, terms, in_force, None, {})[2])
+        # The first of equal burdens: candidates come in rank order.
+        index = burdens.index(min(burdens))
+        if index:
+            category = candidates[index]
+            steps, deltas = [category.applied], {}
+            outcome = _assess_as(policy, ledger, visit, day, category, in_force, steps, deltas)
+        steps.insert(1, _compared(candidates, burdens, index))
+    ci, amounts, burden, reason, pool = outcome
+    steps.append((explain.BURDEN, (burden,)))
+    result = VisitResult(
+        visit.id,
+        category.code if category is not None else None,
+        ci,
+        policy.tiers,
+        amounts,
+        burden,
+        reason,
+        tuple(steps),
+        pool if reason is None or reason == CAP_REACHED else None,
+        visit.supplementary_paid,
+        category.fund if category is not None else None,
+    )
+    deltas = {name: delta for name, delta in deltas.items() if delta}
     return VisitAssessment(result, deltas, ledger.apply(deltas))
 
 
@@ -321,70 +343,18 @@ def _outside_year(policy: Policy, visit: Visit, day: date) -> VisitResult:
     )
 
 
-def _compared(
-    candidates: Sequence[CategoryTerms],
-    burdens: list[Decimal],
-    index: int,
-    chosen: VisitResult,
-    deltas: dict[str, Decimal],
-) -> tuple[VisitResult, dict[str, Decimal]]:
-    """The chosen outcome (``candidates[index]``), its explanation told which categories were compared."""
+def _compared(candidates: Sequence[CategoryTerms], burdens: list[Decimal], index: int) -> Step:
+    """The explanation step that tells which categories were compared and which one was chosen."""
     compared = (
         explain.Compared(tuple([terms.name_zh for terms in candidates]), burdens, english=False),
         explain.Compared(tuple([terms.name_en for terms in candidates]), burdens, english=True),
     )
     winner = candidates[index]
     tie = burdens.count(burdens[index]) > 1
-    step = (explain.COMPARED_TIE if tie else explain.COMPARED, (*compared, winner.name_zh, winner.name_en))
-    result = VisitResult(
-        chosen.visit_id,
-        chosen.category,
-        chosen.critical_illness_insurance,
-        chosen.tier_names,
-        chosen.amounts,
-        chosen.personal_burden,
-        chosen.reason,
-        (chosen.steps[0], step, *chosen.steps[1:]),
-        chosen.pool,
-        chosen.supplementary_paid,
-        chosen.fund,
-    )  # ``dataclasses.replace`` costs several times more
-    return result, deltas
+    return (explain.COMPARED_TIE if tie else explain.COMPARED, (*compared, winner.name_zh, winner.name_en))
 
 
 _NO_CATEGORY_STEP: Step = (explain.NO_CATEGORY, ())
-
-
-def _settle_as(
-    policy: Policy,
-    ledger: Ledger,
-    visit: Visit,
-    day: date,
-    category: CategoryTerms | None,
-    in_force: bool,
-) -> tuple[VisitResult, dict[str, Decimal]]:
-    """The visit assessed under one category (or none) against ``ledger``, explained: the result and the
-    counter deltas (the caller applies the chosen category's deltas to the ledger)."""
-    steps: list[Step] = [_NO_CATEGORY_STEP if category is None else category.applied]
-    deltas: dict[str, Decimal] = {}
-    ci, amounts, burden, reason, pool = _assess_as(
-        policy, ledger, visit, day, category, in_force, steps, deltas
-    )
-    steps.append((explain.BURDEN, (burden,)))
-    result = VisitResult(
-        visit.id,
-        category.code if category is not None else None,
-        ci,
-        policy.tiers,
-        amounts,
-        burden,
-        reason,
-        tuple(steps),
-        pool if reason is None or reason == CAP_REACHED else None,
-        visit.supplementary_paid,
-        category.fund if category is not None else None,
-    )
-    return result, {name: delta for name, delta in deltas.items() if delta}
 
 
 def _assess_as(
