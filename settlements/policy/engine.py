@@ -345,13 +345,10 @@ def _outside_year(policy: Policy, visit: Visit, day: date) -> VisitResult:
 
 def _compared(candidates: Sequence[CategoryTerms], burdens: list[Decimal], index: int) -> Step:
     """The explanation step that tells which categories were compared and which one was chosen."""
-    compared = (
-        explain.Compared(tuple([terms.name_zh for terms in candidates]), burdens, english=False),
-        explain.Compared(tuple([terms.name_en for terms in candidates]), burdens, english=True),
-    )
     winner = candidates[index]
     tie = burdens.count(burdens[index]) > 1
-    return (explain.COMPARED_TIE if tie else explain.COMPARED, (*compared, winner.name_zh, winner.name_en))
+    compared = explain.Compared(candidates, burdens)
+    return (explain.COMPARED_TIE if tie else explain.COMPARED, (compared, winner.name_zh, winner.name_en))
 
 
 _NO_CATEGORY_STEP: Step = (explain.NO_CATEGORY, ())
