@@ -245,7 +245,7 @@ class Policy:
     illness_application: IllnessApplicationTerms | None = None
     # Derived: each tier's index in ``tiers``, the amounts of a visit paid nothing, the terms of each
     # certification code that can be settled (``other_special`` through its alias; a code absent here is
-    # refused with the reason ``engine`` gives), and each pool's counters when one set carries over.
+    # refused with its reason by ``engine.identity``), and each pool's counters when one set carries over.
     tier_index: Mapping[str, int] = field(init=False)
     no_amounts: tuple[Decimal, ...] = field(init=False)
     terms_of: Mapping[str, CategoryTerms] = field(init=False)
