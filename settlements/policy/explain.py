@@ -3,7 +3,9 @@
 Figures are filled in with ``str.format``: money as Decimal, ratios and thresholds as prepared text.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Protocol
 
 from settlements.policy.types import Reason, Template
 
@@ -63,38 +65,52 @@ REASONS = {
 }
 
 
+class Named(Protocol):
+    """A category as the comparison names it (``rules.CategoryTerms``)."""
+
+    @property
+    def name_zh(self) -> str: ...
+
+    @property
+    def name_en(self) -> str: ...
+
+
 class Compared:
-    """The burdens compared under Clarification 22, formatted only when the explanation is read
-    (``{0}`` in Chinese, ``{1}`` in English): keeps text formatting off the settlement path."""
+    """The categories compared under Clarification 22 and their burdens, in rank order; formatted only
+    when the explanation is read (``{0:zh}`` in Chinese, ``{0:en}`` in English), which keeps text
+    formatting off the settlement path."""
 
-    __slots__ = ("burdens", "english", "names")
+    __slots__ = ("burdens", "categories")
 
-    def __init__(self, names: tuple[str, ...], burdens: list[Decimal], *, english: bool) -> None:
-        self.names, self.burdens, self.english = names, burdens, english
+    def __init__(self, categories: Sequence[Named], burdens: list[Decimal]) -> None:
+        self.categories, self.burdens = categories, burdens
 
-    def __format__(self, spec: str) -> str:
-        pairs = zip(self.names, self.burdens, strict=True)
-        if self.english:
-            return ", ".join(f"{name} {burden}" for name, burden in pairs)
-        return "、".join(f"{name}{burden}" for name, burden in pairs)
+    def __format__(self, language: str) -> str:
+        if language == "zh":
+            return "、".join(f"{c.name_zh}{b}" for c, b in zip(self.categories, self.burdens, strict=True))
+        if language == "en":
+            return ", ".join(f"{c.name_en} {b}" for c, b in zip(self.categories, self.burdens, strict=True))
+        raise ValueError(f"Compared: unknown language {language!r}")
+
+    def _names(self) -> list[tuple[str, str]]:
+        return [(c.name_zh, c.name_en) for c in self.categories]
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Compared) and (self.names, self.burdens, self.english) == (
-            other.names,
-            other.burdens,
-            other.english,
+        return (
+            isinstance(other, Compared) and self.burdens == other.burdens and self._names() == other._names()
         )
 
     # Defining ``__eq__`` alone makes the class unhashable (``__hash__`` is None), as its list asks.
 
 
+# Figures: (Compared, the chosen category's Chinese name, its English name).
 COMPARED = Template(
-    "就高不就低：按各有效身份分别测算个人负担（{0}），按负担最小的{2}结算",
-    "Best category (Clarification 22): burdens compared ({1}); settled as {3}, the smallest burden",
+    "就高不就低：按各有效身份分别测算个人负担（{0:zh}），按负担最小的{1}结算",
+    "Best category (Clarification 22): burdens compared ({0:en}); settled as {2}, the smallest burden",
 )
 COMPARED_TIE = Template(
-    "就高不就低：按各有效身份分别测算个人负担（{0}），负担相同，按身份顺序取{2}",
-    "Best category (Clarification 22): burdens compared ({1}); equal, so the tie order gives {3}",
+    "就高不就低：按各有效身份分别测算个人负担（{0:zh}），负担相同，按身份顺序取{1}",
+    "Best category (Clarification 22): burdens compared ({0:en}); equal, so the tie order gives {2}",
 )
 CI_EMPLOYEE_GIVEN = Template(
     "职工医保就诊：大病保险（职工大额医疗费用补助）按已结算金额计{0}，不适用城乡居民大病保险",

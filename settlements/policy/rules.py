@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from jurisdictions.spec import gettext_noop
 from settlements.policy import explain
-from settlements.policy.base import ONE, ZERO, exact
+from settlements.policy.base import ONE, ZERO, amount_text, exact, percent_text
 from settlements.policy.errors import PolicyInputError, Problem
 from settlements.policy.types import (
     MEDICAL_ASSISTANCE,
@@ -23,6 +23,7 @@ from settlements.policy.types import (
     Parameters,
     Pool,
     Segment,
+    Step,
     Template,
     TierName,
 )
@@ -60,6 +61,13 @@ class PoolTerms:
     ratio: Decimal
     cap: Decimal | None
     deductible: Decimal = ZERO
+    # Derived: the deductible and ratio as the explanation writes them (formatted once, not per visit).
+    deductible_text: str = field(init=False, repr=False, compare=False)
+    ratio_text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "deductible_text", amount_text(self.deductible))
+        object.__setattr__(self, "ratio_text", percent_text(self.ratio))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,13 @@ class CiSchedule:
     threshold: Decimal
     segments: tuple[Segment, ...]
     relative: bool = True
+    # Derived: the threshold and the bands' ratios ("60%/70%") as the explanation writes them.
+    threshold_text: str = field(init=False, repr=False, compare=False)
+    ratios_text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "threshold_text", amount_text(self.threshold))
+        object.__setattr__(self, "ratios_text", "/".join(percent_text(s.ratio) for s in self.segments))
 
     def tilted(self, threshold_cut: Decimal, ratio_add: Decimal) -> "CiSchedule":
         """The 倾斜支付 schedule: threshold lowered by ``threshold_cut``, every band's ratio raised."""
@@ -140,10 +155,15 @@ class ResidualLayer:
     # The ledger counters: ``<counter>_base`` and ``<counter>_paid`` (named once, not per visit).
     base_counter: str = field(init=False)
     paid_counter: str = field(init=False)
+    # The threshold and ratio as the explanation writes them.
+    threshold_text: str = field(init=False, repr=False, compare=False)
+    ratio_text: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_counter", f"{self.counter}_base")
         object.__setattr__(self, "paid_counter", f"{self.counter}_paid")
+        object.__setattr__(self, "threshold_text", amount_text(self.threshold))
+        object.__setattr__(self, "ratio_text", percent_text(self.ratio))
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +180,14 @@ class CategoryTerms:
     in_force_from: date
     fund: Fund = Fund.MEDICAL_ASSISTANCE  # the fund that pays its assistance (Clarification 25)
     layers: tuple[ResidualLayer, ...] = ()  # the residual layers it gets after regular assistance, in order
+    # Derived: its English name and the explanation step that names it as the category applied.
+    name_en: str = field(init=False, repr=False, compare=False)
+    applied: Step = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        name_en = explain.name_en(self.code)
+        object.__setattr__(self, "name_en", name_en)
+        object.__setattr__(self, "applied", (explain.CATEGORY, (self.code, self.name_zh, name_en)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,13 +243,25 @@ class Policy:
     switches: Switches
     household: HouseholdTerms | None = None
     illness_application: IllnessApplicationTerms | None = None
-    # Derived: each tier's index in ``tiers``, and the amounts of a visit paid nothing.
+    # Derived: each tier's index in ``tiers``, the amounts of a visit paid nothing, the terms of each
+    # certification code that can be settled (``other_special`` through its alias; a code absent here is
+    # refused with its reason by ``engine.identity``), and each pool's counters when one set carries over.
     tier_index: Mapping[str, int] = field(init=False)
     no_amounts: tuple[Decimal, ...] = field(init=False)
+    terms_of: Mapping[str, CategoryTerms] = field(init=False)
+    pool_counters: Mapping[Pool, tuple[str, str]] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tier_index", {name.code: index for index, name in enumerate(self.tiers)})
         object.__setattr__(self, "no_amounts", (ZERO,) * len(self.tiers))
+        settled_as = {code: self.category_of(code) for code in self.known_categories}
+        terms_of = {
+            code: self.categories[target]
+            for code, target in settled_as.items()
+            if target != Category.OTHER_SPECIAL and target in self.categories
+        }
+        object.__setattr__(self, "terms_of", terms_of)
+        object.__setattr__(self, "pool_counters", {pool: (f"{pool}_base", f"{pool}_paid") for pool in Pool})
 
     def in_force(self, day: date) -> bool:
         return self.effective_from <= day and (self.expires is None or day <= self.expires)
