@@ -14,36 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from applications.kinds import kind_choices
 from claimants import categories, roles
 from claimants.models import Certification, Claimant, Department, Region
-from jurisdictions import registry
 from settlements.models.visits import MONEY, Visit
-
-
-class ApplicationKind(models.TextChoices):
-    REIMBURSEMENT = "reimbursement", _("垫付费用报销（未“一站式”结算）")
-    CERTIFICATION = "certification", _("救助身份认定申请")
-    BEIJING_ANNUAL = "beijing_annual", _("因病致贫家庭重病患者年度救助（北京）")
-    TIANJIN_ILLNESS = "tianjin_illness", _("依申请医疗救助（天津）")
-
 
 # Categories a person may ask to be certified in through an application (NAT-18), and the ones that need
 # none because they are assisted directly: 「已认定为特困人员、孤儿、低保对象的直接获得医疗救助」 [002:L41].
 APPLICABLE_CATEGORIES = ("marginal", "monitored_rural", "illness_impoverished")
 DIRECT_CATEGORIES = ("destitute", "orphan", "dibao")
-# The kinds that settle on the illness-impoverished identity; each belongs to the jurisdiction whose package
-# lists it in ``case_kinds``.
-ILLNESS_KINDS = frozenset({ApplicationKind.BEIJING_ANNUAL, ApplicationKind.TIANJIN_ILLNESS})
-COMMON_KINDS = (ApplicationKind.REIMBURSEMENT, ApplicationKind.CERTIFICATION)
-
-
-def kinds_of(jurisdiction: str) -> list[str]:
-    """The application kinds a person of ``jurisdiction`` may register: the common ones, then the city's."""
-    try:
-        own = registry.get(jurisdiction).case_kinds
-    except registry.UnknownJurisdiction:
-        own = ()
-    return [*COMMON_KINDS, *(kind for kind in ApplicationKind.values if kind in own)]
 
 
 class State(models.TextChoices):
@@ -95,7 +74,8 @@ REVIEWER_ONLY = _role(roles.REVIEWER)
 class AssistanceApplication(FSMModelMixin, models.Model):
     """One written application (书面申请) for one claimant, registered at the township office."""
 
-    kind = models.CharField(_("申请类型"), max_length=32, choices=ApplicationKind)
+    # The kinds the installed jurisdiction packages declare (``applications.kinds``).
+    kind = models.CharField(_("申请类型"), max_length=32, choices=kind_choices)
     claimant = models.ForeignKey(
         Claimant, models.PROTECT, related_name="applications", verbose_name=_("申请人")
     )

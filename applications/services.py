@@ -14,19 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from applications import deadlines, documents, events, review
+from applications import deadlines, documents, events, kinds, review
 from applications.errors import CaseError
 from applications.models import (
     APPLICABLE_CATEGORIES,
     DIRECT_CATEGORIES,
-    ILLNESS_KINDS,
     ApplicationDocument,
-    ApplicationKind,
     AssistanceApplication,
     CaseEvent,
     CoveredVisit,
     State,
-    kinds_of,
 )
 from claimants import categories, roles
 from claimants import services as claimant_services
@@ -175,18 +172,18 @@ def _direct_category_held(claimant: Claimant, on: dt.date) -> str | None:
 
 
 def _check_requested_category(claimant: Claimant, kind: str, category: str, on: dt.date) -> str:
-    if kind in ILLNESS_KINDS:
-        if kind not in kinds_of(claimant.jurisdiction):
-            raise DomainError(CaseError.KIND_NOT_IN_JURISDICTION)
-        category = "illness_impoverished"
-    if kind == ApplicationKind.CERTIFICATION and not category:
+    spec = kinds.offered(kind, claimant.jurisdiction)
+    if spec is None:
+        raise DomainError(CaseError.KIND_NOT_IN_JURISDICTION)
+    category = spec.category or category
+    if spec.category_required and not category:
         raise DomainError(CaseError.CATEGORY_REQUIRED)
     if category and (
         category not in APPLICABLE_CATEGORIES
         or category not in categories.categories_of(claimant.jurisdiction)
     ):
         raise DomainError(CaseError.CATEGORY_NOT_APPLICABLE, category=category)
-    if kind != ApplicationKind.REIMBURSEMENT:
+    if not spec.for_direct_categories:
         # NAT-18 / MY workflow 2: 特困、孤儿、低保 are assisted directly and need no application.
         direct = _direct_category_held(claimant, on)
         if direct:
@@ -205,20 +202,23 @@ def _visits_assisted(
     if excluding_application is not None:
         covered = covered.exclude(application_id=excluding_application)
     assisted = set(covered.values_list("visit_id", flat=True))
-    if kind in review.SETTLING_KINDS:
+    if kinds.settles_visits(kind):
         assisted |= review.settled_visit_ids(visit_ids)
     return assisted
 
 
 def _check_visits(claimant: Claimant, kind: str, visits: Sequence[Visit]) -> list[Visit]:
     visits = list({v.pk: v for v in visits}.values())
-    if not visits and kind in (ApplicationKind.REIMBURSEMENT, ApplicationKind.TIANJIN_ILLNESS):
+    spec = kinds.get(kind)
+    if spec is None:  # a kind of a package no longer installed
+        raise DomainError(CaseError.KIND_NOT_IN_JURISDICTION)
+    if not visits and spec.visits_required:
         raise DomainError(CaseError.VISITS_REQUIRED)
     for visit in visits:
         same_person = visit.claimant_id == claimant.pk
         # Beijing's annual aid sums the burdens of the whole household (A-BJ3).
         same_household = (
-            kind == ApplicationKind.BEIJING_ANNUAL
+            spec.household_visits
             and claimant.household_id is not None
             and visit.claimant.household_id == claimant.household_id
         )
