@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from applications import services
-from applications.models import DIRECT_CATEGORIES, ApplicationKind, AssistanceApplication, State
+from applications import kinds, services
+from applications.models import DIRECT_CATEGORIES, AssistanceApplication, State
 from claimants.errors import DomainError
 from claimants.models import Certification, Claimant, User
 from settlements.models import Visit
@@ -125,7 +125,7 @@ def _accepted_claim(caseworker, visit, on):
     application = services.register_application(
         by=caseworker,
         claimant=visit.claimant,
-        kind=ApplicationKind.REIMBURSEMENT,
+        kind=kinds.REIMBURSEMENT,
         visits=[visit],
         statement="住院时未能“一站式”结算，个人已垫付，申请报销",
         submitted_on=min(visit.discharged + dt.timedelta(days=20), dt.date(visit.year, 12, 31), on),
@@ -151,7 +151,7 @@ def seed() -> dict:
                 application = services.register_application(
                     by=staff["caseworker"],
                     claimant=claimant,
-                    kind=ApplicationKind.CERTIFICATION,
+                    kind=kinds.CERTIFICATION,
                     requested_category=category,
                     statement="家庭因病支出大，生活困难，申请认定救助身份",
                     submitted_on=on,

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications import selectors
-from applications.models import APPLICABLE_CATEGORIES, ApplicationDocument, ApplicationKind, kinds_of
+from applications import kinds, selectors
+from applications.models import APPLICABLE_CATEGORIES, ApplicationDocument
 from claimants import categories
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
@@ -26,7 +26,7 @@ class StyledForm(forms.Form):
 
 
 class RegisterForm(StyledForm):
-    kind = forms.ChoiceField(label=_("申请类型"), choices=ApplicationKind.choices)
+    kind = forms.ChoiceField(label=_("申请类型"), choices=kinds.kind_choices)
     requested_category = forms.ChoiceField(label=_("申请认定类别"), required=False)
     visits = forms.ModelMultipleChoiceField(
         label=_("申请救助的就医记录"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -38,9 +38,7 @@ class RegisterForm(StyledForm):
 
     def __init__(self, *args, claimant, visits, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (kind, ApplicationKind(kind).label) for kind in kinds_of(claimant.jurisdiction)
-        ]
+        self.fields["kind"].choices = kinds.kinds_of(claimant.jurisdiction)
         codes = [c for c in categories.categories_of(claimant.jurisdiction) if c in APPLICABLE_CATEGORIES]
         self.fields["requested_category"].choices = [("", "—")] + [
             (c, categories.CATEGORIES[c].label) for c in codes

@@ -16,10 +16,12 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from applications import kinds
 from applications.errors import CaseError
-from applications.models import ApplicationKind, AssistanceApplication
+from applications.models import AssistanceApplication
 from claimants.errors import DomainError
 from claimants.models import Certification
+from jurisdictions.spec import HOUSEHOLD_AID
 from settlements import adapter, locks
 from settlements import services as settlement_services
 from settlements.models import Settlement, Visit
@@ -28,8 +30,6 @@ from settlements.policy.engine import assess_application
 from settlements.policy.errors import PolicyInputError
 
 ZERO = Decimal("0.00")
-# Kinds whose covered visits are settled by the application itself: a visit settled already is assisted.
-SETTLING_KINDS = (ApplicationKind.REIMBURSEMENT, ApplicationKind.CERTIFICATION)
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,18 @@ def settled_visit_ids(visit_ids: Iterable[int]) -> set[int]:
 
 
 def annual_grant_key(application: AssistanceApplication) -> str | None:
-    """Beijing's once-a-year household aid: the key that makes a second grant in the year impossible."""
-    if application.kind != ApplicationKind.BEIJING_ANNUAL:
+    """A kind granted once a year per household (Beijing's annual household aid): the key that makes a second
+    grant in the year impossible."""
+    kind = kinds.get(application.kind)
+    if kind is None or not kind.once_a_year:
         return None
     claimant = application.claimant
     holder = f"h{claimant.household_id}" if claimant.household_id else f"c{claimant.pk}"
-    return f"beijing_annual:{holder}:{application.aid_year}"
+    return f"{kind.code}:{holder}:{application.aid_year}"
 
 
 def assess(*, application: AssistanceApplication, visits: Sequence[Visit], by, on: dt.date) -> Outcome:
-    if application.kind in SETTLING_KINDS:
+    if kinds.settles_visits(application.kind):
         return _settle_covered_visits(application, visits, by)
     return _assess_with_engine(application, visits)
 
@@ -101,7 +103,8 @@ def _certifications(claimant, year: int):
 
 def _request(application, visits, settlements):
     identifier = application.number
-    if application.kind == ApplicationKind.BEIJING_ANNUAL:
+    kind = kinds.get(application.kind)
+    if kind is not None and kind.assessment == HOUSEHOLD_AID:
         burdens: dict[int, list[Settlement]] = {}
         for visit in visits:
             burdens.setdefault(visit.claimant_id, []).append(settlements[visit.pk])

@@ -2,28 +2,30 @@
 
 from django.urls import path, re_path
 
-from applications import views
+from applications.views import cases, queues
 
 app_name = "applications"
 
 urlpatterns = [
-    path("", views.ApplicationListView.as_view(), name="application_list"),
-    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.ApplicationExportView.as_view(), name="application_export"),
-    path("accept/", views.ApplicationBulkAcceptView.as_view(), name="application_bulk_accept"),
-    path("new/", views.ApplicationClaimantLookupView.as_view(), name="application_lookup"),
-    path("new/<int:claimant_id>/", views.ApplicationRegisterView.as_view(), name="application_register"),
-    path("<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
-    path("<int:pk>/documents/", views.DocumentUploadView.as_view(), name="application_document_upload"),
+    path("", queues.ApplicationListView.as_view(), name="application_list"),
+    re_path(
+        r"^export\.(?P<fmt>csv|xlsx)$", queues.ApplicationExportView.as_view(), name="application_export"
+    ),
+    path("accept/", queues.ApplicationBulkAcceptView.as_view(), name="application_bulk_accept"),
+    path("new/", queues.ApplicationClaimantLookupView.as_view(), name="application_lookup"),
+    path("new/<int:claimant_id>/", queues.ApplicationRegisterView.as_view(), name="application_register"),
+    path("<int:pk>/", cases.ApplicationDetailView.as_view(), name="application_detail"),
+    path("<int:pk>/documents/", cases.DocumentUploadView.as_view(), name="application_document_upload"),
     path(
         "<int:pk>/documents/<int:document_id>/",
-        views.DocumentDownloadView.as_view(),
+        cases.DocumentDownloadView.as_view(),
         name="application_document",
     ),
-    path("<int:pk>/receipt/", views.ApplicationReceiptView.as_view(), name="application_receipt"),
+    path("<int:pk>/receipt/", cases.ApplicationReceiptView.as_view(), name="application_receipt"),
     path(
         "<int:pk>/refusal-notice/",
-        views.ApplicationRefusalNoticeView.as_view(),
+        cases.ApplicationRefusalNoticeView.as_view(),
         name="application_refusal_notice",
     ),
-    path("<int:pk>/<slug:action>/", views.ApplicationActionView.as_view(), name="application_action"),
+    path("<int:pk>/<slug:action>/", cases.ApplicationActionView.as_view(), name="application_action"),
 ]

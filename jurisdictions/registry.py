@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import import_module
 
-from jurisdictions.catalogue import COMMON_CATEGORIES, COMMON_FUNDS, REGULAR_TIER
+from jurisdictions.catalogue import COMMON_APPLICATION_KINDS, COMMON_CATEGORIES, COMMON_FUNDS, REGULAR_TIER
 from jurisdictions.parameters import CATEGORY, RATES, ParameterSchema
-from jurisdictions.spec import DEPARTMENTS, CategorySpec, Jurisdiction
+from jurisdictions.spec import ASSESSMENTS, DEPARTMENTS, ApplicationKindSpec, CategorySpec, Jurisdiction
 
 BUILT_IN = (
     "jurisdictions.national",
@@ -22,6 +22,7 @@ BUILT_IN = (
 )
 EXTRA_VARIABLE = "JIUZHU_EXTRA_JURISDICTIONS"
 MAX_CODE_LENGTH = 16  # the jurisdiction columns' width
+MAX_KIND_LENGTH = 32  # the application kind column's width
 
 
 class RegistryError(Exception):
@@ -61,6 +62,7 @@ def configure(packages: Iterable[str]) -> None:
     global _installed
     _installed = _load(packages)
     categories.cache_clear()
+    application_kinds.cache_clear()
 
 
 def installed() -> dict[str, Jurisdiction]:
@@ -90,6 +92,23 @@ def categories() -> dict[str, CategorySpec]:
         for category in jurisdiction.local_categories:
             known.setdefault(category.code, category)
     return known
+
+
+@cache
+def application_kinds() -> dict[str, ApplicationKindSpec]:
+    """Every application kind of the installed jurisdictions: the common ones, then each package's own."""
+    known = {kind.code: kind for kind in COMMON_APPLICATION_KINDS}
+    for jurisdiction in installed().values():
+        for kind in jurisdiction.case_kinds:
+            known.setdefault(kind.code, kind)
+    return known
+
+
+def application_kinds_of(code: str) -> tuple[ApplicationKindSpec, ...]:
+    """The application kinds a person of jurisdiction ``code`` may register: the common ones, then its own
+    (none of its own for a code no package declares)."""
+    own = installed()[code].case_kinds if code in installed() else ()
+    return (*COMMON_APPLICATION_KINDS, *own)
 
 
 def funds() -> dict[str, str]:
@@ -165,11 +184,36 @@ def _tier_problems(where: str, jurisdiction: Jurisdiction, names: dict[str, tupl
     return found
 
 
+def _kind_problems(where: str, jurisdiction: Jurisdiction, declared: dict[str, str]) -> list[str]:
+    """A package's application kinds: codes that fit the column, declared once, decided on its categories."""
+    found: list[str] = []
+    ranking = jurisdiction.ranking if hasattr(jurisdiction.policy, "RANK") else ()
+    # A package written before kinds were declared lists bare codes: read what is there, not what is typed.
+    declared_kinds: tuple[object, ...] = jurisdiction.case_kinds
+    for kind in declared_kinds:
+        if not isinstance(kind, ApplicationKindSpec):
+            found.append(f"{where}: its case kinds are not jurisdictions.spec.ApplicationKindSpec")
+            continue
+        named = f'{where}: the application kind "{kind.code}"'
+        if not kind.code.isidentifier() or len(kind.code) > MAX_KIND_LENGTH:
+            found.append(f"{named} must be an identifier of at most {MAX_KIND_LENGTH} characters")
+        if declared.setdefault(kind.code, where) != where:
+            found.append(f"{named} is also declared by {declared[kind.code]}")
+        if kind.assessment not in ASSESSMENTS:
+            found.append(f'{named} computes "{kind.assessment}", not one of {", ".join(ASSESSMENTS)}')
+        if kind.category and kind.category not in ranking:
+            found.append(f'{named} rests on "{kind.category}", not one of its categories')
+        if kind.category and kind.category_required:
+            found.append(f"{named} both fixes its category and asks for one")
+    return found
+
+
 def problems() -> list[str]:
     """What is inconsistent in the installed packages (the system check ``jiuzhu.E001`` reports each)."""
     found: list[str] = []
     local: dict[str, str] = {}
     tier_names: dict[str, tuple[str, str]] = {}
+    kinds = {kind.code: "the common catalogue" for kind in COMMON_APPLICATION_KINDS}
     for code, jurisdiction in installed().items():
         where = f'jurisdiction "{code}"'
         if not code.isidentifier() or len(code) > MAX_CODE_LENGTH:
@@ -206,7 +250,7 @@ def problems() -> list[str]:
             if not (root.isdigit() and len(root) in (2, 4, 6)):
                 found.append(f'{where}: the region root "{root}" is not a province, city or county code')
         found.extend(f"{where}: {problem}" for problem in schema_problems(jurisdiction.parameters, ranking))
-        found.extend(_tier_problems(where, jurisdiction, tier_names))
+        found.extend(_kind_problems(where, jurisdiction, kinds))
     fallbacks = [code for code, j in installed().items() if not j.region_roots]
     if len(fallbacks) != 1:
         found.append(f"exactly one jurisdiction must have no region roots (the fallback); found {fallbacks}")

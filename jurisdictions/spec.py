@@ -37,6 +37,43 @@ class CategorySpec:
     department: str
 
 
+# What the review of an application computes (``ApplicationKindSpec.assessment``).
+# Each covered visit is settled by the settlement service as of the application date (A-MY8).
+SETTLE_VISITS = "settle_visits"
+# The engine's annual household aid on the burdens the household's settled visits left (Beijing, A-BJ3).
+HOUSEHOLD_AID = "household_aid"
+# The engine's aid on the burdens the covered settled visits left (Tianjin's 依申请医疗救助).
+COVERED_VISITS_AID = "covered_visits_aid"
+ASSESSMENTS = (SETTLE_VISITS, HOUSEHOLD_AID, COVERED_VISITS_AID)
+
+
+@dataclass(frozen=True)
+class ApplicationKindSpec:
+    """A kind of application (申请类型) of the case workflow: what it asks for and what its review computes.
+
+    Declared once, by the package that offers it (the common kinds in ``jurisdictions.catalogue``); the
+    application's ``kind`` column stores ``code``, and the pages show ``name`` translated.
+    """
+
+    code: str
+    name: str
+    assessment: str = SETTLE_VISITS
+    # The identity the application is decided on when the kind fixes it (the illness-impoverished aid);
+    # otherwise the category the applicant asks to be certified in, if any.
+    category: str = ""
+    # Whether the applicant must name a category to be certified in (救助身份认定申请).
+    category_required: bool = False
+    # Whether at least one visit must be covered.
+    visits_required: bool = False
+    # Whether the visits of the applicant's household members may be covered (A-BJ3).
+    household_visits: bool = False
+    # Granted once per household and aid year (「同一自然年度内只能申请一次」, A-BJ4).
+    once_a_year: bool = False
+    # Whether persons assisted directly (特困、孤儿、低保, NAT-18) may file it: they need no application for
+    # an identity or an aid, but may claim costs they paid in advance.
+    for_direct_categories: bool = False
+
+
 @dataclass(frozen=True)
 class ScenarioParameters:
     """Which ``parameters`` a scenario of the jurisdiction must give and which rate tables it may give."""
@@ -82,8 +119,8 @@ class Jurisdiction:
     # The kind of application a scenario may carry (``applications[].kind``), if any.
     application_kind: str | None = None
     # Application kinds of the product's case workflow (``applications``) offered only here, beyond the
-    # common ones (reimbursement, certification).
-    case_kinds: tuple[str, ...] = ()
+    # common ones (``jurisdictions.catalogue.COMMON_APPLICATION_KINDS``).
+    case_kinds: tuple[ApplicationKindSpec, ...] = ()
     # Dashboard panels beyond the common ones.
     extra_panels: tuple[str, ...] = ()
     # The schema of its policy years' parameters (``jurisdictions/<code>/parameters.py``): what the editor

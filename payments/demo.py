@@ -9,7 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from applications.models import ApplicationKind
+from applications import kinds
 from claimants import roles
 from claimants.admin_access import sync_staff_access
 from claimants.demo import CITIES, DEMO_PASSWORD
@@ -70,7 +70,7 @@ def _dated(batch: PaymentBatch, days_ago: int) -> None:
 def _items(city_code: str, count: int):
     applications = list(
         selectors.payable_applications(city_code)
-        .filter(kind=ApplicationKind.REIMBURSEMENT, last_failed_line__isnull=True)
+        .filter(kind=kinds.REIMBURSEMENT, last_failed_line__isnull=True)
         .select_related("claimant")
         .order_by("pk")[:1]
     )

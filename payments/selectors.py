@@ -3,8 +3,8 @@
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from applications import kinds
 from applications.models import AssistanceApplication, CoveredVisit, State
-from applications.review import SETTLING_KINDS
 from claimants import roles
 from claimants.models import User
 from claimants.selectors import region_filter, region_lookup
@@ -37,7 +37,7 @@ def settled_by_application():
     paid through the application (never a second time as an owed difference)."""
     return Exists(
         CoveredVisit.objects.filter(
-            visit_id=OuterRef("visit_id"), approved=True, application__kind__in=SETTLING_KINDS
+            visit_id=OuterRef("visit_id"), approved=True, application__kind__in=kinds.settling()
         )
     )
 

@@ -22,7 +22,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from applications import documents
-from applications.models import ApplicationKind, AssistanceApplication, State
+from applications.models import AssistanceApplication, State
 from claimants import idnumbers, roles
 from claimants.models import Certification, Claimant, Department, Household, ImportBatch, Region
 from claimants.roles import officer_department
@@ -153,7 +153,7 @@ def _application(user, region_code: str) -> AssistanceApplication:
     """An application referred to the user's department (civil affairs for other roles): visible to all."""
     rural = user.role == roles.RURAL
     return AssistanceApplication.objects.create(
-        kind=ApplicationKind.CERTIFICATION,
+        kind="certification",
         claimant=_claimant(region_code),
         region_id=region_code,
         state=State.REFERRED,

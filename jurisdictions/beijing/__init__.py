@@ -5,7 +5,14 @@ from typing import TYPE_CHECKING
 
 from jurisdictions.beijing import policy
 from jurisdictions.beijing.parameters import BeijingParameters
-from jurisdictions.spec import CIVIL_AFFAIRS, CategorySpec, Jurisdiction, gettext_noop
+from jurisdictions.spec import (
+    CIVIL_AFFAIRS,
+    HOUSEHOLD_AID,
+    ApplicationKindSpec,
+    CategorySpec,
+    Jurisdiction,
+    gettext_noop,
+)
 
 if TYPE_CHECKING:
     from settlements.policy.rules import PolicyModule
@@ -27,7 +34,17 @@ JURISDICTION = Jurisdiction(
     # 市级统筹、分账核算: the city pools the fund and keeps an account per district.
     district_accounts=True,
     application_kind="beijing_annual_household",
-    case_kinds=("beijing_annual",),
+    case_kinds=(
+        # A-BJ3/A-BJ4: the household's burdens of the last year, once per household and year.
+        ApplicationKindSpec(
+            "beijing_annual",
+            gettext_noop("因病致贫家庭重病患者年度救助（北京）"),
+            assessment=HOUSEHOLD_AID,
+            category="illness_impoverished",
+            household_visits=True,
+            once_a_year=True,
+        ),
+    ),
     # Beijing's rules need no income figure; the demo gives one for the monthly alert's threshold.
     demo_parameters={"income_last_year": Decimal("77415.00")},
 )

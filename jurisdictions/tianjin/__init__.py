@@ -3,7 +3,15 @@
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from jurisdictions.spec import CIVIL_AFFAIRS, CategorySpec, Jurisdiction, ScenarioParameters, gettext_noop
+from jurisdictions.spec import (
+    CIVIL_AFFAIRS,
+    COVERED_VISITS_AID,
+    ApplicationKindSpec,
+    CategorySpec,
+    Jurisdiction,
+    ScenarioParameters,
+    gettext_noop,
+)
 from jurisdictions.tianjin import policy
 from jurisdictions.tianjin.parameters import TianjinParameters
 
@@ -31,7 +39,16 @@ JURISDICTION = Jurisdiction(
     funds=policy.FUNDS,
     scenario=ScenarioParameters(required=("income_last_year",)),
     application_kind="tianjin_illness_impoverished",
-    case_kinds=("tianjin_illness",),
+    case_kinds=(
+        # 依申请医疗救助: the burdens the covered visits' settlements left, against the cumulative counters.
+        ApplicationKindSpec(
+            "tianjin_illness",
+            gettext_noop("依申请医疗救助（天津）"),
+            assessment=COVERED_VISITS_AID,
+            category="illness_impoverished",
+            visits_required=True,
+        ),
+    ),
     extra_panels=("hospitals",),
     demo_parameters={"income_last_year": Decimal("48976.00"), "other_special_as": "dibao"},
 )

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from applications import services
-from applications.models import ApplicationKind, State
+from applications.models import State
 from tests.settlements.conftest import certified, mianyang_2023  # noqa: F401  (the settlements fixtures)
 
 SUBMITTED_ON = dt.date(2024, 3, 4)  # a Monday
@@ -87,7 +87,7 @@ def make_application(caseworker, applicant, act):
         application = services.register_application(
             by=caseworker,
             claimant=claimant or applicant,
-            kind=ApplicationKind.CERTIFICATION,
+            kind="certification",
             requested_category="marginal",
             statement="因病致家庭生活困难，申请低保边缘家庭认定",
             submitted_on=SUBMITTED_ON,

@@ -1,7 +1,7 @@
 import pytest
 
 from applications import demo, services
-from applications.models import ApplicationKind, AssistanceApplication, State
+from applications.models import AssistanceApplication, State
 from claimants import demo as claimants_demo
 from claimants.models import User
 from settlements import demo as settlements_demo
@@ -25,7 +25,7 @@ def test_demo_claims_are_approved_for_payment_or_wait_for_review_with_an_amount(
     settlements_demo.create_policy_years()
     settlements_demo.create_visits(hospitals=settlements_demo.create_hospitals(), per_city=40)
     demo.seed()
-    claims = AssistanceApplication.objects.filter(kind=ApplicationKind.REIMBURSEMENT, region_id="510703001")
+    claims = AssistanceApplication.objects.filter(kind="reimbursement", region_id="510703001")
     assert sorted(claims.values_list("state", flat=True)) == [State.ACCEPTED, State.APPROVED]
     waiting = claims.get(state=State.ACCEPTED)
     my_reviewer = User.objects.get(username="my_reviewer")

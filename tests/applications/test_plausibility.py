@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from applications import services
 from applications.errors import CaseError
-from applications.models import ApplicationKind
 from claimants import imports
 from claimants.errors import ClaimantError, DomainError
 from claimants.services import certify, register_claimant
@@ -81,7 +80,7 @@ def test_an_application_dated_before_2000_or_in_the_future_is_refused(caseworker
         services.register_application(
             by=caseworker,
             claimant=applicant,
-            kind=ApplicationKind.CERTIFICATION,
+            kind="certification",
             requested_category="marginal",
             submitted_on=submitted_on,
         )
@@ -93,7 +92,7 @@ def test_an_application_statement_of_two_megabytes_is_refused(caseworker, applic
         services.register_application(
             by=caseworker,
             claimant=applicant,
-            kind=ApplicationKind.CERTIFICATION,
+            kind="certification",
             requested_category="marginal",
             statement="困难" * 1_000_000,
         )

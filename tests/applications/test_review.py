@@ -10,7 +10,7 @@ from django.utils import translation
 
 from applications import services
 from applications.errors import CaseError
-from applications.models import ApplicationKind, AssistanceApplication, CoveredVisit, State
+from applications.models import AssistanceApplication, CoveredVisit, State
 from claimants.errors import DomainError
 from claimants.models import Region, Role
 from settlements import services as settlement_services
@@ -31,7 +31,7 @@ def dibao_person(claimant_factory, certification_factory, policy_year_factory):
 
 def reimbursement(caseworker, claimant, visits, on=APPLIED):
     application = services.register_application(
-        by=caseworker, claimant=claimant, kind=ApplicationKind.REIMBURSEMENT, visits=visits, submitted_on=on
+        by=caseworker, claimant=claimant, kind="reimbursement", visits=visits, submitted_on=on
     )
     return services.accept_application(application=application, by=caseworker)
 
@@ -177,7 +177,7 @@ def beijing_application(bj, visits):
     application = services.register_application(
         by=bj["caseworker"],
         claimant=bj["patient"],
-        kind=ApplicationKind.BEIJING_ANNUAL,
+        kind="beijing_annual",
         visits=visits,
         submitted_on=dt.date(2024, 3, 1),
     )
@@ -229,7 +229,7 @@ def test_tianjin_application_is_computed_by_the_engine_and_counted_in_the_ledger
     application = services.register_application(
         by=caseworker,
         claimant=patient,
-        kind=ApplicationKind.TIANJIN_ILLNESS,
+        kind="tianjin_illness",
         visits=[visit],
         submitted_on=dt.date(2024, 3, 1),
     )

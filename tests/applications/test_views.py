@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from applications import services
 from applications.models import AssistanceApplication, State
-from applications.views import ACTIONS
+from applications.views.cases import ACTIONS
 from claimants.models import AuditLog, Claimant, Region, Role
 from tests.applications.test_documents import PDF
 

@@ -9,7 +9,6 @@ from applications.errors import CaseError
 from applications.models import (
     TRANSITIONS,
     WITHDRAWABLE_STATES,
-    ApplicationKind,
     AssistanceApplication,
     CaseEvent,
     State,
@@ -195,7 +194,7 @@ def test_referral_of_rural_category_goes_to_rural_revitalization_only(
     application = services.register_application(
         by=caseworker,
         claimant=applicant,
-        kind=ApplicationKind.CERTIFICATION,
+        kind="certification",
         requested_category="monitored_rural",
         submitted_on=SUBMITTED_ON,
     )
@@ -255,7 +254,7 @@ def test_certification_request_for_directly_assisted_person_is_refused(
         services.register_application(
             by=caseworker,
             claimant=applicant,
-            kind=ApplicationKind.CERTIFICATION,
+            kind="certification",
             requested_category="marginal",
             submitted_on=SUBMITTED_ON,
         )
@@ -269,7 +268,7 @@ def test_expired_dibao_does_not_block_a_certification_request(caseworker, applic
     application = services.register_application(
         by=caseworker,
         claimant=applicant,
-        kind=ApplicationKind.CERTIFICATION,
+        kind="certification",
         requested_category="marginal",
         submitted_on=SUBMITTED_ON,
     )
@@ -282,7 +281,7 @@ def test_certification_request_needs_an_applicable_category(caseworker, applican
         services.register_application(
             by=caseworker,
             claimant=applicant,
-            kind=ApplicationKind.CERTIFICATION,
+            kind="certification",
             requested_category=category,
             submitted_on=SUBMITTED_ON,
         )
@@ -310,7 +309,7 @@ def test_registration_outside_the_caseworker_region_is_refused(caseworker, claim
     other = claimant_factory(hukou_region=Region.objects.get(code="510703003"))
     with pytest.raises(DomainError) as excinfo:
         services.register_application(
-            by=caseworker, claimant=other, kind=ApplicationKind.CERTIFICATION, requested_category="marginal"
+            by=caseworker, claimant=other, kind="certification", requested_category="marginal"
         )
     assert excinfo.value.code == CaseError.OUTSIDE_REGION
 
@@ -318,25 +317,25 @@ def test_registration_outside_the_caseworker_region_is_refused(caseworker, claim
 def test_only_a_caseworker_registers(reviewer, applicant):
     with pytest.raises(DomainError) as excinfo:
         services.register_application(
-            by=reviewer, claimant=applicant, kind=ApplicationKind.CERTIFICATION, requested_category="marginal"
+            by=reviewer, claimant=applicant, kind="certification", requested_category="marginal"
         )
     assert excinfo.value.code == CaseError.ROLE_NOT_ALLOWED
 
 
 def test_illness_kinds_belong_to_their_city(caseworker, applicant):
     with pytest.raises(DomainError) as excinfo:
-        services.register_application(by=caseworker, claimant=applicant, kind=ApplicationKind.BEIJING_ANNUAL)
+        services.register_application(by=caseworker, claimant=applicant, kind="beijing_annual")
     assert excinfo.value.code == CaseError.KIND_NOT_IN_JURISDICTION
 
 
 def test_reimbursement_needs_visits_of_the_applicant(caseworker, applicant, visit_factory):
     with pytest.raises(DomainError) as excinfo:
-        services.register_application(by=caseworker, claimant=applicant, kind=ApplicationKind.REIMBURSEMENT)
+        services.register_application(by=caseworker, claimant=applicant, kind="reimbursement")
     assert excinfo.value.code == CaseError.VISITS_REQUIRED
     someone_else = visit_factory()
     with pytest.raises(DomainError) as excinfo:
         services.register_application(
-            by=caseworker, claimant=applicant, kind=ApplicationKind.REIMBURSEMENT, visits=[someone_else]
+            by=caseworker, claimant=applicant, kind="reimbursement", visits=[someone_else]
         )
     assert excinfo.value.code == CaseError.VISIT_NOT_OF_CLAIMANT
 

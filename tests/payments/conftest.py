@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from applications import services as application_services
-from applications.models import ApplicationKind
 from claimants.models import Role
 from finance.models import Budget
 from payments import services
@@ -82,7 +81,7 @@ def approved_claim(caseworker, reviewer, dibao_person, visit_factory, with_payee
         application = application_services.register_application(
             by=caseworker,
             claimant=claimant,
-            kind=ApplicationKind.REIMBURSEMENT,
+            kind="reimbursement",
             visits=[visit],
             submitted_on=APPLIED,
         )

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from applications import demo as cases_demo
-from applications.models import ApplicationKind, AssistanceApplication, State
+from applications.models import AssistanceApplication, State
 from claimants import demo as claimants_demo
 from finance import demo as finance_demo
 from payments import demo, selectors
@@ -29,7 +29,7 @@ def test_demo_has_a_paid_batch_with_a_bounce_back_in_the_queue_a_released_one_an
     else:
         assert selectors.payable_applications("5107").filter(pk=bounced.application_id).exists()
     claim = AssistanceApplication.objects.get(
-        kind=ApplicationKind.REIMBURSEMENT, region_id="510703001", payment_lines__batch=paid
+        kind="reimbursement", region_id="510703001", payment_lines__batch=paid
     )
     assert claim.state == State.PAID
     assert {"my_checker", "bj_checker", "tj_checker"} <= {a[0] for a in demo.accounts()}

@@ -7,8 +7,6 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from applications.models import ApplicationKind
-
 BEFORE = [("payments", "0001_initial")]
 AFTER = [("payments", "0002_paid_applications")]
 
@@ -28,7 +26,7 @@ def test_every_paid_application_gets_a_paid_line_in_a_historical_batch(user_fact
 
         def application(state, **money):
             return Application.objects.create(
-                kind=ApplicationKind.REIMBURSEMENT,
+                kind="reimbursement",
                 claimant_id=claimant.pk,
                 region_id="510703001",
                 state=state,

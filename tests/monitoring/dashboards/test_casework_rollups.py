@@ -7,7 +7,7 @@ import pytest
 from django.db.models import Sum
 
 from applications import services
-from applications.models import ApplicationKind, CaseEvent
+from applications.models import CaseEvent
 from claimants.models import Department, Region
 from monitoring import services as monitoring_services
 from monitoring.dashboards import casework, selectors
@@ -77,7 +77,7 @@ def applications_walked(caseworker, civil_officer, reviewer, claimant_factory):
         return services.register_application(
             by=caseworker,
             claimant=claimant_factory(),
-            kind=ApplicationKind.CERTIFICATION,
+            kind="certification",
             requested_category="marginal",
             submitted_on=SUBMITTED_ON,
         )
@@ -162,7 +162,7 @@ def test_the_median_of_an_even_number_of_steps_is_the_mean_of_the_middle_two(cas
         application = services.register_application(
             by=caseworker,
             claimant=claimant_factory(),
-            kind=ApplicationKind.CERTIFICATION,
+            kind="certification",
             requested_category="marginal",
             submitted_on=SUBMITTED_ON,
         )
