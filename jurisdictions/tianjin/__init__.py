@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from jurisdictions.spec import CIVIL_AFFAIRS, CategorySpec, Jurisdiction, ScenarioParameters, gettext_noop
+from jurisdictions.spec import CIVIL_AFFAIRS, CategorySpec, Jurisdiction, gettext_noop
 from jurisdictions.tianjin import policy
 from jurisdictions.tianjin.parameters import TianjinParameters
 
@@ -29,7 +29,6 @@ JURISDICTION = Jurisdiction(
         ("special_care", gettext_noop("优抚对象医疗补助资金")),
     ),
     funds=policy.FUNDS,
-    scenario=ScenarioParameters(required=("income_last_year",)),
     application_kind="tianjin_illness_impoverished",
     case_kinds=("tianjin_illness",),
     extra_panels=("hospitals",),
