@@ -33,35 +33,37 @@ HOSPITAL_PREFIX = "BENCHDASH"
 USERNAME = "bench_dashboard_manager"
 CATEGORIES = ("dibao", "destitute", "monitored_rural", "marginal", "illness_impoverished", "orphan")
 
-SETTLEMENTS_SQL = """
+# The two tiers of a Mianyang settlement (医疗救助 and 倾斜救助), as SQL of its visit ``v``.
+REGULAR_SQL = (
+    "round((v.policy_scope_cost - v.basic_insurance_paid - coalesce(v.critical_illness_paid, 0)) * 0.6, 2)"
+)
+TILTED_SQL = (
+    "CASE WHEN v.visit_type = 'inpatient' THEN round((v.policy_scope_cost - v.basic_insurance_paid) * 0.05, 2) "
+    "ELSE 0 END"
+)
+
+SETTLEMENTS_SQL = f"""
 INSERT INTO settlements_settlement (visit_id, claimant_id, year, discharged, policy_year_id, policy_version, category,
-    reason, pool, fund, policy_scope_cost, basic_insurance_paid, critical_illness_insurance, medical_assistance,
-    tilted_assistance, major_illness_assistance, assistance, personal_burden, explanation, deltas, out_of_order,
-    settled_at, reversal_reason)
+    reason, pool, fund, policy_scope_cost, basic_insurance_paid, critical_illness_insurance, assistance,
+    personal_burden, explanation, deltas, out_of_order, settled_at, reversal_reason)
 SELECT v.id, v.claimant_id, v.year, v.discharged, %(policy_year)s, 1, (%(categories)s::text[])[1 + v.claimant_id %% 6],
     CASE WHEN v.policy_scope_cost > 100000 THEN 'cap_reached' ELSE '' END, 'shared', 'medical_assistance',
     v.policy_scope_cost,
     v.basic_insurance_paid, coalesce(v.critical_illness_paid, 0),
-    round((v.policy_scope_cost - v.basic_insurance_paid - coalesce(v.critical_illness_paid, 0)) * 0.6, 2),
-    CASE WHEN v.visit_type = 'inpatient' THEN round((v.policy_scope_cost - v.basic_insurance_paid) * 0.05, 2) ELSE 0 END,
-    0,
-    round((v.policy_scope_cost - v.basic_insurance_paid - coalesce(v.critical_illness_paid, 0)) * 0.6, 2)
-       + CASE WHEN v.visit_type = 'inpatient' THEN round((v.policy_scope_cost - v.basic_insurance_paid) * 0.05, 2)
-              ELSE 0 END,
+    {REGULAR_SQL} + {TILTED_SQL},
     round((v.policy_scope_cost - v.basic_insurance_paid - coalesce(v.critical_illness_paid, 0)) * 0.4, 2)
-       - CASE WHEN v.visit_type = 'inpatient' THEN round((v.policy_scope_cost - v.basic_insurance_paid) * 0.05, 2)
-              ELSE 0 END,
-    '[]', '{}', false, now(), ''
+       - {TILTED_SQL},
+    '[]', '{{}}', false, now(), ''
 FROM settlements_visit v JOIN claimants_claimant c ON c.id = v.claimant_id
 WHERE c.id_number LIKE '99%%' AND v.claimant_id %% 10 = 0 AND v.visit_type <> 'outpatient_general'
 """
 
-# Each settlement's tier rows (a Mianyang settlement has two: 医疗救助 and 倾斜救助).
-TIERS_SQL = """
+# Each settlement's tier rows.
+TIERS_SQL = f"""
 INSERT INTO settlements_settlementtier (settlement_id, position, code, name, amount, fund)
-SELECT s.id, t.position, t.code, t.name, CASE t.position WHEN 0 THEN s.medical_assistance ELSE s.tilted_assistance END,
-    s.fund
-FROM settlements_settlement s JOIN claimants_claimant c ON c.id = s.claimant_id
+SELECT s.id, t.position, t.code, t.name, CASE t.position WHEN 0 THEN {REGULAR_SQL} ELSE {TILTED_SQL} END, s.fund
+FROM settlements_settlement s JOIN settlements_visit v ON v.id = s.visit_id
+JOIN claimants_claimant c ON c.id = s.claimant_id
 CROSS JOIN (VALUES (0, 'medical_assistance', '医疗救助'), (1, 'tilted_assistance', '倾斜救助')) AS t(position, code, name)
 WHERE c.id_number LIKE '99%%'
 """

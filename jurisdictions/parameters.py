@@ -138,6 +138,9 @@ class ParameterSchema:
     built_in: ClassVar[Mapping[str, Any]] = {}
     bounds: ClassVar[Mapping[str, tuple[Bounds, ...]]] = {}
     choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}  # a category field's choices, if not ``categories``
+    # Values the policy year keeps for other uses than settling (the high-cost alert): a scenario
+    # (SCENARIOS Input) does not need them.
+    not_for_settlement: ClassVar[tuple[str, ...]] = ("alert_threshold_rate",)
     fixed: ClassVar[tuple[tuple[Text, Mapping[str, Decimal]], ...]] = ()
 
     income_last_year: Decimal | None = field(
@@ -182,6 +185,21 @@ class ParameterSchema:
             if isinstance(spec, Spec):
                 found[item.name] = spec
         return found
+
+    @classmethod
+    def scenario_required(cls) -> tuple[str, ...]:
+        """The parameters a scenario must give (SCENARIOS Input): every value the year requires and every
+        annual cap (there, null means no cap), in the schema's order."""
+        return tuple(
+            name
+            for name, spec in cls.specs().items()
+            if name not in cls.not_for_settlement and (spec.required or spec.kind == CAP)
+        )
+
+    @classmethod
+    def scenario_rates(cls) -> tuple[str, ...]:
+        """The rate tables (a rate per category) a scenario may give."""
+        return tuple(name for name, spec in cls.specs().items() if spec.kind == RATES)
 
     @classmethod
     def stored_names(cls) -> tuple[str, ...]:

@@ -76,7 +76,8 @@ class ApplicationKindSpec:
 
 @dataclass(frozen=True)
 class ScenarioParameters:
-    """Which ``parameters`` a scenario of the jurisdiction must give and which rate tables it may give."""
+    """Which ``parameters`` a scenario of the jurisdiction must give and which rate tables it may give
+    (``Jurisdiction.scenario``, read from its parameter schema)."""
 
     required: tuple[str, ...] = ()
     rates: tuple[str, ...] = ()
@@ -115,7 +116,6 @@ class Jurisdiction:
     # Whether the funds keep a sub-account per district (市级统筹、分账核算, Beijing): income, spending and
     # budgets are then booked per county-level region; otherwise per jurisdiction (its region root).
     district_accounts: bool = False
-    scenario: ScenarioParameters = ScenarioParameters()
     # The kind of application a scenario may carry (``applications[].kind``), if any.
     application_kind: str | None = None
     # Application kinds of the product's case workflow (``applications``) offered only here, beyond the
@@ -128,6 +128,13 @@ class Jurisdiction:
     parameters: type[ParameterSchema] = ParameterSchema
     # Policy-year parameters the demo uses for every demo year (assumed values, marked as such in the demo).
     demo_parameters: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def scenario(self) -> ScenarioParameters:
+        """What a scenario must and may give, read from the parameter schema."""
+        return ScenarioParameters(
+            required=self.parameters.scenario_required(), rates=self.parameters.scenario_rates()
+        )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "funds", _frozen(self.funds))

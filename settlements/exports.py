@@ -17,7 +17,7 @@ def _yes_no(value: bool) -> str:
 
 
 def _tier_column(code: str, name: str) -> tuple:
-    return (_(name), lambda s: s.tier_amounts((code,))[0])
+    return (_(name), lambda s: s.tier(code))
 
 
 def _settlement_columns() -> tuple[tuple, ...]:

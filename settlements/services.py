@@ -574,7 +574,7 @@ def _assessment(visit: Visit, context: _Context, rows: Mapping[str, locks.Locked
 
 def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None, settled_on) -> Settlement:
     """The settlement row of an assessment and its tier rows (not yet stored); both paths store exactly
-    these. The per-tier columns of the output's contract are derived from the tiers."""
+    these."""
     result = assessment.result
     assistance = result.assistance
     settlement = Settlement(
@@ -593,7 +593,6 @@ def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None,
         supplementary_paid=visit.supplementary_paid,
         critical_illness_insurance=result.critical_illness_insurance,
         assistance=assistance,
-        **{code: result.tier(code) for code in engine.CONTRACT_TIERS},
         personal_burden=result.personal_burden,
         assistance_paid_at_hospital=visit.assistance_paid_at_hospital,
         assistance_owed=assistance_owed(assistance, visit.assistance_paid_at_hospital),

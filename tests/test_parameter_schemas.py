@@ -2,6 +2,7 @@
 languages, bounds, and every problem of a year's values at once (no database)."""
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 from jurisdictions import registry
 from jurisdictions.mianyang.parameters import MianyangParameters
 from jurisdictions.national.parameters import NationalParameters
-from jurisdictions.parameters import CAP, MONEY, RATES, SEGMENTS, ParameterSchema, Segment
+from jurisdictions.parameters import CAP, MONEY, RATES, SEGMENTS, ParameterSchema, Segment, Text, parameter
+from jurisdictions.tianjin.parameters import TianjinParameters
 from settlements.policy.engine import compile_policy
 from settlements.policy.scenario import parse_parameters
 
@@ -168,3 +170,33 @@ def test_the_system_check_names_a_schema_that_disagrees_with_its_package():
     assert registry.schema_problems(dict, ()) == [
         "its parameters are not a jurisdictions.parameters.ParameterSchema"
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "required"),
+    [
+        ("national", ("income_last_year", "assistance_annual_cap")),
+        ("mianyang", ("income_last_year", "assistance_annual_cap", "tilt_threshold", "tilt_annual_cap")),
+        ("beijing", ()),
+        ("tianjin", ("income_last_year",)),
+    ],
+)
+def test_a_scenario_must_give_the_parameters_of_the_scenarios_table(code, required):
+    assert registry.get(code).scenario.required == required
+
+
+def test_a_required_value_or_a_cap_added_to_a_schema_is_required_of_a_scenario():
+    @dataclass(frozen=True)
+    class Extended(TianjinParameters):
+        day_cap: Decimal | None = field(
+            default=None, metadata=parameter(CAP, Text("日限额", "Day cap"), Text("", ""))
+        )
+        floor: Decimal | None = field(
+            default=None, metadata=parameter(MONEY, Text("下限", "Floor"), Text("", ""), required=True)
+        )
+        optional: Decimal | None = field(
+            default=None, metadata=parameter(MONEY, Text("可选", "Optional"), Text("", ""))
+        )
+
+    assert Extended.scenario_required() == ("income_last_year", "day_cap", "floor")
+    assert NationalParameters.scenario_rates() == ("ratios", "deductible_rates")

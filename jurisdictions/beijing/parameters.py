@@ -12,3 +12,5 @@ class BeijingParameters(CriticalIllnessSchedule):
     applies to [003:L62–64]; without them the 大病 tier is not computed."""
 
     categories = RANK
+    # Beijing's deductibles are amounts of the text, not shares of last year's income: only the alert reads it.
+    not_for_settlement = (*CriticalIllnessSchedule.not_for_settlement, "income_last_year")

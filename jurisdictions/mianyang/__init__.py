@@ -9,7 +9,6 @@ from jurisdictions.spec import (
     CIVIL_AFFAIRS,
     RURAL_REVITALIZATION,
     Jurisdiction,
-    ScenarioParameters,
     gettext_noop,
 )
 
@@ -24,9 +23,6 @@ JURISDICTION = Jurisdiction(
     region_roots=("5107",),
     other_special=True,
     alert_departments=(CIVIL_AFFAIRS, RURAL_REVITALIZATION),
-    scenario=ScenarioParameters(
-        required=("income_last_year", "assistance_annual_cap", "tilt_threshold", "tilt_annual_cap")
-    ),
     # RULES L-MY1, L-MY3: assumed; 其他特殊困难人员 settled as dibao (assumed local mapping).
     demo_parameters={
         "income_last_year": Decimal("33000.00"),

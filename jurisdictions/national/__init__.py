@@ -9,7 +9,6 @@ from jurisdictions.spec import (
     CIVIL_AFFAIRS,
     RURAL_REVITALIZATION,
     Jurisdiction,
-    ScenarioParameters,
     gettext_noop,
 )
 
@@ -23,9 +22,6 @@ JURISDICTION = Jurisdiction(
     parameters=NationalParameters,
     other_special=True,
     alert_departments=(CIVIL_AFFAIRS, RURAL_REVITALIZATION),
-    scenario=ScenarioParameters(
-        required=("income_last_year", "assistance_annual_cap"), rates=("ratios", "deductible_rates")
-    ),
     # The demo's national-guideline city is Hangzhou (3301): its residents' disposable income per head of
     # 2023 as the last year's income; the annual cap, the local ratios and deductible rate and the reading of
     # 其他特殊困难人员 are assumed.

@@ -9,7 +9,6 @@ from jurisdictions.spec import (
     ApplicationKindSpec,
     CategorySpec,
     Jurisdiction,
-    ScenarioParameters,
     gettext_noop,
 )
 from jurisdictions.tianjin import policy
@@ -37,7 +36,6 @@ JURISDICTION = Jurisdiction(
         ("special_care", gettext_noop("优抚对象医疗补助资金")),
     ),
     funds=policy.FUNDS,
-    scenario=ScenarioParameters(required=("income_last_year",)),
     application_kind="tianjin_illness_impoverished",
     case_kinds=(
         # 依申请医疗救助: the burdens the covered visits' settlements left, against the cumulative counters.

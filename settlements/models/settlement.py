@@ -69,11 +69,6 @@ class Settlement(models.Model):
     critical_illness_insurance = models.DecimalField(_("大病保险"), **MONEY)
     # Every assistance tier together (大病保险 excluded): the sum of the settlement's ``tiers`` rows.
     assistance = models.DecimalField(_("救助合计"), default=0, db_default=0, **MONEY)
-    # The three tiers of the settlement output's contract, kept as columns derived from the tier rows
-    # (zero where the jurisdiction has no such tier) for the dashboard roll-ups; read the rows elsewhere.
-    medical_assistance = models.DecimalField(_("医疗救助"), **MONEY)
-    tilted_assistance = models.DecimalField(_("倾斜救助"), **MONEY)
-    major_illness_assistance = models.DecimalField(_("重特大疾病医疗救助"), **MONEY)
     personal_burden = models.DecimalField(_("个人负担"), **MONEY)
     # The visit's maf_pay at settlement time, and what the back office still owes of the assistance
     # computed above: every tier less that amount, never below zero (see ``assistance_overpaid``).
@@ -109,7 +104,6 @@ class Settlement(models.Model):
     history = ChangeHistory(
         created_at="settled_at",
         created_by="settled_by_id",
-        excluded_fields=["medical_assistance", "tilted_assistance", "major_illness_assistance"],
     )
 
     class Meta:
@@ -126,11 +120,7 @@ class Settlement(models.Model):
                 fields=["visit"], condition=Q(reversed_at__isnull=True), name="settlement_one_per_visit"
             ),
             models.CheckConstraint(
-                condition=Q(critical_illness_insurance__gte=0)
-                & Q(assistance__gte=0)
-                & Q(medical_assistance__gte=0)
-                & Q(tilted_assistance__gte=0)
-                & Q(major_illness_assistance__gte=0),
+                condition=Q(critical_illness_insurance__gte=0) & Q(assistance__gte=0),
                 name="settlement_tiers_not_negative",
             ),
             models.CheckConstraint(
@@ -174,6 +164,10 @@ class Settlement(models.Model):
         if self.new_tiers is not None:
             return [(code, amount) for _position, code, _name, amount, _fund in self.new_tiers]
         return [(tier.code, tier.amount) for tier in self.tier_rows()]
+
+    def tier(self, code: str) -> Decimal:
+        """The amount of the tier ``code`` (zero when its jurisdiction has no such tier)."""
+        return dict(self.tier_items()).get(code, ZERO)
 
     def tier_amounts(self, codes) -> list:
         """The amounts of the tiers ``codes``, in that order (zero for a tier it does not have)."""

@@ -43,9 +43,7 @@ def test_claim_for_costs_paid_in_advance_is_settled_paid_and_closed(
     application = reimbursement(caseworker, dibao_person, [visit])
     application = services.approve_application(application=application, by=reviewer)
     settlement = Settlement.objects.get(visit=visit)
-    expected = (
-        settlement.medical_assistance + settlement.tilted_assistance + settlement.major_illness_assistance
-    )
+    expected = settlement.assistance
     assert expected > 0
     assert application.assessed_amount == expected
     assert settlement.settled_on == APPLIED  # settled by written application (A-MY8)

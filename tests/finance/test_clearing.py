@@ -187,12 +187,12 @@ def test_statement_totals_match_the_settlements_to_the_cent(settle, hospital, ma
         for i, (scope, advance) in enumerate(zip(scopes, advances, strict=True))
     ]
     statement = clearing.build_statement(hospital=hospital, month=MARCH, by=maker)
-    computed = sum(s.medical_assistance + s.tilted_assistance + s.major_illness_assistance for s in made)
+    computed = sum(s.assistance for s in made)
     advanced = sum(s.assistance_paid_at_hospital for s in made)
     repay = sum(
         min(
             s.assistance_paid_at_hospital,
-            s.medical_assistance + s.tilted_assistance + s.major_illness_assistance,
+            s.assistance,
         )
         for s in made
     )

@@ -64,7 +64,7 @@ def test_alert_certification_and_written_application_settle_the_earlier_visit(
     settlement = Settlement.objects.get(visit=visit, reversed_at__isnull=True)
     assert settlement.category == "illness_impoverished"
     assert settlement.critical_illness_insurance == Decimal("900.00")
-    assert settlement.medical_assistance == Decimal("4425.00")
-    assert settlement.tilted_assistance == Decimal("2837.50")
+    assert settlement.tier("medical_assistance") == Decimal("4425.00")
+    assert settlement.tier("tilted_assistance") == Decimal("2837.50")
     assert settlement.personal_burden == Decimal("9837.50")
     assert application.assessed_amount == Decimal("7262.50")

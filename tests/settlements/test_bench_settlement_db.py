@@ -8,10 +8,10 @@ from tests.conftest import require_postgresql
 
 
 def amounts(claimant_ids):
-    return list(
-        Settlement.objects.filter(claimant_id__in=claimant_ids)
-        .order_by("visit_id")
-        .values_list("visit_id", "medical_assistance", "tilted_assistance", "personal_burden")
+    settlements = Settlement.objects.filter(claimant_id__in=claimant_ids).prefetch_related("tiers")
+    return sorted(
+        (s.visit_id, s.tier("medical_assistance"), s.tier("tilted_assistance"), s.personal_burden)
+        for s in settlements
     )
 
 

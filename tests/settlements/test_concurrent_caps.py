@@ -25,7 +25,7 @@ D = Decimal
 pytestmark = pytest.mark.postgres
 GATE = 0x4A5A5445  # the advisory lock the trigger waits on
 
-# (jurisdiction, category, tier field, paid counter, cap, visit amounts)
+# (jurisdiction, category, tier code, paid counter, cap, visit amounts)
 KINDS = {
     # Mianyang dibao, 280000.00 in scope: each stay alone earns the whole 30000.00 tilt cap.
     "tilt": ("mianyang", "dibao", "tilted_assistance", "tilt_paid", D("30000.00"), D("280000.00")),
@@ -180,7 +180,7 @@ def test_two_settlements_of_one_person_never_exceed_a_cap(gate, person, kind, fi
         thread.join(30)
 
     mine = Settlement.objects.filter(claimant=claimant, reversed_by__isnull=True)
-    total = sum((getattr(s, tier) for s in mine), D("0.00"))
+    total = sum((s.tier(tier) for s in mine), D("0.00"))
     assert total <= cap
     assert total == cap  # both stays together reach the cap: the second gets what is left
     assert LedgerEntry.objects.get(claimant=claimant, year=2023, counter=counter).amount == total

@@ -122,7 +122,10 @@ def test_settlements_made_under_the_earlier_reading_are_listed_where_the_new_one
     type(settlement).objects.filter(pk=settlement.pk).update(
         rules_revision=1,
         critical_illness_insurance=D("7637.50"),
-        medical_assistance=settlement.medical_assistance - D("5346.25"),
+        assistance=settlement.assistance - D("5346.25"),
+    )
+    settlement.tiers.filter(code="medical_assistance").update(
+        amount=settlement.tier("medical_assistance") - D("5346.25")
     )
     [candidate] = resettlement_candidates(person, 2023)
     assert candidate.differences["critical_illness_insurance"] == (D("7637.50"), D("0.00"))

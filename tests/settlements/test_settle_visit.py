@@ -34,8 +34,10 @@ def test_settlement_stores_every_tier_category_version_and_explanation(
     settlement.refresh_from_db()
     # 大病: (10000 − 8250) × 65% = 1137.50; assistance: (10000 − 1137.50) × 70% = 6203.75
     assert settlement.critical_illness_insurance == D("1137.50")
-    assert settlement.medical_assistance == D("6203.75")
-    assert settlement.tilted_assistance == D("0.00")  # residual 2658.75 is below the 7000.00 threshold
+    assert settlement.tier("medical_assistance") == D("6203.75")
+    assert settlement.tier("tilted_assistance") == D(
+        "0.00"
+    )  # residual 2658.75 is below the 7000.00 threshold
     assert settlement.personal_burden == D("2658.75")
     assert settlement.category == "dibao"
     assert settlement.reason == ""
@@ -64,8 +66,8 @@ def test_annual_cap_holds_across_visits(policy_year_factory, certified, visit_fa
         by=reviewer,
     )
 
-    assert first.medical_assistance == D("7000.00")
-    assert second.medical_assistance == D("3000.00")  # what is left of the 10000.00 cap
+    assert first.tier("medical_assistance") == D("7000.00")
+    assert second.tier("medical_assistance") == D("3000.00")  # what is left of the 10000.00 cap
     assert second.reason == "cap_reached"
     assert ledger(claimant)["inpatient_paid"] == D("10000.00")
 
@@ -106,7 +108,7 @@ def test_reversal_restores_ledger_and_the_visit_can_be_settled_again(
     assert reversed_.reversed_at is not None
     again = settle_visit(visit=visit, by=reviewer)
     assert again.pk != settlement.pk
-    assert again.medical_assistance == settlement.medical_assistance
+    assert again.tier("medical_assistance") == settlement.tier("medical_assistance")
     assert Settlement.objects.filter(visit=visit).count() == 2  # the reversed one is kept
     assert earlier.reversed_at is None
 
@@ -138,7 +140,7 @@ def test_preview_shows_what_settlement_stores_and_writes_nothing(
     assert not Settlement.objects.exists()
     assert not LedgerEntry.objects.exists()
     settlement = settle_visit(visit=visit, by=reviewer)
-    assert preview.result.medical_assistance == settlement.medical_assistance
+    assert preview.result.tier("medical_assistance") == settlement.tier("medical_assistance")
     assert preview.result.critical_illness_insurance == settlement.critical_illness_insurance
     assert preview.result.personal_burden == settlement.personal_burden
     with pytest.raises(DomainError) as excinfo:
@@ -182,7 +184,7 @@ def test_settled_on_counts_identities_certified_up_to_the_application_date(
     settlement = settle_visit(visit=visit, by=reviewer, settled_on=dt.date(2023, 6, 1))
 
     assert settlement.category == "dibao"
-    assert settlement.medical_assistance > 0
+    assert settlement.tier("medical_assistance") > 0
     assert settlement.settled_on == dt.date(2023, 6, 1)
 
 
@@ -245,4 +247,4 @@ def test_a_settlement_takes_a_fixed_handful_of_statements(
     reread = 1 if connection.vendor == "postgresql" else 0
     with django_assert_max_num_queries(4 + tiers + rollups + 2 + reread):
         settlement = settle_visit(visit=second, by=None)
-    assert settlement.medical_assistance > 0
+    assert settlement.tier("medical_assistance") > 0

@@ -15,7 +15,7 @@ from settlements.models import LedgerEntry, Settlement
 from settlements.services import settle_visit, settle_visits
 
 D = Decimal
-FIELDS = ("medical_assistance", "tilted_assistance", "major_illness_assistance", "personal_burden", "reason")
+FIELDS = ("assistance", "personal_burden", "reason")
 
 
 @pytest.fixture
@@ -69,11 +69,12 @@ def test_batch_settles_in_discharge_order_with_the_amounts_of_settling_one_by_on
             got = Settlement.objects.get(visit=batch_visit)
             expected = Settlement.objects.get(visit=single_visit)
             assert [getattr(got, f) for f in FIELDS] == [getattr(expected, f) for f in FIELDS]
+            assert got.tier_items() == expected.tier_items()
             assert got.settled_by == reviewer
             assert not got.out_of_order
         assert paid(batch) == paid(single)
     first = batch_people[0]
-    assert [Settlement.objects.get(visit=v).medical_assistance for v in first] == [
+    assert [Settlement.objects.get(visit=v).tier("medical_assistance") for v in first] == [
         D("0.00"),
         D("7000.00"),
         D("3000.00"),
@@ -197,7 +198,7 @@ def test_a_visit_after_a_refused_one_of_the_same_person_reads_the_current_ledger
 
     assert [r.code for r in outcome.refusals] == ["already_settled"]
     (settlement,) = outcome.settlements
-    assert (settlement.visit, settlement.medical_assistance, settlement.reason) == (
+    assert (settlement.visit, settlement.tier("medical_assistance"), settlement.reason) == (
         second,
         D("3000.00"),
         "cap_reached",

@@ -6,13 +6,11 @@ Figures (Mianyang 2023, income 33000.00, a dibao person, cost 60000.00 with noth
 """
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
-from settlements.models import Settlement, SettlementTier
+from settlements.models import SettlementTier
 from settlements.services import reverse_settlement, settle_visit, settle_visits
 
 D = Decimal
@@ -39,8 +37,10 @@ def test_a_settlement_stores_each_tier_of_its_jurisdiction_as_a_row_in_order(
     settlement.refresh_from_db()
     assert settlement.assistance == D("18908.13")
     assert settlement.personal_burden == D("7454.37")
-    # The contract's columns agree with the rows.
-    assert (settlement.medical_assistance, settlement.tilted_assistance) == (D("18453.75"), D("454.38"))
+    assert (settlement.tier("tilted_assistance"), settlement.tier("major_illness_assistance")) == (
+        D("454.38"),
+        D("0.00"),
+    )
 
 
 @pytest.mark.django_db
@@ -100,26 +100,3 @@ def test_a_reversal_keeps_the_tier_rows(mianyang_2023, certified, visit_factory,
     reverse_settlement(settlement=settlement, by=reviewer, reason="医院撤回")
 
     assert stored(settlement) == MIANYANG
-
-
-@pytest.mark.django_db
-def test_the_data_migration_fills_the_rows_of_earlier_settlements_from_their_columns(
-    mianyang_2023, certified, visit_factory
-):
-    settlement = settle_visit(
-        visit=visit_factory(
-            claimant=certified("dibao"), policy_scope_cost=D("60000.00"), total_cost=D("60000.00")
-        ),
-        by=None,
-    )
-    SettlementTier.objects.all().delete()
-    Settlement.objects.update(assistance=0)
-    migration = importlib.import_module("settlements.migrations.0015_settlement_tier_rows")
-
-    with connection.cursor() as cursor:
-        for sql in (migration.TOTAL, migration.REGULAR, migration.TILTED, migration.MAJOR):
-            cursor.execute(sql)
-
-    assert stored(settlement) == MIANYANG
-    settlement.refresh_from_db()
-    assert settlement.assistance == D("18908.13")
