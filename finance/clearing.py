@@ -38,8 +38,9 @@ from django.utils import timezone
 
 from claimants import roles
 from claimants.models import User
+from core.errors import DomainError
 from finance import funds, services
-from finance.errors import ClearingError, DomainError
+from finance.errors import ClearingError
 from finance.models import (
     CLEARED_STATES,
     HospitalStatement,

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from claimants import roles
 from claimants.imports import read_table
 from claimants.models import User
+from core.errors import DomainError
 from finance.clearing import parse_month
-from finance.errors import ClearingError, DomainError, PlatformImportError
+from finance.errors import ClearingError, PlatformImportError
 from finance.models import CLEARED_STATES, HospitalStatement, PlatformTotal
 from settlements.models import Hospital
 from settlements.money import MAX_BILL_AMOUNT

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from claimants import roles
 from claimants.models import Region, User
 from claimants.services import audit
+from core.errors import DomainError
 from finance import funds
-from finance.errors import BudgetError, DomainError, FundError
+from finance.errors import BudgetError, FundError
 from finance.models import Budget, BudgetOverride, Commitment, FundIncome, FundSpending, IncomeKind
 from settlements.money import format_money
 

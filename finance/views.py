@@ -19,8 +19,8 @@ from django.views.generic import FormView, TemplateView, View
 
 from claimants import roles
 from claimants.models import Region
+from core.errors import DomainError
 from finance import clearing, funds, platform_totals, selectors, services, statements
-from finance.errors import DomainError
 from finance.forms import ApproveForm, BudgetForm, ImportUploadForm, IncomeForm, NoteForm, PaymentForm
 from finance.models import StatementState
 from finance.reconciliation import unresolved_mismatches

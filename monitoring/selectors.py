@@ -6,9 +6,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from claimants import roles
 from claimants.models import User
-from claimants.selectors import region_filter
+from core.regions import region_filter
+from core.roles import officer_department
 from monitoring.models import AlertRun, HighCostAlert, PushBatch, RunCounty
 from monitoring.services import counties_to_run, is_stuck, rule_for
 from settlements.models import Visit
@@ -18,7 +18,7 @@ def alerts_visible_to(user: User) -> QuerySet[HighCostAlert]:
     """Alerts of counties in the user's subtree (the county of the hukou region, or above). Department officers
     see their own department's queue; medical security and managers see the whole monthly list."""
     alerts = HighCostAlert.objects.filter(**region_filter(user, "county"))
-    department = roles.officer_department(user)
+    department = officer_department(user)
     if department:
         alerts = alerts.filter(department=department).exclude(disposition=HighCostAlert.Disposition.REPORTED)
     return alerts
@@ -37,7 +37,7 @@ def unanswered_alerts(user: User) -> QuerySet[HighCostAlert]:
 def unanswered_count(user: User) -> int | None:
     """Alerts waiting for a department officer's answer (first pushes without a result), shown beside the
     menu entry; other roles have no queue to answer."""
-    if roles.officer_department(user) is None or not user.region_id:
+    if officer_department(user) is None or not user.region_id:
         return None
     return unanswered_alerts(user).count()
 

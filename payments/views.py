@@ -19,9 +19,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from claimants import params, roles
-from claimants.errors import DomainError
 from claimants.models import Region
 from claimants.selectors import get_claimant_for_user
+from core.errors import DomainError
 from payments import files, forms, selectors, services
 from payments.errors import PaymentError
 from payments.models import BatchState, Payee, PaymentEvent

@@ -3,7 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from claimants.errors import DomainError
+# Kept importable here until the services, forms, views and visit import import it from ``core.errors``.
+from core.errors import DomainError
 
 __all__ = ["DomainError", "PolicyYearError", "SettlementError", "VisitError"]
 

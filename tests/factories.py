@@ -6,7 +6,8 @@ from decimal import Decimal
 import factory
 
 from claimants import categories, idnumbers
-from claimants.models import Certification, Claimant, Department, Household, Region, Role, User
+from claimants.models import Certification, Claimant, Household, Region, User
+from core.roles import Department, Role
 from settlements import adapter
 from settlements.models import Hospital, PolicyYear, Visit
 

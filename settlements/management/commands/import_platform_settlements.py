@@ -11,8 +11,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from claimants import imports, roles
-from claimants.errors import DomainError
 from claimants.models import User
+from core.errors import DomainError
 from settlements.visit_import import KIND
 
 
