@@ -97,7 +97,7 @@ def _check_not_registered(number: str, by: User | None) -> None:
     held_in = Claimant.objects.filter(id_number=number).values_list("hukou_region_id", flat=True).first()
     if held_in is None:
         return
-    if by is None or held_in.startswith(by.region_id):
+    if by is None or in_region(held_in, by):
         raise DomainError(ClaimantError.DUPLICATE_ID_NUMBER, id_number=idnumbers.mask(number))
     raise DomainError(ClaimantError.ID_NUMBER_UNAVAILABLE)
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from claimants.models import User
-from core.regions import region_filter
+from core.regions import in_region, region_filter
 from core.roles import officer_department
 from monitoring.models import AlertRun, HighCostAlert, PushBatch, RunCounty
 from monitoring.services import counties_to_run, is_stuck, rule_for
@@ -117,7 +117,7 @@ def runs_visible_to(user: User) -> QuerySet[AlertRun]:
 def run_counts(run: AlertRun, user: User) -> dict[str, int]:
     """The run's counters as the user may see them: the run's own when it lay inside the user's region,
     else those of the user's counties only (finished push batches and their alerts)."""
-    if run.region_id and run.region_id.startswith(user.region_id or "-"):
+    if run.region_id and in_region(run.region_id, user):
         return {name: getattr(run, name) for name in RUN_COUNTERS}
     counties = counties_to_run(period=run.period, region=user.region_id)
     alerts = HighCostAlert.objects.filter(batch__run=run, batch__region_id__in=counties)
