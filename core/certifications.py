@@ -25,11 +25,12 @@ def in_force_on(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def in_force_sql(alias: str, day: str) -> str:
-    """The rule as an SQL condition on the certification table aliased ``alias``; ``day`` is the day's
-    placeholder as the statement writes it (``%(day)s``; a positional ``%s`` takes the day twice). Wrap
-    it in ``NOT (…)`` for the opposite."""
+def in_force_sql(alias: str, day: str, until: str | None = None) -> str:
+    """The rule as an SQL condition on the certification table aliased ``alias`` (or named: the table's
+    name). ``day`` is the day's placeholder as the statement writes it (``%(day)s``; a positional ``%s``
+    takes the day twice). With ``until``, in force on some day from ``day`` to ``until`` (a year's
+    certifications: ``until``'s value comes first in the parameters). ``NOT (…)`` is the opposite."""
     return (
-        f"{alias}.status = '{CertificationStatus.ACTIVE.value}' AND {alias}.valid_from <= {day}"
+        f"{alias}.status = '{CertificationStatus.ACTIVE.value}' AND {alias}.valid_from <= {until or day}"
         f" AND ({alias}.valid_to IS NULL OR {alias}.valid_to >= {day})"
     )

@@ -50,3 +50,12 @@ def test_the_sql_condition_selects_the_same_certifications(certifications):
 def test_a_relation_prefix_finds_the_people_holding_one(certifications):
     holders = Claimant.objects.filter(in_force_on(DAY, "certifications__")).distinct()
     assert set(holders) == {certifications[name].claimant for name in IN_FORCE}
+
+
+def test_over_a_period_the_sql_condition_keeps_what_was_in_force_on_any_day_of_it(certifications):
+    table = Certification._meta.db_table
+    with connection.cursor() as cursor:
+        sql = f"SELECT id FROM {table} WHERE {in_force_sql(table, '%s', '%s')}"  # noqa: S608
+        cursor.execute(sql, [dt.date(2024, 12, 31), dt.date(2024, 1, 1)])
+        ids = [row[0] for row in cursor.fetchall()]
+    assert _names(certifications, ids) == IN_FORCE | {"expired", "not_yet"}
