@@ -18,14 +18,15 @@ from rest_framework.views import APIView
 from applications import selectors, services
 from applications.models import AssistanceApplication
 from claimants import roles
-from claimants.errors import DomainError
+from core.errors import DomainError
+from core.roles import DEPARTMENT_OFFICERS
 
 
 class IsDepartmentOfficer(permissions.BasePermission):
     message = gettext_lazy("仅民政、乡村振兴经办人可使用此接口")
 
     def has_permission(self, request, view) -> bool:
-        return roles.has_role(request.user, roles.DEPARTMENT_OFFICERS)
+        return roles.has_role(request.user, DEPARTMENT_OFFICERS)
 
 
 class ReferralSerializer(serializers.ModelSerializer):

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from applications import kinds, services
 from applications.models import DIRECT_CATEGORIES, AssistanceApplication, State
-from claimants.errors import DomainError
 from claimants.models import Certification, Claimant, User
+from core.errors import DomainError
 from settlements.models import Visit
 
 # prefix -> category to request

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 
 from applications.errors import CaseError
 from applications.models import ApplicationDocument
-from claimants.errors import DomainError
+from core.errors import DomainError
 
 # Leading bytes of each accepted format, and the extension the stored file gets.
 SIGNATURES = (

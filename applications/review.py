@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from applications import kinds
 from applications.errors import CaseError
 from applications.models import AssistanceApplication
-from claimants.errors import DomainError
 from claimants.models import Certification
+from core.errors import DomainError
 from jurisdictions.spec import HOUSEHOLD_AID
 from settlements import adapter, locks
 from settlements import services as settlement_services

@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404
 from applications.models import OPEN_STATES, AssistanceApplication, CaseEvent, CoveredVisit, State
 from claimants import roles
 from claimants.models import Claimant, Region, User
-from claimants.selectors import office_region_name, region_filter
+from claimants.selectors import office_region_name
+from core.regions import region_filter
+from core.roles import DEPARTMENT_OFFICERS
 from settlements.models import Visit
 
 # The states that wait for each role's action: the role's inbox (待办).
@@ -26,7 +28,7 @@ INBOX_STATES = {
 
 def applications_visible_to(user: User) -> QuerySet[AssistanceApplication]:
     applications = AssistanceApplication.objects.filter(**region_filter(user, "region"))
-    if user.role in roles.DEPARTMENT_OFFICERS:
+    if user.role in DEPARTMENT_OFFICERS:
         applications = applications.filter(referred_department=user.department)
     return applications
 

@@ -18,7 +18,8 @@ from bench import progress
 from claimants import idnumbers, imports
 from claimants.certification_import import KIND
 from claimants.divisions import load_divisions
-from claimants.models import Certification, Claimant, ImportBatch, Region, Role, User
+from claimants.models import Certification, Claimant, ImportBatch, Region, User
+from core.roles import Role
 
 SIZES = {"small": 10_000, "full": 100_000}
 COUNTY = "510722"  # 三台县; birth dates from 1901 keep the numbers apart from demo data

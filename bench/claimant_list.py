@@ -19,7 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from bench import progress
 from claimants import idnumbers, paging
 from claimants.divisions import load_divisions
-from claimants.models import Claimant, Region, Role, User
+from claimants.models import Claimant, Region, User
+from core.roles import Role
 
 SIZES = {"small": 100_000, "full": 1_000_000}
 COUNTY = "510781"  # 江油市 in the ID numbers: apart from the certification_import benchmark's persons

@@ -32,7 +32,8 @@ from django.db import connection, transaction
 
 from bench import progress
 from claimants.idnumbers import check_char
-from claimants.models import ImportBatch, Role, User
+from claimants.models import ImportBatch, User
+from core.roles import Role
 from monitoring import services, synthetic
 from monitoring.models import AlertRun, HighCostAlert, PushBatch
 from monitoring.tasks import run_monthly_alerts_task

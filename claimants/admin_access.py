@@ -14,8 +14,9 @@ deleted (``AuditLog`` refuses it), and settled or reviewed records are never del
 
 from django.contrib.auth.models import Group, Permission
 
-from claimants.models import Region, Role
-from claimants.selectors import region_lookup
+from claimants.models import Region
+from core.regions import region_lookup
+from core.roles import Role
 
 CITY_ADMINISTRATORS = "市级系统管理员"  # shown in the admin, in the users' language
 

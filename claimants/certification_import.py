@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimants import categories, idnumbers, imports, roles, validators
-from claimants.errors import ClaimantError, DomainError
+from claimants.errors import ClaimantError
 from claimants.imports import (
     AnyOf,
     Basis,
@@ -30,6 +30,7 @@ from claimants.imports import (
     parse_date,
 )
 from claimants.models import Certification, Claimant, ImportBatch, InsuranceScheme, Region, User
+from core.errors import DomainError
 
 KIND = "certifications"
 LABEL_TO_CODE = {c.name: c.code for c in categories.CATEGORIES.values()}

@@ -7,17 +7,10 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from claimants import categories, idnumbers, imports, roles
+from claimants import categories, idnumbers, imports
 from claimants.admin_access import sync_staff_access
-from claimants.models import (
-    Certification,
-    Claimant,
-    Household,
-    ImportBatch,
-    Region,
-    Role,
-    User,
-)
+from claimants.models import Certification, Claimant, Household, ImportBatch, Region, User
+from core.roles import ROLE_DEPARTMENT, Role
 
 DEMO_PASSWORD = "jiuzhu-demo"
 # username prefix -> city or province code; Hangzhou is the demo's city under the national guideline
@@ -63,7 +56,7 @@ def create_staff() -> list[tuple[str, str, str]]:
                 username=username,
                 defaults={
                     "role": role,
-                    "department": roles.ROLE_DEPARTMENT[role],
+                    "department": ROLE_DEPARTMENT[role],
                     "region": region,
                     "first_name": Role(role).label,
                     "is_superuser": False,  # a city administrator administers their city only

@@ -1,16 +1,7 @@
-"""Refusals with stable codes and translated messages. Tests assert the code; the UI shows the label."""
+"""The codes of claimants' refusals (``core.errors.DomainError``); tests assert the code, the UI shows the label."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class DomainError(Exception):
-    def __init__(self, code: models.TextChoices, **params):
-        message = str(code.label)
-        if params:
-            message = message.format(**params)
-        super().__init__(message)
-        self.code, self.message, self.params = code, message, params
 
 
 class ClaimantError(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from claimants import categories, idnumbers, selectors, spreadsheets
 from claimants.models import Certification, Claimant, ImportBatch
+from core.certifications import in_force_on
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,7 +50,7 @@ def _people(claimant_ids: list[int]):
             .prefetch_related(
                 Prefetch(
                     "certifications",
-                    queryset=Certification.objects.filter(selectors.in_force_on(today)),
+                    queryset=Certification.objects.filter(in_force_on(today)),
                     to_attr="in_force",
                 )
             )

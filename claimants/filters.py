@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claimants import categories, selectors
 from claimants.models import Certification, Claimant, InsuranceScheme, Region
+from core.regions import region_lookup
 
 ID_SEARCH = re.compile(r"^[0-9Xx]+$")
 
@@ -111,7 +112,7 @@ class ClaimantFilter(django_filters.FilterSet):
         return self._listed
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(**selectors.region_lookup("hukou_region", value))
+        return queryset.filter(**region_lookup("hukou_region", value))
 
     def filter_category(self, queryset, name, value):
         return selectors.holding_category(queryset, value, selectors.today())
@@ -144,4 +145,4 @@ class CertificationFilter(django_filters.FilterSet):
         return selectors.with_certification_status(queryset, value, selectors.today())
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(**selectors.region_lookup("claimant__hukou_region", value))
+        return queryset.filter(**region_lookup("claimant__hukou_region", value))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from claimants import categories, idnumbers, pickers, roles, selectors, validators
 from claimants.errors import ClaimantError
 from claimants.models import Claimant, InsuranceScheme, Relation
+from core.regions import TOWNSHIP_CODE_LENGTH
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -64,7 +65,7 @@ class ClaimantForm(_Bootstrap, forms.Form):
         for name in ("hukou_region", "insured_region"):
             self.fields[name].queryset = townships
             self.fields[name].empty_label = "—"
-            if user.region_id and len(user.region_id) == selectors.TOWNSHIP_CODE_LENGTH:
+            if user.region_id and len(user.region_id) == TOWNSHIP_CODE_LENGTH:
                 self.fields[name].initial = user.region_id  # a township caseworker registers their own
         households = selectors.households_for_picker(user)
         self.fields["household"].queryset = households

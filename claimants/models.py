@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from claimants import categories, idnumbers
+from core.certifications import CertificationStatus
+from core.roles import Department, Role
 from jurisdictions import registry
 
 
@@ -66,25 +68,6 @@ class Region(models.Model):
 
     def contains(self, code: str) -> bool:
         return code.startswith(self.code)
-
-
-class Department(models.TextChoices):
-    """The departments that take part (RULES.md 8.1)."""
-
-    MEDICAL_SECURITY = "medical_security", _("医疗保障")
-    CIVIL_AFFAIRS = "civil_affairs", _("民政")
-    RURAL_REVITALIZATION = "rural_revitalization", _("农业农村（乡村振兴）")
-    TOWNSHIP = "township", _("乡镇（街道）")
-
-
-class Role(models.TextChoices):
-    TOWNSHIP_CASEWORKER = "township_caseworker", _("乡镇（街道）经办人")
-    MEDICAL_SECURITY_REVIEWER = "medical_security_reviewer", _("医保审核员")
-    CIVIL_AFFAIRS_OFFICER = "civil_affairs_officer", _("民政经办人")
-    RURAL_REVITALIZATION_OFFICER = "rural_revitalization_officer", _("乡村振兴经办人")
-    MANAGER = "manager", _("管理人员")
-    FINANCE_OFFICER = "finance_officer", _("财务人员")
-    SYSTEM_ADMINISTRATOR = "system_administrator", _("系统管理员")
 
 
 class User(AbstractUser):
@@ -245,10 +228,7 @@ class Claimant(models.Model):
 class Certification(models.Model):
     """An identity certified by a department (身份认定), valid over a date range."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("有效")
-        REVOKED = "revoked", _("已撤销")
-        EXPIRED = "expired", _("已到期")
+    Status = CertificationStatus
 
     class Source(models.TextChoices):
         MANUAL = "manual", _("手工录入")

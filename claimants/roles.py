@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
 from claimants import categories
-from claimants.models import Department, Role
+from core.roles import DEPARTMENT_OFFICERS, Role, officer_department
 
 CASEWORKER = Role.TOWNSHIP_CASEWORKER
 REVIEWER = Role.MEDICAL_SECURITY_REVIEWER
@@ -18,26 +18,6 @@ FINANCE = Role.FINANCE_OFFICER
 ADMIN = Role.SYSTEM_ADMINISTRATOR
 
 ALL_ROLES = frozenset(Role.values)
-# The department each role works for (RULES.md 8.1), written once: staff accounts get it, officers certify
-# the categories of their department (RULES.md 1.2: 民政 the social-assistance categories, 乡村振兴
-# monitored_rural) and answer the alerts pushed to it.
-ROLE_DEPARTMENT = {
-    CASEWORKER: Department.TOWNSHIP,
-    REVIEWER: Department.MEDICAL_SECURITY,
-    CIVIL: Department.CIVIL_AFFAIRS,
-    RURAL: Department.RURAL_REVITALIZATION,
-    MANAGER: Department.MEDICAL_SECURITY,
-    # The finance office of the medical-security bureau: hospital clearing, fund income, payments.
-    FINANCE: Department.MEDICAL_SECURITY,
-    ADMIN: Department.MEDICAL_SECURITY,
-}
-DEPARTMENT_OFFICERS = frozenset({CIVIL, RURAL})
-
-
-def officer_department(user_or_role) -> str | None:
-    """The certifying department of a department officer (a user or a role); None for every other role."""
-    role = getattr(user_or_role, "role", user_or_role)
-    return ROLE_DEPARTMENT[role] if role in DEPARTMENT_OFFICERS else None
 
 
 def has_role(user, roles: Iterable[str]) -> bool:

@@ -13,18 +13,8 @@ from django.utils.translation import gettext as _
 from claimants import categories, idnumbers
 from claimants.models import Certification, Claimant, Household, ImportBatch, Region, Relation, User
 from claimants.timeline import TimelineEntry
-
-TOWNSHIP_CODE_LENGTH = 9
-
-
-def region_filter(user: User, field: str) -> dict:
-    """The lookup that keeps rows whose region ``field`` (a foreign key to Region) lies in the user's subtree.
-
-    Region codes encode the tree, so this is a prefix match on the key column itself (no join); a
-    township (9 digits, the lowest level) is its whole subtree, so it is matched exactly, which lets an
-    index on (region, id) serve the list's order too.
-    """
-    return region_lookup(field, user.region_id)
+from core.certifications import in_force_on
+from core.regions import region_filter
 
 
 def office_region_name(region: Region) -> str:
@@ -35,13 +25,6 @@ def office_region_name(region: Region) -> str:
     if province.endswith(("省", "自治区")) and name != province:
         return name.removeprefix(province)
     return name
-
-
-def region_lookup(field: str, code: str) -> dict:
-    """Rows whose region ``field`` lies in the subtree of the region ``code``."""
-    if len(code) >= TOWNSHIP_CODE_LENGTH:
-        return {field: code}
-    return {f"{field}__code__startswith": code}
 
 
 def regions_visible_to(user: User) -> QuerySet[Region]:
@@ -140,13 +123,6 @@ def get_certification_for_user(*, user: User, certification_id: int) -> Certific
 def import_batches_visible_to(user: User) -> QuerySet[ImportBatch]:
     """Batches uploaded by anyone within the user's region subtree."""
     return ImportBatch.objects.filter(**region_filter(user, "region")).defer("content", "staged")
-
-
-def in_force_on(day: dt.date, prefix: str = "") -> Q:
-    """Active on ``day`` (not revoked, not expired), as a filter on Certification (or a relation to it)."""
-    return Q(**{f"{prefix}status": Certification.Status.ACTIVE, f"{prefix}valid_from__lte": day}) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
-    )
 
 
 def with_certification_status(qs: QuerySet[Certification], status: str, day: dt.date) -> QuerySet:

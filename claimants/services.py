@@ -7,8 +7,10 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from claimants import categories, idnumbers, roles, selectors, validators
-from claimants.errors import ClaimantError, DomainError
+from claimants.errors import ClaimantError
 from claimants.models import AuditLog, Certification, Claimant, Household, Region, Relation, User
+from core.errors import DomainError
+from core.regions import in_region
 
 CLAIMANT_EDITABLE_FIELDS = ("name", "phone", "hukou_region", "insured_region", "residence", "scheme")
 
@@ -34,7 +36,7 @@ def check_date(value: dt.date | None, *, label: str, not_after: dt.date | None =
 
 
 def _check_region(region: Region, by: User | None) -> None:
-    if by is not None and not region.code.startswith(by.region_id):
+    if by is not None and not in_region(region.code, by):
         raise DomainError(ClaimantError.REGION_OUTSIDE_JURISDICTION)
 
 
@@ -95,7 +97,7 @@ def _check_not_registered(number: str, by: User | None) -> None:
     held_in = Claimant.objects.filter(id_number=number).values_list("hukou_region_id", flat=True).first()
     if held_in is None:
         return
-    if by is None or held_in.startswith(by.region_id):
+    if by is None or in_region(held_in, by):
         raise DomainError(ClaimantError.DUPLICATE_ID_NUMBER, id_number=idnumbers.mask(number))
     raise DomainError(ClaimantError.ID_NUMBER_UNAVAILABLE)
 

@@ -29,7 +29,6 @@ from claimants import (
 )
 from claimants.certification_import import KIND as CERTIFICATION_KIND
 from claimants.context_processors import navigation
-from claimants.errors import DomainError
 from claimants.filters import CertificationFilter, ClaimantFilter
 from claimants.forms import (
     CertificationForm,
@@ -51,6 +50,8 @@ from claimants.tables import (
     TableMixin,
     current_category_label,
 )
+from core.certifications import in_force_on
+from core.errors import DomainError
 
 CASEWORKERS = {roles.CASEWORKER}
 LIST_FIELDS = (
@@ -139,7 +140,7 @@ class ClaimantListView(_FilteredTableView):
             .prefetch_related(
                 Prefetch(
                     "certifications",
-                    queryset=Certification.objects.filter(selectors.in_force_on(selectors.today())).only(
+                    queryset=Certification.objects.filter(in_force_on(selectors.today())).only(
                         "claimant_id", "category"
                     ),
                     to_attr="in_force",

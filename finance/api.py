@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claimants import roles
+from core.errors import DomainError
 from finance import platform_totals
-from finance.errors import DomainError
 
 
 class IsFinanceOfficer(permissions.BasePermission):

@@ -38,8 +38,10 @@ from django.utils import timezone
 
 from claimants import roles
 from claimants.models import User
+from core.errors import DomainError
+from core.regions import in_region
 from finance import funds, services
-from finance.errors import ClearingError, DomainError
+from finance.errors import ClearingError
 from finance.models import (
     CLEARED_STATES,
     HospitalStatement,
@@ -187,7 +189,7 @@ def _store_lines(statement: HospitalStatement) -> None:
 def build_statement(*, hospital: Hospital, month: dt.date, by: User) -> HospitalStatement:
     """Make the draft statement of a hospital's month (the month must have ended)."""
     _require(by, MAKERS)
-    if not hospital.region_id.startswith(by.region_id):
+    if not in_region(hospital.region_id, by):
         raise DomainError(ClearingError.NOT_IN_REGION)
     month = month_start(month)
     if next_month(month) > timezone.localdate():

@@ -12,14 +12,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from claimants import roles
 from claimants.admin_access import sync_staff_access
 from claimants.demo import CITIES, DEMO_PASSWORD
-from claimants.models import Claimant, Role, User
+from claimants.models import Claimant, User
+from core.errors import DomainError
+from core.roles import ROLE_DEPARTMENT, Role
 from finance import clearing, funds, services
 from finance.models import Budget, FundSpending, IncomeKind, PlatformTotal, SpendingKind
 from settlements import services as settlement_services
-from settlements.errors import DomainError
 from settlements.models import Hospital, Visit
 
 D = Decimal
@@ -38,7 +38,7 @@ def create_checkers() -> list[tuple[str, str, str]]:
             username=username,
             defaults={
                 "role": Role.FINANCE_OFFICER,
-                "department": roles.ROLE_DEPARTMENT[Role.FINANCE_OFFICER],
+                "department": ROLE_DEPARTMENT[Role.FINANCE_OFFICER],
                 "region": maker.region,
                 "first_name": "财务复核",
             },

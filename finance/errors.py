@@ -3,10 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from claimants.errors import DomainError
-
-__all__ = ["BudgetError", "ClearingError", "DomainError", "FundError", "PlatformImportError"]
-
 
 class FundError(models.TextChoices):
     UNKNOWN_FUND = "unknown_fund", _("该地区没有此项资金：{fund}")

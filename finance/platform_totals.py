@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from claimants import roles
 from claimants.imports import read_table
 from claimants.models import User
+from core.errors import DomainError
+from core.regions import in_region
 from finance.clearing import parse_month
-from finance.errors import ClearingError, DomainError, PlatformImportError
+from finance.errors import ClearingError, PlatformImportError
 from finance.models import CLEARED_STATES, HospitalStatement, PlatformTotal
 from settlements.models import Hospital
 from settlements.money import MAX_BILL_AMOUNT
@@ -123,7 +125,7 @@ def _rows(table, by: User) -> tuple[list[tuple[Hospital, dt.date, int, Decimal]]
             problems.append(
                 ("hospital", _("未知的医疗机构编码：%(code)s") % {"code": cell["hospital"] or "—"})
             )
-        elif not hospital.region_id.startswith(by.region_id):
+        elif not in_region(hospital.region_id, by):
             problems.append(("hospital", str(ClearingError.NOT_IN_REGION.label)))
         month = _month(cell["month"])
         if month is None:

@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from claimants import roles
 from claimants.models import Region, User
 from claimants.services import audit
+from core.errors import DomainError
+from core.regions import in_region
 from finance import funds
-from finance.errors import BudgetError, DomainError, FundError
+from finance.errors import BudgetError, FundError
 from finance.models import Budget, BudgetOverride, Commitment, FundIncome, FundSpending, IncomeKind
 from settlements.money import format_money
 
@@ -80,7 +82,7 @@ def account(*, fund: str, region: str, by: User | None) -> Region:
     region_row = Region.objects.filter(code=region).first()
     if region_row is None or not funds.is_account(region):
         raise DomainError(FundError.NOT_AN_ACCOUNT, region=region)
-    if by is not None and not region.startswith(by.region_id or "\x00"):
+    if by is not None and not in_region(region, by):
         raise DomainError(FundError.NOT_AN_ACCOUNT, region=region_row.full_name)
     if fund not in funds.funds_of(funds.jurisdiction_of(region)):
         raise DomainError(FundError.UNKNOWN_FUND, fund=funds.fund_name(fund))

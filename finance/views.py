@@ -19,8 +19,9 @@ from django.views.generic import FormView, TemplateView, View
 
 from claimants import roles
 from claimants.models import Region
+from core.errors import DomainError
+from core.regions import in_region
 from finance import clearing, funds, platform_totals, selectors, services, statements
-from finance.errors import DomainError
 from finance.forms import ApproveForm, BudgetForm, ImportUploadForm, IncomeForm, NoteForm, PaymentForm
 from finance.models import StatementState
 from finance.reconciliation import unresolved_mismatches
@@ -56,7 +57,7 @@ class ClearingView(roles.RoleRequiredMixin, TemplateView):
         if error:
             messages.error(self.request, error)
         region = self.request.GET.get("region", "").strip()
-        if region and not (region.isdigit() and region.startswith(self.request.user.region_id)):
+        if region and not (region.isdigit() and in_region(region, self.request.user)):
             messages.error(self.request, _("地区不在您的管辖范围内：%(value)s") % {"value": region[:12]})
             region = ""
         user = self.request.user

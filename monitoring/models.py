@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from claimants.models import Certification, Claimant, Department, Region, User, jurisdiction_choices
+from claimants.models import Certification, Claimant, Region, User, jurisdiction_choices
+from core.roles import Department
 from settlements.models import MONEY
 from settlements.money import YEAR_SUM
 

@@ -6,9 +6,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from claimants import roles
 from claimants.models import User
-from claimants.selectors import region_filter
+from core.regions import in_region, region_filter
+from core.roles import officer_department
 from monitoring.models import AlertRun, HighCostAlert, PushBatch, RunCounty
 from monitoring.services import counties_to_run, is_stuck, rule_for
 from settlements.models import Visit
@@ -18,7 +18,7 @@ def alerts_visible_to(user: User) -> QuerySet[HighCostAlert]:
     """Alerts of counties in the user's subtree (the county of the hukou region, or above). Department officers
     see their own department's queue; medical security and managers see the whole monthly list."""
     alerts = HighCostAlert.objects.filter(**region_filter(user, "county"))
-    department = roles.officer_department(user)
+    department = officer_department(user)
     if department:
         alerts = alerts.filter(department=department).exclude(disposition=HighCostAlert.Disposition.REPORTED)
     return alerts
@@ -37,7 +37,7 @@ def unanswered_alerts(user: User) -> QuerySet[HighCostAlert]:
 def unanswered_count(user: User) -> int | None:
     """Alerts waiting for a department officer's answer (first pushes without a result), shown beside the
     menu entry; other roles have no queue to answer."""
-    if roles.officer_department(user) is None or not user.region_id:
+    if officer_department(user) is None or not user.region_id:
         return None
     return unanswered_alerts(user).count()
 
@@ -117,7 +117,7 @@ def runs_visible_to(user: User) -> QuerySet[AlertRun]:
 def run_counts(run: AlertRun, user: User) -> dict[str, int]:
     """The run's counters as the user may see them: the run's own when it lay inside the user's region,
     else those of the user's counties only (finished push batches and their alerts)."""
-    if run.region_id and run.region_id.startswith(user.region_id or "-"):
+    if run.region_id and in_region(run.region_id, user):
         return {name: getattr(run, name) for name in RUN_COUNTERS}
     counties = counties_to_run(period=run.period, region=user.region_id)
     alerts = HighCostAlert.objects.filter(batch__run=run, batch__region_id__in=counties)

@@ -32,9 +32,12 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from openpyxl import Workbook
 
 from claimants import categories, roles, spreadsheets
-from claimants.errors import DomainError
-from claimants.models import Certification, Department, Region, User
+from claimants.models import Certification, Region, User
 from claimants.services import audit, certify
+from core.certifications import in_force_sql
+from core.errors import DomainError
+from core.regions import in_region
+from core.roles import Department, officer_department
 from jurisdictions import registry
 from monitoring import totals
 from monitoring.dashboards import casework
@@ -317,12 +320,11 @@ ALERTS_SQL = """
 WITH classified AS MATERIALIZED (
     SELECT h.claimant_id, h.hukou_region_id, h.insured_region_id, h.amount,
            (SELECT cert.category FROM claimants_certification cert
-            WHERE cert.claimant_id = h.claimant_id AND cert.valid_from <= %(cutoff)s AND cert.status = 'active'
-              AND (cert.valid_to IS NULL OR cert.valid_to >= %(cutoff)s) AND cert.category IN ({categories})
+            WHERE cert.claimant_id = h.claimant_id AND {in_force} AND cert.category IN ({categories})
             ORDER BY {ranked} LIMIT 1) AS held,
            EXISTS (SELECT 1 FROM claimants_certification cert
                    WHERE cert.claimant_id = h.claimant_id AND cert.valid_from <= %(cutoff)s
-                     AND NOT (cert.status = 'active' AND (cert.valid_to IS NULL OR cert.valid_to >= %(cutoff)s)))
+                     AND NOT ({in_force}))
                AS held_before,
            NOT EXISTS (SELECT 1 FROM monitoring_highcostalert p
                        WHERE p.claimant_id = h.claimant_id AND p.period = %(previous)s) AS new_this_month
@@ -405,7 +407,11 @@ def rural_alerted(jurisdiction: str) -> bool:
 def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dict[str, int]:
     """Insert the county's alerts with ``ALERTS_SQL``; return how many of each disposition the batch holds."""
     ranking = categories.categories_of(jurisdiction)
-    sql = ALERTS_SQL.format(categories=", ".join(f"'{code}'" for code in ranking), ranked=_ranked(ranking))
+    sql = ALERTS_SQL.format(
+        categories=", ".join(f"'{code}'" for code in ranking),
+        ranked=_ranked(ranking),
+        in_force=in_force_sql("cert", "%(cutoff)s"),
+    )
     ops = connection.ops
     with connection.cursor() as cursor:
         cursor.execute(
@@ -510,7 +516,7 @@ def record_feedback(
         .select_related("claimant__hukou_region")
         .get(pk=alert.root.pk)
     )
-    if roles.officer_department(by) != alert.department or not alert.county_id.startswith(by.region_id):
+    if officer_department(by) != alert.department or not in_region(alert.county_id, by):
         raise DomainError(MonitoringError.NOT_YOUR_DEPARTMENT)
     if alert.disposition != HighCostAlert.Disposition.PUSHED:
         raise DomainError(MonitoringError.NOT_PUSHED)

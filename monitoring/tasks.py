@@ -13,7 +13,7 @@ from celery import group, shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from claimants.errors import DomainError
+from core.errors import DomainError
 from monitoring import services
 from monitoring.models import AlertRun
 

@@ -14,10 +14,11 @@ from django.views.generic import ListView, TemplateView
 from django_filters.views import FilterView
 
 from claimants import roles
-from claimants.errors import DomainError
 from claimants.selectors import claimants_visible_to
 from claimants.tables import TableMixin
 from claimants.views import ListExportView
+from core.errors import DomainError
+from core.roles import DEPARTMENT_OFFICERS, officer_department
 from monitoring import exports, selectors, services
 from monitoring.filters import AlertFilter
 from monitoring.forms import FeedbackForm, RunForm
@@ -142,7 +143,7 @@ class AlertDetailView(roles.RoleRequiredMixin, TemplateView):
         alert = selectors.get_alert_for_user(user=user, alert_id=self.kwargs["pk"])
         root = alert.root
         can_answer = (
-            roles.officer_department(user) == alert.department
+            officer_department(user) == alert.department
             and root.disposition == HighCostAlert.Disposition.PUSHED
             and not root.result
         )
@@ -164,7 +165,7 @@ class AlertDetailView(roles.RoleRequiredMixin, TemplateView):
         )
 
     def post(self, request, pk):
-        roles.require_role(request.user, roles.DEPARTMENT_OFFICERS)  # the others read alerts, never answer
+        roles.require_role(request.user, DEPARTMENT_OFFICERS)  # the others read alerts, never answer
         alert = selectors.get_alert_for_user(user=request.user, alert_id=pk)
         form = FeedbackForm(request.POST, alert=alert)
         if form.is_valid():

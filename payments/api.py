@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claimants import roles
-from claimants.errors import DomainError
+from core.errors import DomainError
 from payments import selectors, services, views
 
 

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import kinds
-from claimants import roles
 from claimants.admin_access import sync_staff_access
 from claimants.demo import CITIES, DEMO_PASSWORD
-from claimants.models import Region, Role, User
+from claimants.models import Region, User
+from core.roles import ROLE_DEPARTMENT, Role
 from payments import selectors, services
 from payments.models import PaymentBatch, PaymentLine
 from payments.services import BankResult
@@ -26,7 +26,7 @@ def _checker(prefix: str, city_code: str) -> User:
         username=f"{prefix}_checker",
         defaults={
             "role": Role.MEDICAL_SECURITY_REVIEWER,
-            "department": roles.ROLE_DEPARTMENT[Role.MEDICAL_SECURITY_REVIEWER],
+            "department": ROLE_DEPARTMENT[Role.MEDICAL_SECURITY_REVIEWER],
             "region": Region.objects.get(code=city_code),
             "first_name": "复核员",
         },

@@ -7,7 +7,7 @@ from applications import kinds
 from applications.models import AssistanceApplication, CoveredVisit, State
 from claimants import roles
 from claimants.models import User
-from claimants.selectors import region_filter, region_lookup
+from core.regions import region_filter, region_lookup
 from payments.models import HOLDING_STATES, LineState, PaymentBatch, PaymentLine
 from settlements.models import Settlement
 

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from applications import services as application_services
 from applications.models import AssistanceApplication, CaseEvent
 from claimants import roles
-from claimants.errors import DomainError
 from claimants.models import Claimant, User
 from claimants.services import audit
+from core.errors import DomainError
+from core.regions import in_region
 from jurisdictions.catalogue import MEDICAL_ASSISTANCE_FUND
 from payments import selectors
 from payments.errors import PaymentError
@@ -51,10 +52,6 @@ def _require_role(by: User, allowed: frozenset[str], action: str) -> None:
         raise DomainError(PaymentError.ROLE_NOT_ALLOWED, action=action)
 
 
-def _in_region(region_code: str, by: User) -> bool:
-    return bool(by.region_id) and region_code.startswith(by.region_id)
-
-
 def _lock_batch(batch: PaymentBatch) -> PaymentBatch:
     return PaymentBatch.objects.select_for_update().get(pk=batch.pk)
 
@@ -82,7 +79,7 @@ def _label(action: str) -> str:
 def set_payee(*, claimant: Claimant, by: User, name: str, bank_name: str, account_number: str) -> Payee:
     """Record or correct where a person's assistance is paid (after a bounce: before the next batch)."""
     _require_role(by, PAYEE_EDITORS, str(_label("payee")))
-    if not _in_region(claimant.hukou_region_id, by):
+    if not in_region(claimant.hukou_region_id, by):
         raise DomainError(PaymentError.OUTSIDE_REGION)
     name, bank_name = name.strip(), bank_name.strip()
     account_number = account_number.replace(" ", "").strip()
@@ -246,7 +243,7 @@ def _refuse_item(model, pk: int, by: User):
         item = Settlement.objects.filter(pk=pk).select_related("claimant").first()
         region = item.claimant.hukou_region_id if item else ""
         label = _settlement_label(item) if item else str(pk)
-    if item is None or not _in_region(region, by):
+    if item is None or not in_region(region, by):
         raise DomainError(PaymentError.OUTSIDE_REGION)
     field = "application" if model is AssistanceApplication else "settlement"
     if PaymentLine.objects.filter(**{field: item}, state__in=HOLDING_STATES).exists():
@@ -292,7 +289,7 @@ def _check_not_approver(batch: PaymentBatch, by: User) -> None:
 def _check_batch_access(batch: PaymentBatch, by: User, allowed: frozenset[str], action: str) -> PaymentBatch:
     _require_role(by, allowed, action)
     batch = _lock_batch(batch)
-    if not _in_region(batch.region_id, by):
+    if not in_region(batch.region_id, by):
         raise DomainError(PaymentError.OUTSIDE_REGION)
     return batch
 
@@ -379,7 +376,7 @@ def record_bank_file_download(*, batch: PaymentBatch, by: User, fmt: str) -> Pay
     """The bank file holds full account numbers: only a released batch, and every download is audited."""
     action = _label("export")
     _require_role(by, BANK_FILE_ROLES, action)
-    if not _in_region(batch.region_id, by):
+    if not in_region(batch.region_id, by):
         raise DomainError(PaymentError.OUTSIDE_REGION)
     if batch.state not in (BatchState.RELEASED, BatchState.RECONCILED) or batch.historical:
         raise DomainError(PaymentError.INVALID_STATE, state=batch.get_state_display(), action=action)

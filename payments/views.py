@@ -19,9 +19,10 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from claimants import params, roles
-from claimants.errors import DomainError
 from claimants.models import Region
 from claimants.selectors import get_claimant_for_user
+from core.errors import DomainError
+from core.regions import in_region
 from payments import files, forms, selectors, services
 from payments.errors import PaymentError
 from payments.models import BatchState, Payee, PaymentEvent
@@ -282,7 +283,7 @@ class NoticeView(roles.RoleRequiredMixin, TemplateView):
 
 
 def notice(user, region_code: str, month: dt.date) -> dict:
-    if not region_code.startswith(user.region_id):
+    if not in_region(region_code, user):
         raise Http404
     township = Region.objects.get(code=region_code)
     rows = files.notice_rows(

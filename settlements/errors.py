@@ -3,10 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from claimants.errors import DomainError
-
-__all__ = ["DomainError", "PolicyYearError", "SettlementError", "VisitError"]
-
 
 class VisitError(models.TextChoices):
     NEGATIVE_AMOUNT = "negative_amount", _("金额不能为负数：{field}")

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from claimants import categories
 from claimants.models import InsuranceScheme
+from core.errors import DomainError
 from jurisdictions.parameters import CAP, CATEGORY, MONEY, RATES, SEGMENTS, number_text
 from settlements import adapter
-from settlements.errors import DomainError
 from settlements.models import Hospital, PolicyYear, Referral, VisitType
 from settlements.money import format_money
 from settlements.services import check_visit_values

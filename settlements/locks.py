@@ -26,9 +26,9 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from core.sql import int_rows, rows_source
 from settlements.models import LedgerEntry, Settlement
 from settlements.policy.types import Counter
-from settlements.sqlrows import int_rows, rows_source
 
 BASE_COUNTERS = (
     Counter.CI_BASE,

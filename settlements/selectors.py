@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from claimants import categories
 from claimants.models import Certification, Claimant, InsuranceScheme, User
-from claimants.selectors import region_filter
+from core.regions import region_filter
 from jurisdictions import registry
 from settlements import adapter
 from settlements.models import Hospital, LedgerEntry, PolicyYear, Settlement, SettlementTier, Visit

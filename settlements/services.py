@@ -20,9 +20,11 @@ from claimants.hooks import Hook
 from claimants.imports import bulk_insert
 from claimants.models import Certification, Claimant, InsuranceScheme, Region, User
 from claimants.services import check_date
+from core.errors import DomainError
+from core.sql import int_rows
 from jurisdictions import registry
 from settlements import adapter, history, locks
-from settlements.errors import DomainError, PolicyYearError, SettlementError, VisitError
+from settlements.errors import PolicyYearError, SettlementError, VisitError
 from settlements.models import (
     Hospital,
     LedgerEntry,
@@ -38,7 +40,6 @@ from settlements.money import MAX_BILL_AMOUNT
 from settlements.policy import types as engine
 from settlements.policy.engine import assess_visit
 from settlements.policy.errors import PolicyInputError
-from settlements.sqlrows import int_rows
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

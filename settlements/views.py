@@ -16,9 +16,9 @@ from claimants.forms import ImportUploadForm
 from claimants.selectors import claimants_visible_to, get_claimant_for_user, import_batches_visible_to
 from claimants.tables import TableMixin
 from claimants.views import ListExportView
+from core.errors import DomainError
 from settlements import exports as exports_of_lists
 from settlements import history, selectors, services, statements, visit_import, visit_template
-from settlements.errors import DomainError
 from settlements.filters import SettlementFilter, VisitFilter
 from settlements.forms import PolicyYearForm, ReversalForm, SettleForm, VisitForm
 from settlements.tables import SettlementTable, VisitTable

@@ -8,7 +8,8 @@ from django.utils import translation
 from pytest_factoryboy import register
 
 from claimants.divisions import load_divisions
-from claimants.models import Region, Role
+from claimants.models import Region
+from core.roles import Role
 from tests import factories
 
 register(factories.UserFactory)

@@ -6,19 +6,10 @@ from decimal import Decimal
 import factory
 
 from claimants import categories, idnumbers
-from claimants.models import Certification, Claimant, Department, Household, Region, Role, User
+from claimants.models import Certification, Claimant, Household, Region, User
+from core.roles import ROLE_DEPARTMENT, Role
 from settlements import adapter
 from settlements.models import Hospital, PolicyYear, Visit
-
-ROLE_DEPARTMENT = {
-    Role.TOWNSHIP_CASEWORKER: Department.TOWNSHIP,
-    Role.MEDICAL_SECURITY_REVIEWER: Department.MEDICAL_SECURITY,
-    Role.CIVIL_AFFAIRS_OFFICER: Department.CIVIL_AFFAIRS,
-    Role.RURAL_REVITALIZATION_OFFICER: Department.RURAL_REVITALIZATION,
-    Role.MANAGER: Department.MEDICAL_SECURITY,
-    Role.FINANCE_OFFICER: Department.MEDICAL_SECURITY,
-    Role.SYSTEM_ADMINISTRATOR: Department.MEDICAL_SECURITY,
-}
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,8 @@
 import pytest
 
 from bench import certification_import, claimant_list
-from claimants.models import Certification, Claimant, Region, Role
+from claimants.models import Certification, Claimant, Region
+from core.roles import Role
 from tests.conftest import require_postgresql
 
 pytestmark = pytest.mark.django_db

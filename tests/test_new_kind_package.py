@@ -17,8 +17,8 @@ from applications import services
 from applications.errors import CaseError
 from applications.models import AssistanceApplication, State
 from claimants.apps import jurisdiction_packages
-from claimants.errors import DomainError
 from claimants.models import Region
+from core.errors import DomainError
 from jurisdictions import registry
 from tests.test_jurisdiction_packages import copy_national, installed, run_manage
 

@@ -24,8 +24,8 @@ from rest_framework.test import APIClient
 from applications import documents
 from applications.models import AssistanceApplication, State
 from claimants import idnumbers, roles
-from claimants.models import Certification, Claimant, Department, Household, ImportBatch, Region
-from claimants.roles import officer_department
+from claimants.models import Certification, Claimant, Household, ImportBatch, Region
+from core.roles import Department, officer_department
 from monitoring.models import AlertRun, HighCostAlert, PushBatch
 from payments.models import BatchState, LineState, PaymentBatch, PaymentLine
 from settlements import services, visit_import

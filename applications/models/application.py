@@ -16,7 +16,8 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from applications.kinds import kind_choices
 from claimants import categories, roles
-from claimants.models import Certification, Claimant, Department, Region
+from claimants.models import Certification, Claimant, Region
+from core.roles import DEPARTMENT_OFFICERS, Department
 from settlements.models.visits import MONEY
 
 # Categories a person may ask to be certified in through an application (NAT-18), and the ones that need
@@ -62,7 +63,7 @@ def _role(*allowed):
 
 
 def _referred_department_officer(application, user) -> bool:
-    return user.role in roles.DEPARTMENT_OFFICERS and user.department == application.referred_department
+    return user.role in DEPARTMENT_OFFICERS and user.department == application.referred_department
 
 
 _referred_department_officer.roles = (roles.CIVIL, roles.RURAL)

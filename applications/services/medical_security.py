@@ -11,8 +11,8 @@ from applications.models import AssistanceApplication, State
 from applications.services.registration import visits_assisted
 from applications.services.township import identity_certified
 from applications.services.workflow import check_action, lock, take, today
-from claimants.errors import DomainError
 from claimants.models import User
+from core.errors import DomainError
 
 
 @transaction.atomic

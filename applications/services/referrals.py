@@ -9,8 +9,8 @@ from applications.models import AssistanceApplication
 from applications.services.workflow import check_action, lock, take
 from claimants import categories
 from claimants import services as claimant_services
-from claimants.errors import DomainError
 from claimants.models import Certification, User
+from core.errors import DomainError
 
 
 @transaction.atomic

@@ -18,12 +18,13 @@ from applications.models import (
     CoveredVisit,
     State,
 )
-from applications.services.workflow import changed, in_region, lock, today
+from applications.services.workflow import changed, lock, today
 from claimants import categories, roles
 from claimants import services as claimant_services
-from claimants.errors import DomainError
 from claimants.models import Claimant, User
 from claimants.selectors import certifications_in_force
+from core.errors import DomainError
+from core.regions import in_region
 from settlements.models import Visit
 
 STATEMENT_MAX_LENGTH = 2000  # 申请事由: a paragraph or two; the documents carry the rest

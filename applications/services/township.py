@@ -11,9 +11,9 @@ from applications.models import AssistanceApplication, CoveredVisit
 from applications.services.registration import check_requested_category, check_visits
 from applications.services.workflow import check_action, lock, take, today
 from claimants import categories
-from claimants.errors import DomainError
 from claimants.models import User
 from claimants.selectors import certifications_in_force
+from core.errors import DomainError
 from settlements.models import Visit
 
 

@@ -9,9 +9,10 @@ from django_fsm import can_proceed, has_transition_perm
 from applications import deadlines, events
 from applications.errors import CaseError
 from applications.models import AssistanceApplication, CaseEvent, State
-from claimants.errors import DomainError
 from claimants.hooks import Hook
 from claimants.models import User
+from core.errors import DomainError
+from core.regions import in_region
 
 ACTION_EVENTS = {
     "accept": CaseEvent.Kind.ACCEPTED,
@@ -55,10 +56,6 @@ def changed(application: AssistanceApplication, before: tuple | None, event: Cas
 
 def today(on: dt.date | None) -> dt.date:
     return on or timezone.localdate()
-
-
-def in_region(region_code: str, user: User) -> bool:
-    return bool(user.region_id) and region_code.startswith(user.region_id)
 
 
 def lock(application: AssistanceApplication) -> AssistanceApplication:

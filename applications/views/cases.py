@@ -16,8 +16,8 @@ from applications import forms, selectors, services
 from applications.errors import CaseError
 from applications.models import ApplicationDocument, AssistanceApplication, State
 from claimants import roles
-from claimants.errors import DomainError
 from claimants.services import audit
+from core.errors import DomainError
 
 # action -> (form class, service call with the form's cleaned data)
 ACTIONS = {

@@ -17,11 +17,11 @@ from applications.filters import ApplicationFilter
 from applications.tables import ApplicationTable
 from claimants import idnumbers, params, pickers, roles
 from claimants import services as claimant_services
-from claimants.errors import DomainError
 from claimants.forms import PersonSearchForm
 from claimants.selectors import get_claimant_for_user
 from claimants.tables import TableMixin
 from claimants.views import ListExportView
+from core.errors import DomainError
 
 
 def _scope(request) -> str:

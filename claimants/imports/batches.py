@@ -11,10 +11,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from claimants.errors import DomainError, ImportBatchError
+from claimants.errors import ImportBatchError
 from claimants.imports.reading import parse_rows, read_table
 from claimants.imports.spec import Row, RowSpec, get_spec
 from claimants.models import ImportBatch, User
+from core.errors import DomainError
 
 
 def _validated(spec: RowSpec, batch: ImportBatch, by: User) -> list[Row]:

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
-from claimants.errors import DomainError, ImportBatchError
+from claimants.errors import ImportBatchError
 from claimants.imports.spec import EXAMPLE_MARK, NUL, Row, RowSpec
+from core.errors import DomainError
 
 
 def _cell(value) -> str:

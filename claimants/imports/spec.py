@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from claimants.errors import DomainError, ImportBatchError
+from claimants.errors import ImportBatchError
 from claimants.hooks import KeyedHook
 from claimants.models import ImportBatch, User
+from core.errors import DomainError
 
 NUL = "\x00"
 # The first cell of the example row of a downloaded template (claimants.import_templates): never imported.

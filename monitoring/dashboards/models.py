@@ -15,7 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import State
-from claimants.models import Claimant, Department, Region
+from claimants.models import Claimant, Region
+from core.roles import Department
 from settlements.models import MONEY, Hospital
 
 

@@ -20,7 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from claimants import spreadsheets
-from claimants.models import Department, Region
+from claimants.models import Region
+from core.roles import Department
 from jurisdictions import registry
 from monitoring.dashboards.selectors import category_label
 from monitoring.models import HighCostAlert

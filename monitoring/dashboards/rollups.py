@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 from django.db import connection, transaction
 
+from core.sql import rows_source
 from monitoring.dashboards import casework
 from settlements.models import Settlement, VisitType
-from settlements.sqlrows import rows_source
 
 SETTLEMENT_SQL = """
 INSERT INTO monitoring_settlementrollup (year, month, region_id, category, visit_type, settlements, assisted,

@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import OPEN_STATES, State
 from claimants import categories
 from claimants.hooks import Hook
-from claimants.models import Department, Region, User
-from claimants.selectors import region_lookup, regions_visible_to
+from claimants.models import Region, User
+from claimants.selectors import regions_visible_to
+from core.regions import region_lookup
+from core.roles import Department
 from jurisdictions import registry
 from monitoring.dashboards.models import (
     AlertRollup,

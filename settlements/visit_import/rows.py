@@ -18,7 +18,8 @@ from claimants.imports import (
     parse_date,
 )
 from claimants.models import Claimant, ImportBatch, InsuranceScheme, Region, User
-from settlements.errors import DomainError, VisitError
+from core.errors import DomainError
+from settlements.errors import VisitError
 from settlements.models import Referral, Visit, VisitType
 from settlements.services import check_visit_values
 from settlements.visit_import.checks import _FastChecks

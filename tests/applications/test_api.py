@@ -5,7 +5,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from applications.models import AssistanceApplication, State
-from claimants.models import Certification, Role
+from claimants.models import Certification
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.db import connections
 from applications import services
 from applications.errors import CaseError
 from applications.models import AssistanceApplication, CaseEvent, State
-from claimants.errors import DomainError
+from core.errors import DomainError
 from tests.conftest import require_postgresql
 
 pytestmark = pytest.mark.postgres

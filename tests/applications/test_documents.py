@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications import services
 from applications.errors import CaseError
 from applications.models import CaseEvent
-from claimants.errors import DomainError
+from core.errors import DomainError
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

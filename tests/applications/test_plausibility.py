@@ -9,8 +9,9 @@ from django.utils import timezone
 from applications import services
 from applications.errors import CaseError
 from claimants import imports
-from claimants.errors import ClaimantError, DomainError
+from claimants.errors import ClaimantError
 from claimants.services import certify, register_claimant
+from core.errors import DomainError
 from monitoring import services as monitoring
 from monitoring.errors import MonitoringError
 from settlements.services import record_visit

@@ -11,8 +11,9 @@ from django.utils import translation
 from applications import services
 from applications.errors import CaseError
 from applications.models import AssistanceApplication, CoveredVisit, State
-from claimants.errors import DomainError
-from claimants.models import Region, Role
+from claimants.models import Region
+from core.errors import DomainError
+from core.roles import Role
 from settlements import services as settlement_services
 from settlements.models import LedgerEntry, Settlement
 from tests.applications.conftest import PATHS

@@ -7,7 +7,8 @@ from django.urls import reverse
 from applications import services
 from applications.models import AssistanceApplication, State
 from applications.views.cases import ACTIONS
-from claimants.models import AuditLog, Claimant, Region, Role
+from claimants.models import AuditLog, Claimant, Region
+from core.roles import Role
 from tests.applications.test_documents import PDF
 
 pytestmark = pytest.mark.django_db

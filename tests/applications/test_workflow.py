@@ -13,8 +13,9 @@ from applications.models import (
     CaseEvent,
     State,
 )
-from claimants.errors import DomainError
-from claimants.models import Certification, Role
+from claimants.models import Certification
+from core.errors import DomainError
+from core.roles import Role
 from tests.applications.conftest import PATHS, SUBMITTED_ON
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ from openpyxl import Workbook, load_workbook
 
 from claimants import idnumbers, imports
 from claimants.certification_import import KIND
-from claimants.errors import DomainError, ImportBatchError
+from claimants.errors import ImportBatchError
 from claimants.models import Certification, Claimant, ImportBatch, Region
+from core.errors import DomainError
 from tests.conftest import require_postgresql
 
 pytestmark = pytest.mark.django_db

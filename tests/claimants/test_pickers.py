@@ -5,8 +5,10 @@ import pytest
 from django.urls import reverse
 
 from claimants import services
-from claimants.errors import ClaimantError, DomainError
-from claimants.models import AuditLog, Household, Region, Role
+from claimants.errors import ClaimantError
+from claimants.models import AuditLog, Household, Region
+from core.errors import DomainError
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

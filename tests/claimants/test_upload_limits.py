@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from claimants import imports
-from claimants.errors import DomainError, ImportBatchError
+from claimants.errors import ImportBatchError
 from claimants.models import ImportBatch
+from core.errors import DomainError
 from tests.claimants.test_imports import HEADER, KIND, csv_bytes, number
 
 WORKBOOK = (

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from claimants import validators
-from claimants.errors import ClaimantError, DomainError
+from claimants.errors import ClaimantError
 from claimants.services import update_claimant
+from core.errors import DomainError
 
 
 @pytest.mark.parametrize(

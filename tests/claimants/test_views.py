@@ -10,8 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from claimants import paging, services, timeline
-from claimants.errors import ClaimantError, DomainError
+from claimants.errors import ClaimantError
 from claimants.models import AuditLog, Certification, Claimant, Household, Region
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from applications.models import AssistanceApplication, State
-from claimants.models import Role
+from core.roles import Role
 from tests.applications.test_documents import PDF
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

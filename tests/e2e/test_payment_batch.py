@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from applications.models import AssistanceApplication, State
-from claimants.models import Role
+from core.roles import Role
 from payments.models import BatchState, LineState, PaymentBatch
 from tests.payments.conftest import (  # noqa: F401  (the payments fixtures)
     approved_claim,

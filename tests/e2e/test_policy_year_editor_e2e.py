@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from claimants.models import Role
+from core.roles import Role
 from settlements.models import PolicyYear
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from claimants.models import Role
+from core.roles import Role
 from finance import services
 from settlements import services as settlement_services
 from settlements.models import Visit

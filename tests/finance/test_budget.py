@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from claimants.models import AuditLog
+from core.errors import DomainError
 from finance import clearing, services
-from finance.errors import BudgetError, DomainError, FundError
+from finance.errors import BudgetError, FundError
 from finance.models import BudgetOverride, FundSpending
 from tests.finance.test_clearing import MARCH, platform_matches
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import DomainError
 from finance import clearing
-from finance.errors import ClearingError, DomainError
+from finance.errors import ClearingError
 from finance.models import FundSpending, LineKind, PlatformTotal, StatementState
 from settlements import services as settlement_services
 

@@ -12,8 +12,9 @@ from openpyxl import Workbook
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.errors import DomainError
 from finance import clearing
-from finance.errors import ClearingError, DomainError
+from finance.errors import ClearingError
 from finance.models import PlatformTotal
 from finance.reconciliation import mismatches
 from tests.finance.test_clearing import MARCH

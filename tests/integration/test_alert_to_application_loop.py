@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from applications import services as cases
-from claimants.models import Department
+from core.roles import Department
 from monitoring.models import HighCostAlert
 from monitoring.services import record_feedback, run_monthly_alerts
 from settlements.models import Settlement

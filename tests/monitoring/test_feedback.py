@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from claimants.errors import DomainError
-from claimants.models import Certification, Department
+from claimants.models import Certification
+from core.errors import DomainError
+from core.roles import Department
 from monitoring import services
 from monitoring.errors import MonitoringError
 from monitoring.models import HighCostAlert

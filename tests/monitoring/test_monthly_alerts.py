@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import F, ProtectedError
 
-from claimants.models import Certification, Department
+from claimants.models import Certification
+from core.roles import Department
 from monitoring import services, totals
 from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
 from settlements.services import reverse_settlement, settle_visit, settle_visits

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.errors import DomainError
 from monitoring import services, tasks, totals
 from monitoring.models import AlertRun, HighCostAlert
-from settlements.errors import DomainError, VisitError
+from settlements.errors import VisitError
 from settlements.services import record_visit
 from tests.conftest import require_postgresql
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from claimants.models import AuditLog, Department
+from claimants.models import AuditLog
+from core.roles import Department
 from monitoring import services
 from monitoring.models import AlertRun, HighCostAlert, PushBatch
 

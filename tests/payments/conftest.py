@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from applications import services as application_services
-from claimants.models import Role
+from core.roles import Role
 from finance.models import Budget
 from payments import services
 from settlements import services as settlement_services

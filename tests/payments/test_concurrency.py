@@ -4,7 +4,7 @@ partial unique indexes would refuse a second line anyway. Nothing is paid twice.
 
 import pytest
 
-from claimants.models import Role
+from core.roles import Role
 from payments import files, services
 from payments.errors import PaymentError
 from payments.models import PaymentBatch, PaymentLine

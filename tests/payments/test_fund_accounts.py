@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from claimants.errors import DomainError
+from core.errors import DomainError
 from finance import services as finance
 from finance.errors import BudgetError
 from finance.models import BudgetOverride, FundSpending, SpendingKind

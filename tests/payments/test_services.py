@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 
 from applications import services as application_services
 from applications.models import AssistanceApplication, State
-from claimants.errors import DomainError
-from claimants.models import AuditLog, Role
+from claimants.models import AuditLog
+from core.errors import DomainError
+from core.roles import Role
 from payments import files, hooks, services
 from payments.errors import PaymentError
 from payments.models import BatchState, FailureReason, LineState, PaymentEvent, PaymentLine

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from applications.models import AssistanceApplication, State
-from claimants.models import Role
+from core.roles import Role
 from payments import services
 from payments.models import BatchState, LineState, PaymentBatch
 from tests.payments.conftest import ACCOUNT, result_csv

@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from claimants import imports
-from settlements.errors import DomainError, VisitError
+from core.errors import DomainError
+from settlements.errors import VisitError
 from settlements.models import Settlement, Visit
 from settlements.services import preview_settlement, record_visit, reverse_settlement, settle_visit
 from settlements.visit_import import KIND

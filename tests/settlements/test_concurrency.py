@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connections, transaction
 
-from settlements.errors import DomainError
+from core.errors import DomainError
 from settlements.models import LedgerEntry, Settlement
 from settlements.services import settle_visit, settle_visits
 from tests.conftest import require_postgresql

@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from claimants.models import Region, Role
+from claimants.models import Region
+from core.roles import Role
 from settlements import adapter
 from settlements.models import PolicyYear
 

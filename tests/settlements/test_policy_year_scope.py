@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from settlements.errors import DomainError, PolicyYearError
+from core.errors import DomainError
+from settlements.errors import PolicyYearError
 from settlements.services import save_policy_year
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 
 from claimants.models import Region
+from core.errors import DomainError
 from settlements import adapter
-from settlements.errors import DomainError, PolicyYearError, VisitError
+from settlements.errors import PolicyYearError, VisitError
 from settlements.models import PolicyYear, Visit
 from settlements.services import check_policy_year, record_visit, save_policy_year
 

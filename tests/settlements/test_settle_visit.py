@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from settlements.errors import DomainError, SettlementError
+from core.errors import DomainError
+from settlements.errors import SettlementError
 from settlements.models import LedgerEntry, Settlement
 from settlements.services import preview_settlement, reverse_settlement, settle_visit
 

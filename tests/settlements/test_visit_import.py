@@ -9,7 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from claimants import imports
-from claimants.models import Claimant, ImportBatch, Region, Role
+from claimants.models import Claimant, ImportBatch, Region
+from core.roles import Role
 from settlements.models import Visit
 from settlements.visit_import import KIND
 

@@ -7,8 +7,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claimants.errors import DomainError
 from claimants.models import Region
+from core.errors import DomainError
 from monitoring import services
 from monitoring.models import AlertRun
 

@@ -18,8 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
 from claimants import imports, roles
-from claimants.errors import DomainError
 from claimants.models import ImportBatch, User
+from core.errors import DomainError
 from settlements.visit_import import KIND
 
 

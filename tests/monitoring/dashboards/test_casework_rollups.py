@@ -8,7 +8,8 @@ from django.db.models import Sum
 
 from applications import services
 from applications.models import CaseEvent
-from claimants.models import Department, Region
+from claimants.models import Region
+from core.roles import Department
 from monitoring import services as monitoring_services
 from monitoring.dashboards import casework, selectors
 from monitoring.dashboards.models import AlertRollup, ApplicationRollup, ApplicationStep, StepRollup
