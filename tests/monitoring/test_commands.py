@@ -5,9 +5,10 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from openpyxl import load_workbook
 
-from claimants.models import AuditLog
+from claimants.models import AuditLog, Claimant, ImportBatch, Region
 from settlements.models import Visit
 from tests.settlements.test_visit_import import PLATFORM, csv_bytes, platform_row
 
@@ -100,3 +101,33 @@ def test_import_platform_settlements_takes_several_files_one_batch_and_one_line_
     assert missing.value.returncode == 2
     assert "absent.csv" in str(missing.value)
     assert Visit.objects.count() == 2  # nothing imported when one of the files cannot be read
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_staged_while_the_previous_one_commits_give_what_one_after_the_other_gives(
+    mianyang_2023, claimant_factory, reviewer, tmp_path
+):
+    """On PostgreSQL the next file is validated while the previous one commits: a person new in both files is
+    created once (the second file, staged before the first created her, is validated again at its commit)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the files overlap on PostgreSQL only")
+    stranger = claimant_factory.build(name="王平台", hukou_region=Region.objects.get(code="510703001"))
+    header = [*PLATFORM, "hukou_admdvs"]
+    files = []
+    for month in ("03", "04", "05"):
+        path = tmp_path / f"setl-{month}.csv"
+        rows = [[*platform_row(f"S{month}", stranger, setl_time=f"2023-{month}-10"), "510703001"]]
+        path.write_bytes(csv_bytes(header, rows))
+        files.append(str(path))
+    lines = [
+        json.loads(line)
+        for line in run("import_platform_settlements", *files, "--as", reviewer.username).splitlines()
+    ]
+    assert [(line["file"], line["visits"], line["persons_created"]) for line in lines] == [
+        ("setl-03.csv", 1, 1),
+        ("setl-04.csv", 1, 0),
+        ("setl-05.csv", 1, 0),
+    ]
+    person = Claimant.objects.get(id_number=stranger.id_number)
+    assert sorted(person.visits.values_list("settlement_ref", flat=True)) == ["S03", "S04", "S05"]
+    assert not ImportBatch.objects.filter(status=ImportBatch.Status.STAGED).exists()

@@ -314,3 +314,14 @@ def test_a_person_known_only_from_the_platform_is_alerted(reviewer, claimant_fac
         ("civil_affairs", Decimal("30000.00"), "impoverished"),
         ("rural_revitalization", Decimal("30000.00"), "impoverished"),
     }
+
+
+def test_a_setl_id_with_a_backslash_or_a_quote_is_stored_as_written(
+    reviewer, claimant_factory, mianyang_2023
+):
+    person = claimant_factory()
+    rows = [platform_row("HX\\2023\\7", person), platform_row('"Q\\t1"', person)]
+    content = csv_bytes(PLATFORM, rows).replace(b'"Q', b'"""Q').replace(b'1"', b'1"""')
+    batch = imports.commit(batch=stage(content, reviewer), by=reviewer)
+    assert batch.rows_created == 2
+    assert sorted(Visit.objects.values_list("settlement_ref", flat=True)) == ['"Q\\t1"', "HX\\2023\\7"]

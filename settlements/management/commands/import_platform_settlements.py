@@ -3,16 +3,23 @@ settlement records (CSV or XLSX, the ``setlinfo`` fields of OPERATIONS.md 3) wit
 validation and commit as the upload page, one batch a file (each within the upload limits), and print one
 JSON line with the counts of each file. The records are imported as the user
 ``--as`` (a medical-security reviewer; their region bounds the people imported). Exit 2 with one line on
-standard error when the file or the user cannot be used; invalid rows are counted, not imported."""
+standard error when the file or the user cannot be used; invalid rows are counted, not imported.
+
+On PostgreSQL, outside a transaction, the next file is read and validated on a second connection while the
+current one commits (validating is mostly Python, committing mostly the database server: the two overlap).
+The files are still committed one after the other, in order; a file staged before the previous one's commit
+is revalidated at its own commit if that commit changed what its validation read (``claimants.imports``)."""
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
 
 from claimants import imports, roles
 from claimants.errors import DomainError
-from claimants.models import User
+from claimants.models import ImportBatch, User
 from settlements.visit_import import KIND
 
 
@@ -35,10 +42,31 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: give a .csv or .xlsx file", returncode=2)
             if not path.is_file():
                 raise CommandError(f"{path}: cannot read (no such file)", returncode=2)
-        for path in paths:
-            self.import_file(path, by)
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            for path in paths:
+                self.commit(path, self.stage(path, by), by)
+            return
+        with ThreadPoolExecutor(max_workers=1) as stager:
+            pending: Future = stager.submit(self.stage_apart, paths[0], by)
+            for number, path in enumerate(paths):
+                batch = pending.result()
+                if number + 1 < len(paths):
+                    pending = stager.submit(self.stage_apart, paths[number + 1], by)
+                try:
+                    self.commit(path, batch, by)
+                except CommandError:
+                    if number + 1 < len(paths) and pending.exception() is None:
+                        imports.discard(batch=pending.result(), by=by)  # not imported: not left waiting
+                    raise
 
-    def import_file(self, path: Path, by: User) -> None:
+    def stage_apart(self, path: Path, by: User) -> ImportBatch:
+        """``stage`` on this thread's own connection, closed once the file is staged."""
+        try:
+            return self.stage(path, by)
+        finally:
+            connections.close_all()
+
+    def stage(self, path: Path, by: User) -> ImportBatch:
         try:
             content = path.read_bytes()
         except OSError as error:
@@ -46,7 +74,14 @@ class Command(BaseCommand):
         self.stderr.write(f"staging {path.name} ({len(content)} bytes) as {by.username}")
         try:
             batch = imports.stage(kind=KIND, file_name=path.name, content=content, by=by)
-            self.stderr.write(f"{batch.rows_valid} valid rows of {batch.rows_total}; committing")
+        except DomainError as error:
+            raise CommandError(f"{path}: {error.message}", returncode=2) from error
+        self.stderr.write(f"{path.name}: {batch.rows_valid} valid rows of {batch.rows_total}")
+        return batch
+
+    def commit(self, path: Path, batch: ImportBatch, by: User) -> None:
+        self.stderr.write(f"committing {path.name}")
+        try:
             batch = imports.commit(batch=batch, by=by)
         except DomainError as error:
             raise CommandError(f"{path}: {error.message}", returncode=2) from error

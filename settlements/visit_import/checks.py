@@ -1,0 +1,148 @@
+"""The fast path of the row checks: the checks of ``VisitRows._clean_row`` for a row that passes them all."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from claimants import idnumbers, validators
+from claimants.imports import (
+    Row,
+    parse_date,
+)
+from claimants.models import InsuranceScheme
+from settlements.models import Referral, VisitType
+from settlements.money import MAX_BILL_AMOUNT
+from settlements.visit_import.fields import (
+    INSUTYPES,
+    MED_TYPES,
+    MONEY_NAMES,
+    REFERRALS,
+    TOLERANCE,
+    VISIT_TYPES,
+    ZERO,
+    _money,
+)
+
+
+class _FastChecks:
+    """The checks of ``_clean_row`` for a row that passes them all, on parses cached per file (ID numbers,
+    dates and visit types repeat across a file's rows). ``clean`` fills the row's data as ``_clean_row`` would
+    and returns True, or returns False for any row it does not accept outright: a refusal, a warning or
+    anything unusual is left to ``_clean_row``, so that the words of every refusal come from one place."""
+
+    def __init__(self, today: dt.date):
+        self.earliest, self.latest = validators.EARLIEST_DATE, min(validators.LATEST_DATE, today)
+        self.ids: dict[str, str | None] = {}
+        self.facts: dict[str, idnumbers.IdNumberFacts] = {}  # by the number as stored
+        self.amounts: dict[str, Decimal | None] = {}
+        self.dates: dict[str, dt.date | None] = {}
+        self.types: dict[str, str | None] = {}
+        self.referral_values = set(Referral.values)
+
+    def id_number(self, raw: str) -> str | None:
+        if raw not in self.ids:
+            try:
+                facts = idnumbers.parse(raw, allow_legacy=True)
+            except idnumbers.InvalidIdNumber:
+                self.ids[raw] = None
+            else:
+                self.ids[raw] = facts.number
+                self.facts[facts.number] = facts
+        return self.ids[raw]
+
+    def amount(self, raw: str) -> Decimal | None:
+        """A money cell between 0 and ``MAX_BILL_AMOUNT``, else None (amounts repeat across a file too)."""
+        if raw not in self.amounts:
+            try:
+                value: Decimal | None = _money(raw)
+            except (InvalidOperation, ValueError):
+                value = None
+            self.amounts[raw] = value if value is not None and ZERO <= value <= MAX_BILL_AMOUNT else None
+        return self.amounts[raw]
+
+    def date(self, raw: str) -> dt.date | None:
+        """A date within the range ``check_date`` accepts for both visit dates, else None."""
+        if raw not in self.dates:
+            try:
+                day: dt.date | None = parse_date(raw)
+            except ValueError:
+                day = None
+            self.dates[raw] = day if day is not None and self.earliest <= day <= self.latest else None
+        return self.dates[raw]
+
+    def visit_type(self, med_type: str) -> str | None:
+        if med_type not in self.types:
+            visit_type = VISIT_TYPES.get(med_type) or MED_TYPES.get(med_type)
+            if visit_type is None and len(med_type) >= 2 and med_type[0] == "2" and med_type.isdigit():
+                visit_type = VisitType.INPATIENT
+            self.types[med_type] = visit_type
+        return self.types[med_type]
+
+    def clean(self, row: Row) -> bool:
+        values = row.values
+        get = values.get
+        if get("refd_setl_flag", "").strip() == "1" or get("vali_flag", "").strip() == "0":
+            return False
+        ref = values["setl_id"].strip()
+        number = self.id_number(values["certno"])
+        visit_type = self.visit_type(values["med_type"].strip())
+        if not ref or number is None or visit_type is None:
+            return False
+        referral = get("referral", "").strip() or Referral.NOT_REQUIRED
+        referral = REFERRALS.get(referral, referral)
+        discharged = self.date(values["setl_time"].strip()[:10])
+        raw_admitted = get("admitted", "").strip()
+        admitted = self.date(raw_admitted[:10]) if raw_admitted else discharged
+        if referral not in self.referral_values or discharged is None or admitted is None:
+            return False
+        if discharged < admitted:
+            return False
+        amounts = {}
+        for name in MONEY_NAMES:
+            raw = get(name, "")
+            if raw:
+                value = self.amount(raw)
+                if value is None:
+                    return False
+                amounts[name] = value
+            else:
+                amounts[name] = ZERO
+        raw_scheme = get("insutype", "").strip()
+        scheme = INSUTYPES.get(raw_scheme) if raw_scheme else None
+        if raw_scheme and scheme is None:
+            return False
+        given = {
+            InsuranceScheme.RESIDENT: amounts["hifmi_pay"] if get("hifmi_pay", "").strip() else None,
+            InsuranceScheme.EMPLOYEE: amounts["hifob_pay"] if get("hifob_pay", "").strip() else None,
+        }
+        critical = given[scheme or InsuranceScheme.RESIDENT]
+        total, scope = amounts["total_cost"], amounts["policy_scope_cost"]
+        basic = amounts["basic_insurance_paid"]
+        supplementary = amounts["cvlserv_pay"] + amounts["hifes_pay"]
+        if scope > total or basic > scope or supplementary > MAX_BILL_AMOUNT:
+            return False
+        rest = scope - basic
+        if (critical is not None and critical > rest) or supplementary > rest - (critical or ZERO):
+            return False
+        parts = get("fund_pay_sumamt", "").strip() and get("psn_part_amt", "").strip()
+        if parts and abs(total - amounts["fund_pay_sumamt"] - amounts["psn_part_amt"]) > TOLERANCE:
+            return False  # the warning is worded by ``_clean_row``
+        row.data = {
+            "settlement_ref": ref,
+            "name": get("psn_name", "").strip(),
+            "id_number": number,
+            "visit_type": visit_type,
+            "referral": referral,
+            "discharged": discharged,
+            "admitted": admitted,
+            "insurance_scheme": scheme,
+            "given_critical": given,
+            "total_cost": total,
+            "policy_scope_cost": scope,
+            "basic_insurance_paid": basic,
+            "critical_illness_paid": critical,
+            "supplementary_paid": supplementary,
+            "other_insurance_paid": amounts["oth_pay"],
+            "fully_self_paid": amounts["fully_self_paid"],
+            "assistance_paid_at_hospital": amounts["maf_pay"],
+        }
+        return True

@@ -1,0 +1,282 @@
+"""The platform file's rows: validation (full checks and their wording, people not yet known) and the write."""
+
+from decimal import InvalidOperation
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claimants import idnumbers, validators
+from claimants.errors import ClaimantError
+from claimants.imports import (
+    Basis,
+    Column,
+    Row,
+    RowSpec,
+    WriteResult,
+    outside_region,
+    parse_date,
+)
+from claimants.models import Claimant, ImportBatch, InsuranceScheme, Region, User
+from settlements.errors import DomainError, VisitError
+from settlements.models import Referral, Visit, VisitType
+from settlements.services import check_visit_values
+from settlements.visit_import.checks import _FastChecks
+from settlements.visit_import.fields import (
+    INSUTYPES,
+    KIND,
+    MED_TYPES,
+    MONEY_COLUMNS,
+    REFERRALS,
+    REQUIRED_MONEY,
+    TOLERANCE,
+    VISIT_TYPES,
+    _money,
+)
+from settlements.visit_import.lookups import _digest, _people, _places, _policy_years, _stored
+from settlements.visit_import.writing import IMPORT_FOLLOWERS, _cells, _write_rows, _write_set_based
+
+
+class VisitRows(RowSpec):
+    kind = KIND
+    label = "就医记录"
+    kept_fields = ("cells",)
+    columns = (
+        Column(
+            "setl_id",
+            ("结算ID", "setl_id", "医保结算ID", "settlement_ref"),
+            max_length=Visit._meta.get_field("settlement_ref").max_length,
+        ),
+        Column("certno", ("身份证号", "certno", "证件号码", "公民身份号码", "id_number")),
+        Column(
+            "psn_name",
+            ("姓名", "psn_name", "name"),
+            required=False,
+            max_length=Claimant._meta.get_field("name").max_length,
+        ),
+        Column("med_type", ("医疗类别", "med_type", "就诊类型", "visit_type")),
+        Column("admitted", ("入院日期", "begndate", "admitted", "就诊日期"), required=False),
+        Column("setl_time", ("结算时间", "setl_time", "出院日期", "discharged")),
+        Column("referral", ("转诊", "referral"), required=False),
+        Column("insutype", ("险种类型", "insutype", "insurance_scheme", "就诊参保类型"), required=False),
+        # Where a person not yet known lives and is insured (OPERATIONS.md 3; Clarification 26): division codes.
+        Column("hukou_admdvs", ("户籍地区划代码", "hukou_admdvs", "户籍区划"), required=False),
+        Column("insuplc_admdvs", ("参保地区划代码", "insuplc_admdvs", "参保区划"), required=False),
+        *(Column(name, headers, required=name in REQUIRED_MONEY) for name, headers in MONEY_COLUMNS),
+        Column("refd_setl_flag", ("退费结算标志", "refd_setl_flag"), required=False),
+        Column("vali_flag", ("有效标志", "vali_flag"), required=False),
+    )
+
+    def describe(self, row: Row) -> str:
+        number = row.data.get("id_number") or row.values.get("certno", "")
+        name = row.values.get("psn_name", "")
+        return f"{row.values.get('setl_id', '')} {name} {idnumbers.mask(number)}".strip()
+
+    def validate(self, rows: list[Row], *, by: User) -> Basis:
+        fast = _FastChecks(timezone.localdate())
+        for row in rows:
+            if not row.errors and not fast.clean(row):
+                row.data = {}
+                self._clean_row(row)  # the full checks, which word the refusal
+        live = [r for r in rows if not r.errors and not r.unchanged]
+        numbers = sorted({r.data["id_number"] for r in live})
+        refs = sorted({r.data["settlement_ref"] for r in live})
+        people = _people(numbers)
+        unknown = {r.data["id_number"] for r in live} - set(people)
+        codes = sorted(
+            {
+                code
+                for row in live
+                if row.data["id_number"] in unknown
+                for code in (row.values.get(c, "").strip() for c in ("hukou_admdvs", "insuplc_admdvs"))
+                if code
+            }
+        )
+        stored, years, places = _stored(refs), _policy_years(), _places(codes)
+        keys = {"numbers": numbers, "refs": refs, "codes": codes}
+        basis = Basis(keys=keys, digest=_digest(people, stored, years, places, by=by))
+        seen: dict[str, int] = {}
+        for row in live:
+            data = row.data
+            person = people.get(data["id_number"])
+            if person is None:
+                person = _new_person(row, places, by=by, facts=fast.facts.get(data["id_number"]))
+                if person is None:
+                    continue
+                people[data["id_number"]] = person
+            if not person["hukou_region_id"].startswith(by.region_id):
+                row.errors.append(outside_region())  # the same whether registered elsewhere or nowhere
+                continue
+            if data["name"] and data["name"] != person["name"]:
+                row.errors.append(_("姓名与已登记的不一致：%(name)s") % {"name": person["name"]})
+            jurisdiction = person["hukou_region__jurisdiction"]
+            if (jurisdiction, data["discharged"].year) not in years:
+                row.errors.append(_("%(year)s 年没有政策年度参数") % {"year": data["discharged"].year})
+            ref = data["settlement_ref"]
+            if ref in seen:
+                row.errors.append(_("结算ID与第 %(line)s 行重复") % {"line": seen[ref]})
+            seen.setdefault(ref, row.line)
+            if ref in stored and not row.errors:
+                row.unchanged = True
+            data["claimant_id"] = person["id"]  # None: created by ``write`` from ``person``
+            data["person"] = person
+            if data["insurance_scheme"] is None:  # the platform did not say: the person's registered scheme
+                data["insurance_scheme"] = person["scheme"]
+                data["critical_illness_paid"] = data["given_critical"][person["scheme"]]
+            data["cells"] = _cells(data, person)
+        return basis
+
+    def basis(self, keys: dict, *, by: User) -> str:
+        people = _people(keys["numbers"])
+        return _digest(people, _stored(keys["refs"]), _policy_years(), _places(keys["codes"]), by=by)
+
+    def _clean_row(self, row: Row) -> None:
+        values, data = row.values, row.data
+        if row.errors:
+            return
+        if values.get("refd_setl_flag", "").strip() == "1" or values.get("vali_flag", "").strip() == "0":
+            row.warnings.append(_("退费或无效的结算记录，跳过"))
+            row.unchanged = True
+            return
+        data["settlement_ref"] = values["setl_id"].strip()
+        if not data["settlement_ref"]:
+            row.errors.append(_("结算ID为空"))
+        data["name"] = values.get("psn_name", "").strip()
+        try:
+            data["id_number"] = idnumbers.parse(values["certno"], allow_legacy=True).number
+        except idnumbers.InvalidIdNumber as exc:
+            row.errors.append(str(exc))
+        med_type = values["med_type"].strip()
+        visit_type = VISIT_TYPES.get(med_type) or MED_TYPES.get(med_type)
+        if visit_type is None and len(med_type) >= 2 and med_type[0] == "2" and med_type.isdigit():
+            visit_type = VisitType.INPATIENT
+        if visit_type is None:
+            row.errors.append(_("未知的医疗类别：%(value)s") % {"value": med_type})
+        data["visit_type"] = visit_type
+        referral = values.get("referral", "").strip() or Referral.NOT_REQUIRED
+        data["referral"] = REFERRALS.get(referral, referral)
+        try:
+            data["discharged"] = parse_date(values["setl_time"].strip()[:10])
+        except ValueError:
+            row.errors.append(_("结算时间不是日期：%(value)s") % {"value": values["setl_time"]})
+        raw_admitted = values.get("admitted", "").strip()
+        try:
+            data["admitted"] = parse_date(raw_admitted[:10]) if raw_admitted else data.get("discharged")
+        except ValueError:
+            row.errors.append(_("入院日期不是日期：%(value)s") % {"value": raw_admitted})
+        amounts = {}
+        for name, headers in MONEY_COLUMNS:
+            raw = values.get(name, "")
+            try:
+                amounts[name] = _money(raw)
+            except (InvalidOperation, ValueError):
+                row.errors.append(_("%(column)s 不是金额：%(value)s") % {"column": headers[0], "value": raw})
+                continue
+            if amounts[name] < 0:  # each platform field, before several are summed into one amount
+                row.errors.append(DomainError(VisitError.NEGATIVE_AMOUNT, field=headers[0]).message)
+        if row.errors:
+            return
+        raw_scheme = values.get("insutype", "").strip()
+        data["insurance_scheme"] = INSUTYPES.get(raw_scheme) if raw_scheme else None  # None: as registered
+        if raw_scheme and data["insurance_scheme"] is None:
+            row.errors.append(DomainError(VisitError.UNKNOWN_INSURANCE_SCHEME, value=raw_scheme).message)
+            return
+        # Clarification 24: an employee visit's 大病 tier is the 职工大额 the platform paid (hifob_pay) or 0;
+        # a resident visit's is the resident 大病 (hifmi_pay), or computed when the platform gave none.
+        data["given_critical"] = {
+            scheme: amounts[name] if values.get(name, "").strip() else None
+            for scheme, name in (
+                (InsuranceScheme.RESIDENT, "hifmi_pay"),
+                (InsuranceScheme.EMPLOYEE, "hifob_pay"),
+            )
+        }
+        critical = data["given_critical"][data["insurance_scheme"] or InsuranceScheme.RESIDENT]
+        data.update(
+            total_cost=amounts["total_cost"],
+            policy_scope_cost=amounts["policy_scope_cost"],
+            basic_insurance_paid=amounts["basic_insurance_paid"],
+            critical_illness_paid=critical,
+            # Clarification 23: 公务员医疗补助 and 企业补充医疗保险 pay before assistance, commercial after it.
+            supplementary_paid=amounts["cvlserv_pay"] + amounts["hifes_pay"],
+            other_insurance_paid=amounts["oth_pay"],
+            fully_self_paid=amounts["fully_self_paid"],
+            assistance_paid_at_hospital=amounts["maf_pay"],
+        )
+        try:
+            check_visit_values(
+                **{
+                    k: data[k]
+                    for k in (
+                        "visit_type",
+                        "referral",
+                        "admitted",
+                        "discharged",
+                        "total_cost",
+                        "policy_scope_cost",
+                        "basic_insurance_paid",
+                        "fully_self_paid",
+                        "critical_illness_paid",
+                        "other_insurance_paid",
+                        "assistance_paid_at_hospital",
+                        "supplementary_paid",
+                    )
+                }
+            )
+        except DomainError as exc:
+            row.errors.append(exc.message)
+        if values.get("fund_pay_sumamt", "").strip() and values.get("psn_part_amt", "").strip():
+            parts = amounts["fund_pay_sumamt"] + amounts["psn_part_amt"]
+            if abs(amounts["total_cost"] - parts) > TOLERANCE:
+                row.warnings.append(
+                    _("医疗费总额 %(total)s 与基金支付总额加个人负担 %(parts)s 不符")
+                    % {"total": amounts["total_cost"], "parts": parts}
+                )
+
+    def write(self, rows: list[Row], *, batch: ImportBatch, by: User) -> WriteResult:
+        lines = [row.data["cells"] for row in rows]
+        if not lines:
+            return WriteResult(rows_created=0)
+        if connection.vendor == "postgresql":
+            visits, persons = _write_set_based(lines, batch)
+        else:
+            visits, persons = _write_rows(lines, batch)
+        if visits:
+            IMPORT_FOLLOWERS.call(batch)
+        return WriteResult(rows_created=visits, persons_created=persons)
+
+
+def _new_person(
+    row: Row, places: dict[str, Region], *, by: User, facts: idnumbers.IdNumberFacts | None
+) -> dict | None:
+    """The registry entry a platform record makes for a person not yet known (Clarification 26), or None with
+    the row's error (``facts``: its ID number's, if parsed already). The household-registration place is the record's 户籍 column, else its insured place;
+    a place outside the user's region gets the same message as a person registered elsewhere."""
+    data, values = row.data, row.values
+    hukou = places.get(values.get("hukou_admdvs", "").strip()) or places.get(
+        values.get("insuplc_admdvs", "").strip()
+    )
+    if hukou is None or not hukou.code.startswith(by.region_id) or not hukou.jurisdiction:
+        row.errors.append(outside_region())
+        return None
+    if not data["name"]:
+        row.errors.append(_("此人尚未登记：需要姓名才能建立参保人记录"))
+        return None
+    if (char := validators.name_problem(data["name"])) is not None:
+        row.errors.append(DomainError(ClaimantError.NAME_CHARACTERS, char=char).message)
+        return None
+    facts = facts or idnumbers.parse(data["id_number"])  # parsed already by the fast path, if it took the row
+    insured = places.get(values.get("insuplc_admdvs", "").strip()) or hukou
+    return {
+        "id": None,
+        "id_number": facts.number,
+        "name": data["name"],
+        "sex": facts.sex,
+        "birth_date": facts.birth_date,
+        "hukou_region_id": hukou.code,
+        "hukou_region__jurisdiction": hukou.jurisdiction,
+        "insured_region_id": insured.code,
+        "scheme": data["insurance_scheme"] or InsuranceScheme.RESIDENT,
+    }
+
+
+SPEC = VisitRows()
