@@ -7,27 +7,24 @@ Each action is one transaction, checks its preconditions and raises ``DomainErro
 
 import copy
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from claimants.hooks import Hook
 from claimants.imports import bulk_insert
-from claimants.models import Certification, Claimant, InsuranceScheme, Region, User
+from claimants.models import Claimant, InsuranceScheme, User
 from claimants.services import check_date
 from core.errors import DomainError
-from core.sql import int_rows
 from jurisdictions import registry
-from settlements import adapter, history, locks
+from settlements import adapter, context, history, locks
+from settlements.context import policy_year_for
 from settlements.errors import PolicyYearError, SettlementError, VisitError
 from settlements.models import (
     Hospital,
-    LedgerEntry,
     PolicyYear,
     Referral,
     Settlement,
@@ -41,7 +38,6 @@ from settlements.policy import types as engine
 from settlements.policy.engine import assess_visit
 from settlements.policy.errors import PolicyInputError
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
@@ -102,30 +98,6 @@ def _as_stored(policy_year: PolicyYear) -> bool:
 
 
 # Visits ----------------------------------------------------------------------------------------------
-
-
-# The settlement path reads with fixed SQL (RawQuerySet applies the fields' converters): building an ORM
-# query costs more than its round trip, and a settlement makes several.
-_POLICY_YEAR_SQL = f"SELECT * FROM {PolicyYear._meta.db_table} WHERE jurisdiction = %s AND year = %s"  # noqa: S608
-_CERTIFICATIONS_SQL = (
-    "SELECT id, category, valid_from, valid_to FROM "  # noqa: S608
-    f"{Certification._meta.db_table} WHERE claimant_id = %s AND valid_from <= %s AND status <> %s "
-    "AND (valid_to IS NULL OR valid_to >= %s)"
-)
-_SETTLED_SQL = (
-    f"SELECT visit_id FROM {Settlement._meta.db_table} WHERE claimant_id = %s AND year = %s "  # noqa: S608
-    "AND reversed_at IS NULL AND (visit_id = %s OR discharged > %s)"
-)
-
-
-def policy_year_for(*, jurisdiction: str, year: int) -> PolicyYear:
-    if jurisdiction not in registry.installed():
-        raise DomainError(VisitError.UNKNOWN_JURISDICTION)
-    rows = list(PolicyYear.objects.raw(_POLICY_YEAR_SQL, [jurisdiction, year]))
-    if rows:
-        return rows[0]
-    label = dict(PolicyYear._meta.get_field("jurisdiction").choices).get(jurisdiction, jurisdiction)
-    raise DomainError(VisitError.NO_POLICY_YEAR, jurisdiction=label, year=year)
 
 
 def check_visit_values(
@@ -310,173 +282,50 @@ def _check_settled_on(visit: Visit, settled_on: dt.date | None) -> None:
         raise DomainError(SettlementError.SETTLED_ON_INVALID)
 
 
-def _certifications(claimant_id: int, year: int) -> tuple[engine.Certification, ...]:
-    params = [claimant_id, dt.date(year, 12, 31), Certification.Status.REVOKED, dt.date(year, 1, 1)]
-    return adapter.certifications_of(Certification.objects.raw(_CERTIFICATIONS_SQL, params))
-
-
-def _assess(
-    *, visit: Visit, settled_on: dt.date | None, ledger_rows, policy_year: PolicyYear, later_settled: bool
-) -> SettlementPreview:
-    ledger = adapter.ledger_of(ledger_rows)
-    try:
-        assessment = assess_visit(
-            jurisdiction=policy_year.jurisdiction,
-            year=policy_year.year,
-            parameters=adapter.parameters_of(policy_year),
-            certifications=_certifications(visit.claimant_id, visit.year),
-            ledger=ledger,
-            visit=adapter.visit_of(visit, settled_on=settled_on),
-        )
-    except PolicyInputError as exc:
-        raise _refusal(exc) from exc
-    return SettlementPreview(
-        visit=visit,
-        policy_year=policy_year,
-        result=assessment.result,
-        deltas=assessment.deltas,
-        out_of_order=later_settled,
-        settled_on=settled_on,
-        ledger_before=ledger,
-    )
-
-
-def _refusal(exc: PolicyInputError) -> DomainError:
-    if exc.path == "certification.category" and exc.value:
-        return DomainError(SettlementError.UNKNOWN_CATEGORY, category=exc.value)
-    return DomainError(SettlementError.INVALID_PARAMETERS, detail=adapter.parameter_problem(exc))
-
-
-def _settled_in_year(visit: Visit) -> tuple[bool, bool]:
-    """(this visit has a settlement in force, a later-discharged visit of the person's year is settled)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_SETTLED_SQL, [visit.claimant_id, visit.year, visit.pk, visit.discharged])
-        visit_ids = {row[0] for row in cursor.fetchall()}
-    return visit.pk in visit_ids, bool(visit_ids - {visit.pk})
-
-
 def preview_settlement(*, visit: Visit, settled_on: dt.date | None = None) -> SettlementPreview:
     """What ``settle_visit`` would store now, computed by the same path, without locking or writing."""
     _check_settled_on(visit, settled_on)
-    policy_year = policy_year_for(jurisdiction=visit.claimant.jurisdiction, year=visit.year)
-    settled, later = _settled_in_year(visit)
-    if settled:
-        raise DomainError(SettlementError.ALREADY_SETTLED)
-    rows = LedgerEntry.objects.filter(claimant_id=visit.claimant_id, year=visit.year)
-    return _assess(
-        visit=visit, settled_on=settled_on, ledger_rows=rows, policy_year=policy_year, later_settled=later
+    person_year = context.read([(visit.claimant_id, visit.year)], lock=False)[visit.claimant_id, visit.year]
+    person_year.check_not_settled(visit.pk)
+    assessment = _assessment(visit, person_year.context(), person_year.ledger, settled_on)
+    return SettlementPreview(
+        visit=visit,
+        policy_year=PolicyYear.objects.get(pk=person_year.context().policy_year_id),
+        result=assessment.result,
+        deltas=assessment.deltas,
+        out_of_order=person_year.out_of_order(visit.discharged),
+        settled_on=settled_on,
+        ledger_before=adapter.ledger_of(person_year.ledger.values()),
     )
 
 
-# The settlement path in fixed SQL on a plain cursor. One query reads the person's jurisdiction and hukou
-# township, the policy year's parameters and the certifications valid in the year (a row per
-# certification); the settlement is one INSERT that also records whether a later-discharged visit of the
-# person's year is already settled. Building these through the ORM costs more than running them.
-_CONTEXT_SQL = (
-    "SELECT r.jurisdiction, c.hukou_region_id, py.id, py.version, py.income_last_year, "  # noqa: S608
-    "CAST(py.parameters AS TEXT), cert.category, cert.valid_from, cert.valid_to, c.id "
-    f"FROM {Claimant._meta.db_table} c JOIN {Region._meta.db_table} r ON r.code = c.hukou_region_id "
-    f"LEFT JOIN {PolicyYear._meta.db_table} py ON py.jurisdiction = r.jurisdiction AND py.year = %s "
-    f"LEFT JOIN {Certification._meta.db_table} cert ON cert.claimant_id = c.id AND cert.valid_from <= %s "
-    "AND cert.status <> %s AND (cert.valid_to IS NULL OR cert.valid_to >= %s) "
-    "WHERE c.id IN ({claimants}) ORDER BY c.id, cert.id"
-)
 _INSERTED_FIELDS = tuple(f for f in Settlement._meta.concrete_fields if not f.primary_key)
-_LATER_SETTLED_SQL = (
-    f"EXISTS (SELECT 1 FROM {Settlement._meta.db_table} WHERE claimant_id = %s AND year = %s "  # noqa: S608
-    "AND reversed_at IS NULL AND discharged > %s)"
-)
 _INSERT_SQL = (
-    f"INSERT INTO {Settlement._meta.db_table} ({', '.join(f.column for f in _INSERTED_FIELDS)}) VALUES ("  # noqa: S608
-    + ", ".join(_LATER_SETTLED_SQL if f.name == "out_of_order" else "%s" for f in _INSERTED_FIELDS)
-    + ") RETURNING id, out_of_order"
+    f"INSERT INTO {Settlement._meta.db_table} ({', '.join(f.column for f in _INSERTED_FIELDS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_INSERTED_FIELDS))}) RETURNING id"
 )
 _TIER_ROW = "(%s, %s, %s, CAST(%s AS NUMERIC), %s)"
 _INSERT_WITH_TIERS_SQL = (
     f"WITH s AS ({_INSERT_SQL}), t AS (INSERT INTO {SettlementTier._meta.db_table} "  # noqa: S608
     "(settlement_id, position, code, name, amount, fund) "
     "SELECT s.id, v.position, v.code, v.name, v.amount, v.fund FROM s CROSS JOIN (VALUES {rows}) "
-    "AS v(position, code, name, amount, fund)) SELECT id, out_of_order FROM s"
+    "AS v(position, code, name, amount, fund)) SELECT id FROM s"
 )
 
 
-@dataclass(frozen=True)
-class _Context:
-    jurisdiction: str
-    region_id: str
-    policy_year_id: int
-    policy_version: int
-    parameters: engine.Parameters
-    certifications: tuple[engine.Certification, ...]
-
-
-def _date(value) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite returns text
-
-
-def _money(value) -> Decimal | None:
-    if value is None or isinstance(value, Decimal):
-        return value
-    return Decimal(str(value)).quantize(CENT)  # SQLite returns a float or an integer
-
-
-@lru_cache(maxsize=64)
-def _parameters(jurisdiction: str, year: int, values: tuple) -> engine.Parameters:
-    """The parameters of a policy year's stored values (cached on the values themselves, so a change of
-    the policy year, or another row, can never be served stale parameters)."""
-    income, parameters = values
-    policy_year = PolicyYear(
-        jurisdiction=jurisdiction,
-        year=year,
-        income_last_year=_money(income),
-        parameters=json.loads(parameters) if parameters else {},
-    )
-    return adapter.parameters_of(policy_year)
-
-
-def _context_rows(year: int, claimant_ids) -> dict[tuple[int, int], list[tuple]]:
-    """The rows of ``_CONTEXT_SQL`` for these people's ``year``, in one query: (claimant id, year) -> rows."""
-    claimants = ", ".join(str(int(pk)) for pk in sorted(set(claimant_ids)))
-    params = [year, dt.date(year, 12, 31), Certification.Status.REVOKED, dt.date(year, 1, 1)]
-    grouped: dict[tuple[int, int], list[tuple]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_CONTEXT_SQL.format(claimants=claimants), params)
-        for row in cursor.fetchall():
-            grouped.setdefault((row[9], year), []).append(row)
-    return grouped
-
-
-def _settlement_context(year: int, rows: list[tuple]) -> _Context:
-    jurisdiction, region_id, policy_year_id, version = rows[0][:4]
-    if policy_year_id is None or jurisdiction not in registry.installed():
-        policy_year_for(jurisdiction=jurisdiction, year=year)  # raises the refusal that applies
-    try:
-        parameters = _parameters(jurisdiction, year, rows[0][4:6])
-    except PolicyInputError as exc:
-        raise _refusal(exc) from exc
-    certifications = tuple(
-        engine.Certification(row[6], _date(row[7]), _date(row[8])) for row in rows if row[6] is not None
-    )
-    return _Context(jurisdiction, region_id, policy_year_id, version, parameters, certifications)
-
-
 def _insert_settlement(settlement: Settlement) -> None:
-    """INSERT ``settlement`` (its fields prepared as the ORM would) and its tier rows, and set its id and
-    ``out_of_order``: one statement on PostgreSQL (the tiers in a data-modifying CTE), two elsewhere."""
-    params = []
-    for field in _INSERTED_FIELDS:
-        if field.name == "out_of_order":
-            params += [settlement.claimant_id, settlement.year, settlement.discharged]
-        else:
-            params.append(field.get_db_prep_save(field.pre_save(settlement, True), connection))
+    """INSERT ``settlement`` (its fields prepared as the ORM would) and its tier rows, and set its id: one
+    statement on PostgreSQL (the tiers in a data-modifying CTE), two elsewhere."""
+    params = [
+        field.get_db_prep_save(field.pre_save(settlement, True), connection) for field in _INSERTED_FIELDS
+    ]
     tiers = settlement.new_tiers
     values = [value for tier in tiers for value in tier]
     together = connection.vendor == "postgresql"
     sql = _INSERT_WITH_TIERS_SQL.format(rows=", ".join([_TIER_ROW] * len(tiers))) if together else _INSERT_SQL
     with connection.cursor() as cursor:
         cursor.execute(sql, params + values if together else params)
-        settlement.pk, later = cursor.fetchone()
-    settlement.out_of_order = bool(later)
+        (settlement.pk,) = cursor.fetchone()
     settlement._state.adding = False
     settlement._state.db = connection.alias
     if not together:
@@ -505,27 +354,25 @@ def settle_visit(*, visit: Visit, by: User | None, settled_on: dt.date | None = 
 
 
 def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settlement:
-    """One visit in the caller's transaction: context read, ledger rows locked, engine, INSERT, counters,
-    followers."""
+    """One visit in the caller's transaction: ledger rows locked and context read (a batch of one), engine,
+    INSERT, counters, followers."""
     claimant_id, year = visit.claimant_id, visit.year
     _check_settled_on(visit, settled_on)
-    context = _settlement_context(year, _context_rows(year, [claimant_id])[claimant_id, year])
-    rows = locks.lock_ledger(claimant_id=claimant_id, year=year)
-    try:
-        assessment = _assessment(visit, context, rows, settled_on)
-    except DomainError:
-        if _settled_in_year(visit)[0]:
-            raise DomainError(SettlementError.ALREADY_SETTLED) from None
-        raise
+    person_year = context.read([(claimant_id, year)], lock=True)[claimant_id, year]
+    person_year.check_not_settled(visit.pk)
+    read = person_year.context()
+    rows = person_year.ledger
+    assessment = _assessment(visit, read, rows, settled_on)
     locks.lock_extra_counters(claimant_id=claimant_id, year=year, rows=rows, names=assessment.deltas)
-    settlement = _settlement_of(visit, context, assessment, by, settled_on)
+    settlement = _settlement_of(visit, read, assessment, by, settled_on)
+    settlement.out_of_order = person_year.out_of_order(visit.discharged)
     try:
         _insert_settlement(settlement)
     except IntegrityError as exc:  # the partial unique index: a settlement in force already exists
         raise DomainError(SettlementError.ALREADY_SETTLED) from exc
     locks.add_to_counters(rows, assessment.deltas)
     _keep_computed_critical_illness([settlement])
-    SETTLEMENT_FOLLOWERS.call([settlement], 1, [context.region_id])
+    SETTLEMENT_FOLLOWERS.call([settlement], 1, [read.region_id])
     return settlement
 
 
@@ -558,22 +405,24 @@ _COMPUTED_CI_SQL = (
 )
 
 
-def _assessment(visit: Visit, context: _Context, rows: Mapping[str, locks.LockedCounter], settled_on):
-    """The engine's assessment of ``visit`` against the (locked) ledger ``rows``; a refusal raises."""
+def _assessment(visit: Visit, read: context.Context, rows: Mapping[str, locks.LockedCounter], settled_on):
+    """The engine's assessment of ``visit`` against the ledger ``rows``; a refusal raises."""
     try:
         return assess_visit(
-            jurisdiction=context.jurisdiction,
+            jurisdiction=read.jurisdiction,
             year=visit.year,
-            parameters=context.parameters,
-            certifications=context.certifications,
+            parameters=read.parameters,
+            certifications=read.certifications,
             ledger=adapter.ledger_of(rows.values()),
             visit=adapter.visit_of(visit, settled_on=settled_on),
         )
     except PolicyInputError as exc:
-        raise _refusal(exc) from exc
+        raise context.refusal(exc) from exc
 
 
-def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None, settled_on) -> Settlement:
+def _settlement_of(
+    visit: Visit, read: context.Context, assessment, by: User | None, settled_on
+) -> Settlement:
     """The settlement row of an assessment and its tier rows (not yet stored); both paths store exactly
     these."""
     result = assessment.result
@@ -583,8 +432,8 @@ def _settlement_of(visit: Visit, context: _Context, assessment, by: User | None,
         claimant_id=visit.claimant_id,
         year=visit.year,
         discharged=visit.discharged,
-        policy_year_id=context.policy_year_id,
-        policy_version=context.policy_version,
+        policy_year_id=read.policy_year_id,
+        policy_version=read.policy_version,
         category=result.category or "",
         reason=result.reason.value if result.reason else "",
         pool=result.pool.value if result.pool else "",
@@ -665,42 +514,38 @@ def settle_visits(
 
 def _settle_chunk(chunk: list[Visit], by: User | None, settled_on: dt.date | None, outcome: BatchOutcome):
     locks.lock_batch()
-    ledgers = locks.lock_ledgers((visit.claimant_id, visit.year) for visit in chunk)
-    context_rows: dict[tuple[int, int], list[tuple]] = {}
-    for year in sorted({visit.year for visit in chunk}):
-        context_rows.update(_context_rows(year, [visit.claimant_id for visit in chunk if visit.year == year]))
-    settled, latest = _in_force(ledgers)
-    contexts: dict[tuple[int, int], _Context] = {}
+    person_years = context.read(((visit.claimant_id, visit.year) for visit in chunk), lock=True)
     settlements: list[Settlement] = []
     region_ids: list[str] = []
     changed: set[tuple[int, int, str]] = set()
     for visit in chunk:
         key = (visit.claimant_id, visit.year)
+        person_year = person_years[key]
         try:
             _check_settled_on(visit, settled_on)
-            if visit.pk in settled:
-                raise DomainError(SettlementError.ALREADY_SETTLED)
-            if key not in contexts:
-                contexts[key] = _settlement_context(visit.year, context_rows[key])
-            assessment = _assessment(visit, contexts[key], ledgers[key], settled_on)
+            person_year.check_not_settled(visit.pk)
+            read = person_year.context()
+            assessment = _assessment(visit, read, person_year.ledger, settled_on)
         except DomainError as exc:
             outcome.refusals.append(Refusal(visit=visit, code=str(exc.code), message=exc.message))
             continue
         for name, delta in assessment.deltas.items():
             if delta:
-                row = ledgers[key].setdefault(name, locks.LockedCounter(None, name, ZERO))
+                row = person_year.ledger.setdefault(name, locks.LockedCounter(None, name, ZERO))
                 row.amount += Decimal(delta)
                 changed.add((*key, name))
-        settlement = _settlement_of(visit, contexts[key], assessment, by, settled_on)
-        settlement.out_of_order = visit.discharged < latest.get(key, visit.discharged)
-        settled.add(visit.pk)
+        settlement = _settlement_of(visit, read, assessment, by, settled_on)
+        settlement.out_of_order = person_year.out_of_order(visit.discharged)
+        person_year.settled.add(visit.pk)
         settlements.append(settlement)
-        region_ids.append(contexts[key].region_id)
+        region_ids.append(read.region_id)
     if not settlements:
         return
     _store_settlements(settlements)
     _keep_computed_critical_illness(settlements)
-    locks.store_counters({(c, y, name): ledgers[c, y][name].amount for c, y, name in sorted(changed)})
+    locks.store_counters(
+        {(c, y, name): person_years[c, y].ledger[name].amount for c, y, name in sorted(changed)}
+    )
     SETTLEMENT_FOLLOWERS.call(settlements, 1, region_ids)
     outcome.settlements.extend(settlements)
 
@@ -754,30 +599,6 @@ def _insert_tiers(settlement: Settlement) -> None:
     rows = ", ".join([placeholders] * len(settlement.new_tiers))
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_TIERS_SQL.format(rows=rows), params)
-
-
-_IN_FORCE_SQL = (
-    f"SELECT claimant_id, year, visit_id, discharged FROM {Settlement._meta.db_table} "  # noqa: S608
-    "WHERE reversed_at IS NULL AND (claimant_id, year) IN (VALUES {keys})"
-)
-
-
-def _in_force(person_years) -> tuple[set[int], dict[tuple[int, int], dt.date]]:
-    """The visits with a settlement in force among these (locked) person-years, and each person-year's
-    latest settled discharge date (a visit discharged before it is settled ``out_of_order``)."""
-    pairs = sorted(person_years)
-    visit_ids: set[int] = set()
-    latest: dict[tuple[int, int], dt.date] = {}
-    if not pairs:
-        return visit_ids, latest
-    with connection.cursor() as cursor:
-        cursor.execute(_IN_FORCE_SQL.format(keys=int_rows(pairs)))
-        for claimant_id, year, visit_id, discharged in cursor.fetchall():
-            visit_ids.add(visit_id)
-            key, discharged = (claimant_id, year), _date(discharged)
-            if key not in latest or discharged > latest[key]:
-                latest[key] = discharged
-    return visit_ids, latest
 
 
 @transaction.atomic
