@@ -1,7 +1,7 @@
 """Keep the alert and application roll-ups of the dashboards current (``models.py``).
 
 Kept by the actions that change them, as explicit calls in their transactions: the monthly job's county step
-(``monitoring.services.alert_county``) adds its batch in one ``INSERT … SELECT … ON CONFLICT DO UPDATE``,
+(``monitoring.services.alerts.alert_county``) adds its batch in one ``INSERT … SELECT … ON CONFLICT DO UPDATE``,
 ``record_feedback`` adds its answer, and the application services call ``follow_application`` through
 ``applications.services.APPLICATION_FOLLOWERS`` (``settlements`` may not import ``monitoring``): it moves the
 application from the row of its former state and deadline to the new one and records the step the action

@@ -10,6 +10,7 @@ from claimants.models import Certification
 from core.roles import Department
 from monitoring import services, totals
 from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
+from monitoring.services import alerts
 from settlements.services import reverse_settlement, settle_visit, settle_visits
 
 pytestmark = pytest.mark.django_db
@@ -183,13 +184,13 @@ def test_worker_dying_half_way_leaves_no_half_county_and_the_retry_completes(
     for county in half:
         services.alert_county(run=crashed, county=county)
 
-    real_insert = services._insert_alerts
+    real_insert = alerts._insert_alerts
 
     def insert_then_die(**kwargs):
         real_insert(**kwargs)
         raise ConnectionError("worker lost")
 
-    monkeypatch.setattr(services, "_insert_alerts", insert_then_die)
+    monkeypatch.setattr(alerts, "_insert_alerts", insert_then_die)
     with pytest.raises(ConnectionError):
         services.alert_county(run=crashed, county="510781")
     assert not HighCostAlert.objects.filter(county_id="510781").exists()

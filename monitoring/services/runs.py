@@ -19,36 +19,24 @@ Readings (docs/monitoring.md has the details):
 
 import calendar
 import datetime as dt
-import io
 import logging
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as KombuOperationalError
-from openpyxl import Workbook
 
-from claimants import categories, roles, spreadsheets
-from claimants.models import Certification, Region, User
-from claimants.services import audit, certify
-from core.certifications import in_force_sql
+from claimants.models import Region, User
 from core.errors import DomainError
-from core.regions import in_region
-from core.roles import Department, officer_department
-from jurisdictions import registry
+from core.roles import Department
 from monitoring import totals
-from monitoring.dashboards import casework
 from monitoring.errors import MonitoringError
 from monitoring.models import (
     AlertRun,
     AmountBasis,
-    HighCostAlert,
     MonitoringRule,
     PendingHit,
-    PushBatch,
     RunCounty,
 )
 from settlements.models import PolicyYear
@@ -303,162 +291,6 @@ def resume_run(*, run: AlertRun, by: User) -> int:
     return len(missing)
 
 
-def _ranked(codes) -> str:
-    """``CASE category WHEN … THEN rank`` over the given categories (就高不就低: rank 0 is the highest)."""
-    return (
-        "CASE cert.category "
-        + " ".join(f"WHEN '{code}' THEN {rank}" for rank, code in enumerate(codes))
-        + " END"
-    )
-
-
-# One statement per county: classify every pending hit by the certifications held at the cut-off, route it
-# (both departments, or medical security's list when already assisted), link an earlier unanswered push, and
-# insert, skipping rows that exist (the unique constraint). Category codes are constants of this module and
-# of ``claimants.categories``; every value from outside is a parameter.
-ALERTS_SQL = """
-WITH classified AS MATERIALIZED (
-    SELECT h.claimant_id, h.hukou_region_id, h.insured_region_id, h.amount,
-           (SELECT cert.category FROM claimants_certification cert
-            WHERE cert.claimant_id = h.claimant_id AND {in_force} AND cert.category IN ({categories})
-            ORDER BY {ranked} LIMIT 1) AS held,
-           EXISTS (SELECT 1 FROM claimants_certification cert
-                   WHERE cert.claimant_id = h.claimant_id AND cert.valid_from <= %(cutoff)s
-                     AND NOT ({in_force}))
-               AS held_before,
-           NOT EXISTS (SELECT 1 FROM monitoring_highcostalert p
-                       WHERE p.claimant_id = h.claimant_id AND p.period = %(previous)s) AS new_this_month
-    FROM monitoring_pendinghit h
-    WHERE h.run_id = %(run)s AND h.county_id = %(county)s
-),
-routed AS MATERIALIZED (
-    SELECT x.*, d.department,
-           CASE WHEN x.held = %(returning)s THEN %(returned)s WHEN x.held IS NOT NULL THEN %(assisted)s
-                WHEN x.held_before THEN %(returned)s ELSE %(impoverished)s END AS kind,
-           (SELECT a.id FROM monitoring_highcostalert a
-            WHERE a.claimant_id = x.claimant_id AND a.department = d.department AND a.disposition = %(pushed)s
-              AND a.result = '' AND a.period < %(period)s
-            ORDER BY a.period, a.id LIMIT 1) AS carried_from_id
-    FROM classified x
-    JOIN (SELECT %(civil)s AS department UNION ALL SELECT %(rural)s UNION ALL SELECT %(medical)s) d
-      ON d.department IS NOT NULL
-     AND (d.department <> %(medical)s OR (x.held IS NOT NULL AND x.held <> %(returning)s))
-)
-INSERT INTO monitoring_highcostalert (claimant_id, period, department, county_id, hukou_region_id,
-                                      insured_region_id, amount, threshold, kind, category_held, disposition,
-                                      carried_from_id, batch_id, created_at, result, reason, new_this_month)
-SELECT claimant_id, %(period)s, department, %(county)s, hukou_region_id, insured_region_id, ROUND(amount, 2),
-       %(threshold)s, kind, CASE WHEN kind = %(impoverished)s THEN '' ELSE COALESCE(held, '') END,
-       CASE WHEN department = %(medical)s THEN %(reported)s WHEN carried_from_id IS NOT NULL THEN %(carried_over)s
-            ELSE %(pushed)s END,
-       carried_from_id, %(batch)s, %(now)s, '', '', new_this_month
-FROM routed
-WHERE true
-ON CONFLICT DO NOTHING
-"""
-
-
-@transaction.atomic
-def alert_county(*, run: AlertRun, county: str) -> PushBatch | None:
-    """The job's unit of work: every pending hit of one county (by household registration) becomes alerts.
-
-    One transaction: a worker dying half-way leaves nothing behind, and the retry starts over. The county's
-    ``RunCounty`` row counts it once in the run's progress, however often the task is delivered. A county
-    with nobody over the threshold gets no push batch (an empty month hands nothing over). A county whose
-    batch for the period is already finished is a no-op, so a second run pushes nobody twice; the unique
-    constraint on (person, period, department) backs that with ``ON CONFLICT DO NOTHING``. Returns the
-    county's batch, or None.
-    """
-    region = Region.objects.get(code=county)
-    threshold = threshold_for(jurisdiction=region.jurisdiction, year=run.period.year)
-    if threshold is None:
-        raise DomainError(MonitoringError.NO_POLICY_YEAR, year=run.period.year)
-    unit, _ = RunCounty.objects.select_for_update().get_or_create(run=run, county=region)
-    batch = PushBatch.objects.filter(period=run.period, region=region).first()
-    if unit.finished_at is not None:  # a task delivered twice: counted once
-        return batch
-    counts = {"hits": 0, "pushed": 0, "carried_over": 0, "reported": 0}
-    if batch is not None or PendingHit.objects.filter(run=run, county=region).exists():
-        batch, created = PushBatch.objects.get_or_create(
-            period=run.period, region=region, defaults={"run": run, "threshold": threshold}
-        )
-        if not created:
-            batch = PushBatch.objects.select_for_update().get(pk=batch.pk)
-        finishing = batch.finished_at is None
-        if finishing:
-            batch.run = run
-            batch.threshold = threshold
-            counts |= _insert_alerts(batch=batch, run=run, jurisdiction=region.jurisdiction)
-            batch.finished_at = timezone.now()
-            batch.save(update_fields=["run", "threshold", "finished_at"])
-        hits, _ = PendingHit.objects.filter(run=run, county=region).delete()
-        if finishing:
-            counts["hits"] = hits
-    unit.finished_at = timezone.now()
-    unit.save(update_fields=["finished_at"])
-    _count_progress(run, counts)
-    return batch
-
-
-def rural_alerted(jurisdiction: str) -> bool:
-    return Department.RURAL_REVITALIZATION in registry.get(jurisdiction).alert_departments
-
-
-def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dict[str, int]:
-    """Insert the county's alerts with ``ALERTS_SQL``; return how many of each disposition the batch holds."""
-    ranking = categories.categories_of(jurisdiction)
-    sql = ALERTS_SQL.format(
-        categories=", ".join(f"'{code}'" for code in ranking),
-        ranked=_ranked(ranking),
-        in_force=in_force_sql("cert", "%(cutoff)s"),
-    )
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "run": run.pk,
-                "county": batch.region_id,
-                "batch": batch.pk,
-                "period": ops.adapt_datefield_value(batch.period),
-                "previous": ops.adapt_datefield_value(month_start(batch.period - dt.timedelta(days=1))),
-                "cutoff": ops.adapt_datefield_value(month_end(batch.period)),
-                "threshold": batch.threshold,
-                "now": ops.adapt_datetimefield_value(timezone.now()),
-                "returning": RETURNING_CATEGORY,
-                "civil": Department.CIVIL_AFFAIRS,
-                # NULL joins no row: the push goes to civil affairs alone. SCENARIOS Clarification 26: the
-                # national guideline and Mianyang push to both; Beijing's and Tianjin's texts name no
-                # rural-revitalization role in the alert (each package's ``alert_departments``).
-                "rural": Department.RURAL_REVITALIZATION if rural_alerted(jurisdiction) else None,
-                "medical": Department.MEDICAL_SECURITY,
-                **{kind.name.lower(): kind.value for kind in HighCostAlert.Kind},
-                **{disposition.name.lower(): disposition.value for disposition in HighCostAlert.Disposition},
-            },
-        )
-    casework.add_alert_batch(batch.pk)
-    by_disposition = dict(
-        HighCostAlert.objects.filter(batch=batch)
-        .values_list("disposition")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {
-        disposition.value: by_disposition.get(disposition, 0) for disposition in HighCostAlert.Disposition
-    }
-
-
-def _count_progress(run: AlertRun, counts: dict[str, int]) -> None:
-    AlertRun.objects.filter(pk=run.pk).update(
-        regions_done=F("regions_done") + 1,
-        progressed_at=timezone.now(),
-        **{key: F(key) + value for key, value in counts.items()},
-    )
-    AlertRun.objects.filter(
-        pk=run.pk, status=AlertRun.Status.RUNNING, regions_done__gte=F("regions_total")
-    ).update(status=AlertRun.Status.FINISHED, finished_at=timezone.now())
-
-
 def finish_empty_run(*, run: AlertRun) -> None:
     """A run with no county to work on is finished at once."""
     AlertRun.objects.filter(pk=run.pk, regions_total=0).update(
@@ -476,124 +308,3 @@ def fail_run(*, run_id: int, error: str) -> None:
     AlertRun.objects.filter(pk=run_id, status__in=(AlertRun.Status.RUNNING, AlertRun.Status.QUEUED)).update(
         status=AlertRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
     )
-
-
-def run_monthly_alerts(
-    *,
-    period: dt.date,
-    trigger: str = AlertRun.Trigger.MANUAL,
-    by: User | None = None,
-    region: str | None = None,
-):
-    """The whole job in this process, county after county (commands, tests; the task fans out instead)."""
-    run = start_run(period=period, trigger=trigger, by=by, region=region)
-    try:
-        measure_run(run=run)
-        for county in counties_to_run(period=run.period, region=run.region_id):
-            alert_county(run=run, county=county)
-        finish_empty_run(run=run)
-    except Exception as exc:
-        fail_run(run_id=run.pk, error=describe_failure(exc))
-        raise
-    run.refresh_from_db()
-    return run
-
-
-@transaction.atomic
-def record_feedback(
-    *,
-    alert: HighCostAlert,
-    by: User,
-    result: str,
-    category: str = "",
-    valid_from: dt.date | None = None,
-    reason: str = "",
-) -> HighCostAlert:
-    """A department's answer to an alert (MY-W2). A certification is created through ``certify`` with
-    source ALERT, so medical security sees it at once. A carried-over row is answered on its first push."""
-    alert = (
-        HighCostAlert.objects.select_for_update()
-        .select_related("claimant__hukou_region")
-        .get(pk=alert.root.pk)
-    )
-    if officer_department(by) != alert.department or not in_region(alert.county_id, by):
-        raise DomainError(MonitoringError.NOT_YOUR_DEPARTMENT)
-    if alert.disposition != HighCostAlert.Disposition.PUSHED:
-        raise DomainError(MonitoringError.NOT_PUSHED)
-    if alert.result:
-        raise DomainError(MonitoringError.ALREADY_ANSWERED)
-    if result not in HighCostAlert.Result.values:
-        raise DomainError(MonitoringError.UNKNOWN_RESULT, result=result)
-    if result == HighCostAlert.Result.CERTIFIED:
-        if not category or valid_from is None:
-            raise DomainError(MonitoringError.CATEGORY_REQUIRED)
-        if categories.certifying_department(category) != alert.department:
-            raise DomainError(
-                MonitoringError.CATEGORY_NOT_YOUR_DEPARTMENT, category=categories.CATEGORIES[category].label
-            )
-        alert.certification = certify(
-            by=by,
-            claimant=alert.claimant,
-            category=category,
-            valid_from=valid_from,
-            source=Certification.Source.ALERT,
-            note=f"高额费用预警 {alert.period:%Y-%m}",
-        )
-    elif result == HighCostAlert.Result.NOT_ELIGIBLE and not reason.strip():
-        raise DomainError(MonitoringError.REASON_REQUIRED)
-    alert.result = result
-    alert.reason = reason.strip()
-    alert.answered_by = by
-    alert.answered_at = timezone.now()
-    alert.save(update_fields=["result", "reason", "answered_by", "answered_at", "certification"])
-    casework.add_alert_answer(alert)
-    return alert
-
-
-HANDOVER_COLUMNS = (
-    gettext_lazy("姓名"),
-    gettext_lazy("身份证号"),
-    gettext_lazy("户籍所在地"),
-    gettext_lazy("参保地"),
-    gettext_lazy("年度累计自付费用"),
-    gettext_lazy("预警标准"),
-    gettext_lazy("预警月份"),
-    gettext_lazy("预警类型"),
-    gettext_lazy("截止日所持类别"),
-    gettext_lazy("处理方式"),
-    gettext_lazy("接收部门"),
-)
-
-
-def export_batch(*, batch: PushBatch, alerts, by: User) -> bytes:
-    """The push batch as an XLSX hand-over file: its purpose is the hand-over itself, so full ID numbers
-    go to ``JIUZHU_FULL_ID_EXPORT_ROLES`` without asking, audited with the row count and the people."""
-    full_ids = roles.may_export_full_ids(by)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"{batch.period:%Y-%m} {batch.region.name}")
-    spreadsheets.append(sheet, [str(column) for column in HANDOVER_COLUMNS])
-    people = []
-    for alert in alerts:
-        claimant = alert.claimant
-        spreadsheets.append(
-            sheet,
-            (
-                claimant.name,
-                claimant.id_number if full_ids else claimant.masked_id_number,
-                alert.hukou_region.full_name,
-                alert.insured_region.full_name,
-                alert.amount,
-                alert.threshold,
-                f"{alert.period:%Y-%m}",
-                alert.get_kind_display(),
-                categories.CATEGORIES[alert.category_held].label if alert.category_held else "",
-                alert.get_disposition_display(),
-                alert.get_department_display(),
-            ),
-        )
-        people.append(claimant.pk)
-    if full_ids:
-        audit(user=by, action="export_full_id_numbers", target=batch, rows=len(people), claimant_ids=people)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
