@@ -24,6 +24,7 @@ from core.errors import DomainError
 from jurisdictions.spec import HOUSEHOLD_AID
 from settlements import adapter, locks
 from settlements import services as settlement_services
+from settlements.context import policy_year_for
 from settlements.models import Settlement, Visit
 from settlements.policy import types as policy
 from settlements.policy.engine import assess_application
@@ -133,7 +134,7 @@ def _request(application, visits, settlements):
 
 def _assess_with_engine(application: AssistanceApplication, visits: Sequence[Visit]) -> Outcome:
     claimant, year = application.claimant, application.aid_year
-    policy_year = settlement_services.policy_year_for(jurisdiction=claimant.jurisdiction, year=year)
+    policy_year = policy_year_for(jurisdiction=claimant.jurisdiction, year=year)
     request = _request(application, visits, _settlements_of(visits))
     rows = locks.lock_ledger(claimant_id=claimant.pk, year=year)
     try:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 # The largest amount one visit may carry (every amount of a hospital bill): a hundred million yuan less a
 # cent. It keeps a year's sums well inside the columns that hold them (``numeric(18, 2)`` for a person's
 # year in the monthly job), and refuses a typing slip of twelve digits before it reaches the job.

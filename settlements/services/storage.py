@@ -1,0 +1,121 @@
+"""How settlements are stored: the INSERT of one settlement with its tier rows, the COPY of a batch's
+chunk, and the computed 大病 tier copied onto (or cleared from) the visits."""
+
+from django.db import connection
+from django.utils import timezone
+
+from claimants.imports import bulk_insert
+from settlements import history
+from settlements.models import Settlement, SettlementTier, Visit
+
+_INSERTED_FIELDS = tuple(f for f in Settlement._meta.concrete_fields if not f.primary_key)
+_INSERT_SQL = (
+    f"INSERT INTO {Settlement._meta.db_table} ({', '.join(f.column for f in _INSERTED_FIELDS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_INSERTED_FIELDS))}) RETURNING id"
+)
+_TIER_ROW = "(%s, %s, %s, CAST(%s AS NUMERIC), %s)"
+_INSERT_WITH_TIERS_SQL = (
+    f"WITH s AS ({_INSERT_SQL}), t AS (INSERT INTO {SettlementTier._meta.db_table} "  # noqa: S608
+    "(settlement_id, position, code, name, amount, fund) "
+    "SELECT s.id, v.position, v.code, v.name, v.amount, v.fund FROM s CROSS JOIN (VALUES {rows}) "
+    "AS v(position, code, name, amount, fund)) SELECT id FROM s"
+)
+
+
+def _insert_settlement(settlement: Settlement) -> None:
+    """INSERT ``settlement`` (its fields prepared as the ORM would) and its tier rows, and set its id: one
+    statement on PostgreSQL (the tiers in a data-modifying CTE), two elsewhere."""
+    params = [
+        field.get_db_prep_save(field.pre_save(settlement, True), connection) for field in _INSERTED_FIELDS
+    ]
+    tiers = settlement.new_tiers
+    values = [value for tier in tiers for value in tier]
+    together = connection.vendor == "postgresql"
+    sql = _INSERT_WITH_TIERS_SQL.format(rows=", ".join([_TIER_ROW] * len(tiers))) if together else _INSERT_SQL
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + values if together else params)
+        (settlement.pk,) = cursor.fetchone()
+    settlement._state.adding = False
+    settlement._state.db = connection.alias
+    if not together:
+        _insert_tiers(settlement)
+
+
+def _keep_computed_critical_illness(settlements: list[Settlement], *, reversed_: bool = False) -> None:
+    """Copy the computed 大病 tier onto visits that gave none (``Visit.critical_illness_settled``), or clear
+    it when the settlement is reversed. A tier of 0 is not copied (NULL counts as 0), so most settlements
+    write nothing more; otherwise one UPDATE for the lot."""
+    computed = {
+        s.visit_id: None if reversed_ else s.critical_illness_insurance
+        for s in settlements
+        if s.visit.critical_illness_paid is None and s.critical_illness_insurance
+    }
+    if not computed:
+        return
+    last = settlements[-1]  # the visits' history: who settled (or reversed) them, and why
+    by, reason = (
+        (last.reversed_by_id, f"冲正：{last.reversal_reason}") if reversed_ else (last.settled_by_id, "结算")
+    )
+    pairs = [value for visit_id, amount in computed.items() for value in (visit_id, amount)]
+    # One UPDATE … FROM (VALUES …) (a CASE of 500 branches cost more), with the visits' history records.
+    sql = _COMPUTED_CI_SQL.format(rows=", ".join(["(%s, CAST(%s AS NUMERIC))"] * len(computed)))
+    history.recorded_update(Visit, computed, sql, pairs, by=by, reason=reason)
+
+
+# A CTE, as SQLite names no columns of a derived table; {rows} is placeholders only.
+_COMPUTED_CI_SQL = (
+    "WITH v(id, amount) AS (VALUES {rows}) "  # noqa: S608
+    f"UPDATE {Visit._meta.db_table} SET critical_illness_settled = v.amount "
+    f"FROM v WHERE {Visit._meta.db_table}.id = v.id"
+)
+
+
+def _store_settlements(settlements: list[Settlement]) -> None:
+    """INSERT a chunk's settlements (PostgreSQL: keys from the sequence, then one COPY) and set their keys."""
+    settled_at = timezone.now()
+    for settlement in settlements:
+        settlement.settled_at = settled_at
+    rows = [{field.attname: getattr(s, field.attname) for field in _INSERTED_FIELDS} for s in settlements]
+    for settlement, key in zip(settlements, bulk_insert(Settlement, rows), strict=True):
+        settlement.pk = key
+        settlement._state.adding = False
+        settlement._state.db = connection.alias
+    _copy_tiers(settlements)
+
+
+def _copy_tiers(settlements: list[Settlement]) -> None:
+    """A chunk's tier rows in one statement: PostgreSQL COPY (their ids from the column default, as nothing
+    reads them back), elsewhere ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        SettlementTier.objects.bulk_create(
+            SettlementTier(None, settlement.pk, *tier)
+            for settlement in settlements
+            for tier in settlement.new_tiers
+        )
+        return
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(SettlementTier._meta.db_table)} ({', '.join(map(quote, _TIER_COLUMNS))}) FROM STDIN"
+    # COPY's text format written at once (a ``write_row`` a row costs more than the rest of the rows' path):
+    # ids, positions, amounts and the declared codes, names and fund codes hold no tab, newline or backslash.
+    text = "".join(
+        f"{settlement.pk}\t{position}\t{code}\t{name}\t{amount}\t{fund}\n"
+        for settlement in settlements
+        for position, code, name, amount, fund in settlement.new_tiers
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write(text)
+
+
+_TIER_COLUMNS = ("settlement_id", "position", "code", "name", "amount", "fund")
+_INSERT_TIERS_SQL = (
+    f"INSERT INTO {SettlementTier._meta.db_table} ({', '.join(_TIER_COLUMNS)}) VALUES {{rows}}"  # noqa: S608
+)
+
+
+def _insert_tiers(settlement: Settlement) -> None:
+    """INSERT a settlement's tier rows in one statement (the single-visit path off PostgreSQL)."""
+    placeholders = "(" + ", ".join(["%s"] * len(_TIER_COLUMNS)) + ")"
+    params = [value for tier in settlement.new_tiers for value in (settlement.pk, *tier)]
+    rows = ", ".join([placeholders] * len(settlement.new_tiers))
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_TIERS_SQL.format(rows=rows), params)
