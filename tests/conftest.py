@@ -1,6 +1,8 @@
 """Shared fixtures: the real division subtrees of the demo's four cities, staff of every role, factories."""
 
+import datetime as dt
 import os
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -102,3 +104,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the test regions once per test database; ``regions`` reloads them after a flushing test."""
     with django_db_blocker.unblock():
         load_divisions(settings.SHARED_DIR / "data" / "divisions", only=TEST_REGION_PREFIXES)
+
+
+@pytest.fixture
+def dibao_visit_in(policy_year_factory, claimant_factory, certification_factory, visit_factory):
+    """A city installed for a test (a copy of the national package) made to govern Mianyang's test regions,
+    with a 2023 policy year at the national guideline's defaults, and one visit there of a dibao person:
+    10000.00 within the policy scope, nothing from basic insurance, no 大病 schedule."""
+
+    def make(code: str):
+        Region.objects.filter(code__startswith="5107").update(jurisdiction=code)
+        policy_year_factory(
+            jurisdiction=code,
+            year=2023,
+            income_last_year=Decimal("40000.00"),
+            assistance_annual_cap=Decimal("30000.00"),
+            extra={
+                "ratios": {"marginal": "0.60", "monitored_rural": "0.65", "illness_impoverished": "0.50"},
+                "deductible_rates": {"monitored_rural": "0.05"},
+            },
+        )
+        claimant = claimant_factory()
+        certification_factory(claimant=claimant, category="dibao", valid_from=dt.date(2020, 1, 1))
+        return visit_factory(
+            claimant=claimant, policy_scope_cost=Decimal("10000.00"), critical_illness_paid=None
+        )
+
+    return make

@@ -6,7 +6,6 @@ whose covered visits are settled as of the application date. One dibao visit of 
 insurance, no 大病 schedule): regular assistance 70% = 7000.00.
 """
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from applications import services
 from applications.errors import CaseError
 from applications.models import AssistanceApplication, State
 from claimants.apps import jurisdiction_packages
-from claimants.models import Region
 from core.errors import DomainError
 from jurisdictions import registry
 from tests.test_jurisdiction_packages import copy_national, installed, run_manage
@@ -65,30 +63,14 @@ def test_a_city_declaring_its_own_kind_needs_no_migration_and_passes_the_check(t
 @pytest.mark.django_db
 def test_an_application_of_the_citys_own_kind_is_registered_and_reviewed(
     testland,
-    policy_year_factory,
-    claimant_factory,
-    certification_factory,
-    visit_factory,
+    dibao_visit_in,
     client,
     caseworker,
     reviewer,
 ):
-    Region.objects.filter(code__startswith="5107").update(jurisdiction="testland")
-    policy_year_factory(
-        jurisdiction="testland",
-        year=2023,
-        income_last_year=D("40000.00"),
-        assistance_annual_cap=D("30000.00"),
-        extra={
-            "ratios": {"marginal": "0.60", "monitored_rural": "0.65", "illness_impoverished": "0.50"},
-            "deductible_rates": {"monitored_rural": "0.05"},
-        },
-    )
-    claimant = claimant_factory()
-    certification_factory(claimant=claimant, category="dibao", valid_from=dt.date(2020, 1, 1))
-    visit = visit_factory(claimant=claimant, policy_scope_cost=D("10000.00"), critical_illness_paid=None)
+    visit = dibao_visit_in("testland")
     client.force_login(caseworker)
-    register = reverse("applications:application_register", args=[claimant.pk])
+    register = reverse("applications:application_register", args=[visit.claimant.pk])
     assert 'value="testland_outpatient"' in client.get(register).content.decode()
 
     response = client.post(

@@ -7,7 +7,6 @@ The city is a copy of the national package (``tierland``) with 大额救助: 40%
 = 7000.00, residual 3000.00, 大额救助 (3000 − 2000) × 40% = 400.00, burden 2600.00.
 """
 
-import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from claimants.models import Region
 from jurisdictions import registry
 from settlements.models import SettlementTier
 from settlements.policy.engine import settle_year
@@ -96,22 +94,9 @@ def test_the_scenario_output_adds_the_new_tier_and_keeps_the_contracts_keys(tier
 
 @pytest.mark.django_db
 def test_a_settlement_stores_the_new_tier_as_a_row_and_the_pages_name_it(
-    tierland, policy_year_factory, claimant_factory, certification_factory, visit_factory, client, reviewer
+    tierland, dibao_visit_in, client, reviewer
 ):
-    Region.objects.filter(code__startswith="5107").update(jurisdiction="tierland")
-    policy_year_factory(
-        jurisdiction="tierland",
-        year=2023,
-        income_last_year=D("40000.00"),
-        assistance_annual_cap=D("30000.00"),
-        extra={
-            "ratios": {"marginal": "0.60", "monitored_rural": "0.65", "illness_impoverished": "0.50"},
-            "deductible_rates": {"monitored_rural": "0.05"},
-        },
-    )
-    claimant = claimant_factory()
-    certification_factory(claimant=claimant, category="dibao", valid_from=dt.date(2020, 1, 1))
-    visit = visit_factory(claimant=claimant, policy_scope_cost=D("10000.00"), critical_illness_paid=None)
+    visit = dibao_visit_in("tierland")
 
     settlement = settle_visit(visit=visit, by=reviewer)
 

@@ -29,7 +29,6 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from claimants.models import Region, User
 from core.errors import DomainError
-from core.roles import Department
 from monitoring import totals
 from monitoring.errors import MonitoringError
 from monitoring.models import (
@@ -43,7 +42,6 @@ from settlements.models import PolicyYear
 
 logger = logging.getLogger(__name__)
 
-PUSH_DEPARTMENTS = (Department.CIVIL_AFFAIRS, Department.RURAL_REVITALIZATION)
 RETURNING_CATEGORY = "monitored_rural"  # 防止返贫监测对象: an alert on them is 因病返贫
 CENT = Decimal("0.01")
 
