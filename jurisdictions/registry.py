@@ -12,7 +12,14 @@ from importlib import import_module
 
 from jurisdictions.catalogue import COMMON_APPLICATION_KINDS, COMMON_CATEGORIES, COMMON_FUNDS, REGULAR_TIER
 from jurisdictions.parameters import CATEGORY, RATES, ParameterSchema
-from jurisdictions.spec import ASSESSMENTS, DEPARTMENTS, ApplicationKindSpec, CategorySpec, Jurisdiction
+from jurisdictions.spec import (
+    ASSESSMENTS,
+    DEPARTMENTS,
+    SETTLE_VISITS,
+    ApplicationKindSpec,
+    CategorySpec,
+    Jurisdiction,
+)
 
 BUILT_IN = (
     "jurisdictions.national",
@@ -205,6 +212,10 @@ def _kind_problems(where: str, jurisdiction: Jurisdiction, declared: dict[str, s
             found.append(f'{named} rests on "{kind.category}", not one of its categories')
         if kind.category and kind.category_required:
             found.append(f"{named} both fixes its category and asks for one")
+        if kind.scenario_kind and kind.assessment == SETTLE_VISITS:
+            found.append(f"{named} names a scenario kind but computes no application aid")
+    if sum(1 for kind in declared_kinds if getattr(kind, "scenario_kind", "")) > 1:
+        found.append(f"{where}: more than one application kind names a scenario kind")
     return found
 
 

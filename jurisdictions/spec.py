@@ -72,6 +72,9 @@ class ApplicationKindSpec:
     # Whether persons assisted directly (特困、孤儿、低保, NAT-18) may file it: they need no application for
     # an identity or an aid, but may claim costs they paid in advance.
     for_direct_categories: bool = False
+    # The name a settlement scenario gives the same application (SCENARIOS.md ``applications[].kind``), for a
+    # kind the engine's application aid computes; empty for the others.
+    scenario_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,6 @@ class Jurisdiction:
     # Whether the funds keep a sub-account per district (市级统筹、分账核算, Beijing): income, spending and
     # budgets are then booked per county-level region; otherwise per jurisdiction (its region root).
     district_accounts: bool = False
-    # The kind of application a scenario may carry (``applications[].kind``), if any.
-    application_kind: str | None = None
     # Application kinds of the product's case workflow (``applications``) offered only here, beyond the
     # common ones (``jurisdictions.catalogue.COMMON_APPLICATION_KINDS``).
     case_kinds: tuple[ApplicationKindSpec, ...] = ()
@@ -128,6 +129,12 @@ class Jurisdiction:
     parameters: type[ParameterSchema] = ParameterSchema
     # Policy-year parameters the demo uses for every demo year (assumed values, marked as such in the demo).
     demo_parameters: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def application_kind(self) -> str | None:
+        """The kind of application a scenario may carry (``applications[].kind``), if any: the scenario name
+        of its case kind that the engine's application aid computes."""
+        return next((kind.scenario_kind for kind in self.case_kinds if kind.scenario_kind), None)
 
     @property
     def scenario(self) -> ScenarioParameters:

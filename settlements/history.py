@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 
@@ -107,6 +108,27 @@ def recorded_update(model, ids: Iterable[int], sql: str, params: list, *, by, re
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, *_changed(by, reason)])
+
+
+# The reasons the services record for the changes they make, stored in Chinese (the catalogue's msgids) and
+# shown in the reader's language (``shown_reason``); a reason a person typed is shown as typed.
+SETTLED = "结算"
+REVERSED = "冲正：%(reason)s"
+_REVERSED_PREFIX = REVERSED.split("%", 1)[0]
+
+
+def reversed_because(reason: str) -> str:
+    """The stored reason of a change a reversal makes, for the reversal's own ``reason``."""
+    return REVERSED % {"reason": reason}
+
+
+def shown_reason(stored: str) -> str:
+    """A stored reason in the reader's language: the services' own reasons translated, any other as typed."""
+    if stored == SETTLED:
+        return pgettext("change reason", "结算")
+    if stored.startswith(_REVERSED_PREFIX):
+        return pgettext("change reason", "冲正：%(reason)s") % {"reason": stored[len(_REVERSED_PREFIX) :]}
+    return stored
 
 
 # A ``~`` record's date, type, user and reason, and their parameters (``_changed``).
@@ -191,7 +213,7 @@ def changes_of(obj: models.Model) -> list[Change]:
             at=record.history_date,
             by=_user_name(record.history_user),
             kind=record.history_type,
-            reason=record.history_change_reason or "",
+            reason=shown_reason(record.history_change_reason or ""),
             changes=tuple(
                 (str(field.verbose_name), _shown(field, old, names), _shown(field, new, names))
                 for field, old, new in changed

@@ -27,19 +27,20 @@ KIND = """    case_kinds=(
             gettext_noop("门诊慢特病费用报销（测试市）"),
             category=CATEGORY,
             visits_required=True,
-            for_direct_categories=True,
+            for_direct_categories=True,EXTRA
         ),
     ),
 """
 
 
-def copy_with_a_kind(target: Path, code: str = "testland", category: str = "") -> Path:
+def copy_with_a_kind(target: Path, code: str = "testland", category: str = "", extra: str = "") -> Path:
     package = copy_national(target, code=code)
     init = package / "__init__.py"
     text = init.read_text(encoding="utf-8")
     text = text.replace("    Jurisdiction,\n", "    ApplicationKindSpec,\n    Jurisdiction,\n")
     text = text.replace(
-        "    policy=policy,\n", "    policy=policy,\n" + KIND.replace("CATEGORY", repr(category))
+        "    policy=policy,\n",
+        "    policy=policy,\n" + KIND.replace("CATEGORY", repr(category)).replace("EXTRA", extra),
     )
     init.write_text(text, encoding="utf-8")
     return package
@@ -107,3 +108,20 @@ def test_the_system_check_names_a_kind_resting_on_a_category_the_city_has_not(tm
         'jurisdiction "badland": the application kind "testland_outpatient" rests on "beijing_low_income", '
         "not one of its categories"
     ]
+
+
+def test_the_system_check_names_a_scenario_kind_on_a_kind_the_engine_does_not_aid(tmp_path, settings):
+    copy_with_a_kind(tmp_path, code="badland", extra='\n            scenario_kind="badland_household",')
+    with installed(tmp_path, "badland", settings):
+        messages = [error.msg for error in jurisdiction_packages()]
+        assert registry.get("badland").application_kind == "badland_household"
+    assert messages == [
+        'jurisdiction "badland": the application kind "testland_outpatient" names a scenario kind but computes '
+        "no application aid"
+    ]
+
+
+def test_a_scenarios_application_kind_is_that_of_the_citys_case_kind():
+    assert registry.get("beijing").application_kind == "beijing_annual_household"
+    assert registry.get("tianjin").application_kind == "tianjin_illness_impoverished"
+    assert registry.get("mianyang").application_kind is None

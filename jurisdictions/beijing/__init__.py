@@ -33,7 +33,6 @@ JURISDICTION = Jurisdiction(
     alert_departments=(CIVIL_AFFAIRS,),
     # 市级统筹、分账核算: the city pools the fund and keeps an account per district.
     district_accounts=True,
-    application_kind="beijing_annual_household",
     case_kinds=(
         # A-BJ3/A-BJ4: the household's burdens of the last year, once per household and year.
         ApplicationKindSpec(
@@ -41,6 +40,7 @@ JURISDICTION = Jurisdiction(
             gettext_noop("因病致贫家庭重病患者年度救助（北京）"),
             assessment=HOUSEHOLD_AID,
             category="illness_impoverished",
+            scenario_kind="beijing_annual_household",
             household_visits=True,
             once_a_year=True,
         ),

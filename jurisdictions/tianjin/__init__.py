@@ -36,7 +36,6 @@ JURISDICTION = Jurisdiction(
         ("special_care", gettext_noop("优抚对象医疗补助资金")),
     ),
     funds=policy.FUNDS,
-    application_kind="tianjin_illness_impoverished",
     case_kinds=(
         # 依申请医疗救助: the burdens the covered visits' settlements left, against the cumulative counters.
         ApplicationKindSpec(
@@ -44,6 +43,7 @@ JURISDICTION = Jurisdiction(
             gettext_noop("依申请医疗救助（天津）"),
             assessment=COVERED_VISITS_AID,
             category="illness_impoverished",
+            scenario_kind="tianjin_illness_impoverished",
             visits_required=True,
         ),
     ),

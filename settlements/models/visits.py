@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from claimants.models import Claimant, ImportBatch, InsuranceScheme, Region, jurisdiction_choices
+from claimants.models import Claimant, ImportBatch, InsuranceScheme, Region, User, jurisdiction_choices
 from settlements.history import ChangeHistory
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -161,9 +161,22 @@ class Visit(models.Model):
         related_name="visits",
         verbose_name=_("导入批次"),
     )
+    # Who entered the visit, or imported it (the batch's importer). No foreign-key check per row on the import's
+    # path: users are deactivated, never deleted, and the ORM keeps PROTECT.
+    created_by = models.ForeignKey(
+        User,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("录入人"),
+    )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     # Every change after creation, the as-created state included (settlements.history: written on change).
-    history = ChangeHistory(created_at="created_at")
+    history = ChangeHistory(created_at="created_at", created_by="created_by_id", no_db_index=["created_by"])
 
     class Meta:
         verbose_name = _("就医记录")

@@ -54,7 +54,9 @@ def _keep_computed_critical_illness(settlements: list[Settlement], *, reversed_:
         return
     last = settlements[-1]  # the visits' history: who settled (or reversed) them, and why
     by, reason = (
-        (last.reversed_by_id, f"冲正：{last.reversal_reason}") if reversed_ else (last.settled_by_id, "结算")
+        (last.reversed_by_id, history.reversed_because(last.reversal_reason))
+        if reversed_
+        else (last.settled_by_id, history.SETTLED)
     )
     pairs = [value for visit_id, amount in computed.items() for value in (visit_id, amount)]
     # One UPDATE … FROM (VALUES …) (a CASE of 500 branches cost more), with the visits' history records.

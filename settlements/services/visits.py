@@ -9,6 +9,7 @@ from django.utils import timezone
 from claimants.models import Claimant, InsuranceScheme, User
 from claimants.services import check_date
 from core.errors import DomainError
+from core.regions import in_region
 from settlements.context import policy_year_for
 from settlements.errors import VisitError
 from settlements.models import Hospital, Referral, Visit, VisitType
@@ -98,7 +99,7 @@ def record_visit(
 ) -> Visit:
     """Record a visit (就医记录) entered by hand or imported. Refused when its year has no policy year.
     ``insurance_scheme`` None: the scheme the person is registered with."""
-    if by is not None and not claimant.hukou_region_id.startswith(by.region_id):
+    if by is not None and not in_region(claimant.hukou_region_id, by):
         raise DomainError(VisitError.OUTSIDE_REGION)
     insurance_scheme = insurance_scheme or claimant.scheme
     check_visit_values(
@@ -122,6 +123,7 @@ def record_visit(
     if settlement_ref and Visit.objects.filter(settlement_ref=settlement_ref).exists():
         raise DomainError(VisitError.DUPLICATE_SETTLEMENT_REF, settlement_ref=settlement_ref)
     return Visit.objects.create(
+        created_by=by,
         claimant=claimant,
         hospital=hospital,
         settlement_ref=settlement_ref or None,

@@ -19,6 +19,7 @@ from claimants.imports import (
 )
 from claimants.models import Claimant, ImportBatch, InsuranceScheme, Region, User
 from core.errors import DomainError
+from core.regions import in_region
 from settlements.errors import VisitError
 from settlements.models import Referral, Visit, VisitType
 from settlements.services import check_visit_values
@@ -105,7 +106,7 @@ class VisitRows(RowSpec):
                 if person is None:
                     continue
                 people[data["id_number"]] = person
-            if not person["hukou_region_id"].startswith(by.region_id):
+            if not in_region(person["hukou_region_id"], by):
                 row.errors.append(outside_region())  # the same whether registered elsewhere or nowhere
                 continue
             if data["name"] and data["name"] != person["name"]:
@@ -256,7 +257,7 @@ def _new_person(
     hukou = places.get(values.get("hukou_admdvs", "").strip()) or places.get(
         values.get("insuplc_admdvs", "").strip()
     )
-    if hukou is None or not hukou.code.startswith(by.region_id) or not hukou.jurisdiction:
+    if hukou is None or not in_region(hukou.code, by) or not hukou.jurisdiction:
         row.errors.append(outside_region())
         return None
     if not data["name"]:

@@ -13,7 +13,7 @@ from claimants.imports import (
     bulk_insert,
     copy_history,
 )
-from claimants.models import Claimant, ImportBatch
+from claimants.models import Claimant, ImportBatch, User
 from settlements.models import Visit
 
 # Functions of higher layers that keep figures derived from the visits (the monitoring app's person-year
@@ -135,13 +135,14 @@ def _parsed(line: str) -> dict:
 def _write_rows(lines: list[str], batch: ImportBatch) -> tuple[int, int]:
     """The rows through ``bulk_insert`` (SQLite, the demo): the new people, then the visits."""
     rows = [_parsed(line) for line in lines]
-    created = _create_people([row for row in rows if row["claimant_id"] is None])
+    created = _create_people([row for row in rows if row["claimant_id"] is None], by=batch.created_by)
     visits = [
         {name: row[name] for name in VISIT_CELLS}
         | {
             "claimant_id": row["claimant_id"] or created[row["id_number"]],
             "source": Visit.Source.IMPORT,
             "import_batch_id": batch.pk,
+            "created_by_id": batch.created_by_id,
         }
         for row in rows
     ]
@@ -189,7 +190,7 @@ def _write_set_based(lines: list[str], batch: ImportBatch) -> tuple[int, int]:
         Visit,
         {name: f"s.{name}" for name in VISIT_CELLS}
         | {"claimant_id": NEW_PERSON_KEY.format(claimants=claimants)},
-        {"source": Visit.Source.IMPORT, "import_batch_id": batch.pk},
+        {"source": Visit.Source.IMPORT, "import_batch_id": batch.pk, "created_by_id": batch.created_by_id},
         now,
     )
     persons = 0
@@ -212,7 +213,7 @@ def _write_set_based(lines: list[str], batch: ImportBatch) -> tuple[int, int]:
             )
             keys = [key for (key,) in cursor.fetchall()]
             persons = len(keys)
-            history = {"history_date": now, "history_type": "+", "history_user_id": None}
+            history = {"history_date": now, "history_type": "+", "history_user_id": batch.created_by_id}
             copy_history(Claimant, Claimant.history.model, keys, history | {"history_change_reason": ""})
         cursor.execute(
             f"INSERT INTO {visits_table} ({visit_columns}) "  # noqa: S608
@@ -224,12 +225,13 @@ def _write_set_based(lines: list[str], batch: ImportBatch) -> tuple[int, int]:
     return visits, persons
 
 
-def _create_people(people: list[dict]) -> dict[str, int]:
-    """Insert the registry entries of the people a file introduced (once each); ID number -> key."""
+def _create_people(people: list[dict], *, by: User) -> dict[str, int]:
+    """Insert the registry entries of the people a file introduced (once each), created by the importer ``by``;
+    ID number -> key."""
     unique = {person["id_number"]: person for person in people}
     fields = ("id_number", "name", "sex", "birth_date", "hukou_region_id", "insured_region_id", "scheme")
     rows = [
         {name: person[name] for name in fields} | {"origin": Claimant.Origin.PLATFORM}
         for person in unique.values()
     ]
-    return dict(zip(unique, bulk_insert(Claimant, rows), strict=True))
+    return dict(zip(unique, bulk_insert(Claimant, rows, history_user=by), strict=True))

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from claimants import imports
+from core.roles import Role
 from settlements import history
 from settlements.models import Settlement, Visit
 from settlements.services import record_visit, reverse_settlement, settle_visit, settle_visits
@@ -167,6 +168,37 @@ def test_a_saved_correction_keeps_the_visit_as_created(reviewer, given_critical_
     assert (kept[1].history_user, kept[1].history_change_reason) == (reviewer, "发票金额更正")
 
 
+def test_the_as_created_record_names_who_entered_or_imported_the_visit(
+    reviewer, make_staff, claimant_factory, mianyang_2023, certified
+):
+    entered = record_visit(
+        by=reviewer,
+        claimant=certified(),
+        visit_type="outpatient_general",
+        admitted=dt.date(2023, 3, 1),
+        discharged=dt.date(2023, 3, 1),
+        referral="referred",
+        total_cost=D("800.00"),
+        policy_scope_cost=D("600.00"),
+        critical_illness_paid=D("0.00"),
+    )
+    importer = make_staff(Role.MEDICAL_SECURITY_REVIEWER, "5107", username="importer")
+    content = csv_bytes(PLATFORM, [platform_row("S1", claimant_factory())])
+    imports.commit(
+        batch=imports.stage(kind=KIND, file_name="s.csv", content=content, by=importer), by=importer
+    )
+    imported = Visit.objects.get(settlement_ref="S1")
+    assert (entered.created_by, imported.created_by) == (reviewer, importer)
+
+    for visit in (entered, imported):
+        visit.total_cost += D("100.00")
+        visit._history_user, visit._change_reason = reviewer, "发票金额更正"
+        visit.save()
+
+    assert records(entered) == [("+", reviewer, ""), ("~", reviewer, "发票金额更正")]
+    assert records(imported) == [("+", importer, ""), ("~", reviewer, "发票金额更正")]
+
+
 def test_updates_through_the_helper_leave_a_record_per_row(reviewer, mianyang_2023, certified, visit_factory):
     settlements = settle_visits(
         visits=[visit_factory(claimant=certified(), critical_illness_paid=0) for _ in range(2)], by=None
@@ -232,6 +264,23 @@ def test_visit_page_shows_its_history_with_people_masked(
     assert other.masked_id_number in section
     assert first.id_number not in page
     assert other.id_number not in page
+
+
+def test_the_services_reasons_are_shown_in_the_readers_language(client, reviewer, computed_critical_illness):
+    settlement = settle_visit(visit=computed_critical_illness, by=reviewer)
+    reverse_settlement(settlement=settlement, by=reviewer, reason="费用录入有误")
+    client.force_login(reviewer)
+    url = reverse("settlements:visit_detail", args=[computed_critical_illness.pk])
+
+    chinese = client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+
+    chinese, english = chinese[chinese.index("修改记录") :], english[english.index("Change log") :]
+    assert "<td>结算</td>" in chinese
+    assert "冲正：费用录入有误" in chinese
+    assert "<td>Settled</td>" in english
+    assert "Reversed: 费用录入有误" in english
 
 
 def test_history_is_shown_only_to_those_who_may_see_the_page(

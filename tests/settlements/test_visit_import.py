@@ -271,7 +271,8 @@ def test_a_platform_record_of_a_person_not_yet_known_creates_their_registry_entr
         "510703",
     )
     assert (person.birth_date, person.sex) == (stranger.birth_date, stranger.sex)
-    assert person.visits.count() == 2
+    assert [visit.created_by for visit in person.visits.all()] == [reviewer, reviewer]
+    assert list(person.history.values_list("history_type", "history_user")) == [("+", reviewer.pk)]
 
     client = Client()
     client.force_login(caseworker)
