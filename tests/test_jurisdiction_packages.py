@@ -22,7 +22,8 @@ from claimants.models import Region
 from jurisdictions import registry
 from settlements.models import PolicyYear
 from settlements.policy.engine import settle_year
-from settlements.policy.scenario import load_document, parse_scenario, render_result
+from settlements.policy.render import render_result
+from settlements.policy.scenario import load_document, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "tests/settlements/policy/cases/national-dibao-defaults-and-scope.json"

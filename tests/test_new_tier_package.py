@@ -17,14 +17,15 @@ from django.urls import reverse
 from jurisdictions import registry
 from settlements.models import SettlementTier
 from settlements.policy.engine import settle_year
-from settlements.policy.scenario import load_document, parse_scenario, render_result
+from settlements.policy.render import render_result
+from settlements.policy.scenario import load_document, parse_scenario
 from settlements.services import settle_visit
 from tests.test_jurisdiction_packages import copy_national, installed
 
 D = Decimal
 LAYER = """
 from settlements.policy.rules import ResidualLayer
-from settlements.policy.types import TierName
+from settlements.policy.results import TierName
 
 EXTRA = TierName("catastrophic_assistance", "大额救助", "Catastrophic assistance")
 TIERS = (REGULAR_ASSISTANCE, EXTRA)

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from jurisdictions.spec import gettext_noop
 from settlements.policy import explain
+from settlements.policy.results import TILTED_ASSISTANCE, TierName
 from settlements.policy.rules import (
     REGULAR_ASSISTANCE,
     CategoryTerms,
@@ -37,15 +38,7 @@ from settlements.policy.rules import (
     other_special_alias,
     required,
 )
-from settlements.policy.types import (
-    TILTED_ASSISTANCE,
-    Category,
-    Parameters,
-    Pool,
-    Segment,
-    TierName,
-    VisitType,
-)
+from settlements.policy.types import Category, Parameters, Pool, Segment, VisitType
 
 NAME_ZH = "绵阳市"
 

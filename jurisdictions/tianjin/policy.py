@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from jurisdictions.spec import gettext_noop
 from settlements.policy import explain
+from settlements.policy.results import MAJOR_ILLNESS_ASSISTANCE, TierName
 from settlements.policy.rules import (
     DEFAULT_SWITCHES,
     REGULAR_ASSISTANCE,
@@ -40,16 +41,7 @@ from settlements.policy.rules import (
     other_special_alias,
     required,
 )
-from settlements.policy.types import (
-    MAJOR_ILLNESS_ASSISTANCE,
-    Category,
-    Fund,
-    Parameters,
-    Pool,
-    Segment,
-    TierName,
-    VisitType,
-)
+from settlements.policy.types import Category, Fund, Parameters, Pool, Segment, VisitType
 
 NAME_ZH = "天津市"
 

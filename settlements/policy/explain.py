@@ -1,13 +1,40 @@
 """Explanation texts of the engine: each step in Chinese (statements, scenario output) and English.
 
-Figures are filled in with ``str.format``: money as Decimal, ratios and thresholds as prepared text.
+Figures are filled in with ``str.format``: money as Decimal, ratios and thresholds as prepared text. A
+settlement records ``Step``s (a ``Template`` and its figures) and renders them to ``Line``s when read.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from settlements.policy.types import Reason, Template
+from settlements.policy.types import Reason
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One step of an explanation, in Chinese (statements, scenario output) and English (reviewers)."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """The text of one kind of step, with ``str.format`` fields for its figures."""
+
+    zh: str
+    en: str
+
+    def render(self, figures: tuple[object, ...] = ()) -> Line:
+        return Line(self.zh.format(*figures), self.en.format(*figures))
+
+
+# A step of an explanation as recorded while settling: its template and its figures. Rendering to ``Line``
+# happens when the explanation is read, which keeps text formatting off the settlement path.
+Step = tuple[Template, tuple[object, ...]]
+
 
 # Categories named in English explanation lines: words, never the code (the product's English labels).
 NAMES_EN = {

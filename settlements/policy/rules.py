@@ -16,17 +16,9 @@ from jurisdictions.spec import gettext_noop
 from settlements.policy import explain
 from settlements.policy.base import ONE, ZERO, amount_text, exact, percent_text
 from settlements.policy.errors import PolicyInputError, Problem
-from settlements.policy.types import (
-    MEDICAL_ASSISTANCE,
-    Category,
-    Fund,
-    Parameters,
-    Pool,
-    Segment,
-    Step,
-    Template,
-    TierName,
-)
+from settlements.policy.explain import Step, Template
+from settlements.policy.results import MEDICAL_ASSISTANCE, TierName
+from settlements.policy.types import Category, Fund, Parameters, Pool, Segment
 
 
 @dataclass(frozen=True)

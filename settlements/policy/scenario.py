@@ -1,14 +1,14 @@
-"""The scenario JSON contract of ``SCENARIOS.md``: parse and validate input, render results.
+"""The scenario JSON contract of ``SCENARIOS.md``, input side: decode, parse and validate a document.
 
 ``parse_scenario`` turns a decoded JSON document into a ``Scenario`` or raises ``ScenarioError`` with one
 line that names the field, e.g. ``visits[1].policy_scope_cost: negative amount "-5.00"``. Indexes are
 0-based. Unknown keys inside a visit, certification or application are ignored (Clarification 21).
-``render_result`` gives the output document: money as strings with two decimals, Chinese explanations.
+``render.render_result`` gives the output document.
 """
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,6 @@ from settlements.policy.engine import compile_policy
 from settlements.policy.errors import PolicyInputError, Problem, ScenarioError
 from settlements.policy.rules import Policy
 from settlements.policy.types import (
-    CONTRACT_TIERS,
     BeijingHouseholdApplication,
     Category,
     Certification,
@@ -32,7 +31,6 @@ from settlements.policy.types import (
     TianjinApplicationRequest,
     Visit,
     VisitType,
-    YearResult,
 )
 
 _MONEY = re.compile(r"-?\d+(\.\d+)?")
@@ -376,55 +374,3 @@ def parse_scenario(document: Any) -> Scenario:
     )
     _unique_ids(applications, "applications")
     return Scenario(jurisdiction, year, parameters, certifications, visits, applications)
-
-
-# Output ----------------------------------------------------------------------------------------------
-
-
-def _money(amount: Decimal) -> str:
-    return f"{amount:.2f}"
-
-
-def _tier_keys(tiers: Iterable[tuple[str, Decimal]]) -> dict[str, str]:
-    """(tier code, amount) pairs as the output's keys: the contract's three (zero where the jurisdiction has
-    no such tier), then any other tier of the jurisdiction under its code."""
-    amounts = dict.fromkeys(CONTRACT_TIERS, ZERO)
-    amounts.update(tiers)
-    return {code: _money(amount) for code, amount in amounts.items()}
-
-
-def render_result(result: YearResult) -> dict[str, Any]:
-    """The output document of SCENARIOS ``Output``: input order, two-decimal strings, Chinese lines."""
-    totals = result.totals
-    return {
-        "visits": [
-            {
-                "id": visit.visit_id,
-                "category": None if visit.category is None else str(visit.category),
-                "critical_illness_insurance": _money(visit.critical_illness_insurance),
-                **_tier_keys((tier.code, tier.amount) for tier in visit.tiers),
-                "personal_burden": _money(visit.personal_burden),
-                "supplementary_paid": _money(visit.supplementary_paid),
-                "fund": None if visit.fund is None else str(visit.fund),
-                "reason": None if visit.reason is None else str(visit.reason),
-                "explanation": [line.zh for line in visit.explanation],
-            }
-            for visit in result.visits
-        ],
-        "applications": [
-            {
-                "id": application.application_id,
-                "status": str(application.status),
-                "assistance": _money(application.assistance),
-                "reason": None if application.reason is None else str(application.reason),
-                "explanation": [line.zh for line in application.explanation],
-            }
-            for application in result.applications
-        ],
-        "totals": {
-            "critical_illness_insurance": _money(totals.critical_illness_insurance),
-            **_tier_keys(totals.tiers),
-            "application_assistance": _money(totals.application_assistance),
-            "personal_burden": _money(totals.personal_burden),
-        },
-    }

@@ -1,4 +1,5 @@
-"""Inputs and outputs of the policy engine: frozen dataclasses, Decimal money, dates, no Django.
+"""Inputs of the policy engine: codes, the ledger, visits, certifications, parameters, applications and
+scenarios. Frozen dataclasses, Decimal money, dates, no Django; the results are in ``results``.
 
 The ledger is the person's year-to-date state: named Decimal counters (see ``Counter``) that a database
 stores one row per person, year and counter name. The engine reads a ``Ledger`` and returns the deltas of
@@ -11,9 +12,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
-from typing import NamedTuple
 
-from jurisdictions.catalogue import REGULAR_TIER
 from settlements.policy.base import ZERO
 
 
@@ -196,124 +195,6 @@ class Visit:
 
 
 @dataclass(frozen=True, slots=True)
-class Line:
-    """One step of an explanation, in Chinese (statements, scenario output) and English (reviewers)."""
-
-    zh: str
-    en: str
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """The text of one kind of step, with ``str.format`` fields for its figures."""
-
-    zh: str
-    en: str
-
-    def render(self, figures: tuple[object, ...] = ()) -> Line:
-        return Line(self.zh.format(*figures), self.en.format(*figures))
-
-
-# A step of an explanation as recorded while settling: its template and its figures. Rendering to ``Line``
-# happens when the explanation is read, which keeps text formatting off the settlement path.
-Step = tuple[Template, tuple[object, ...]]
-
-
-class TierName(NamedTuple):
-    """An assistance tier as a jurisdiction declares it: a code (unique across jurisdictions for one kind of
-    aid, the key of ``settle_scenario``'s output and of stored tier rows) and its names."""
-
-    code: str
-    name_zh: str
-    name_en: str
-
-
-# The tier codes of the scenario output's contract (SCENARIOS ``Output``): every visit and the totals carry
-# these keys, zero where the jurisdiction has no such tier.
-MEDICAL_ASSISTANCE = REGULAR_TIER
-TILTED_ASSISTANCE, MAJOR_ILLNESS_ASSISTANCE = "tilted_assistance", "major_illness_assistance"
-CONTRACT_TIERS = (MEDICAL_ASSISTANCE, TILTED_ASSISTANCE, MAJOR_ILLNESS_ASSISTANCE)
-
-
-class Tier(NamedTuple):
-    """One assistance tier of a settled visit: the declared tier, the amount paid and the fund paying it."""
-
-    code: str
-    name_zh: str
-    name_en: str
-    amount: Decimal
-    fund: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class VisitResult:
-    """A visit's outcome: 大病保险, the assistance tiers in the jurisdiction's order, the burden left.
-
-    ``tier_names`` are the jurisdiction's tiers and ``amounts`` what each paid (zero where nothing), in the
-    same order; ``tiers`` gives them together with the paying fund.
-    """
-
-    visit_id: str
-    category: str | None
-    critical_illness_insurance: Decimal
-    tier_names: tuple[TierName, ...]
-    amounts: tuple[Decimal, ...]
-    personal_burden: Decimal
-    reason: Reason | None
-    steps: tuple[Step, ...]
-    pool: Pool | None = None
-    supplementary_paid: Decimal = ZERO  # echoed (Clarification 23)
-    fund: Fund | None = None  # the fund of the category applied (Clarification 25)
-
-    @property
-    def tiers(self) -> tuple[Tier, ...]:
-        """Every tier of the jurisdiction in its order, with the amount paid and the fund paying it."""
-        fund = self.fund
-        return tuple(
-            Tier(*name, amount, fund) for name, amount in zip(self.tier_names, self.amounts, strict=True)
-        )
-
-    @property
-    def explanation(self) -> tuple[Line, ...]:
-        """One line per step, in Chinese and English, with the figures."""
-        return tuple(template.render(figures) for template, figures in self.steps)
-
-    @property
-    def assistance(self) -> Decimal:
-        """Every assistance tier of the visit (大病保险 excluded)."""
-        return sum(self.amounts, ZERO)
-
-    def tier(self, code: str) -> Decimal:
-        """The amount of the tier ``code`` (zero when the jurisdiction has no such tier)."""
-        for name, amount in zip(self.tier_names, self.amounts, strict=True):
-            if name.code == code:
-                return amount
-        return ZERO
-
-    # The contract's tier keys, read from the tiers.
-    @property
-    def medical_assistance(self) -> Decimal:
-        return self.tier(MEDICAL_ASSISTANCE)
-
-    @property
-    def tilted_assistance(self) -> Decimal:
-        return self.tier(TILTED_ASSISTANCE)
-
-    @property
-    def major_illness_assistance(self) -> Decimal:
-        return self.tier(MAJOR_ILLNESS_ASSISTANCE)
-
-
-@dataclass(frozen=True, slots=True)
-class VisitAssessment:
-    """A visit's result, the counter deltas to store, and the ledger after the visit."""
-
-    result: VisitResult
-    deltas: Mapping[str, Decimal]
-    ledger: Ledger
-
-
-@dataclass(frozen=True, slots=True)
 class HouseholdMember:
     """Beijing annual aid: one household member's previous-year policy-scope burden."""
 
@@ -357,23 +238,6 @@ Application = BeijingHouseholdApplication | TianjinApplication
 
 
 @dataclass(frozen=True, slots=True)
-class ApplicationResult:
-    application_id: str
-    status: ApplicationStatus
-    assistance: Decimal
-    reason: Reason | None
-    explanation: tuple[Line, ...]
-    covered_visit_ids: tuple[str, ...] = ()  # Tianjin: visits this approved application now covers
-
-
-@dataclass(frozen=True, slots=True)
-class ApplicationAssessment:
-    result: ApplicationResult
-    deltas: Mapping[str, Decimal]
-    ledger: Ledger
-
-
-@dataclass(frozen=True, slots=True)
 class TianjinApplicationRequest:
     """A scenario's 依申请 application: the ids of the visits it covers (the driver supplies their facts)."""
 
@@ -392,39 +256,3 @@ class Scenario:
     certifications: tuple[Certification, ...]
     visits: tuple[Visit, ...]
     applications: tuple[BeijingHouseholdApplication | TianjinApplicationRequest, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """SCENARIOS Clarification 20: sums of the visits' (or applications') values; ``tiers`` (code, sum) in
-    the order the visits' tiers came."""
-
-    critical_illness_insurance: Decimal
-    tiers: tuple[tuple[str, Decimal], ...]
-    application_assistance: Decimal
-    personal_burden: Decimal
-
-    def tier(self, code: str) -> Decimal:
-        return next((amount for tier, amount in self.tiers if tier == code), ZERO)
-
-    @property
-    def medical_assistance(self) -> Decimal:
-        return self.tier(MEDICAL_ASSISTANCE)
-
-    @property
-    def tilted_assistance(self) -> Decimal:
-        return self.tier(TILTED_ASSISTANCE)
-
-    @property
-    def major_illness_assistance(self) -> Decimal:
-        return self.tier(MAJOR_ILLNESS_ASSISTANCE)
-
-
-@dataclass(frozen=True, slots=True)
-class YearResult:
-    """Results in input order, their totals, and the person's ledger at the end of the year."""
-
-    visits: tuple[VisitResult, ...]
-    applications: tuple[ApplicationResult, ...]
-    totals: Totals
-    ledger: Ledger

@@ -15,9 +15,10 @@ from settlements import adapter, context, locks
 from settlements.errors import SettlementError
 from settlements.models import PolicyYear, Settlement, SettlementReason, Visit
 from settlements.money import ZERO
-from settlements.policy import types as engine
 from settlements.policy.engine import assess_visit
 from settlements.policy.errors import PolicyInputError
+from settlements.policy.results import VisitResult
+from settlements.policy.types import Ledger
 from settlements.services.storage import _insert_settlement, _keep_computed_critical_illness
 
 # Functions of higher layers that keep figures derived from the settlements (the dashboard roll-ups):
@@ -34,11 +35,11 @@ class SettlementPreview:
 
     visit: Visit
     policy_year: PolicyYear
-    result: engine.VisitResult
+    result: VisitResult
     deltas: Mapping[str, Decimal]
     out_of_order: bool
     settled_on: dt.date | None
-    ledger_before: engine.Ledger
+    ledger_before: Ledger
 
     @property
     def reason_label(self) -> str:

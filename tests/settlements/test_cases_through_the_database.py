@@ -15,8 +15,8 @@ import pytest
 
 from claimants.models import Region
 from settlements.models import PolicyYear, Visit
+from settlements.policy.results import CONTRACT_TIERS
 from settlements.policy.scenario import parse_parameters
-from settlements.policy.types import CONTRACT_TIERS
 from settlements.services import settle_visit
 from tests.settlements.policy.support import OWN_CASES, SHARED_EXAMPLES, load_case
 

@@ -2,7 +2,7 @@
 
 FILE may also be a worked example of ``../shared/policy/examples`` (its ``scenario`` is settled).
 
-A thin shell over ``settlements.policy.scenario``: input it cannot accept exits 2 with one line on
+A thin shell over ``settlements.policy.scenario`` and ``settlements.policy.render``: input it cannot accept exits 2 with one line on
 standard error and nothing on standard output (SCENARIOS.md).
 """
 
@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from settlements.policy.engine import settle_year
 from settlements.policy.errors import PolicyInputError
-from settlements.policy.scenario import load_document, parse_scenario, render_result
+from settlements.policy.render import render_result
+from settlements.policy.scenario import load_document, parse_scenario
 
 
 class Command(BaseCommand):

@@ -17,15 +17,8 @@ from settlements.policy.engine.applications import settle_application
 from settlements.policy.engine.policies import Config, compile_policy, fund_of
 from settlements.policy.engine.visits import settle_visit
 from settlements.policy.engine.year import settle_year
-from settlements.policy.types import (
-    Application,
-    ApplicationAssessment,
-    Certification,
-    Ledger,
-    Parameters,
-    Visit,
-    VisitAssessment,
-)
+from settlements.policy.results import ApplicationAssessment, VisitAssessment
+from settlements.policy.types import Application, Certification, Ledger, Parameters, Visit
 
 __all__ = [
     "RULES_REVISION",

@@ -7,6 +7,8 @@ from settlements.policy import explain
 from settlements.policy.base import ZERO, amount_text, capped, percent_text, round_half_up
 from settlements.policy.engine.tiers import annual_tier, cap_step
 from settlements.policy.errors import PolicyInputError
+from settlements.policy.explain import Line, Template
+from settlements.policy.results import ApplicationAssessment, ApplicationResult
 from settlements.policy.rules import (
     CiSchedule,
     HouseholdTerms,
@@ -15,17 +17,13 @@ from settlements.policy.rules import (
 )
 from settlements.policy.types import (
     Application,
-    ApplicationAssessment,
-    ApplicationResult,
     ApplicationStatus,
     BeijingHouseholdApplication,
     Category,
     Certification,
     Counter,
     Ledger,
-    Line,
     Reason,
-    Template,
     TianjinApplication,
 )
 

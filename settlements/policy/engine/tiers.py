@@ -8,20 +8,13 @@ from decimal import Decimal
 
 from settlements.policy import explain
 from settlements.policy.base import ZERO, above, capped, round_half_up
+from settlements.policy.explain import Step
 from settlements.policy.rules import (
     CategoryTerms,
     Policy,
     ResidualLayer,
 )
-from settlements.policy.types import (
-    Counter,
-    InsuranceScheme,
-    Ledger,
-    Pool,
-    Referral,
-    Step,
-    Visit,
-)
+from settlements.policy.types import Counter, InsuranceScheme, Ledger, Pool, Referral, Visit
 
 # The 大病 base counter's name as stored (a plain string), and the members the per-visit path uses as module
 # names (an enum member lookup costs about 0.2 microseconds on Python 3.11).

@@ -11,6 +11,8 @@ from settlements.policy.base import ZERO
 from settlements.policy.engine.identity import valid_categories, visit_reason
 from settlements.policy.engine.tiers import assistance_tiers, critical_illness_tier
 from settlements.policy.errors import PolicyInputError
+from settlements.policy.explain import Step
+from settlements.policy.results import VisitAssessment, VisitResult
 from settlements.policy.rules import (
     CategoryTerms,
     Policy,
@@ -22,10 +24,7 @@ from settlements.policy.types import (
     Pool,
     Reason,
     Referral,
-    Step,
     Visit,
-    VisitAssessment,
-    VisitResult,
     VisitType,
 )
 

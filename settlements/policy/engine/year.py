@@ -10,17 +10,14 @@ from settlements.policy.base import ZERO
 from settlements.policy.engine.applications import settle_application
 from settlements.policy.engine.policies import compile_policy
 from settlements.policy.engine.visits import settle_visit
+from settlements.policy.results import ApplicationResult, Totals, VisitResult, YearResult
 from settlements.policy.types import (
-    ApplicationResult,
     ApplicationStatus,
     CoveredVisit,
     Ledger,
     Scenario,
     TianjinApplication,
     TianjinApplicationRequest,
-    Totals,
-    VisitResult,
-    YearResult,
 )
 
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from settlements.policy.engine import settle_year
-from settlements.policy.scenario import parse_scenario, render_result
+from settlements.policy.render import render_result
+from settlements.policy.scenario import parse_scenario
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # The settings' rule (config/settings/base.py), read without Django: SHARED_DIR, else ../shared.
