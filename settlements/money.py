@@ -30,6 +30,14 @@ def to_cent(value):
     return value
 
 
+def format_count(value):
+    """``27,018`` for 27018: a count grouped like an amount, in both languages (Django's zh-hans format groups
+    no digits, so ``intcomma`` would write 27018). Anything but an integer is returned as it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return value
+
+
 def format_money(value) -> str:
     """``12,362.50`` for ``Decimal("12362.5")``: rounded half-up to the cent, grouped by thousands.
 
