@@ -245,6 +245,22 @@ def test_a_total_row_adds_up_counts_and_amounts_and_skips_missing_figures():
     assert selectors.Panel("y", "y", ["a", "b"], [], total_columns=(1,)).totals is None
 
 
+def test_a_tables_cells_are_written_grouped_and_escaped():
+    table = selectors.Panel(
+        "x",
+        "x",
+        ["name", "n", "paid"],
+        [["<b>某镇</b>", 27018, Decimal("12362.5")], ["B & C", None, None]],
+        money_columns=(2,),
+        total_columns=(1, 2),
+    )
+    assert table.html_rows == [
+        '<td>&lt;b&gt;某镇&lt;/b&gt;</td><td>27,018</td><td class="money">12,362.50</td>',
+        '<td>B &amp; C</td><td>—</td><td class="money">—</td>',
+    ]
+    assert table.html_totals == '<td>合计</td><td>27,018</td><td class="money">12,362.50</td>'
+
+
 def test_unknown_panel_export_is_not_found(client, manager):
     client.force_login(manager)
     assert client.get(reverse("monitoring:dashboard_export", args=["nothing"])).status_code == 404
