@@ -54,7 +54,7 @@ class DashboardView(roles.RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             form=form,
             scope=scope,
-            headline=selectors.headline(scope),
+            headline=selectors.headline(scope, panels),
             panels=panels,
             hospitals_below=selectors.hospitals_below_target(hospitals) if hospitals else None,
             report_form=ReportForm(initial={"month": report_month.strftime("%Y-%m")}),

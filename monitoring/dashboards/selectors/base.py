@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from html import escape
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from claimants import categories
 from claimants.models import Region, User
 from claimants.selectors import regions_visible_to
+from monitoring.dashboards.models import PersonYearRollup
 from settlements.money import format_count, format_money, to_cent
 
 ZERO = Decimal("0.00")
@@ -27,6 +28,12 @@ ZERO = Decimal("0.00")
 HOSPITAL_SCOPE_TARGET = Decimal("0.90")
 CHILD_CODE_LENGTH = {Region.Level.PROVINCE: 4, Region.Level.CITY: 6, Region.Level.COUNTY: 9}
 LARGEST_BURDENS = 10
+
+
+@dataclass(frozen=True)
+class PeopleCounts:
+    assisted: int
+    capped: int
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,17 @@ class Scope:
     @property
     def child_length(self) -> int:
         return CHILD_CODE_LENGTH.get(self.region.level, len(self.region.code))
+
+    @cached_property
+    def people(self) -> "PeopleCounts":
+        """How many people of the scope received assistance in the year and how many reached an annual cap:
+        one pass over their year roll-ups, read by the headline and the caps panel."""
+        counts = PersonYearRollup.objects.filter(
+            year=self.year, region__code__startswith=self.region.code
+        ).aggregate(
+            assisted=Count("pk", filter=Q(assistance__gt=0)), capped=Count("pk", filter=Q(cap_reached__gt=0))
+        )
+        return PeopleCounts(**counts)
 
     @cached_property
     def child_names(self) -> dict[str, str]:

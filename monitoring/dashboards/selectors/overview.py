@@ -4,13 +4,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 
 from core.regions import region_lookup
 from jurisdictions import registry
 from monitoring.dashboards.models import (
-    PersonYearRollup,
     SettlementRollup,
 )
 from monitoring.dashboards.selectors.alerts import monitoring_panels
@@ -21,13 +19,11 @@ from monitoring.dashboards.selectors.base import (
     Scope,
 )
 from monitoring.dashboards.selectors.settlements import (
-    _settlement_rollups,
     burden_panel,
     cap_panel,
     hospital_panel,
     settlement_panels,
 )
-from settlements.money import MoneySum
 
 
 @dataclass(frozen=True)
@@ -39,14 +35,13 @@ class Headline:
     paid: Decimal  # assistance paid, every tier
 
 
-def headline(scope: Scope) -> Headline:
-    settled = _settlement_rollups(scope).aggregate(
-        visits=Coalesce(Sum("settlements"), 0), paid=MoneySum("assistance")
-    )
-    people = PersonYearRollup.objects.filter(
-        year=scope.year, region__code__startswith=scope.region.code, assistance__gt=0
-    ).count()
-    return Headline(people=people, visits=settled["visits"], paid=settled["paid"] or ZERO)
+def headline(scope: Scope, panels: list[Panel]) -> Headline:
+    """The headline of the dashboard whose ``panels`` are given: its settled visits and assistance paid are
+    the totals of the category panel (read from the settlement roll-ups once)."""
+    by_category = next(panel for panel in panels if panel.key == "paid_by_category")
+    visits = sum(row[1] for row in by_category.rows)
+    paid = sum((row[3] for row in by_category.rows), ZERO)
+    return Headline(people=scope.people.assisted, visits=visits, paid=paid)
 
 
 def all_panels(scope: Scope, *, today: dt.date, now: dt.datetime | None = None) -> list[Panel]:

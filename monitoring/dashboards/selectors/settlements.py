@@ -174,16 +174,13 @@ def cap_panel(scope: Scope) -> Panel:
         .annotate(n=Sum("cap_reached"))
         .order_by("-n")
     )
-    people = PersonYearRollup.objects.filter(
-        year=scope.year, region__code__startswith=scope.region.code, cap_reached__gt=0
-    ).count()
     return Panel(
         "caps_reached",
         _("达到年度限额"),
         [_("救助身份"), _("受限额限制的结算人次")],
         [[category_label(row["category"]), row["n"]] for row in rows],
         total_columns=(1,),
-        note=str(_("达到年度限额人数：%(people)s") % {"people": people}),
+        note=str(_("达到年度限额人数：%(people)s") % {"people": scope.people.capped}),
     )
 
 
