@@ -152,8 +152,15 @@ class Claimant(models.Model):
     )
     residence = models.CharField(_("居住地址"), max_length=200, blank=True)
     scheme = models.CharField(_("参保类型"), max_length=16, choices=InsuranceScheme)
+    # People of the platform's records have no household: indexed by ``claimant_household`` over those who do.
     household = models.ForeignKey(
-        Household, models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("家庭")
+        Household,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("家庭"),
+        db_index=False,
     )
     relation_to_head = models.CharField(_("与户主关系"), max_length=16, choices=Relation, blank=True)
     origin = models.CharField(
@@ -177,16 +184,27 @@ class Claimant(models.Model):
     class Meta:
         verbose_name = _("救助对象")
         verbose_name_plural = _("救助对象")
-        # The list's sort orders, each with the id as tiebreak (keyset pages, claimants.paging); the search
-        # indexes (trigram, prefix) are PostgreSQL-only, in migration 0003.
+        # Every person's row pays for these at creation (the platform import creates millions): each serves a
+        # read (docs/monitoring.md "Indexes of visits and people"). Over everybody: the name order (lists of
+        # visits, settlements and certifications sorted by person) and, PostgreSQL-only (migration 0003), the
+        # name and region search indexes (trigram, prefix; the region prefix one also serves a township's
+        # equality); the list's sort orders by region and birth date are over registered people only.
         indexes = [
-            models.Index(fields=["hukou_region", "id"], name="claimant_region_id"),
             models.Index(fields=["name", "id"], name="claimant_name_id"),
-            models.Index(fields=["birth_date", "id"], name="claimant_birth_id"),
+            models.Index(
+                fields=["household"], condition=Q(household__isnull=False), name="claimant_household"
+            ),
             # The list shows registered people only (``ClaimantFilter.qs``), who may be few among the millions
-            # the platform's records bring in: each sort order also has a partial index over them alone, which
-            # the platform import never writes to. The region order also serves the region-prefix filter.
+            # the platform's records bring in: each sort order has a partial index over them alone, which the
+            # platform import never writes to.
             models.Index(fields=["id"], condition=Q(origin="registered"), name="claimant_listed_id"),
+            # The region order (a walk of this index in order, stopped after a page); the prefix filter
+            # needs the pattern_ops one below, which cannot give that order under a non-C collation.
+            models.Index(
+                fields=["hukou_region", "id"],
+                condition=Q(origin="registered"),
+                name="claimant_listed_region_order",
+            ),
             models.Index(
                 fields=["hukou_region", "id"],
                 opclasses=["varchar_pattern_ops", "int8_ops"],

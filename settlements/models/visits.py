@@ -102,10 +102,24 @@ class Visit(models.Model):
         MANUAL = "manual", _("手工录入")
         IMPORT = "import", _("批量导入")
 
-    claimant = models.ForeignKey(Claimant, models.PROTECT, related_name="visits", verbose_name=_("就诊人"))
-    hospital = models.ForeignKey(
-        Hospital, models.PROTECT, null=True, blank=True, related_name="visits", verbose_name=_("医疗机构")
+    # Indexes cost every imported visit a write each: only those a read uses are kept (docs/monitoring.md
+    # "Indexes of visits and people"). The person's lookups (a person's visits and years, the totals' ranges,
+    # the PROTECT check) use the leading column of ``visit_claimant_year``, not an index of their own.
+    claimant = models.ForeignKey(
+        Claimant, models.PROTECT, related_name="visits", verbose_name=_("就诊人"), db_index=False
     )
+    # Imported visits name no hospital: indexed by ``visit_hospital`` over the visits that do.
+    hospital = models.ForeignKey(
+        Hospital,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("医疗机构"),
+        db_index=False,
+    )
+    # Looked up whole only (the import's ``ON CONFLICT`` and look-ups, the duplicate check), by its unique
+    # index: the prefix-search index PostgreSQL would add beside it is dropped (migration 0020).
     settlement_ref = models.CharField(_("医保结算ID"), max_length=64, null=True, blank=True, unique=True)
     visit_type = models.CharField(_("就诊类型"), max_length=32, choices=VisitType)
     admitted = models.DateField(_("入院（就诊）日期"))
@@ -152,7 +166,9 @@ class Visit(models.Model):
     )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL)
     # The batch that created an imported visit. PROTECT: the batch keeps the uploaded file the visit came
-    # from, so a batch that created visits cannot be deleted from under them.
+    # from, so a batch that created visits cannot be deleted from under them. Its index stays: the import's
+    # person-year totals read the batch's visits by it in the commit (``monitoring.totals.add_import``), as
+    # do the visit list's batch filter and the PROTECT check.
     import_batch = models.ForeignKey(
         ImportBatch,
         models.PROTECT,
@@ -176,12 +192,20 @@ class Visit(models.Model):
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     # Every change after creation, the as-created state included (settlements.history: written on change).
-    history = ChangeHistory(created_at="created_at", created_by="created_by_id", no_db_index=["created_by"])
+    # Read by visit only (``settlements.history``): no index on the other columns the history copies.
+    history = ChangeHistory(
+        created_at="created_at",
+        created_by="created_by_id",
+        no_db_index=["claimant", "hospital", "import_batch", "settlement_ref", "created_by"],
+    )
 
     class Meta:
         verbose_name = _("就医记录")
         verbose_name_plural = _("就医记录")
-        indexes = [models.Index(fields=["claimant", "year"], name="visit_claimant_year")]
+        indexes = [
+            models.Index(fields=["claimant", "year"], name="visit_claimant_year"),
+            models.Index(fields=["hospital"], condition=Q(hospital__isnull=False), name="visit_hospital"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total_cost__gte=0)
