@@ -1,6 +1,7 @@
 """Pickers: a person or a household chosen by a search of what a caseworker knows (a name, an address, part of
 an ID number), never by typing a record's number. The widget holds the chosen key in a hidden input beside a
-search box; ``static/js/picker.js`` lists the candidates the search views answer (``claimants.views``)."""
+search box; ``static/js/picker.js`` lists the candidates the search views answer
+(``claimants.views.search``)."""
 
 from django import forms
 from django.template.loader import render_to_string
