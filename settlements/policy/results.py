@@ -31,6 +31,27 @@ TILTED_ASSISTANCE, MAJOR_ILLNESS_ASSISTANCE = "tilted_assistance", "major_illnes
 CONTRACT_TIERS = (MEDICAL_ASSISTANCE, TILTED_ASSISTANCE, MAJOR_ILLNESS_ASSISTANCE)
 
 
+class ContractTiers:
+    """The contract's tier keys of a visit's result or of the totals, read from their tiers (``tier``)."""
+
+    __slots__ = ()
+
+    def tier(self, code: str) -> Decimal:
+        raise NotImplementedError
+
+    @property
+    def medical_assistance(self) -> Decimal:
+        return self.tier(MEDICAL_ASSISTANCE)
+
+    @property
+    def tilted_assistance(self) -> Decimal:
+        return self.tier(TILTED_ASSISTANCE)
+
+    @property
+    def major_illness_assistance(self) -> Decimal:
+        return self.tier(MAJOR_ILLNESS_ASSISTANCE)
+
+
 class Tier(NamedTuple):
     """One assistance tier of a settled visit: the declared tier, the amount paid and the fund paying it."""
 
@@ -42,7 +63,7 @@ class Tier(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class VisitResult:
+class VisitResult(ContractTiers):
     """A visit's outcome: 大病保险, the assistance tiers in the jurisdiction's order, the burden left.
 
     ``tier_names`` are the jurisdiction's tiers and ``amounts`` what each paid (zero where nothing), in the
@@ -86,19 +107,6 @@ class VisitResult:
                 return amount
         return ZERO
 
-    # The contract's tier keys, read from the tiers.
-    @property
-    def medical_assistance(self) -> Decimal:
-        return self.tier(MEDICAL_ASSISTANCE)
-
-    @property
-    def tilted_assistance(self) -> Decimal:
-        return self.tier(TILTED_ASSISTANCE)
-
-    @property
-    def major_illness_assistance(self) -> Decimal:
-        return self.tier(MAJOR_ILLNESS_ASSISTANCE)
-
 
 @dataclass(frozen=True, slots=True)
 class VisitAssessment:
@@ -127,7 +135,7 @@ class ApplicationAssessment:
 
 
 @dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(ContractTiers):
     """SCENARIOS Clarification 20: sums of the visits' (or applications') values; ``tiers`` (code, sum) in
     the order the visits' tiers came."""
 
@@ -138,18 +146,6 @@ class Totals:
 
     def tier(self, code: str) -> Decimal:
         return next((amount for tier, amount in self.tiers if tier == code), ZERO)
-
-    @property
-    def medical_assistance(self) -> Decimal:
-        return self.tier(MEDICAL_ASSISTANCE)
-
-    @property
-    def tilted_assistance(self) -> Decimal:
-        return self.tier(TILTED_ASSISTANCE)
-
-    @property
-    def major_illness_assistance(self) -> Decimal:
-        return self.tier(MAJOR_ILLNESS_ASSISTANCE)
 
 
 @dataclass(frozen=True, slots=True)
