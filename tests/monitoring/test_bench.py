@@ -24,6 +24,7 @@ def test_benchmark_finds_the_same_people_as_the_bare_aggregate_and_cleans_up():
     assert figures["job_seconds"] > 0
     assert figures["bare_sql_seconds"] > 0
     assert figures["peak_rss_mb"] < 500
+    assert figures["import_peak_rss_mb"] > 0
     assert not Claimant.objects.exists()
     assert not Visit.objects.exists()
     assert not HighCostAlert.objects.exists()

@@ -103,6 +103,21 @@ def test_import_platform_settlements_takes_several_files_one_batch_and_one_line_
     assert Visit.objects.count() == 2  # nothing imported when one of the files cannot be read
 
 
+def test_the_import_keeps_no_query_log_across_files_when_debug_is_on(
+    mianyang_2023, claimant_factory, reviewer, tmp_path, settings
+):
+    # DEBUG keeps each query's text (a file's look-ups name its 100,000 ID numbers): an operator's import of
+    # fifty files must not hold fifty files' worth of it.
+    settings.DEBUG = True
+    path = tmp_path / "setl.csv"
+    path.write_bytes(csv_bytes(PLATFORM, [platform_row("Q1", claimant_factory())]))
+
+    run("import_platform_settlements", str(path), "--as", reviewer.username)
+
+    assert list(connection.queries) == []
+    assert Visit.objects.filter(settlement_ref="Q1").exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_files_staged_while_the_previous_one_commits_give_what_one_after_the_other_gives(
     mianyang_2023, claimant_factory, reviewer, tmp_path

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection, connections, reset_queries
 
 from claimants import imports, roles
 from claimants.models import ImportBatch, User
@@ -65,6 +65,7 @@ class Command(BaseCommand):
             return self.stage(path, by)
         finally:
             connections.close_all()
+            reset_queries()  # the query log DEBUG keeps (a file's look-ups are long): not kept across files
 
     def stage(self, path: Path, by: User) -> ImportBatch:
         try:
@@ -95,3 +96,4 @@ class Command(BaseCommand):
             "persons_created": batch.persons_created,
         }
         self.stdout.write(json.dumps(counts, ensure_ascii=False))
+        reset_queries()
