@@ -24,7 +24,7 @@ from monitoring.filters import AlertFilter
 from monitoring.forms import FeedbackForm, RunForm
 from monitoring.models import HighCostAlert
 from monitoring.tables import AlertTable, BatchTable
-from settlements.views import VIEWERS as VISIT_VIEWERS
+from settlements.views.visits import VIEWERS as VISIT_VIEWERS
 
 MONITORING_ROLES = {roles.REVIEWER, roles.CIVIL, roles.RURAL, roles.MANAGER, roles.ADMIN}
 RUN_ROLES = {roles.MANAGER}
