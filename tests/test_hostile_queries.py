@@ -1,7 +1,7 @@
 """Crafted query strings never answer 500, and no list serves more than 200 rows a page.
 
-Every GET page of the permission matrix (``tests/test_permissions.URLS``) is requested, by a role allowed
-to see it, with each hostile query string below: tampered cursors, negative or huge page sizes and
+Every GET page of the permission matrix (``tests.permissions.matrix.URLS``) is requested, by a role
+allowed to see it, with each hostile query string below: tampered cursors, negative or huge page sizes and
 numbers, characters that look like digits (``²``), NUL bytes, impossible months and years, unknown sort
 keys. The answer may be the page (the bad value ignored or reported) or a 4xx; never a server error.
 """
@@ -9,7 +9,7 @@ keys. The answer may be the page (the bad value ignored or reported) or a 4xx; n
 import pytest
 from django.urls import reverse
 
-from tests.test_permissions import OWN, URLS, USER_REGION
+from tests.permissions.matrix import OWN, URLS, USER_REGION
 
 pytestmark = pytest.mark.django_db
 

@@ -13,15 +13,8 @@ from claimants import roles
 from claimants.models import AuditLog, Claimant
 from monitoring.models import HighCostAlert
 from settlements.models import Settlement, Visit
-from tests.test_permissions import (
-    OTHER,
-    OWN,
-    USER_REGION,
-    alert_kwargs,
-    application_kwargs,
-    settlement_kwargs,
-    visit_kwargs,
-)
+from tests.permissions.matrix import OTHER, OWN, USER_REGION
+from tests.permissions.objects import alert_kwargs, application_kwargs, settlement_kwargs, visit_kwargs
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Every page of every role speaks words: no internal code or library English in the text a user reads.
 
-Each GET page of the permission matrix (``tests.test_permissions.URLS``) is rendered for a role allowed to
-see it, in Chinese, after a demo-like set of rows exists; the visible text (tags, attributes, scripts and
+Each GET page of the permission matrix (``tests.permissions.matrix.URLS``) is rendered for a role allowed
+to see it, in Chinese, after a demo-like set of rows exists; the visible text (tags, attributes, scripts and
 styles left out) must hold none of the product's codes: category, reason, state and visit-type codes, nor
 ``None`` or Django's default English labels.
 """
@@ -15,7 +15,7 @@ from django.urls import reverse
 from applications.models import State
 from claimants import categories
 from settlements.models import SettlementReason, VisitType
-from tests.test_permissions import OWN, URLS, USER_REGION
+from tests.permissions.matrix import OWN, URLS, USER_REGION
 
 pytestmark = pytest.mark.django_db
 

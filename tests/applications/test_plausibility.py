@@ -9,13 +9,14 @@ from django.utils import timezone
 from applications import services
 from applications.errors import CaseError
 from claimants import imports
+from claimants.certification_import import KIND
 from claimants.errors import ClaimantError
 from claimants.services import certify, register_claimant
 from core.errors import DomainError
 from monitoring import services as monitoring
 from monitoring.errors import MonitoringError
 from settlements.services import record_visit
-from tests.claimants.test_imports import KIND, csv_bytes, number
+from tests.claimants.support import csv_bytes, number
 
 pytestmark = pytest.mark.django_db
 

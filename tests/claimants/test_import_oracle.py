@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from claimants import idnumbers, imports
 from claimants.models import Region
-from tests.claimants.test_imports import csv_bytes, number, stage
+from tests.claimants.support import csv_bytes, number, stage
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.claimants.test_imports import csv_bytes, stage
+from tests.claimants.support import csv_bytes, stage
 
 pytestmark = pytest.mark.django_db
 

@@ -6,15 +6,12 @@ from django.urls import reverse
 
 from claimants import services
 from claimants.errors import ClaimantError
-from claimants.models import AuditLog, Household, Region
+from claimants.models import AuditLog, Household
 from core.errors import DomainError
 from core.roles import Role
+from tests.claimants.support import township
 
 pytestmark = pytest.mark.django_db
-
-
-def township(code="510703001"):
-    return Region.objects.get(code=code)
 
 
 def test_a_new_household_is_numbered_by_its_township_in_sequence(make_staff):

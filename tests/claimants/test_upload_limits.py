@@ -11,10 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from claimants import imports
+from claimants.certification_import import KIND
 from claimants.errors import ImportBatchError
 from claimants.models import ImportBatch
 from core.errors import DomainError
-from tests.claimants.test_imports import HEADER, KIND, csv_bytes, number
+from tests.claimants.support import HEADER, csv_bytes, number
 
 WORKBOOK = (
     b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

@@ -1,4 +1,5 @@
-"""Login throttling behind the documented proxy (nginx in front of gunicorn, FORWARDED_ALLOW_IPS)."""
+"""Login throttling: the fifth wrong password locks the account, and behind the documented proxy (nginx in
+front of gunicorn, FORWARDED_ALLOW_IPS) the lock and the limit per address hold for the real client."""
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,25 @@ def attempt(client, username, password, client_address, remote=PROXY):
         REMOTE_ADDR=remote,
         HTTP_X_FORWARDED_FOR=f"{client_address}, {remote}" if remote == PROXY else client_address,
     )
+
+
+def test_sixth_wrong_password_locks_out_even_the_right_password(client, make_staff):
+    make_staff(roles.CASEWORKER, "510703", username="lockme")
+    login = reverse("login")
+    for n in range(1, 6):
+        response = client.post(login, {"username": "lockme", "password": "wrong-password"})
+        assert response.status_code == (200 if n < 5 else 429)  # the 5th failure locks the account
+    response = client.post(login, {"username": "lockme", "password": "pass-word-123"})  # 6th attempt
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_right_password_signs_in_before_the_limit(client, make_staff):
+    make_staff(roles.CASEWORKER, "510703", username="fine")
+    client.post(reverse("login"), {"username": "fine", "password": "wrong-password"})
+    response = client.post(reverse("login"), {"username": "fine", "password": "pass-word-123"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
 
 
 def test_a_locked_account_stays_open_to_the_same_user_at_another_address(client, make_staff):
