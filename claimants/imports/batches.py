@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claimants.errors import ImportBatchError
-from claimants.imports.reading import parse_rows, read_table
+from claimants.imports.reading import parse_rows, table_rows
 from claimants.imports.spec import Row, RowSpec, get_spec
 from claimants.models import ImportBatch, User
 from core.errors import DomainError
@@ -21,7 +21,7 @@ from core.errors import DomainError
 def _validated(spec: RowSpec, batch: ImportBatch, by: User) -> list[Row]:
     """Validate the batch's file, set its counts and report, and keep its rows to write (when the kind
     returns a basis); return the rows."""
-    rows = parse_rows(spec, read_table(batch.file_name, bytes(batch.content)))
+    rows = parse_rows(spec, table_rows(batch.file_name, bytes(batch.content)))
     basis = spec.validate(rows, by=by)
     changed = [r for r in rows if r.valid and not r.unchanged]
     batch.rows_total = len(rows)

@@ -35,7 +35,7 @@ class Column:
     max_length: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row: the spreadsheet line (header is line 1), raw values by field, and the outcome."""
 

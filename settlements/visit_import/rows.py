@@ -120,12 +120,12 @@ class VisitRows(RowSpec):
             seen.setdefault(ref, row.line)
             if ref in stored and not row.errors:
                 row.unchanged = True
-            data["claimant_id"] = person["id"]  # None: created by ``write`` from ``person``
-            data["person"] = person
             if data["insurance_scheme"] is None:  # the platform did not say: the person's registered scheme
                 data["insurance_scheme"] = person["scheme"]
                 data["critical_illness_paid"] = data["given_critical"][person["scheme"]]
-            data["cells"] = _cells(data, person)
+            # The row as ``write`` takes it (its person's key, or the new person's cells) and what the report
+            # names; the rest is let go, as a file's parsed values would double the import's memory.
+            row.data = {"id_number": data["id_number"], "cells": _cells(data, person)}
         return basis
 
     def basis(self, keys: dict, *, by: User) -> str:
