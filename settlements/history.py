@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
@@ -64,17 +65,17 @@ def keep_as_created(model, ids: Iterable[int], *, using: str | None = None) -> N
     if keys := _keys(ids):
         connection = connections[using or DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
-            cursor.execute(_as_created_sql(model, keys, connection.ops.quote_name))
+            cursor.execute(_as_created_sql(_shape(model, connection.vendor), keys))
 
 
 def record_changed(model, ids: Iterable[int], *, by, reason: str = "") -> None:
     """Add a ``~`` record with the stored state of each row of ``ids``: changed now, by ``by`` (a user, a
     user id or None), for ``reason``."""
     if keys := _keys(ids):
-        quote = connection.ops.quote_name
-        source = f"{quote(model._meta.db_table)} s WHERE s.{quote(model._meta.pk.column)} IN ({keys})"
+        shape = _shape(model, connection.vendor)
+        source = f"{shape.table} s WHERE s.{shape.pk} IN ({keys})"
         with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(model, _CHANGED, source, quote), _changed(by, reason))
+            cursor.execute(_insert_sql(shape, _CHANGED, source), _changed(by, reason))
 
 
 @contextmanager
@@ -99,12 +100,10 @@ def recorded_update(model, ids: Iterable[int], sql: str, params: list, *, by, re
         with changing(model, ids, by=by, reason=reason), connection.cursor() as cursor:
             cursor.execute(sql, params)
         return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    returning = ", ".join(f"{table}.{quote(column)}" for column in _columns(model))
+    shape = _shape(model, connection.vendor)
     statement = (
-        f"WITH kept AS ({_as_created_sql(model, keys, quote)}), changed AS ({sql} RETURNING {returning}) "
-        + _insert_sql(model, _CHANGED, "changed s", quote)
+        f"WITH kept AS ({_as_created_sql(shape, keys)}), changed AS ({sql} RETURNING {shape.returning}) "
+        + _insert_sql(shape, _CHANGED, "changed s")
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, *_changed(by, reason)])
@@ -143,31 +142,55 @@ def _keys(ids: Iterable[int]) -> str:
     return ", ".join(str(int(pk)) for pk in sorted(set(ids)))  # int(): nothing but numbers in the SQL
 
 
-def _columns(model) -> list[str]:
-    return [field.column for field in model.history.model.tracked_fields]  # same names in both tables
+@dataclass(frozen=True)
+class _Shape:
+    """A model's table, its historical table and the columns both have, quoted for SQL."""
+
+    table: str
+    history_table: str
+    pk: str
+    columns: str  # the tracked columns, as an INSERT names them
+    selected: str  # the same, read from the alias ``s``
+    returning: str  # the same, as an UPDATE of the table returns them
+    created_at: str  # ``s.<column>`` of when a row was created
+    created_by: str  # ``s.<column>`` of who created it, or NULL
 
 
-def _insert_sql(model, record_sql: str, source: str, quote) -> str:
-    """``INSERT`` into ``model``'s historical table of the rows of ``source`` (aliased ``s``), with the
-    record's date, type, user and reason as ``record_sql`` selects them."""
-    columns = _columns(model)
-    return (
-        f"INSERT INTO {quote(model.history.model._meta.db_table)} ({', '.join(map(quote, columns))}, "  # noqa: S608
-        f"history_date, history_type, history_user_id, history_change_reason) "
-        f"SELECT {', '.join('s.' + quote(c) for c in columns)}, {record_sql} FROM {source}"
-    )
-
-
-def _as_created_sql(model, keys: str, quote) -> str:
-    """The ``+`` records of the rows ``keys`` that have no record yet (``keep_as_created``)."""
+@cache  # once a model (and database kind): simple_history works its tracked fields out again on each read
+def _shape(model, vendor: str) -> _Shape:
+    quote = next(c for c in connections.all(initialized_only=False) if c.vendor == vendor).ops.quote_name
     recorder: ChangeHistory = model.history_on_change
-    pk, history_table = quote(model._meta.pk.column), quote(model.history.model._meta.db_table)
-    created_by = f"s.{quote(recorder.created_by)}" if recorder.created_by else "NULL"
-    source = (
-        f"{quote(model._meta.db_table)} s WHERE s.{pk} IN ({keys}) "  # noqa: S608
-        f"AND NOT EXISTS (SELECT 1 FROM {history_table} h WHERE h.{pk} = s.{pk})"
+    table = quote(model._meta.db_table)
+    columns = [quote(field.column) for field in model.history.model.tracked_fields]  # same names in both
+    return _Shape(
+        table=table,
+        history_table=quote(model.history.model._meta.db_table),
+        pk=quote(model._meta.pk.column),
+        columns=", ".join(columns),
+        selected=", ".join(f"s.{column}" for column in columns),
+        returning=", ".join(f"{table}.{column}" for column in columns),
+        created_at=f"s.{quote(recorder.created_at)}",
+        created_by=f"s.{quote(recorder.created_by)}" if recorder.created_by else "NULL",
     )
-    return _insert_sql(model, f"s.{quote(recorder.created_at)}, '+', {created_by}, ''", source, quote)
+
+
+def _insert_sql(shape: _Shape, record_sql: str, source: str) -> str:
+    """``INSERT`` into the historical table of the rows of ``source`` (aliased ``s``), with the record's
+    date, type, user and reason as ``record_sql`` selects them."""
+    return (
+        f"INSERT INTO {shape.history_table} ({shape.columns}, "  # noqa: S608
+        f"history_date, history_type, history_user_id, history_change_reason) "
+        f"SELECT {shape.selected}, {record_sql} FROM {source}"
+    )
+
+
+def _as_created_sql(shape: _Shape, keys: str) -> str:
+    """The ``+`` records of the rows ``keys`` that have no record yet (``keep_as_created``)."""
+    source = (
+        f"{shape.table} s WHERE s.{shape.pk} IN ({keys}) "  # noqa: S608
+        f"AND NOT EXISTS (SELECT 1 FROM {shape.history_table} h WHERE h.{shape.pk} = s.{shape.pk})"
+    )
+    return _insert_sql(shape, f"{shape.created_at}, '+', {shape.created_by}, ''", source)
 
 
 # Reading ---------------------------------------------------------------------------------------------
