@@ -21,11 +21,10 @@ from django.db import connection
 from claimants.models import Certification, Claimant, Region
 from core.certifications import in_force_sql
 from core.errors import DomainError
-from core.sql import int_rows
 from jurisdictions import registry
 from settlements import adapter, locks
 from settlements.errors import SettlementError, VisitError
-from settlements.models import LedgerEntry, PolicyYear, Settlement
+from settlements.models import PolicyYear, Settlement
 from settlements.policy import types as engine
 from settlements.policy.errors import PolicyInputError
 
@@ -45,10 +44,6 @@ _CONTEXT_SQL = (
     "UNION ALL SELECT 's', NULL, NULL, s.visit_id, NULL, NULL, NULL, NULL, s.discharged, NULL, s.claimant_id, s.id "
     f"FROM {Settlement._meta.db_table} s WHERE s.year = %s AND s.reversed_at IS NULL "
     "AND s.claimant_id IN ({claimants}) ORDER BY 11, 1, 12"
-)
-_LEDGER_SQL = (
-    f"SELECT claimant_id, year, id, counter, amount FROM {LedgerEntry._meta.db_table} "  # noqa: S608
-    "WHERE (claimant_id, year) IN (VALUES {keys})"
 )
 
 
@@ -102,7 +97,7 @@ def read(person_years: Iterable[tuple[int, int]], *, lock: bool) -> dict[tuple[i
     read_ = {pair: PersonYear(pair[1]) for pair in pairs}
     if not pairs:
         return read_
-    ledgers = locks.lock_ledgers(pairs) if lock else _ledgers(pairs)
+    ledgers = locks.lock_ledgers(pairs) if lock else locks.read_ledgers(pairs)
     for pair, rows in ledgers.items():
         read_[pair].ledger = rows
     for year in sorted({year for _claimant, year in pairs}):
@@ -120,15 +115,6 @@ def read(person_years: Iterable[tuple[int, int]], *, lock: bool) -> dict[tuple[i
                 if person_year.latest is None or discharged > person_year.latest:
                     person_year.latest = discharged
     return read_
-
-
-def _ledgers(pairs) -> dict[tuple[int, int], dict[str, locks.LockedCounter]]:
-    ledgers: dict[tuple[int, int], dict[str, locks.LockedCounter]] = {pair: {} for pair in pairs}
-    with connection.cursor() as cursor:
-        cursor.execute(_LEDGER_SQL.format(keys=int_rows(pairs)))
-        for claimant_id, year, pk, counter, amount in cursor.fetchall():
-            ledgers[claimant_id, year][counter] = locks.LockedCounter(pk, counter, _money(amount))
-    return ledgers
 
 
 def policy_year_for(*, jurisdiction: str, year: int) -> PolicyYear:

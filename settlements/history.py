@@ -65,14 +65,14 @@ def keep_as_created(model, ids: Iterable[int], *, using: str | None = None) -> N
     if keys := _keys(ids):
         connection = connections[using or DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
-            cursor.execute(_as_created_sql(_shape(model, connection.vendor), keys))
+            cursor.execute(_as_created_sql(_shape(model, connection.alias), keys))
 
 
 def record_changed(model, ids: Iterable[int], *, by, reason: str = "") -> None:
     """Add a ``~`` record with the stored state of each row of ``ids``: changed now, by ``by`` (a user, a
     user id or None), for ``reason``."""
     if keys := _keys(ids):
-        shape = _shape(model, connection.vendor)
+        shape = _shape(model, connection.alias)
         source = f"{shape.table} s WHERE s.{shape.pk} IN ({keys})"
         with connection.cursor() as cursor:
             cursor.execute(_insert_sql(shape, _CHANGED, source), _changed(by, reason))
@@ -100,7 +100,7 @@ def recorded_update(model, ids: Iterable[int], sql: str, params: list, *, by, re
         with changing(model, ids, by=by, reason=reason), connection.cursor() as cursor:
             cursor.execute(sql, params)
         return
-    shape = _shape(model, connection.vendor)
+    shape = _shape(model, connection.alias)
     statement = (
         f"WITH kept AS ({_as_created_sql(shape, keys)}), changed AS ({sql} RETURNING {shape.returning}) "
         + _insert_sql(shape, _CHANGED, "changed s")
@@ -156,9 +156,9 @@ class _Shape:
     created_by: str  # ``s.<column>`` of who created it, or NULL
 
 
-@cache  # once a model (and database kind): simple_history works its tracked fields out again on each read
-def _shape(model, vendor: str) -> _Shape:
-    quote = next(c for c in connections.all(initialized_only=False) if c.vendor == vendor).ops.quote_name
+@cache  # once a model and database: simple_history works its tracked fields out again on each read
+def _shape(model, alias: str) -> _Shape:
+    quote = connections[alias].ops.quote_name
     recorder: ChangeHistory = model.history_on_change
     table = quote(model._meta.db_table)
     columns = [quote(field.column) for field in model.history.model.tracked_fields]  # same names in both

@@ -49,6 +49,10 @@ _ROW_COLUMNS = (
     ("updated_at", "timestamptz"),
 )
 _LEDGER_SQL = f"SELECT id, counter, amount FROM {_TABLE} WHERE claimant_id = %s AND year = %s"  # noqa: S608
+_LEDGERS_SQL = (
+    f"SELECT claimant_id, year, id, counter, amount FROM {_TABLE} "  # noqa: S608
+    "WHERE (claimant_id, year) IN (VALUES {keys}) ORDER BY claimant_id, year, id"
+)
 
 
 @dataclass(slots=True)
@@ -115,25 +119,16 @@ def lock_ledgers(person_years: Iterable[tuple[int, int]]) -> dict[tuple[int, int
     pairs = sorted(set(person_years))
     if not pairs:
         return {}
-    sql = (
-        f"SELECT claimant_id, year, id, counter, amount FROM {_TABLE} "  # noqa: S608
-        f"WHERE (claimant_id, year) IN (VALUES {int_rows(pairs)}) ORDER BY claimant_id, year, id"
-    )
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    ledgers: dict[tuple[int, int], dict[str, LockedCounter]] = {pair: {} for pair in pairs}
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        fetched = cursor.fetchall()
-        locked = sorted({(c, y) for c, y, *_row in fetched})
-        if locked and connection.features.has_select_for_update:
+    if not connection.features.has_select_for_update:
+        ledgers = read_ledgers(pairs)
+    else:
+        ledgers = {pair: {} for pair in pairs}
+        with connection.cursor() as cursor:
+            cursor.execute(f"{_LEDGERS_SQL.format(keys=int_rows(pairs))} FOR UPDATE")
+            locked = sorted({(c, y) for c, y, *_row in cursor.fetchall()})
+        if locked:
             # Read after the lock: rows inserted by a transaction this one waited for (module docstring).
-            cursor.execute(
-                f"SELECT claimant_id, year, id, counter, amount FROM {_TABLE} "  # noqa: S608
-                f"WHERE (claimant_id, year) IN (VALUES {int_rows(locked)}) ORDER BY claimant_id, year, id"
-            )
-            fetched = cursor.fetchall()
-        _collect(ledgers, fetched)
+            ledgers.update(read_ledgers(locked))
     missing = [(c, y, name) for (c, y), rows in ledgers.items() for name in BASE_COUNTERS if name not in rows]
     if not missing:
         return ledgers
@@ -149,6 +144,16 @@ def lock_ledgers(person_years: Iterable[tuple[int, int]]) -> dict[tuple[int, int
     for claimant_id, year in sorted({(c, y) for c, y, name in missing if name not in ledgers[c, y]}):
         # A concurrent settlement created them first: wait for it, then lock and read them all.
         ledgers[claimant_id, year] = _lock_rows(claimant_id, year)
+    return ledgers
+
+
+def read_ledgers(person_years: list[tuple[int, int]]) -> dict[tuple[int, int], dict[str, LockedCounter]]:
+    """The ledger rows of the person-years as they stand, unlocked (a preview; or the read after the lock):
+    (claimant id, year) -> counter name -> row."""
+    ledgers: dict[tuple[int, int], dict[str, LockedCounter]] = {pair: {} for pair in person_years}
+    with connection.cursor() as cursor:
+        cursor.execute(_LEDGERS_SQL.format(keys=int_rows(person_years)))
+        _collect(ledgers, cursor.fetchall())
     return ledgers
 
 
