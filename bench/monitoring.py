@@ -6,6 +6,9 @@ people not yet known (four records each; SCENARIOS Clarification 26) goes throug
 reviewer uses (stage, then commit: ``manage.py import_platform_settlements``, in a process of its own),
 which creates their registry entries and adds their visits to the person-year totals:
 ``import_rows_per_second`` and ``persons_created``. Their visits count in the job like the others.
+``write_floor_rows_per_second`` is what PostgreSQL alone takes to write such rows on this machine: 100,000 of
+those visits inserted again by one bare ``INSERT … SELECT`` and committed (then deleted), the ceiling of any
+import through the visit table's indexes and foreign keys.
 
 Then it times the monthly job end to end (the Celery task with its county fan-out, in this process), which
 reads the person-year totals, and, over the same rows, the bare SQL aggregate over every visit of the year
@@ -37,7 +40,7 @@ from core.roles import Role
 from monitoring import services, synthetic
 from monitoring.models import AlertRun, HighCostAlert, PushBatch
 from monitoring.tasks import run_monthly_alerts_task
-from settlements.models import PolicyYear
+from settlements.models import PolicyYear, Visit
 
 SCALES = {"small": (500_000, 5_000_000), "full": (5_000_000, 50_000_000)}
 YEAR = 2023
@@ -130,6 +133,32 @@ def import_platform_records(records: int) -> tuple[float, int]:
     return seconds, counts["persons_created"]
 
 
+FLOOR_ROWS = 100_000  # one file at the upload limit
+FLOOR_PREFIX = "FLOOR-"
+
+
+def write_floor(batches: list[int]) -> float:
+    """The floor of the import's write on this machine: ``FLOOR_ROWS`` of the visits just imported written
+    again under new ``setl_id``s by one bare ``INSERT … SELECT`` and committed (the visits' indexes, checks
+    and deferred foreign-key checks, nothing else: no file, no validation, no new people, no totals);
+    rows a second. The copies are deleted."""
+    table = Visit._meta.db_table
+    columns = [f.column for f in Visit._meta.concrete_fields if not f.primary_key]
+    selected = [f"'{FLOOR_PREFIX}' || id" if c == "settlement_ref" else c for c in columns]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)} FROM {table} "
+            "WHERE import_batch_id = ANY(%s) ORDER BY id LIMIT %s",
+            [batches, FLOOR_ROWS],
+        )
+        rows = cursor.rowcount
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE settlement_ref LIKE %s", [f"{FLOOR_PREFIX}%"])
+    return rows / seconds
+
+
 def clear() -> None:
     """Remove the synthetic city (imported people too), the import batches, then the month's batches and
     runs left without alerts."""
@@ -168,8 +197,13 @@ def run(scale: str, *, sizes: tuple[int, int] | None = None) -> dict:
             f"loaded in {load_seconds:.1f} s; importing {records:,} platform records of people not yet known"
         )
         import_seconds, persons_created = import_platform_records(records)
+        progress(
+            f"imported in {import_seconds:.1f} s; timing the bare write of {FLOOR_ROWS:,} of those visits"
+        )
+        batches = list(ImportBatch.objects.filter(created_by__username=IMPORTER).values_list("pk", flat=True))
+        floor = write_floor(batches)
         synthetic.vacuum_analyze()
-        progress(f"imported in {import_seconds:.1f} s; warming up with the bare aggregate")
+        progress(f"bare write: {floor:,.0f} rows/s; warming up with the bare aggregate")
         bare_sql(threshold)
         progress("running the monthly job")
         started = time.perf_counter()
@@ -192,6 +226,7 @@ def run(scale: str, *, sizes: tuple[int, int] | None = None) -> dict:
             "imported_records": records,
             "persons_created": persons_created,
             "import_rows_per_second": round(records / import_seconds),
+            "write_floor_rows_per_second": round(floor),
             "job_seconds": round(job_seconds, 2),
             "bare_sql_seconds": round(bare_seconds, 2),
             "ratio_to_bare_sql": round(job_seconds / bare_seconds, 2),

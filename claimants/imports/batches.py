@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from claimants.errors import ImportBatchError
 from claimants.imports.reading import parse_rows, table_rows
-from claimants.imports.spec import Row, RowSpec, get_spec
+from claimants.imports.spec import Basis, Row, RowSpec, get_spec
 from claimants.models import ImportBatch, User
 from core.errors import DomainError
 
@@ -33,27 +33,45 @@ def _validated(spec: RowSpec, batch: ImportBatch, by: User) -> list[Row]:
         for r in rows
         if r.errors or r.warnings
     ]
-    batch.staged = b""
-    if basis is not None:
-        fields = spec.kept_fields
-        kept = {
-            "keys": basis.keys,
-            "digest": basis.digest,
-            "fields": fields,
-            "rows": [[r.line, *map(r.data.__getitem__, fields)] for r in changed],
-        }
-        # Compressed JSON in a bytea: a fraction of the size of jsonb, and no JSON parsing in the database.
-        batch.staged = zlib.compress(json.dumps(kept, cls=DjangoJSONEncoder).encode(), 1)
+    batch.staged = b"" if basis is None else _packed(spec, basis, changed)
     return rows
 
 
-def _kept_rows(spec: RowSpec, batch: ImportBatch, by: User) -> list[Row] | None:
-    """The rows kept at staging, if what their validation read is unchanged; None otherwise."""
+STAGED_CHUNK = 10_000  # kept lines compressed at a time: no text of a whole file's lines is built
+
+
+def _packed(spec: RowSpec, basis: Basis, changed: list[Row]) -> bytes:
+    """What staging keeps of the rows to write, compressed (a fraction of the size of jsonb, and no JSON
+    parsing in the database): one line of JSON (its strings' newlines are escaped) with the basis and, for
+    a kind without ``kept_line``, the rows' kept fields; then a kind's kept lines."""
+    kept: dict = {"keys": basis.keys, "digest": basis.digest}
+    if not spec.kept_line:
+        fields = spec.kept_fields
+        kept |= {"fields": fields, "rows": [[r.line, *map(r.data.__getitem__, fields)] for r in changed]}
+    packer = zlib.compressobj(1)
+    parts = [packer.compress(json.dumps(kept, cls=DjangoJSONEncoder).encode() + b"\n")]
+    if spec.kept_line:
+        for start in range(0, len(changed), STAGED_CHUNK):
+            chunk = "".join(r.data[spec.kept_line] for r in changed[start : start + STAGED_CHUNK])
+            parts.append(packer.compress(chunk.encode()))
+    parts.append(packer.flush())
+    return b"".join(parts)
+
+
+def _kept(spec: RowSpec, batch: ImportBatch, by: User) -> list[Row] | bytes | None:
+    """What staging kept of the rows to write, if what their validation read is unchanged: the rows, or for
+    a kind with ``kept_line`` their lines as one UTF-8 text; None otherwise (or when it was kept in another
+    form, by an earlier version)."""
     if not batch.staged:
         return None
-    staged = json.loads(zlib.decompress(batch.staged))
+    header, _newline, lines = zlib.decompress(batch.staged).partition(b"\n")
+    staged = json.loads(header)
+    if ("rows" in staged) == bool(spec.kept_line):
+        return None
     if spec.basis(staged["keys"], by=by) != staged["digest"]:
         return None
+    if spec.kept_line:
+        return lines
     fields = staged["fields"]
     return [
         Row(line=kept[0], values={}, data=spec.unpack(dict(zip(fields, kept[1:], strict=True))))
@@ -111,10 +129,16 @@ def commit(*, batch: ImportBatch, by: User) -> ImportBatch:
     if batch.status != ImportBatch.Status.STAGED:
         raise DomainError(ImportBatchError.NOT_STAGED)
     spec = get_spec(batch.kind)
-    rows = _kept_rows(spec, batch, by)
-    if rows is None:
-        rows = [r for r in _validated(spec, batch, by) if r.valid and not r.unchanged]
-    result = spec.write(rows, batch=batch, by=by)
+    kept = _kept(spec, batch, by)
+    if isinstance(kept, bytes):
+        result = spec.write_lines(kept, batch=batch, by=by)
+    else:
+        rows = (
+            kept
+            if kept is not None
+            else [r for r in _validated(spec, batch, by) if r.valid and not r.unchanged]
+        )
+        result = spec.write(rows, batch=batch, by=by)
     batch.rows_created = result.rows_created
     batch.persons_created = result.persons_created
     batch.status = ImportBatch.Status.COMMITTED

@@ -72,13 +72,16 @@ class RowSpec:
     A kind whose ``validate`` returns a ``Basis`` (and that implements ``basis``) has its valid rows kept
     at staging (``kept_fields`` of each row's data, JSON-ready through ``DjangoJSONEncoder``, read back by
     ``unpack``): an unchanged basis at commit means the preview's outcome still holds, so the kept rows are
-    written without validating the file again.
+    written without validating the file again. A kind whose row to write is one line of text (``kept_line``:
+    the data field holding it, ending in a newline) keeps the lines as one text instead, which the commit
+    hands to ``write_lines`` as it is: no row is rebuilt.
     """
 
     kind: str = ""
     label: str = ""
     columns: tuple[Column, ...] = ()
     kept_fields: tuple[str, ...] = ()
+    kept_line: str = ""
 
     def validate(self, rows: list[Row], *, by: User) -> Basis | None:
         """Fill each row's data, errors, warnings and ``unchanged``; return the basis, or None when the
@@ -95,6 +98,10 @@ class RowSpec:
 
     def write(self, rows: list[Row], *, batch: ImportBatch, by: User) -> WriteResult:
         """Insert the valid, changed rows (the caller's transaction wraps it)."""
+        raise NotImplementedError
+
+    def write_lines(self, lines: bytes, *, batch: ImportBatch, by: User) -> WriteResult:
+        """Insert the kept lines (UTF-8) of the valid, changed rows: a kind with ``kept_line``."""
         raise NotImplementedError
 
     def describe(self, row: Row) -> str:

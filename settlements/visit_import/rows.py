@@ -23,7 +23,7 @@ from core.regions import in_region
 from settlements.errors import VisitError
 from settlements.models import Referral, Visit, VisitType
 from settlements.services import check_visit_values
-from settlements.visit_import.checks import _FastChecks
+from settlements.visit_import.checks import Parsed, _FastChecks
 from settlements.visit_import.fields import (
     INSUTYPES,
     KIND,
@@ -42,7 +42,7 @@ from settlements.visit_import.writing import IMPORT_FOLLOWERS, _cells, _write_ro
 class VisitRows(RowSpec):
     kind = KIND
     label = "就医记录"
-    kept_fields = ("cells",)
+    kept_line = "cells"
     columns = (
         Column(
             "setl_id",
@@ -70,76 +70,79 @@ class VisitRows(RowSpec):
     )
 
     def describe(self, row: Row) -> str:
-        number = row.data.get("id_number") or row.values.get("certno", "")
-        name = row.values.get("psn_name", "")
-        return f"{row.values.get('setl_id', '')} {name} {idnumbers.mask(number)}".strip()
+        data, values = row.data, row.values  # a row the checks accepted keeps what it says in its data
+        number = data.get("id_number") or values.get("certno", "")
+        name = data.get("name") or values.get("psn_name", "")
+        ref = data.get("settlement_ref") or values.get("setl_id", "")
+        return f"{ref} {name} {idnumbers.mask(number)}".strip()
 
     def validate(self, rows: list[Row], *, by: User) -> Basis:
         fast = _FastChecks(timezone.localdate())
+        accepted: list[tuple[Row, Parsed]] = []
         for row in rows:
-            if not row.errors and not fast.clean(row):
-                row.data = {}
-                self._clean_row(row)  # the full checks, which word the refusal
-        live = [r for r in rows if not r.errors and not r.unchanged]
-        numbers = sorted({r.data["id_number"] for r in live})
-        refs = sorted({r.data["settlement_ref"] for r in live})
+            if row.errors:
+                continue
+            parsed = fast.clean(row)
+            if parsed is None:
+                parsed = self._clean_row(row)  # the full checks, which word the refusal
+            else:
+                row.values = {}  # what the rest reads is in ``parsed``: the raw cells are let go
+            if parsed is not None and not row.errors:
+                accepted.append((row, parsed))
+        numbers = sorted({p.id_number for _row, p in accepted})
+        refs = sorted({p.settlement_ref for _row, p in accepted})
         people = _people(numbers)
-        unknown = {r.data["id_number"] for r in live} - set(people)
+        unknown = set(numbers) - set(people)
         codes = sorted(
-            {
-                code
-                for row in live
-                if row.data["id_number"] in unknown
-                for code in (row.values.get(c, "").strip() for c in ("hukou_admdvs", "insuplc_admdvs"))
-                if code
-            }
+            {code for _row, p in accepted if p.id_number in unknown for code in (p.hukou, p.insured) if code}
         )
         stored, years, places = _stored(refs), _policy_years(), _places(codes)
         keys = {"numbers": numbers, "refs": refs, "codes": codes}
         basis = Basis(keys=keys, digest=_digest(people, stored, years, places, by=by))
         seen: dict[str, int] = {}
-        for row in live:
-            data = row.data
-            person = people.get(data["id_number"])
+        for row, parsed in accepted:
+            person = people.get(parsed.id_number)
             if person is None:
-                person = _new_person(row, places, by=by, facts=fast.facts.get(data["id_number"]))
-                if person is None:
-                    continue
-                people[data["id_number"]] = person
-            if not in_region(person["hukou_region_id"], by):
+                person = _new_person(row, parsed, places, by=by, facts=fast.facts.get(parsed.id_number))
+                if person is not None:
+                    people[parsed.id_number] = person
+            if person is not None and not in_region(person["hukou_region_id"], by):
                 row.errors.append(outside_region())  # the same whether registered elsewhere or nowhere
+            if person is None or row.errors:
+                _label(row, parsed)
                 continue
-            if data["name"] and data["name"] != person["name"]:
+            if parsed.name and parsed.name != person["name"]:
                 row.errors.append(_("姓名与已登记的不一致：%(name)s") % {"name": person["name"]})
-            jurisdiction = person["hukou_region__jurisdiction"]
-            if (jurisdiction, data["discharged"].year) not in years:
-                row.errors.append(_("%(year)s 年没有政策年度参数") % {"year": data["discharged"].year})
-            ref = data["settlement_ref"]
+            if (person["hukou_region__jurisdiction"], parsed.discharged.year) not in years:
+                row.errors.append(_("%(year)s 年没有政策年度参数") % {"year": parsed.discharged.year})
+            ref = parsed.settlement_ref
             if ref in seen:
                 row.errors.append(_("结算ID与第 %(line)s 行重复") % {"line": seen[ref]})
             seen.setdefault(ref, row.line)
-            if ref in stored and not row.errors:
+            if row.errors:
+                _label(row, parsed)
+                continue
+            if ref in stored:
                 row.unchanged = True
-            if data["insurance_scheme"] is None:  # the platform did not say: the person's registered scheme
-                data["insurance_scheme"] = person["scheme"]
-                data["critical_illness_paid"] = data["given_critical"][person["scheme"]]
+            if parsed.insurance_scheme is None:  # the platform did not say: the person's registered scheme
+                parsed.insurance_scheme = person["scheme"]
+                parsed.critical_illness_paid = parsed.critical_for(person["scheme"])
             # The row as ``write`` takes it (its person's key, or the new person's cells) and what the report
             # names; the rest is let go, as a file's parsed values would double the import's memory.
-            row.data = {"id_number": data["id_number"], "cells": _cells(data, person)}
+            row.data = {"id_number": parsed.id_number, "cells": _cells(parsed, person)}
         return basis
 
     def basis(self, keys: dict, *, by: User) -> str:
         people = _people(keys["numbers"])
         return _digest(people, _stored(keys["refs"]), _policy_years(), _places(keys["codes"]), by=by)
 
-    def _clean_row(self, row: Row) -> None:
+    def _clean_row(self, row: Row) -> Parsed | None:
+        """Every check of the row, each refusal worded (in ``row.errors``); what the row says, or None."""
         values, data = row.values, row.data
-        if row.errors:
-            return
         if values.get("refd_setl_flag", "").strip() == "1" or values.get("vali_flag", "").strip() == "0":
             row.warnings.append(_("退费或无效的结算记录，跳过"))
             row.unchanged = True
-            return
+            return None
         data["settlement_ref"] = values["setl_id"].strip()
         if not data["settlement_ref"]:
             row.errors.append(_("结算ID为空"))
@@ -177,22 +180,17 @@ class VisitRows(RowSpec):
             if amounts[name] < 0:  # each platform field, before several are summed into one amount
                 row.errors.append(DomainError(VisitError.NEGATIVE_AMOUNT, field=headers[0]).message)
         if row.errors:
-            return
+            return None
         raw_scheme = values.get("insutype", "").strip()
         data["insurance_scheme"] = INSUTYPES.get(raw_scheme) if raw_scheme else None  # None: as registered
         if raw_scheme and data["insurance_scheme"] is None:
             row.errors.append(DomainError(VisitError.UNKNOWN_INSURANCE_SCHEME, value=raw_scheme).message)
-            return
+            return None
         # Clarification 24: an employee visit's 大病 tier is the 职工大额 the platform paid (hifob_pay) or 0;
         # a resident visit's is the resident 大病 (hifmi_pay), or computed when the platform gave none.
-        data["given_critical"] = {
-            scheme: amounts[name] if values.get(name, "").strip() else None
-            for scheme, name in (
-                (InsuranceScheme.RESIDENT, "hifmi_pay"),
-                (InsuranceScheme.EMPLOYEE, "hifob_pay"),
-            )
-        }
-        critical = data["given_critical"][data["insurance_scheme"] or InsuranceScheme.RESIDENT]
+        resident = amounts["hifmi_pay"] if values.get("hifmi_pay", "").strip() else None
+        employee = amounts["hifob_pay"] if values.get("hifob_pay", "").strip() else None
+        critical = employee if data["insurance_scheme"] == InsuranceScheme.EMPLOYEE else resident
         data.update(
             total_cost=amounts["total_cost"],
             policy_scope_cost=amounts["policy_scope_cost"],
@@ -233,9 +231,20 @@ class VisitRows(RowSpec):
                     _("医疗费总额 %(total)s 与基金支付总额加个人负担 %(parts)s 不符")
                     % {"total": amounts["total_cost"], "parts": parts}
                 )
+        if row.errors:
+            return None
+        return Parsed(
+            **data,
+            resident_critical=resident,
+            employee_critical=employee,
+            hukou=values.get("hukou_admdvs", "").strip(),
+            insured=values.get("insuplc_admdvs", "").strip(),
+        )
 
     def write(self, rows: list[Row], *, batch: ImportBatch, by: User) -> WriteResult:
-        lines = [row.data["cells"] for row in rows]
+        return self.write_lines("".join(row.data["cells"] for row in rows).encode(), batch=batch, by=by)
+
+    def write_lines(self, lines: bytes, *, batch: ImportBatch, by: User) -> WriteResult:
         if not lines:
             return WriteResult(rows_created=0)
         if connection.vendor == "postgresql":
@@ -247,37 +256,40 @@ class VisitRows(RowSpec):
         return WriteResult(rows_created=visits, persons_created=persons)
 
 
+def _label(row: Row, parsed: Parsed) -> None:
+    """Keep what the report names of a refused row (its raw cells may be gone)."""
+    row.data = {"id_number": parsed.id_number, "settlement_ref": parsed.settlement_ref, "name": parsed.name}
+
+
 def _new_person(
-    row: Row, places: dict[str, Region], *, by: User, facts: idnumbers.IdNumberFacts | None
+    row: Row, parsed: Parsed, places: dict[str, Region], *, by: User, facts: idnumbers.IdNumberFacts | None
 ) -> dict | None:
     """The registry entry a platform record makes for a person not yet known (Clarification 26), or None with
-    the row's error (``facts``: its ID number's, if parsed already). The household-registration place is the record's 户籍 column, else its insured place;
-    a place outside the user's region gets the same message as a person registered elsewhere."""
-    data, values = row.data, row.values
-    hukou = places.get(values.get("hukou_admdvs", "").strip()) or places.get(
-        values.get("insuplc_admdvs", "").strip()
-    )
+    the row's error (``facts``: its ID number's, if parsed already). The household-registration place is the
+    record's 户籍 column, else its insured place; a place outside the user's region gets the same message as
+    a person registered elsewhere."""
+    hukou = places.get(parsed.hukou) or places.get(parsed.insured)
     if hukou is None or not in_region(hukou.code, by) or not hukou.jurisdiction:
         row.errors.append(outside_region())
         return None
-    if not data["name"]:
+    if not parsed.name:
         row.errors.append(_("此人尚未登记：需要姓名才能建立参保人记录"))
         return None
-    if (char := validators.name_problem(data["name"])) is not None:
+    if (char := validators.name_problem(parsed.name)) is not None:
         row.errors.append(DomainError(ClaimantError.NAME_CHARACTERS, char=char).message)
         return None
-    facts = facts or idnumbers.parse(data["id_number"])  # parsed already by the fast path, if it took the row
-    insured = places.get(values.get("insuplc_admdvs", "").strip()) or hukou
+    facts = facts or idnumbers.parse(parsed.id_number)  # parsed already by the fast path, if it took the row
+    insured = places.get(parsed.insured) or hukou
     return {
         "id": None,
         "id_number": facts.number,
-        "name": data["name"],
+        "name": parsed.name,
         "sex": facts.sex,
         "birth_date": facts.birth_date,
         "hukou_region_id": hukou.code,
         "hukou_region__jurisdiction": hukou.jurisdiction,
         "insured_region_id": insured.code,
-        "scheme": data["insurance_scheme"] or InsuranceScheme.RESIDENT,
+        "scheme": parsed.insurance_scheme or InsuranceScheme.RESIDENT,
     }
 
 

@@ -15,6 +15,7 @@ from claimants.imports import (
 )
 from claimants.models import Claimant, ImportBatch, User
 from settlements.models import Visit
+from settlements.visit_import.checks import Parsed
 
 # Functions of higher layers that keep figures derived from the visits (the monitoring app's person-year
 # totals): ``follower(batch)``, called by ``write`` inside the commit's transaction once the batch's visits are
@@ -58,6 +59,7 @@ ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 ESCAPE_TABLE = str.maketrans(ESCAPES)
 UNESCAPE = {value: key for key, value in ESCAPES.items()}
 KNOWN_PERSON = (NULL,) * (len(PERSON_CELLS) - 1)
+NEW_PERSON = f"{NULL}\t".encode()  # the start of the line of a person not yet known (no key)
 
 
 def _text(value: str) -> str:
@@ -69,7 +71,7 @@ def _text(value: str) -> str:
     )
 
 
-def _cells(data: dict, person: dict) -> str:
+def _cells(parsed: Parsed, person: dict) -> str:
     """The row to write as one line of COPY's text format (``CELLS`` in order): the temporary table takes it
     as it is, and the staged rows of a batch are these lines."""
     if person["id"] is None:
@@ -84,28 +86,28 @@ def _cells(data: dict, person: dict) -> str:
         key = NULL
     else:
         new, key = KNOWN_PERSON, str(person["id"])
-    critical, discharged = data["critical_illness_paid"], data["discharged"]
+    critical, discharged = parsed.critical_illness_paid, parsed.discharged
     return (
         "\t".join(
             (
                 key,
                 person["id_number"],
                 *new,
-                _text(data["settlement_ref"]),
-                data["visit_type"],
-                data["admitted"].isoformat(),
+                _text(parsed.settlement_ref),
+                parsed.visit_type,
+                parsed.admitted.isoformat(),
                 discharged.isoformat(),
                 str(discharged.year),
-                data["referral"],
-                str(data["total_cost"]),
-                str(data["policy_scope_cost"]),
-                str(data["basic_insurance_paid"]),
+                parsed.referral,
+                str(parsed.total_cost),
+                str(parsed.policy_scope_cost),
+                str(parsed.basic_insurance_paid),
                 NULL if critical is None else str(critical),
-                str(data["other_insurance_paid"]),
-                str(data["supplementary_paid"]),
-                data["insurance_scheme"],
-                str(data["fully_self_paid"]),
-                str(data["assistance_paid_at_hospital"]),
+                str(parsed.other_insurance_paid),
+                str(parsed.supplementary_paid),
+                parsed.insurance_scheme,
+                str(parsed.fully_self_paid),
+                str(parsed.assistance_paid_at_hospital),
             )
         )
         + "\n"
@@ -132,9 +134,9 @@ def _parsed(line: str) -> dict:
     return row
 
 
-def _write_rows(lines: list[str], batch: ImportBatch) -> tuple[int, int]:
+def _write_rows(lines: bytes, batch: ImportBatch) -> tuple[int, int]:
     """The rows through ``bulk_insert`` (SQLite, the demo): the new people, then the visits."""
-    rows = [_parsed(line) for line in lines]
+    rows = [_parsed(line) for line in lines.decode().split("\n")[:-1]]  # each line ends in a newline
     created = _create_people([row for row in rows if row["claimant_id"] is None], by=batch.created_by)
     visits = [
         {name: row[name] for name in VISIT_CELLS}
@@ -176,8 +178,9 @@ WORK_MEM = "64MB"
 NEW_PERSON_KEY = "COALESCE(s.claimant_id, (SELECT c.id FROM {claimants} c WHERE c.id_number = s.id_number))"
 
 
-def _write_set_based(lines: list[str], batch: ImportBatch) -> tuple[int, int]:
-    """PostgreSQL: COPY the staged lines into a temporary table as they are (one write), then one ``INSERT … SELECT`` for the new people
+def _write_set_based(lines: bytes, batch: ImportBatch) -> tuple[int, int]:
+    """PostgreSQL: COPY the staged lines (UTF-8) into a temporary table as they are (one write), then one
+    ``INSERT … SELECT`` for the new people
     (with their "+" history rows, as ``bulk_insert`` writes them) and one for the visits. Table and column
     names come from this module and the models; every value is a parameter or copied."""
     now = timezone.now()
@@ -201,8 +204,8 @@ def _write_set_based(lines: list[str], batch: ImportBatch) -> tuple[int, int]:
         # The sorts of the new people and of the totals stay in memory (4 MB spill 100,000 rows to disk).
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         with cursor.cursor.copy(f"COPY {table} ({', '.join(CELL_NAMES)}) FROM STDIN") as copy:
-            copy.write("".join(lines))
-        if any(line.startswith(NULL) for line in lines):
+            copy.write(lines)
+        if lines.startswith(NEW_PERSON) or b"\n" + NEW_PERSON in lines:
             # Each new person once (a file holds several records of a person). A person registered meanwhile
             # by another import is left as stored, and their visits are theirs like the others'.
             cursor.execute(

@@ -327,3 +327,21 @@ def test_a_setl_id_with_a_backslash_or_a_quote_is_stored_as_written(
     batch = imports.commit(batch=stage(content, reviewer), by=reviewer)
     assert batch.rows_created == 2
     assert sorted(Visit.objects.values_list("settlement_ref", flat=True)) == ['"Q\\t1"', "HX\\2023\\7"]
+
+
+def test_a_batch_staged_before_an_upgrade_is_validated_again_and_committed(
+    reviewer, claimant_factory, mianyang_2023
+):
+    """A batch awaiting confirmation across an upgrade keeps its rows in the earlier form (one JSON object
+    with a row list): the commit does not misread them, it validates the file again and writes it."""
+    import json
+    import zlib
+
+    person = claimant_factory()
+    batch = stage(csv_bytes(PLATFORM, [platform_row("U1", person), platform_row("U2", person)]), reviewer)
+    header = json.loads(zlib.decompress(ImportBatch.objects.get(pk=batch.pk).staged).partition(b"\n")[0])
+    earlier = header | {"fields": ["cells"], "rows": [[2, "not a row of this version\n"]]}  # same basis
+    ImportBatch.objects.filter(pk=batch.pk).update(staged=zlib.compress(json.dumps(earlier).encode()))
+    committed = imports.commit(batch=batch, by=reviewer)
+    assert (committed.rows_created, committed.rows_invalid) == (2, 0)
+    assert sorted(person.visits.values_list("settlement_ref", flat=True)) == ["U1", "U2"]
