@@ -15,6 +15,7 @@ from claimants.models import Certification, Claimant, Household, ImportBatch, Re
 from claimants.timeline import TimelineEntry
 from core.certifications import in_force_on
 from core.regions import region_filter
+from core.roles import changed_by
 
 
 def office_region_name(region: Region) -> str:
@@ -206,11 +207,10 @@ def change_history(model, ids) -> list[Change]:
                     (str(field.verbose_name), _display(field, old, names), _display(field, new, names))
                 )
         previous[record.id] = record
-        user = record.history_user
         changes.append(
             Change(
                 at=record.history_date,
-                user=(user.get_full_name() or user.username) if user else "",
+                user=changed_by(record.history_user),
                 kind=record.history_type,
                 object_id=record.id,
                 reason=record.history_change_reason or "",

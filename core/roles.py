@@ -1,6 +1,7 @@
 """Staff roles and the departments they work for (RULES.md 8.1), and the rule joining them."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,3 +44,14 @@ def officer_department(user_or_role: object) -> str | None:
     """The certifying department of a department officer (a user or a role); None for every other role."""
     role = getattr(user_or_role, "role", user_or_role)
     return ROLE_DEPARTMENT[role] if role in DEPARTMENT_OFFICERS else None
+
+
+def staff_name(user) -> str:
+    """A staff member as the records name them: the full name, else the username; "" for no one."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def changed_by(user) -> str:
+    """Who made a change, as every history names them: the staff member, or the system (系统) for a change no
+    user made (a scheduled batch, a data load)."""
+    return staff_name(user) or gettext("系统")

@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 
 from claimants import spreadsheets
 from claimants.selectors import office_region_name
+from core.roles import staff_name
 from finance import funds
 from finance.models import HospitalStatement, StatementLine
 from finance.reconciliation import mismatches
@@ -125,8 +126,7 @@ def xlsx(statement: HospitalStatement) -> bytes:
         (_("复核人"), statement.checked_by, statement.checked_at),
         (_("批准人"), statement.approved_by, statement.approved_at),
     ):
-        name = (person.get_full_name() or person.username) if person else ""
-        spreadsheets.append(sheet, [label, name, when.date() if when else ""])
+        spreadsheets.append(sheet, [label, staff_name(person), when.date() if when else ""])
     if statement.payment_reference:
         spreadsheets.append(sheet, [_("支付凭证号"), statement.payment_reference, statement.payment_date])
     sheet.column_dimensions["A"].width = 14

@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
+from core.roles import changed_by, staff_name
+
 
 class ChangeHistory(HistoricalRecords):
     """simple_history's records, written on change only (module docstring). ``created_at`` names the
@@ -234,7 +236,7 @@ def changes_of(obj: models.Model) -> list[Change]:
     return [
         Change(
             at=record.history_date,
-            by=_user_name(record.history_user),
+            by=changed_by(record.history_user),
             kind=record.history_type,
             reason=shown_reason(record.history_change_reason or ""),
             changes=tuple(
@@ -246,10 +248,6 @@ def changes_of(obj: models.Model) -> list[Change]:
     ]
 
 
-def _user_name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
-
-
 def _related_names(diffs) -> dict:
     """(model, key) -> the name shown, one query per related model the changes name."""
     keys: dict = {}
@@ -259,7 +257,7 @@ def _related_names(diffs) -> dict:
     names = {}
     for model, pks in keys.items():
         for pk, row in model._default_manager.in_bulk(pks).items():
-            names[model, pk] = _user_name(row) if hasattr(row, "get_username") else str(row)
+            names[model, pk] = staff_name(row) if hasattr(row, "get_username") else str(row)
     return names
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from claimants import categories
 from claimants.models import Certification, Claimant, InsuranceScheme, User
 from core.regions import region_filter
+from core.roles import changed_by
 from jurisdictions import registry
 from settlements import adapter
 from settlements.models import Hospital, LedgerEntry, PolicyYear, Settlement, SettlementTier, Visit
@@ -376,11 +377,10 @@ def policy_year_history(policy_year: PolicyYear, *, limit: int = 20) -> list[Par
             for path in sorted(set(before) | set(after))
             if before.get(path, "") != after.get(path, "")
         ]
-        user = record.history_user
         changes.append(
             ParameterChange(
                 at=record.history_date,
-                by=(user.get_full_name() or user.username) if user is not None else _("系统"),
+                by=changed_by(record.history_user),
                 version=record.version,
                 reason=record.history_change_reason or "",
                 created=record.history_type == "+",

@@ -283,6 +283,24 @@ def test_the_services_reasons_are_shown_in_the_readers_language(client, reviewer
     assert "Reversed: 费用录入有误" in english
 
 
+def test_a_change_made_by_no_one_is_shown_as_the_systems_as_on_a_policy_year(
+    client, reviewer, computed_critical_illness
+):
+    """A settlement run with no user (a scheduled batch) changes the visit it settles: the history names
+    the system (系统 / System), as the policy year's history does, not a blank."""
+    settle_visits(visits=[computed_critical_illness], by=None)
+    client.force_login(reviewer)
+    url = reverse("settlements:visit_detail", args=[computed_critical_illness.pk])
+
+    chinese = client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+
+    chinese, english = chinese[chinese.index("修改记录") :], english[english.index("Change log") :]
+    assert "<td>系统</td>" in chinese
+    assert "<td>System</td>" in english
+
+
 def test_history_is_shown_only_to_those_who_may_see_the_page(
     client, make_staff, caseworker, reviewer, given_critical_illness
 ):
