@@ -266,17 +266,21 @@ def test_visit_page_shows_its_history_with_people_masked(
     assert other.id_number not in page
 
 
-def test_the_services_reasons_are_shown_in_the_readers_language(client, reviewer, computed_critical_illness):
-    settlement = settle_visit(visit=computed_critical_illness, by=reviewer)
-    reverse_settlement(settlement=settlement, by=reviewer, reason="费用录入有误")
-    client.force_login(reviewer)
-    url = reverse("settlements:visit_detail", args=[computed_critical_illness.pk])
-
+def history_sections(client, user, visit) -> tuple[str, str]:
+    """The history section of the visit's page as ``user`` reads it in Chinese, then in English."""
+    client.force_login(user)
+    url = reverse("settlements:visit_detail", args=[visit.pk])
     chinese = client.get(url).content.decode()
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
+    return chinese[chinese.index("修改记录") :], english[english.index("Change log") :]
 
-    chinese, english = chinese[chinese.index("修改记录") :], english[english.index("Change log") :]
+
+def test_the_services_reasons_are_shown_in_the_readers_language(client, reviewer, computed_critical_illness):
+    settlement = settle_visit(visit=computed_critical_illness, by=reviewer)
+    reverse_settlement(settlement=settlement, by=reviewer, reason="费用录入有误")
+
+    chinese, english = history_sections(client, reviewer, computed_critical_illness)
     assert "<td>结算</td>" in chinese
     assert "冲正：费用录入有误" in chinese
     assert "<td>Settled</td>" in english
@@ -289,14 +293,8 @@ def test_a_change_made_by_no_one_is_shown_as_the_systems_as_on_a_policy_year(
     """A settlement run with no user (a scheduled batch) changes the visit it settles: the history names
     the system (系统 / System), as the policy year's history does, not a blank."""
     settle_visits(visits=[computed_critical_illness], by=None)
-    client.force_login(reviewer)
-    url = reverse("settlements:visit_detail", args=[computed_critical_illness.pk])
 
-    chinese = client.get(url).content.decode()
-    client.cookies["django_language"] = "en"
-    english = client.get(url).content.decode()
-
-    chinese, english = chinese[chinese.index("修改记录") :], english[english.index("Change log") :]
+    chinese, english = history_sections(client, reviewer, computed_critical_illness)
     assert "<td>系统</td>" in chinese
     assert "<td>System</td>" in english
 
