@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from claimants.hooks import Hook
 from claimants.models import User
 from core.errors import DomainError
-from settlements import adapter, context, locks
+from settlements import adapter, context, history, locks
 from settlements.errors import SettlementError
 from settlements.models import PolicyYear, Settlement, SettlementReason, Visit
 from settlements.money import ZERO
@@ -19,7 +19,7 @@ from settlements.policy.engine import assess_visit
 from settlements.policy.errors import PolicyInputError
 from settlements.policy.results import VisitResult
 from settlements.policy.types import Ledger
-from settlements.services.storage import _insert_settlement, _keep_computed_critical_illness
+from settlements.services.storage import _insert_settlement, computed_critical_illness
 
 # Functions of higher layers that keep figures derived from the settlements (the dashboard roll-ups):
 # ``follower(settlements, sign, region_ids)`` with sign 1 for new settlements and -1 for a reversal, and
@@ -27,6 +27,21 @@ from settlements.services.storage import _insert_settlement, _keep_computed_crit
 # ``settle_visits`` (once per chunk) and ``reverse_settlement`` inside their transaction. The settlements
 # app may not import those layers, so they connect here when their app is ready.
 SETTLEMENT_FOLLOWERS = Hook("settlement followers")
+
+# Writes of higher layers that follow the settlements as the followers do, handed back rather than run:
+# ``writer(settlements, sign) -> [(name, sql, params)]`` (``settlements.history.Write``, named uniquely),
+# with ``sign`` as above. ``settle_visit`` carries them in its INSERT statement on PostgreSQL (where a
+# follower costs a round trip more); ``settle_visits`` and ``reverse_settlement`` run them with the visits'
+# computed 大病 (``follower_writes``).
+SETTLEMENT_WRITES = Hook("settlement writes")
+
+
+def follower_writes(settlements: list[Settlement], sign: int) -> list[history.Write]:
+    """The computed 大病 copied onto the visits (or cleared, ``sign=-1``) and the ``SETTLEMENT_WRITES``."""
+    writes = computed_critical_illness(settlements, reversed_=sign < 0)
+    for written in SETTLEMENT_WRITES.call(settlements, sign):
+        writes.extend(written)
+    return writes
 
 
 @dataclass(frozen=True)
@@ -111,7 +126,7 @@ def settle_visit(*, visit: Visit, by: User | None, settled_on: dt.date | None = 
 
 def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settlement:
     """One visit in the caller's transaction: ledger rows locked and context read (a batch of one), engine,
-    INSERT, counters, followers."""
+    INSERT with the counters and the followers' writes, followers."""
     claimant_id, year = visit.claimant_id, visit.year
     _check_settled_on(visit, settled_on)
     person_year = context.read([(claimant_id, year)], lock=True)[claimant_id, year]
@@ -119,15 +134,15 @@ def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settle
     read = person_year.context()
     rows = person_year.ledger
     assessment = _assessment(visit, read, rows, settled_on)
-    locks.lock_extra_counters(claimant_id=claimant_id, year=year, rows=rows, names=assessment.deltas)
     settlement = _settlement_of(visit, read, assessment, by, settled_on)
     settlement.out_of_order = person_year.out_of_order(visit.discharged)
+    # The counters, the visit's computed 大病 and the followers' writes: in the INSERT on PostgreSQL.
+    writes = locks.counter_writes(claimant_id=claimant_id, year=year, rows=rows, deltas=assessment.deltas)
+    writes += follower_writes([settlement], 1)
     try:
-        _insert_settlement(settlement)
+        _insert_settlement(settlement, writes)
     except IntegrityError as exc:  # the partial unique index: a settlement in force already exists
         raise DomainError(SettlementError.ALREADY_SETTLED) from exc
-    locks.add_to_counters(rows, assessment.deltas)
-    _keep_computed_critical_illness([settlement])
     SETTLEMENT_FOLLOWERS.call([settlement], 1, [read.region_id])
     return settlement
 
