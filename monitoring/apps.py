@@ -12,12 +12,12 @@ class MonitoringConfig(AppConfig):
         from monitoring import totals
         from monitoring.dashboards import casework, rollups
         from monitoring.selectors import unanswered_count
-        from settlements.services import SETTLEMENT_FOLLOWERS, SETTLEMENT_WRITES
+        from settlements.services import SETTLEMENT_FOLLOWERS
         from settlements.visit_import import IMPORT_FOLLOWERS
 
         NAV_COUNTERS.connect("monitoring:alert_list", unanswered_count)
         APPLICATION_FOLLOWERS.connect(casework.follow_application)
         SETTLEMENT_FOLLOWERS.connect(rollups.apply_settlements)
-        SETTLEMENT_WRITES.connect(totals.settlement_writes)
+        SETTLEMENT_FOLLOWERS.connect(totals.apply_settlements)
         IMPORT_FOLLOWERS.connect(totals.add_import)
         totals.connect_signals()

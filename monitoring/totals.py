@@ -5,9 +5,9 @@ Four ways change what a person's year sums to, and each updates the totals in it
 - the platform import: ``add_import`` adds the batch's visits, one ``INSERT … SELECT … GROUP BY … ON
   CONFLICT DO UPDATE`` for the lot (``settlements.visit_import.IMPORT_FOLLOWERS``);
 - a settlement or a reversal: the 大病 tier a settlement computed for a visit that gave none is deducted
-  (``Visit.critical_illness_settled``), and added back when it is reversed: ``settlement_writes``, one
-  upsert of the summed changes, which a single settlement carries in its own INSERT statement on PostgreSQL
-  (``settlements.services.SETTLEMENT_WRITES``);
+  (``Visit.critical_illness_settled``), and added back when it is reversed: ``apply_settlements``, one
+  upsert of the summed changes, which a single settlement runs within its own INSERT statement on PostgreSQL
+  (``settlements.services.SETTLEMENT_FOLLOWERS``);
 - a visit saved or deleted one at a time (entered by hand, corrected, removed): ``recompute`` sums that
   person's year again (Django signals, connected in ``MonitoringConfig.ready``);
 - anything else that writes visits in bulk (a data load, the benchmark's synthetic city): ``rebuild``
@@ -81,10 +81,12 @@ def add_people(first_id: int, last_id: int) -> None:
     _add("claimant_id BETWEEN %s AND %s", [first_id, last_id])
 
 
-def settlement_writes(settlements: Sequence[Settlement], sign: int) -> list[tuple[str, str, list]]:
+def apply_settlements(
+    settlements: Sequence[Settlement], sign: int, region_ids: Sequence[str]
+) -> list[tuple[str, str, list]]:
     """A settlement (``sign=1``) that computed a 大病 tier for a visit that gave none lowers the person's
     year by that tier; its reversal (``sign=-1``) raises it again. Other settlements change nothing here.
-    One upsert, handed to the settling services to run (``settlements.services.SETTLEMENT_WRITES``)."""
+    One upsert, handed back for the settling services to run (``settlements.services.SETTLEMENT_FOLLOWERS``)."""
     changes: dict[tuple[int, int], object] = defaultdict(int)
     for settlement in settlements:
         visit = settlement.visit

@@ -8,17 +8,11 @@ Each action is one transaction, checks its preconditions and raises ``DomainErro
 from settlements.services.batch import settle_visits
 from settlements.services.policy_years import check_policy_year, policy_year_problems, save_policy_year
 from settlements.services.reversal import reverse_settlement
-from settlements.services.settling import (
-    SETTLEMENT_FOLLOWERS,
-    SETTLEMENT_WRITES,
-    preview_settlement,
-    settle_visit,
-)
+from settlements.services.settling import SETTLEMENT_FOLLOWERS, preview_settlement, settle_visit
 from settlements.services.visits import check_visit_values, record_visit
 
 __all__ = [
     "SETTLEMENT_FOLLOWERS",
-    "SETTLEMENT_WRITES",
     "check_policy_year",
     "check_visit_values",
     "policy_year_problems",

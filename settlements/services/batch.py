@@ -12,13 +12,7 @@ from core.errors import DomainError
 from settlements import context, history, locks
 from settlements.models import Settlement, Visit
 from settlements.money import ZERO
-from settlements.services.settling import (
-    SETTLEMENT_FOLLOWERS,
-    _assessment,
-    _check_settled_on,
-    _settlement_of,
-    follower_writes,
-)
+from settlements.services.settling import _assessment, _check_settled_on, _settlement_of, follower_writes
 from settlements.services.storage import _store_settlements
 
 # A batch commits once per chunk: the WAL flush, the cost of a settlement's commit, is paid once for
@@ -103,9 +97,8 @@ def _settle_chunk(chunk: list[Visit], by: User | None, settled_on: dt.date | Non
     if not settlements:
         return
     _store_settlements(settlements)
-    history.run_writes(follower_writes(settlements, 1))
     locks.store_counters(
         {(c, y, name): person_years[c, y].ledger[name].amount for c, y, name in sorted(changed)}
     )
-    SETTLEMENT_FOLLOWERS.call(settlements, 1, region_ids)
+    history.run_writes(follower_writes(settlements, 1, region_ids))
     outcome.settlements.extend(settlements)

@@ -21,25 +21,21 @@ from settlements.policy.results import VisitResult
 from settlements.policy.types import Ledger
 from settlements.services.storage import _insert_settlement, computed_critical_illness
 
-# Functions of higher layers that keep figures derived from the settlements (the dashboard roll-ups):
-# ``follower(settlements, sign, region_ids)`` with sign 1 for new settlements and -1 for a reversal, and
-# each person's hukou township in the order of ``settlements``; called by ``settle_visit``,
-# ``settle_visits`` (once per chunk) and ``reverse_settlement`` inside their transaction. The settlements
-# app may not import those layers, so they connect here when their app is ready.
+# Functions of higher layers that keep figures derived from the settlements (the dashboard roll-ups, the
+# person-year totals): ``follower(settlements, sign, region_ids)`` with sign 1 for new settlements and -1 for
+# a reversal, and each person's hukou township in the order of ``settlements``, returns the writes that
+# keep its figures, (name, sql, params) each (``settlements.history.Write``, named uniquely). The settling
+# services run them in their transaction: ``settle_visit`` within its INSERT statement on PostgreSQL,
+# ``settle_visits`` (once per chunk) and ``reverse_settlement`` with the visits' computed 大病, one
+# statement on PostgreSQL (``follower_writes``). The settlements app may not import those layers, so they
+# connect here when their app is ready.
 SETTLEMENT_FOLLOWERS = Hook("settlement followers")
 
-# Writes of higher layers that follow the settlements as the followers do, handed back rather than run:
-# ``writer(settlements, sign) -> [(name, sql, params)]`` (``settlements.history.Write``, named uniquely),
-# with ``sign`` as above. ``settle_visit`` carries them in its INSERT statement on PostgreSQL (where a
-# follower costs a round trip more); ``settle_visits`` and ``reverse_settlement`` run them with the visits'
-# computed 大病 (``follower_writes``).
-SETTLEMENT_WRITES = Hook("settlement writes")
 
-
-def follower_writes(settlements: list[Settlement], sign: int) -> list[history.Write]:
-    """The computed 大病 copied onto the visits (or cleared, ``sign=-1``) and the ``SETTLEMENT_WRITES``."""
+def follower_writes(settlements: list[Settlement], sign: int, region_ids: list[str]) -> list[history.Write]:
+    """The computed 大病 copied onto the visits (cleared, ``sign=-1``) and the followers' writes."""
     writes = computed_critical_illness(settlements, reversed_=sign < 0)
-    for written in SETTLEMENT_WRITES.call(settlements, sign):
+    for written in SETTLEMENT_FOLLOWERS.call(settlements, sign, region_ids):
         writes.extend(written)
     return writes
 
@@ -118,15 +114,15 @@ def settle_visit(*, visit: Visit, by: User | None, settled_on: dt.date | None = 
       then also counts identities certified up to that date (same year, on or after discharge). The
       application workflow calls ``settle_visit(visit=v, by=officer, settled_on=application.date)`` for
       each covered visit that has no settlement in force; one-stop settlement at the hospital passes None.
-    - The followers (``SETTLEMENT_FOLLOWERS``: the dashboard roll-ups) add the settlement in the same
-      transaction.
+    - The followers (``SETTLEMENT_FOLLOWERS``: the dashboard roll-ups, the person-year totals) add the
+      settlement in the same transaction (on PostgreSQL, in the same statement).
     """
     return _settle(visit, by, settled_on)
 
 
 def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settlement:
     """One visit in the caller's transaction: ledger rows locked and context read (a batch of one), engine,
-    INSERT with the counters and the followers' writes, followers."""
+    INSERT with the counters and the followers' writes."""
     claimant_id, year = visit.claimant_id, visit.year
     _check_settled_on(visit, settled_on)
     person_year = context.read([(claimant_id, year)], lock=True)[claimant_id, year]
@@ -138,12 +134,11 @@ def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settle
     settlement.out_of_order = person_year.out_of_order(visit.discharged)
     # The counters, the visit's computed 大病 and the followers' writes: in the INSERT on PostgreSQL.
     writes = locks.counter_writes(claimant_id=claimant_id, year=year, rows=rows, deltas=assessment.deltas)
-    writes += follower_writes([settlement], 1)
+    writes += follower_writes([settlement], 1, [read.region_id])
     try:
         _insert_settlement(settlement, writes)
     except IntegrityError as exc:  # the partial unique index: a settlement in force already exists
         raise DomainError(SettlementError.ALREADY_SETTLED) from exc
-    SETTLEMENT_FOLLOWERS.call([settlement], 1, [read.region_id])
     return settlement
 
 

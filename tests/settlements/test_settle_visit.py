@@ -233,20 +233,20 @@ def test_a_settlement_takes_a_fixed_handful_of_statements(
     mianyang_2023, certified, visit_factory, django_assert_num_queries
 ):
     """PostgreSQL: the savepoint pair of the service's transaction, the ledger lock, the read of the context
-    with the ledger rows, one INSERT that also stores the tier rows, the counters (and the counters of
+    with the ledger rows, and one INSERT that also stores the tier rows, the counters (and the counters of
     Mianyang's 倾斜救助, created on first use), the computed 大病 copied onto a visit that gave none with the
-    visit's history records and the person's year total (``monitoring.totals``), and the roll-ups; creating
-    the ledger rows of a person's year adds one. Elsewhere each of those writes is a statement of its own
-    and the roll-ups are four."""
+    visit's history records, and the followers' writes: the person's year total (``monitoring.totals``) and
+    the roll-ups. Creating the ledger rows of a person's year adds one. Elsewhere each of those writes is a
+    statement of its own and the roll-ups are four."""
     claimant = certified("dibao")
     first = visit_factory(claimant=claimant, discharged=dt.date(2023, 3, 22), critical_illness_paid=None)
     second = visit_factory(
         claimant=claimant, discharged=dt.date(2023, 4, 22), critical_illness_paid=Decimal(0)
     )
     postgresql = connection.vendor == "postgresql"
-    with django_assert_num_queries(7 if postgresql else 16):
+    with django_assert_num_queries(6 if postgresql else 16):
         settle_visit(visit=first, by=None)
-    with django_assert_num_queries(6 if postgresql else 10):
+    with django_assert_num_queries(5 if postgresql else 10):
         settlement = settle_visit(visit=second, by=None)
     assert settlement.tier("medical_assistance") > 0
 
