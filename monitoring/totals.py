@@ -6,7 +6,8 @@ Four ways change what a person's year sums to, and each updates the totals in it
   CONFLICT DO UPDATE`` for the lot (``settlements.visit_import.IMPORT_FOLLOWERS``);
 - a settlement or a reversal: the 大病 tier a settlement computed for a visit that gave none is deducted
   (``Visit.critical_illness_settled``), and added back when it is reversed: ``apply_settlements``, one
-  upsert of the summed changes (``settlements.services.SETTLEMENT_FOLLOWERS``);
+  upsert of the summed changes, which a single settlement runs within its own INSERT statement on PostgreSQL
+  (``settlements.services.SETTLEMENT_FOLLOWERS``);
 - a visit saved or deleted one at a time (entered by hand, corrected, removed): ``recompute`` sums that
   person's year again (Django signals, connected in ``MonitoringConfig.ready``);
 - anything else that writes visits in bulk (a data load, the benchmark's synthetic city): ``rebuild``
@@ -80,25 +81,27 @@ def add_people(first_id: int, last_id: int) -> None:
     _add("claimant_id BETWEEN %s AND %s", [first_id, last_id])
 
 
-def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: Sequence[str]) -> None:
+def apply_settlements(
+    settlements: Sequence[Settlement], sign: int, region_ids: Sequence[str]
+) -> list[tuple[str, str, list]]:
     """A settlement (``sign=1``) that computed a 大病 tier for a visit that gave none lowers the person's
-    year by that tier; its reversal (``sign=-1``) raises it again. Other settlements change nothing here."""
+    year by that tier; its reversal (``sign=-1``) raises it again. Other settlements change nothing here.
+    One upsert, handed back for the settling services to run (``settlements.services.SETTLEMENT_FOLLOWERS``)."""
     changes: dict[tuple[int, int], object] = defaultdict(int)
     for settlement in settlements:
         visit = settlement.visit
         if visit.critical_illness_paid is None and settlement.critical_illness_insurance:
             changes[visit.claimant_id, visit.year] -= sign * settlement.critical_illness_insurance
     if not changes:
-        return
+        return []
     keys = sorted(changes)
     rows = ", ".join(["(%s, %s, CAST(%s AS NUMERIC), 0, 0)"] * len(keys))
     params = [value for key in keys for value in (*key, changes[key])]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} (claimant_id, year, self_pay, fully_self_paid, visits) VALUES {rows} "  # noqa: S608
-            f"ON CONFLICT (claimant_id, year) DO UPDATE SET self_pay = {TABLE}.self_pay + excluded.self_pay",
-            params,
-        )
+    sql = (
+        f"INSERT INTO {TABLE} (claimant_id, year, self_pay, fully_self_paid, visits) VALUES {rows} "  # noqa: S608
+        f"ON CONFLICT (claimant_id, year) DO UPDATE SET self_pay = {TABLE}.self_pay + excluded.self_pay"
+    )
+    return [("person_year_totals", sql, params)]
 
 
 def recompute(keys: Iterable[tuple[int, int]]) -> None:

@@ -3,9 +3,9 @@ and hukou township, policy year and its parameters, the certifications of the ye
 and the visits already settled (in force) with their latest discharge date.
 
 The preview, ``settle_visit`` and ``settle_visits`` all read it here (the single visit is a batch of one),
-in a fixed number of queries: the ledger (locked, or not for a preview), then one query a year for the
-rest. Locked, the ledger rows are taken first (``settlements.locks``, in primary-key order) and everything
-else is read after them, so the settled visits and the counters cannot change until the transaction ends.
+in a fixed number of queries: one a year, the ledger rows with the rest. Locked, the ledger rows are taken
+first (``settlements.locks``, in primary-key order, the missing ones created) and everything is read after
+them, so the settled visits and the counters cannot change until the transaction ends.
 The queries are fixed SQL on a plain cursor: building ORM queries costs more than their round trips.
 """
 
@@ -24,15 +24,16 @@ from core.errors import DomainError
 from jurisdictions import registry
 from settlements import adapter, locks
 from settlements.errors import SettlementError, VisitError
-from settlements.models import PolicyYear, Settlement
+from settlements.models import LedgerEntry, PolicyYear, Settlement
 from settlements.policy import types as engine
 from settlements.policy.errors import PolicyInputError
 
 CENT = Decimal("0.01")
 
-# A row per certification of the year (or one row without any) of each person, then a row per settlement
-# in force of the person's year: ('c', jurisdiction, township, policy year id, version, income, parameters,
-# category, valid from, valid to, claimant, order) and ('s', …, visit id, …, discharged, …, claimant, order).
+# A row per certification of the year (or one row without any) of each person, then a row per ledger row
+# and a row per settlement in force of the person's year: ('c', jurisdiction, township, policy year id,
+# version, income, parameters, category, valid from, valid to, claimant, order), ('l', …, counter, ledger
+# row id, …, amount, …, claimant, order) and ('s', …, visit id, …, discharged, …, claimant, order).
 _CONTEXT_SQL = (
     "SELECT 'c', r.jurisdiction, c.hukou_region_id, py.id, py.version, py.income_last_year, "  # noqa: S608
     "CAST(py.parameters AS TEXT), cert.category, cert.valid_from, cert.valid_to, c.id, cert.id "
@@ -41,6 +42,8 @@ _CONTEXT_SQL = (
     f"LEFT JOIN {Certification._meta.db_table} cert ON cert.claimant_id = c.id "
     f"AND {in_force_sql('cert', '%s', '%s')} "
     "WHERE c.id IN ({claimants}) "
+    "UNION ALL SELECT 'l', NULL, l.counter, l.id, NULL, l.amount, NULL, NULL, NULL, NULL, l.claimant_id, l.id "
+    f"FROM {LedgerEntry._meta.db_table} l WHERE l.year = %s AND l.claimant_id IN ({{claimants}}) "
     "UNION ALL SELECT 's', NULL, NULL, s.visit_id, NULL, NULL, NULL, NULL, s.discharged, NULL, s.claimant_id, s.id "
     f"FROM {Settlement._meta.db_table} s WHERE s.year = %s AND s.reversed_at IS NULL "
     "AND s.claimant_id IN ({claimants}) ORDER BY 11, 1, 12"
@@ -97,23 +100,26 @@ def read(person_years: Iterable[tuple[int, int]], *, lock: bool) -> dict[tuple[i
     read_ = {pair: PersonYear(pair[1]) for pair in pairs}
     if not pairs:
         return read_
-    ledgers = locks.lock_ledgers(pairs) if lock else locks.read_ledgers(pairs)
-    for pair, rows in ledgers.items():
-        read_[pair].ledger = rows
+    if lock:
+        locks.lock_person_years(pairs)
     for year in sorted({year for _claimant, year in pairs}):
         claimants = ", ".join(str(int(claimant)) for claimant, y in pairs if y == year)
-        params = [year, dt.date(year, 12, 31), dt.date(year, 1, 1), year]
+        params = [year, dt.date(year, 12, 31), dt.date(year, 1, 1), year, year]
         with connection.cursor() as cursor:
             cursor.execute(_CONTEXT_SQL.format(claimants=claimants), params)
             for row in cursor.fetchall():
                 person_year = read_[row[10], year]
                 if row[0] == "c":
                     person_year.rows.append(row)
-                    continue
-                discharged = _date(row[8])
-                person_year.settled.add(row[3])
-                if person_year.latest is None or discharged > person_year.latest:
-                    person_year.latest = discharged
+                elif row[0] == "l":
+                    person_year.ledger[row[2]] = locks.counter(row[3], row[2], row[5])
+                else:
+                    discharged = _date(row[8])
+                    person_year.settled.add(row[3])
+                    if person_year.latest is None or discharged > person_year.latest:
+                        person_year.latest = discharged
+    if lock:
+        locks.add_missing({pair: person_year.ledger for pair, person_year in read_.items()})
     return read_
 
 

@@ -21,7 +21,7 @@ never both copy its as-created state; a new write path takes the row's lock firs
 """
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -95,20 +95,60 @@ def changing(model, ids: Iterable[int], *, by, reason: str = "") -> Iterator[Non
 def recorded_update(model, ids: Iterable[int], sql: str, params: list, *, by, reason: str = "") -> None:
     """Run ``sql``, an ``UPDATE`` of the rows ``ids`` of ``model``'s table (named unquoted, with no
     ``RETURNING``), and record it as ``changing`` does. On PostgreSQL in one statement, so that a hot path
-    pays no statement more: data-modifying CTEs all read the rows as they were before the statement, so one
-    keeps the as-created state while the ``UPDATE``'s ``RETURNING`` gives the new one."""
+    pays no statement more (``update_writes``)."""
+    run_writes(update_writes(model, ids, sql, params, by=by, reason=reason))
+
+
+# A write: (name, sql, params), one INSERT or UPDATE (or upsert) with no RETURNING, or none that a later
+# write of the same list does not read. On PostgreSQL a list of them runs as one statement, each but the
+# last as a data-modifying CTE named ``name`` (``one_statement``); elsewhere one statement each, in order.
+Write = tuple[str, str, list]
+
+
+def update_writes(model, ids: Iterable[int], sql: str, params: list, *, by, reason: str = "") -> list[Write]:
+    """``recorded_update`` as writes: the as-created state kept, the ``UPDATE``, its ``~`` records. On
+    PostgreSQL all data-modifying CTEs of a statement read the rows as they were before it, so one keeps the
+    as-created state while the ``UPDATE``'s ``RETURNING`` (the CTE ``changed``) gives the new one."""
     keys = _keys(ids)
-    if connection.vendor != "postgresql" or not keys:
-        with changing(model, ids, by=by, reason=reason), connection.cursor() as cursor:
-            cursor.execute(sql, params)
-        return
+    if not keys:
+        return [("changed", sql, params)]
     shape = _shape(model, connection.alias)
-    statement = (
-        f"WITH kept AS ({_as_created_sql(shape, keys)}), changed AS ({sql} RETURNING {shape.returning}) "
-        + _insert_sql(shape, _CHANGED, "changed s")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *_changed(by, reason)])
+    kept = ("kept", _as_created_sql(shape, keys), [])
+    if connection.vendor != "postgresql":
+        source = f"{shape.table} s WHERE s.{shape.pk} IN ({keys})"
+        return [
+            kept,
+            ("changed", sql, params),
+            ("recorded", _insert_sql(shape, _CHANGED, source), _changed(by, reason)),
+        ]
+    return [
+        kept,
+        ("changed", f"{sql} RETURNING {shape.returning}", params),
+        ("recorded", _insert_sql(shape, _CHANGED, "changed s"), _changed(by, reason)),
+    ]
+
+
+def one_statement(writes: Sequence[Write], final: str) -> str:
+    """PostgreSQL: ``writes`` as the data-modifying CTEs of ``final``, whose parameters come after theirs."""
+    ctes = ", ".join(f"{name} AS ({sql})" for name, sql, _params in writes)
+    return f"WITH {ctes} {final}"
+
+
+def run_writes(writes: Sequence[Write]) -> None:
+    """Run ``writes`` in the caller's transaction: one statement on PostgreSQL, one each elsewhere."""
+    if not writes:
+        return
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:  # the caller's transaction
+        if connection.vendor == "postgresql" and len(writes) > 1:
+            *first, (_name, last, last_params) = writes
+            cursor.execute(one_statement(first, last), [*_params_of(first), *last_params])
+            return
+        for _name, sql, params in writes:
+            cursor.execute(sql, params)
+
+
+def _params_of(writes: Sequence[Write]) -> list:
+    return [value for _name, _sql, params in writes for value in params]
 
 
 # The reasons the services record for the changes they make, stored in Chinese (the catalogue's msgids) and

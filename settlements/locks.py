@@ -49,9 +49,9 @@ _ROW_COLUMNS = (
     ("updated_at", "timestamptz"),
 )
 _LEDGER_SQL = f"SELECT id, counter, amount FROM {_TABLE} WHERE claimant_id = %s AND year = %s"  # noqa: S608
-_LEDGERS_SQL = (
-    f"SELECT claimant_id, year, id, counter, amount FROM {_TABLE} "  # noqa: S608
-    "WHERE (claimant_id, year) IN (VALUES {keys}) ORDER BY claimant_id, year, id"
+_LOCK_LEDGERS_SQL = (
+    f"SELECT claimant_id, year FROM {_TABLE} "  # noqa: S608
+    "WHERE (claimant_id, year) IN (VALUES {keys}) ORDER BY claimant_id, year, id FOR UPDATE"
 )
 
 
@@ -111,27 +111,29 @@ def lock_ledger(*, claimant_id: int, year: int) -> dict[str, LockedCounter]:
     return rows
 
 
-def lock_ledgers(person_years: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, LockedCounter]]:
-    """Lock (creating when missing) the ledger rows of many person-years at once, ordered by (claimant,
-    year, primary key): (claimant id, year) -> what ``lock_ledger`` returns for it. A batch takes them all
-    before its first roll-up write, so it never waits for a person's ledger while holding a row that a
-    single settlement may be waiting for."""
-    pairs = sorted(set(person_years))
-    if not pairs:
-        return {}
+def lock_person_years(pairs: list[tuple[int, int]]) -> None:
+    """Lock the ledger rows of many person-years at once, ordered by (claimant, year, primary key), and
+    create the base rows of those that have none (then held by this transaction; when a concurrent
+    settlement created them first, wait for it and lock them). The caller reads the rows in a statement
+    after this one (``context.read``, with the rest of what a settlement reads: see the module docstring)
+    and hands them to ``add_missing``. A batch takes them all before its first roll-up write, so it never
+    waits for a person's ledger while holding a row that a single settlement may be waiting for. Nothing
+    here on a database without row locks: ``add_missing`` creates the rows there."""
     if not connection.features.has_select_for_update:
-        ledgers = read_ledgers(pairs)
-    else:
-        ledgers = {pair: {} for pair in pairs}
-        with connection.cursor() as cursor:
-            cursor.execute(f"{_LEDGERS_SQL.format(keys=int_rows(pairs))} FOR UPDATE")
-            locked = sorted({(c, y) for c, y, *_row in cursor.fetchall()})
-        if locked:
-            # Read after the lock: rows inserted by a transaction this one waited for (module docstring).
-            ledgers.update(read_ledgers(locked))
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_LEDGERS_SQL.format(keys=int_rows(pairs)))
+        locked = set(cursor.fetchall())
+    if new := {pair: {} for pair in pairs if pair not in locked}:
+        add_missing(new)
+
+
+def add_missing(ledgers: dict[tuple[int, int], dict[str, LockedCounter]]) -> None:
+    """Create the base rows missing from the ledgers read after ``lock_person_years``: (claimant id, year)
+    -> counter name -> row, completed in place. One statement, only when a row is missing."""
     missing = [(c, y, name) for (c, y), rows in ledgers.items() for name in BASE_COUNTERS if name not in rows]
     if not missing:
-        return ledgers
+        return
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     source, params = rows_source(_ROW_COLUMNS, [(*row, ZERO, now) for row in missing])
     with connection.cursor() as cursor:
@@ -143,18 +145,12 @@ def lock_ledgers(person_years: Iterable[tuple[int, int]]) -> dict[tuple[int, int
         _collect(ledgers, cursor.fetchall())
     for claimant_id, year in sorted({(c, y) for c, y, name in missing if name not in ledgers[c, y]}):
         # A concurrent settlement created them first: wait for it, then lock and read them all.
-        ledgers[claimant_id, year] = _lock_rows(claimant_id, year)
-    return ledgers
+        ledgers[claimant_id, year].update(_lock_rows(claimant_id, year))
 
 
-def read_ledgers(person_years: list[tuple[int, int]]) -> dict[tuple[int, int], dict[str, LockedCounter]]:
-    """The ledger rows of the person-years as they stand, unlocked (a preview; or the read after the lock):
-    (claimant id, year) -> counter name -> row."""
-    ledgers: dict[tuple[int, int], dict[str, LockedCounter]] = {pair: {} for pair in person_years}
-    with connection.cursor() as cursor:
-        cursor.execute(_LEDGERS_SQL.format(keys=int_rows(person_years)))
-        _collect(ledgers, cursor.fetchall())
-    return ledgers
+def counter(pk: int, name: str, amount) -> LockedCounter:
+    """A ledger row as read (``context.read`` reads them after the lock)."""
+    return LockedCounter(pk, name, _money(amount))
 
 
 def _collect(ledgers, fetched) -> None:
@@ -181,14 +177,47 @@ def add_to_counters(rows: dict[str, LockedCounter], deltas: Mapping[str, Decimal
             rows[name].amount += Decimal(delta)
     if not changed:
         return
+    with connection.cursor() as cursor:
+        cursor.execute(*_new_amounts(changed, connection.ops.adapt_datetimefield_value(timezone.now())))
+
+
+def _new_amounts(changed: list[LockedCounter], now) -> tuple[str, list]:
+    """The UPDATE that stores the ``changed`` rows' amounts, and its parameters."""
     cases = " ".join(["WHEN %s THEN %s"] * len(changed))
     ids = ", ".join(["%s"] * len(changed))
     params = [value for row in changed for value in (row.pk, row.amount)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_TABLE} SET amount = CASE id {cases} END, updated_at = %s WHERE id IN ({ids})",  # noqa: S608
-            [*params, connection.ops.adapt_datetimefield_value(timezone.now()), *(row.pk for row in changed)],
+    sql = f"UPDATE {_TABLE} SET amount = CASE id {cases} END, updated_at = %s WHERE id IN ({ids})"  # noqa: S608
+    return sql, [*params, now, *(row.pk for row in changed)]
+
+
+def counter_writes(
+    *, claimant_id: int, year: int, rows: dict[str, LockedCounter], deltas: Mapping[str, Decimal]
+) -> list[tuple[str, str, list]]:
+    """What ``lock_extra_counters`` then ``add_to_counters`` store, as writes (``history.Write``) that the
+    single-visit path carries in its settlement's INSERT statement: the changed rows' new amounts (one
+    UPDATE, as ``add_to_counters``), and the rows of counter names the person's year does not have yet,
+    inserted with their delta (0 for a zero delta, as ``lock_extra_counters`` creates them). No other
+    transaction can create those meanwhile, since it would first wait for the base rows; were one there
+    all the same, the delta is added to it. ``rows`` get their new amounts (a new row without its key)."""
+    writes: list[tuple[str, str, list]] = []
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    changed = [rows[name] for name, delta in deltas.items() if delta and name in rows]
+    missing = [(name, Decimal(delta)) for name, delta in deltas.items() if name not in rows]
+    for row in changed:
+        row.amount += Decimal(deltas[row.counter])
+    if changed:
+        writes.append(("counters", *_new_amounts(changed, now)))
+    if missing:
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(missing))
+        sql = (
+            f"INSERT INTO {_TABLE} (claimant_id, year, counter, amount, updated_at) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (claimant_id, year, counter) DO UPDATE "
+            f"SET amount = {_TABLE}.amount + excluded.amount, updated_at = excluded.updated_at"
         )
+        params = [value for name, delta in missing for value in (claimant_id, year, name, delta, now)]
+        writes.append(("new_counters", sql, params))
+        rows.update((name, LockedCounter(None, name, delta)) for name, delta in missing)
+    return writes
 
 
 def store_counters(amounts: Mapping[tuple[int, int, str], Decimal]) -> None:

@@ -7,7 +7,8 @@ their transaction, so a roll-up never disagrees with the committed settlements. 
 an ``INSERT … ON CONFLICT DO UPDATE`` on rows keyed by township, month, category and visit type, by
 township, month, category and tier (from the settlement's tier rows, whatever tiers its jurisdiction has), by
 person-year, and for inpatient stays by township and hospital (no row that every settlement touches),
-written in key order; on PostgreSQL the three or four upserts are one statement. ``rebuild()`` recomputes everything from the settlements (after a bulk load).
+written in key order; on PostgreSQL the three or four upserts are part of one statement (a single settlement's
+INSERT). ``rebuild()`` recomputes everything from the settlements (after a bulk load).
 """
 
 from collections.abc import Sequence
@@ -62,12 +63,6 @@ ON CONFLICT (year, region_id, hospital_id) DO UPDATE SET
 """
 
 
-def _one_statement(statements: tuple[str, ...]) -> str:
-    """PostgreSQL runs several upserts as one statement: each but the last in a data-modifying CTE."""
-    ctes = ", ".join(f"u{i} AS ({sql.strip()} RETURNING 1)" for i, sql in enumerate(statements[:-1]))
-    return f"WITH {ctes} {statements[-1].strip()}"
-
-
 def _add(totals: dict, key: tuple, values: list) -> None:
     """Add ``values`` into the row of ``key`` (one row per key: an upsert may not touch a row twice)."""
     row = totals.get(key)
@@ -118,12 +113,15 @@ COLUMNS = {
 }
 
 
-def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: Sequence[str]) -> None:
-    """Add (``sign=1``) or subtract (``sign=-1``) the settlements' figures in every roll-up.
+def apply_settlements(
+    settlements: Sequence[Settlement], sign: int, region_ids: Sequence[str]
+) -> list[tuple[str, str, list]]:
+    """The writes that add (``sign=1``) or subtract (``sign=-1``) the settlements' figures in every roll-up,
+    handed back for the settling services to run (``settlements.history.Write``).
 
     ``region_ids``: each person's hukou township, in the order of ``settlements``. The figures are summed
-    per roll-up row first, so a batch writes each row once: one statement on PostgreSQL (one per roll-up
-    on SQLite), whatever the number of settlements.
+    per roll-up row first, so a batch writes each row once: one upsert per roll-up, whatever the number of
+    settlements (one statement with the settlement's other writes on PostgreSQL).
     """
     by_month: dict[tuple, list] = {}
     by_tier: dict[tuple, list] = {}
@@ -169,25 +167,16 @@ def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: 
                 [sign, sign * visit.total_cost, sign * visit.policy_scope_cost],
             )
     if not by_month:
-        return
+        return []
     parts = [(SETTLEMENT_SQL, by_month), (TIER_SQL, by_tier), (PERSON_SQL, by_person)]
     if by_hospital:
         parts.append((HOSPITAL_SQL, by_hospital))
-    statements = []
-    for sql, totals in parts:
+    writes = []
+    for number, (sql, totals) in enumerate(parts):
         # In key order: every writer takes the rows in the same order.
         source, params = rows_source(COLUMNS[sql], [(*key, *totals[key]) for key in sorted(totals)])
-        statements.append((sql.format(rows=source), params))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            combined = _one_statement(tuple(sql for sql, _ in statements))
-            cursor.execute(combined, [value for _, params in statements for value in params])
-        else:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-
-
-# Called explicitly by ``settle_visit``, ``settle_visits`` and ``reverse_settlement`` inside their transaction.
+        writes.append((f"rollup{number}", sql.format(rows=source).strip(), params))
+    return writes
 
 
 TIER_REBUILD_SQL = """

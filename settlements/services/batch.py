@@ -9,11 +9,11 @@ from django.db import transaction
 
 from claimants.models import User
 from core.errors import DomainError
-from settlements import context, locks
+from settlements import context, history, locks
 from settlements.models import Settlement, Visit
 from settlements.money import ZERO
-from settlements.services.settling import SETTLEMENT_FOLLOWERS, _assessment, _check_settled_on, _settlement_of
-from settlements.services.storage import _keep_computed_critical_illness, _store_settlements
+from settlements.services.settling import _assessment, _check_settled_on, _settlement_of, follower_writes
+from settlements.services.storage import _store_settlements
 
 # A batch commits once per chunk: the WAL flush, the cost of a settlement's commit, is paid once for
 # this many visits, and every read and write of the chunk is one statement for all its visits. The
@@ -97,9 +97,8 @@ def _settle_chunk(chunk: list[Visit], by: User | None, settled_on: dt.date | Non
     if not settlements:
         return
     _store_settlements(settlements)
-    _keep_computed_critical_illness(settlements)
     locks.store_counters(
         {(c, y, name): person_years[c, y].ledger[name].amount for c, y, name in sorted(changed)}
     )
-    SETTLEMENT_FOLLOWERS.call(settlements, 1, region_ids)
+    history.run_writes(follower_writes(settlements, 1, region_ids))
     outcome.settlements.extend(settlements)

@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from claimants.models import User
 from core.errors import DomainError
-from settlements import locks
+from settlements import history, locks
 from settlements.errors import SettlementError
 from settlements.models import Settlement
-from settlements.services.settling import SETTLEMENT_FOLLOWERS
-from settlements.services.storage import _keep_computed_critical_illness
+from settlements.services.settling import follower_writes
 
 
 @transaction.atomic
@@ -39,6 +38,5 @@ def reverse_settlement(*, settlement: Settlement, by: User, reason: str) -> Sett
     settlement.reversal_reason = reason
     settlement._history_user, settlement._change_reason = by, reason  # its history record: who and why
     settlement.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
-    _keep_computed_critical_illness([settlement], reversed_=True)
-    SETTLEMENT_FOLLOWERS.call([settlement], -1, [settlement.visit.claimant.hukou_region_id])
+    history.run_writes(follower_writes([settlement], -1, [settlement.visit.claimant.hukou_region_id]))
     return settlement

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from claimants.hooks import Hook
 from claimants.models import User
 from core.errors import DomainError
-from settlements import adapter, context, locks
+from settlements import adapter, context, history, locks
 from settlements.errors import SettlementError
 from settlements.models import PolicyYear, Settlement, SettlementReason, Visit
 from settlements.money import ZERO
@@ -19,14 +19,25 @@ from settlements.policy.engine import assess_visit
 from settlements.policy.errors import PolicyInputError
 from settlements.policy.results import VisitResult
 from settlements.policy.types import Ledger
-from settlements.services.storage import _insert_settlement, _keep_computed_critical_illness
+from settlements.services.storage import _insert_settlement, computed_critical_illness
 
-# Functions of higher layers that keep figures derived from the settlements (the dashboard roll-ups):
-# ``follower(settlements, sign, region_ids)`` with sign 1 for new settlements and -1 for a reversal, and
-# each person's hukou township in the order of ``settlements``; called by ``settle_visit``,
-# ``settle_visits`` (once per chunk) and ``reverse_settlement`` inside their transaction. The settlements
-# app may not import those layers, so they connect here when their app is ready.
+# Functions of higher layers that keep figures derived from the settlements (the dashboard roll-ups, the
+# person-year totals): ``follower(settlements, sign, region_ids)`` with sign 1 for new settlements and -1 for
+# a reversal, and each person's hukou township in the order of ``settlements``, returns the writes that
+# keep its figures, (name, sql, params) each (``settlements.history.Write``, named uniquely). The settling
+# services run them in their transaction: ``settle_visit`` within its INSERT statement on PostgreSQL,
+# ``settle_visits`` (once per chunk) and ``reverse_settlement`` with the visits' computed 大病, one
+# statement on PostgreSQL (``follower_writes``). The settlements app may not import those layers, so they
+# connect here when their app is ready.
 SETTLEMENT_FOLLOWERS = Hook("settlement followers")
+
+
+def follower_writes(settlements: list[Settlement], sign: int, region_ids: list[str]) -> list[history.Write]:
+    """The computed 大病 copied onto the visits (cleared, ``sign=-1``) and the followers' writes."""
+    writes = computed_critical_illness(settlements, reversed_=sign < 0)
+    for written in SETTLEMENT_FOLLOWERS.call(settlements, sign, region_ids):
+        writes.extend(written)
+    return writes
 
 
 @dataclass(frozen=True)
@@ -103,15 +114,15 @@ def settle_visit(*, visit: Visit, by: User | None, settled_on: dt.date | None = 
       then also counts identities certified up to that date (same year, on or after discharge). The
       application workflow calls ``settle_visit(visit=v, by=officer, settled_on=application.date)`` for
       each covered visit that has no settlement in force; one-stop settlement at the hospital passes None.
-    - The followers (``SETTLEMENT_FOLLOWERS``: the dashboard roll-ups) add the settlement in the same
-      transaction.
+    - The followers (``SETTLEMENT_FOLLOWERS``: the dashboard roll-ups, the person-year totals) add the
+      settlement in the same transaction (on PostgreSQL, in the same statement).
     """
     return _settle(visit, by, settled_on)
 
 
 def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settlement:
     """One visit in the caller's transaction: ledger rows locked and context read (a batch of one), engine,
-    INSERT, counters, followers."""
+    INSERT with the counters and the followers' writes."""
     claimant_id, year = visit.claimant_id, visit.year
     _check_settled_on(visit, settled_on)
     person_year = context.read([(claimant_id, year)], lock=True)[claimant_id, year]
@@ -119,16 +130,15 @@ def _settle(visit: Visit, by: User | None, settled_on: dt.date | None) -> Settle
     read = person_year.context()
     rows = person_year.ledger
     assessment = _assessment(visit, read, rows, settled_on)
-    locks.lock_extra_counters(claimant_id=claimant_id, year=year, rows=rows, names=assessment.deltas)
     settlement = _settlement_of(visit, read, assessment, by, settled_on)
     settlement.out_of_order = person_year.out_of_order(visit.discharged)
+    # The counters, the visit's computed 大病 and the followers' writes: in the INSERT on PostgreSQL.
+    writes = locks.counter_writes(claimant_id=claimant_id, year=year, rows=rows, deltas=assessment.deltas)
+    writes += follower_writes([settlement], 1, [read.region_id])
     try:
-        _insert_settlement(settlement)
+        _insert_settlement(settlement, writes)
     except IntegrityError as exc:  # the partial unique index: a settlement in force already exists
         raise DomainError(SettlementError.ALREADY_SETTLED) from exc
-    locks.add_to_counters(rows, assessment.deltas)
-    _keep_computed_critical_illness([settlement])
-    SETTLEMENT_FOLLOWERS.call([settlement], 1, [read.region_id])
     return settlement
 
 

@@ -1,6 +1,8 @@
 """How settlements are stored: the INSERT of one settlement with its tier rows, the COPY of a batch's
 chunk, and the computed 大病 tier copied onto (or cleared from) the visits."""
 
+from collections.abc import Sequence
+
 from django.db import connection
 from django.utils import timezone
 
@@ -14,44 +16,58 @@ _INSERT_SQL = (
     f"VALUES ({', '.join(['%s'] * len(_INSERTED_FIELDS))}) RETURNING id"
 )
 _TIER_ROW = "(%s, %s, %s, CAST(%s AS NUMERIC), %s)"
-_INSERT_WITH_TIERS_SQL = (
-    f"WITH s AS ({_INSERT_SQL}), t AS (INSERT INTO {SettlementTier._meta.db_table} "  # noqa: S608
-    "(settlement_id, position, code, name, amount, fund) "
+_TIERS_OF_S_SQL = (
+    f"INSERT INTO {SettlementTier._meta.db_table} (settlement_id, position, code, name, amount, fund) "  # noqa: S608
     "SELECT s.id, v.position, v.code, v.name, v.amount, v.fund FROM s CROSS JOIN (VALUES {rows}) "
-    "AS v(position, code, name, amount, fund)) SELECT id FROM s"
+    "AS v(position, code, name, amount, fund)"
 )
 
 
-def _insert_settlement(settlement: Settlement) -> None:
-    """INSERT ``settlement`` (its fields prepared as the ORM would) and its tier rows, and set its id: one
-    statement on PostgreSQL (the tiers in a data-modifying CTE), two elsewhere."""
+def _insert_settlement(settlement: Settlement, writes: Sequence[history.Write] = ()) -> None:
+    """INSERT ``settlement`` (its fields prepared as the ORM would) and its tier rows, then ``writes`` (the
+    ledger, the visit, the followers' rows), and set its id. On PostgreSQL one statement: the INSERT, its
+    tier rows and the writes are data-modifying CTEs; elsewhere one statement each."""
     params = [
         field.get_db_prep_save(field.pre_save(settlement, True), connection) for field in _INSERTED_FIELDS
     ]
-    tiers = settlement.new_tiers
-    values = [value for tier in tiers for value in tier]
-    together = connection.vendor == "postgresql"
-    sql = _INSERT_WITH_TIERS_SQL.format(rows=", ".join([_TIER_ROW] * len(tiers))) if together else _INSERT_SQL
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params + values if together else params)
-        (settlement.pk,) = cursor.fetchone()
+    if connection.vendor == "postgresql":
+        tiers = settlement.new_tiers
+        rows = ", ".join([_TIER_ROW] * len(tiers))
+        parts = [
+            ("s", _INSERT_SQL, params),
+            ("t", _TIERS_OF_S_SQL.format(rows=rows), [value for tier in tiers for value in tier]),
+            *writes,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                history.one_statement(parts, "SELECT id FROM s"),
+                [value for _name, _sql, values in parts for value in values],
+            )
+            (settlement.pk,) = cursor.fetchone()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_SQL, params)
+            (settlement.pk,) = cursor.fetchone()
     settlement._state.adding = False
     settlement._state.db = connection.alias
-    if not together:
+    if connection.vendor != "postgresql":
         _insert_tiers(settlement)
+        history.run_writes(writes)
 
 
-def _keep_computed_critical_illness(settlements: list[Settlement], *, reversed_: bool = False) -> None:
-    """Copy the computed 大病 tier onto visits that gave none (``Visit.critical_illness_settled``), or clear
-    it when the settlement is reversed. A tier of 0 is not copied (NULL counts as 0), so most settlements
-    write nothing more; otherwise one UPDATE for the lot."""
+def computed_critical_illness(
+    settlements: list[Settlement], *, reversed_: bool = False
+) -> list[history.Write]:
+    """The writes that copy the computed 大病 tier onto visits that gave none, or clear it when the
+    settlement is reversed, with the visits' history records. A tier of 0 is not copied (NULL counts as 0),
+    so most settlements write nothing more; otherwise one UPDATE for the lot."""
     computed = {
         s.visit_id: None if reversed_ else s.critical_illness_insurance
         for s in settlements
         if s.visit.critical_illness_paid is None and s.critical_illness_insurance
     }
     if not computed:
-        return
+        return []
     last = settlements[-1]  # the visits' history: who settled (or reversed) them, and why
     by, reason = (
         (last.reversed_by_id, history.reversed_because(last.reversal_reason))
@@ -61,7 +77,7 @@ def _keep_computed_critical_illness(settlements: list[Settlement], *, reversed_:
     pairs = [value for visit_id, amount in computed.items() for value in (visit_id, amount)]
     # One UPDATE … FROM (VALUES …) (a CASE of 500 branches cost more), with the visits' history records.
     sql = _COMPUTED_CI_SQL.format(rows=", ".join(["(%s, CAST(%s AS NUMERIC))"] * len(computed)))
-    history.recorded_update(Visit, computed, sql, pairs, by=by, reason=reason)
+    return history.update_writes(Visit, computed, sql, pairs, by=by, reason=reason)
 
 
 # A CTE, as SQLite names no columns of a derived table; {rows} is placeholders only.

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from settlements import locks
+from settlements import context, locks
 from settlements.models import LedgerEntry
 
 D = Decimal
@@ -15,14 +15,14 @@ def amounts(claimant) -> dict[str, Decimal]:
 
 
 @pytest.mark.django_db
-def test_lock_ledgers_creates_every_base_counter_of_new_person_years_once(certified):
+def test_a_locked_read_creates_every_base_counter_of_new_person_years_once(certified):
     first, second = certified(), certified()
-    locks.lock_ledgers([(second.pk, 2023), (first.pk, 2023), (first.pk, 2023)])
-    again = locks.lock_ledgers([(first.pk, 2023)])
+    context.read([(second.pk, 2023), (first.pk, 2023), (first.pk, 2023)], lock=True)
+    again = context.read([(first.pk, 2023)], lock=True)
 
     for claimant in (first, second):
         assert amounts(claimant) == dict.fromkeys(locks.BASE_COUNTERS, D("0.00"))
-    assert {row.pk for row in again[first.pk, 2023].values()} == set(
+    assert {row.pk for row in again[first.pk, 2023].ledger.values()} == set(
         LedgerEntry.objects.filter(claimant=first).values_list("pk", flat=True)
     )
 
@@ -30,7 +30,7 @@ def test_lock_ledgers_creates_every_base_counter_of_new_person_years_once(certif
 @pytest.mark.django_db
 def test_store_counters_updates_existing_rows_and_adds_new_ones(certified):
     first, second = certified(), certified()
-    locks.lock_ledgers([(first.pk, 2023), (second.pk, 2023)])
+    context.read([(first.pk, 2023), (second.pk, 2023)], lock=True)
 
     locks.store_counters(
         {
