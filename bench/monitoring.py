@@ -6,9 +6,9 @@ people not yet known (four records each; SCENARIOS Clarification 26) goes throug
 reviewer uses (stage, then commit: ``manage.py import_platform_settlements``, in a process of its own),
 which creates their registry entries and adds their visits to the person-year totals:
 ``import_rows_per_second`` and ``persons_created``. Their visits count in the job like the others.
-``write_floor_rows_per_second`` is what PostgreSQL alone takes to write such rows on this machine: 100,000 of
-those visits inserted again by one bare ``INSERT … SELECT`` and committed (then deleted), the ceiling of any
-import through the visit table's indexes and foreign keys.
+``write_floor_rows_per_second`` is what PostgreSQL alone takes to write such rows on this machine: the last
+file's visits, copied aside, inserted again by one bare ``INSERT … SELECT`` and committed (then deleted): the
+ceiling of any import through the visit table's indexes and foreign keys.
 
 Then it times the monthly job end to end (the Celery task with its county fan-out, in this process), which
 reads the person-year totals, and, over the same rows, the bare SQL aggregate over every visit of the year
@@ -133,28 +133,29 @@ def import_platform_records(records: int) -> tuple[float, int]:
     return seconds, counts["persons_created"]
 
 
-FLOOR_ROWS = 100_000  # one file at the upload limit
 FLOOR_PREFIX = "FLOOR-"
 
 
-def write_floor(batches: list[int]) -> float:
-    """The floor of the import's write on this machine: ``FLOOR_ROWS`` of the visits just imported written
-    again under new ``setl_id``s by one bare ``INSERT … SELECT`` and committed (the visits' indexes, checks
-    and deferred foreign-key checks, nothing else: no file, no validation, no new people, no totals);
-    rows a second. The copies are deleted."""
+def write_floor(batch: int) -> float:
+    """The floor of the import's write on this machine: the visits of one imported file (``batch``) copied
+    aside, then written again under new ``setl_id``s by one bare ``INSERT … SELECT`` and committed (timed:
+    the visits' indexes, checks and deferred foreign-key checks, nothing else: no file, no validation, no
+    new people, no totals); rows a second. The copies are deleted."""
     table = Visit._meta.db_table
-    columns = [f.column for f in Visit._meta.concrete_fields if not f.primary_key]
-    selected = [f"'{FLOOR_PREFIX}' || id" if c == "settlement_ref" else c for c in columns]
+    columns = ", ".join(f.column for f in Visit._meta.concrete_fields if not f.primary_key)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE bench_floor AS SELECT {columns} FROM {table} WHERE import_batch_id = %s",
+            [batch],
+        )
+        cursor.execute("UPDATE bench_floor SET settlement_ref = %s || settlement_ref", [FLOOR_PREFIX])
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)} FROM {table} "
-            "WHERE import_batch_id = ANY(%s) ORDER BY id LIMIT %s",
-            [batches, FLOOR_ROWS],
-        )
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM bench_floor")
         rows = cursor.rowcount
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_floor")
         cursor.execute(f"DELETE FROM {table} WHERE settlement_ref LIKE %s", [f"{FLOOR_PREFIX}%"])
     return rows / seconds
 
@@ -197,11 +198,9 @@ def run(scale: str, *, sizes: tuple[int, int] | None = None) -> dict:
             f"loaded in {load_seconds:.1f} s; importing {records:,} platform records of people not yet known"
         )
         import_seconds, persons_created = import_platform_records(records)
-        progress(
-            f"imported in {import_seconds:.1f} s; timing the bare write of {FLOOR_ROWS:,} of those visits"
-        )
-        batches = list(ImportBatch.objects.filter(created_by__username=IMPORTER).values_list("pk", flat=True))
-        floor = write_floor(batches)
+        last = ImportBatch.objects.filter(created_by__username=IMPORTER).latest("pk")
+        progress(f"imported in {import_seconds:.1f} s; timing the bare write of the last file's visits")
+        floor = write_floor(last.pk)
         synthetic.vacuum_analyze()
         progress(f"bare write: {floor:,.0f} rows/s; warming up with the bare aggregate")
         bare_sql(threshold)
