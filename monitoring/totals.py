@@ -23,6 +23,7 @@ from django.db import connection, transaction
 
 from claimants.models import ImportBatch
 from monitoring.models import PersonYearTotal
+from settlements.history import Write
 from settlements.models import Settlement, Visit
 
 TABLE = PersonYearTotal._meta.db_table
@@ -81,9 +82,7 @@ def add_people(first_id: int, last_id: int) -> None:
     _add("claimant_id BETWEEN %s AND %s", [first_id, last_id])
 
 
-def apply_settlements(
-    settlements: Sequence[Settlement], sign: int, region_ids: Sequence[str]
-) -> list[tuple[str, str, list]]:
+def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: Sequence[str]) -> list[Write]:
     """A settlement (``sign=1``) that computed a 大病 tier for a visit that gave none lowers the person's
     year by that tier; its reversal (``sign=-1``) raises it again. Other settlements change nothing here.
     One upsert, handed back for the settling services to run (``settlements.services.SETTLEMENT_FOLLOWERS``)."""

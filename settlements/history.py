@@ -12,8 +12,9 @@ deleted row leaves a ``-`` record with its last values, as simple_history writes
   on the instance (or the request's user, through simple_history's middleware).
 - ``QuerySet.update()``, ``bulk_update`` and raw ``UPDATE`` statements send no signal: run them inside
   ``changing(model, ids, by=…, reason=…)``, which writes both records of every row with one ``INSERT …
-  SELECT`` each, in the caller's transaction; or hand a raw ``UPDATE`` to ``recorded_update``, which on
-  PostgreSQL makes it and both records one statement.
+  SELECT`` each, in the caller's transaction; or turn a raw ``UPDATE`` into writes (``update_writes``)
+  and run them (``run_writes``, or within a larger statement), which on PostgreSQL makes it and both records
+  one statement.
 
 The services change these rows under a lock (``settlements.locks``: a settlement's own row lock, the
 person-year's ledger lock for the visits the settlement services change), so two first changes of one row
@@ -92,13 +93,6 @@ def changing(model, ids: Iterable[int], *, by, reason: str = "") -> Iterator[Non
         record_changed(model, ids, by=by, reason=reason)
 
 
-def recorded_update(model, ids: Iterable[int], sql: str, params: list, *, by, reason: str = "") -> None:
-    """Run ``sql``, an ``UPDATE`` of the rows ``ids`` of ``model``'s table (named unquoted, with no
-    ``RETURNING``), and record it as ``changing`` does. On PostgreSQL in one statement, so that a hot path
-    pays no statement more (``update_writes``)."""
-    run_writes(update_writes(model, ids, sql, params, by=by, reason=reason))
-
-
 # A write: (name, sql, params), one INSERT or UPDATE (or upsert) with no RETURNING, or none that a later
 # write of the same list does not read. On PostgreSQL a list of them runs as one statement, each but the
 # last as a data-modifying CTE named ``name`` (``one_statement``); elsewhere one statement each, in order.
@@ -106,7 +100,8 @@ Write = tuple[str, str, list]
 
 
 def update_writes(model, ids: Iterable[int], sql: str, params: list, *, by, reason: str = "") -> list[Write]:
-    """``recorded_update`` as writes: the as-created state kept, the ``UPDATE``, its ``~`` records. On
+    """``sql``, an ``UPDATE`` of the rows ``ids`` of ``model``'s table (named unquoted, with no ``RETURNING``),
+    recorded as ``changing`` does, as writes: the as-created state kept, the ``UPDATE``, its ``~`` records. On
     PostgreSQL all data-modifying CTEs of a statement read the rows as they were before it, so one keeps the
     as-created state while the ``UPDATE``'s ``RETURNING`` (the CTE ``changed``) gives the new one."""
     keys = _keys(ids)
@@ -141,13 +136,14 @@ def run_writes(writes: Sequence[Write]) -> None:
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:  # the caller's transaction
         if connection.vendor == "postgresql" and len(writes) > 1:
             *first, (_name, last, last_params) = writes
-            cursor.execute(one_statement(first, last), [*_params_of(first), *last_params])
+            cursor.execute(one_statement(first, last), [*params_of(first), *last_params])
             return
         for _name, sql, params in writes:
             cursor.execute(sql, params)
 
 
-def _params_of(writes: Sequence[Write]) -> list:
+def params_of(writes: Sequence[Write]) -> list:
+    """The parameters of ``writes`` in order, as ``one_statement`` places their SQL."""
     return [value for _name, _sql, params in writes for value in params]
 
 

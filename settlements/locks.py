@@ -27,6 +27,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.sql import int_rows, rows_source
+from settlements.history import Write
 from settlements.models import LedgerEntry, Settlement
 from settlements.policy.types import Counter
 
@@ -192,14 +193,14 @@ def _new_amounts(changed: list[LockedCounter], now) -> tuple[str, list]:
 
 def counter_writes(
     *, claimant_id: int, year: int, rows: dict[str, LockedCounter], deltas: Mapping[str, Decimal]
-) -> list[tuple[str, str, list]]:
+) -> list[Write]:
     """What ``lock_extra_counters`` then ``add_to_counters`` store, as writes (``history.Write``) that the
     single-visit path carries in its settlement's INSERT statement: the changed rows' new amounts (one
     UPDATE, as ``add_to_counters``), and the rows of counter names the person's year does not have yet,
     inserted with their delta (0 for a zero delta, as ``lock_extra_counters`` creates them). No other
     transaction can create those meanwhile, since it would first wait for the base rows; were one there
     all the same, the delta is added to it. ``rows`` get their new amounts (a new row without its key)."""
-    writes: list[tuple[str, str, list]] = []
+    writes: list[Write] = []
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     changed = [rows[name] for name, delta in deltas.items() if delta and name in rows]
     missing = [(name, Decimal(delta)) for name, delta in deltas.items() if name not in rows]

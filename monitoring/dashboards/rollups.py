@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from core.sql import rows_source
 from monitoring.dashboards import casework
+from settlements.history import Write
 from settlements.models import Settlement, VisitType
 
 SETTLEMENT_SQL = """
@@ -113,9 +114,7 @@ COLUMNS = {
 }
 
 
-def apply_settlements(
-    settlements: Sequence[Settlement], sign: int, region_ids: Sequence[str]
-) -> list[tuple[str, str, list]]:
+def apply_settlements(settlements: Sequence[Settlement], sign: int, region_ids: Sequence[str]) -> list[Write]:
     """The writes that add (``sign=1``) or subtract (``sign=-1``) the settlements' figures in every roll-up,
     handed back for the settling services to run (``settlements.history.Write``).
 

@@ -30,7 +30,8 @@ def _insert_settlement(settlement: Settlement, writes: Sequence[history.Write] =
     params = [
         field.get_db_prep_save(field.pre_save(settlement, True), connection) for field in _INSERTED_FIELDS
     ]
-    if connection.vendor == "postgresql":
+    together = connection.vendor == "postgresql"
+    if together:
         tiers = settlement.new_tiers
         rows = ", ".join([_TIER_ROW] * len(tiers))
         parts = [
@@ -38,19 +39,15 @@ def _insert_settlement(settlement: Settlement, writes: Sequence[history.Write] =
             ("t", _TIERS_OF_S_SQL.format(rows=rows), [value for tier in tiers for value in tier]),
             *writes,
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                history.one_statement(parts, "SELECT id FROM s"),
-                [value for _name, _sql, values in parts for value in values],
-            )
-            (settlement.pk,) = cursor.fetchone()
+        sql, params = history.one_statement(parts, "SELECT id FROM s"), history.params_of(parts)
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(_INSERT_SQL, params)
-            (settlement.pk,) = cursor.fetchone()
+        sql = _INSERT_SQL
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (settlement.pk,) = cursor.fetchone()
     settlement._state.adding = False
     settlement._state.db = connection.alias
-    if connection.vendor != "postgresql":
+    if not together:
         _insert_tiers(settlement)
         history.run_writes(writes)
 
