@@ -16,6 +16,7 @@ from claimants.imports.reading import parse_rows, table_rows
 from claimants.imports.spec import Basis, Row, RowSpec, get_spec
 from claimants.models import ImportBatch, User
 from core.errors import DomainError
+from core.sql import write_bytes
 
 
 def _validated(spec: RowSpec, batch: ImportBatch, by: User) -> list[Row]:
@@ -106,7 +107,10 @@ def stage(*, kind: str, file_name: str, content: bytes, by: User) -> ImportBatch
         created_by=by,
     )
     _validated(spec, batch, by)
+    files = {"content": batch.content, "staged": batch.staged}
+    batch.content = batch.staged = b""  # written as binary parameters, not as hex in the statement's text
     batch.save()
+    write_bytes(batch, **files)
     return batch
 
 

@@ -345,3 +345,77 @@ def test_a_batch_staged_before_an_upgrade_is_validated_again_and_committed(
     committed = imports.commit(batch=batch, by=reviewer)
     assert (committed.rows_created, committed.rows_invalid) == (2, 0)
     assert sorted(person.visits.values_list("settlement_ref", flat=True)) == ["U1", "U2"]
+
+
+def test_a_staged_batch_keeps_the_file_byte_for_byte_and_validates_it_again_from_there(
+    reviewer, claimant_factory, mianyang_2023
+):
+    """The uploaded file is stored as sent (every byte value, a UTF-8 BOM included) and a commit whose
+    preview no longer holds reads it back from the database to validate it again."""
+    person = claimant_factory()
+    content = b"\xef\xbb\xbf" + csv_bytes(PLATFORM, [platform_row("B1", person), platform_row("B2", person)])
+    batch = stage(content, reviewer)
+    stored = ImportBatch.objects.get(pk=batch.pk)
+    assert bytes(stored.content) == content
+    assert stored.rows_valid == 2
+    ImportBatch.objects.filter(pk=batch.pk).update(staged=b"")  # as if the preview no longer held
+    committed = imports.commit(batch=ImportBatch.objects.get(pk=batch.pk), by=reviewer)
+    assert committed.rows_created == 2
+    assert sorted(person.visits.values_list("settlement_ref", flat=True)) == ["B1", "B2"]
+
+
+def test_a_batch_whose_visits_are_stored_cannot_be_deleted_even_by_sql(
+    reviewer, claimant_factory, mianyang_2023
+):
+    """A batch keeps the file its visits came from: the ORM refuses deleting it (PROTECT) and, on PostgreSQL,
+    so does the database (a trigger, as the batch's visits are not checked one by one)."""
+    from django.db import IntegrityError, connection, transaction
+    from django.db.models import ProtectedError
+
+    person = claimant_factory()
+    batch = imports.commit(
+        batch=stage(csv_bytes(PLATFORM, [platform_row("D1", person)]), reviewer), by=reviewer
+    )
+    with pytest.raises(ProtectedError):
+        ImportBatch.objects.get(pk=batch.pk).delete()
+    if connection.vendor == "postgresql":
+        with (
+            pytest.raises(IntegrityError, match="still named by visits"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("DELETE FROM claimants_importbatch WHERE id = %s", [batch.pk])
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE claimants_importbatch SET id = id + 1000 WHERE id = %s", [batch.pk])
+    assert Visit.objects.get(settlement_ref="D1").import_batch_id == batch.pk
+    empty = stage(
+        csv_bytes(PLATFORM, [platform_row("D1", person)]), reviewer
+    )  # nothing new: no visit names it
+    ImportBatch.objects.filter(pk=empty.pk).delete()
+    assert not ImportBatch.objects.filter(pk=empty.pk).exists()
+
+
+def test_a_setl_id_another_import_stored_after_the_preview_check_is_left_as_stored(
+    reviewer, claimant_factory, mianyang_2023
+):
+    """The staged lines of a batch are written after the commit found its preview still holding; a record
+    another import stored in between (a race) is left as that import stored it and the others are written."""
+    import zlib
+
+    from django.db import connection
+
+    from settlements.visit_import.rows import VisitRows
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the staged lines are written set-based on PostgreSQL")
+    person = claimant_factory()
+    batch = stage(csv_bytes(PLATFORM, [platform_row("C1", person), platform_row("C2", person)]), reviewer)
+    lines = zlib.decompress(ImportBatch.objects.get(pk=batch.pk).staged).partition(b"\n")[2]
+    other = stage(csv_bytes(PLATFORM, [platform_row("C2", person, medfee_sumamt="15000.00")]), reviewer)
+    imports.commit(batch=other, by=reviewer)
+    result = VisitRows().write_lines(lines, batch=batch, by=reviewer)  # the write after the check
+    assert result.rows_created == 1
+    assert dict(person.visits.values_list("settlement_ref", "total_cost")) == {
+        "C1": Decimal("12000.00"),
+        "C2": Decimal("15000.00"),
+    }
