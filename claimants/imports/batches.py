@@ -53,8 +53,8 @@ def _packed(spec: RowSpec, basis: Basis, changed: list[Row]) -> bytes:
     parts = [packer.compress(json.dumps(kept, cls=DjangoJSONEncoder).encode() + b"\n")]
     if spec.kept_line:
         for start in range(0, len(changed), STAGED_CHUNK):
-            chunk = "".join(r.data[spec.kept_line] for r in changed[start : start + STAGED_CHUNK])
-            parts.append(packer.compress(chunk.encode()))
+            chunk = b"".join(r.data[spec.kept_line] for r in changed[start : start + STAGED_CHUNK])
+            parts.append(packer.compress(chunk))
     parts.append(packer.flush())
     return b"".join(parts)
 

@@ -167,6 +167,7 @@ def parse_rows(spec: RowSpec, table: Iterable[list[str]]) -> list[Row]:
     fields, indexes = list(positions), list(positions.values())
     limited = [c for c in spec.columns if c.max_length is not None and c.field in positions]
     width = max(indexes, default=-1) + 1
+    check = spec.reading()
     rows = []
     for number, cells in enumerate(chain(head[header_index + 1 :], table), start=header_index + 2):
         if not "".join(cells).strip():
@@ -186,6 +187,8 @@ def parse_rows(spec: RowSpec, table: Iterable[list[str]]) -> list[Row]:
                     _("%(column)s 超过 %(limit)s 个字符")
                     % {"column": column.headers[0], "limit": column.max_length}
                 )
+        if check is not None and not row.errors:
+            check(row)
         rows.append(row)
     if not rows:
         raise DomainError(ImportBatchError.EMPTY_FILE)

@@ -1,6 +1,7 @@
 """An import kind's description (``RowSpec``: columns, validation, writing), a file's rows and what they
 give, and the registry of kinds (``KINDS``)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -45,6 +46,8 @@ class Row:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unchanged: bool = False
+    # What the kind's check as the row is read (``RowSpec.reading``) made of it, for ``validate``.
+    checked: object = None
 
     @property
     def valid(self) -> bool:
@@ -73,8 +76,8 @@ class RowSpec:
     at staging (``kept_fields`` of each row's data, JSON-ready through ``DjangoJSONEncoder``, read back by
     ``unpack``): an unchanged basis at commit means the preview's outcome still holds, so the kept rows are
     written without validating the file again. A kind whose row to write is one line of text (``kept_line``:
-    the data field holding it, ending in a newline) keeps the lines as one text instead, which the commit
-    hands to ``write_lines`` as it is: no row is rebuilt.
+    the data field holding it as UTF-8 bytes, ending in a newline) keeps the lines as one text instead,
+    which the commit hands to ``write_lines`` as it is: no row is rebuilt.
     """
 
     kind: str = ""
@@ -82,6 +85,12 @@ class RowSpec:
     columns: tuple[Column, ...] = ()
     kept_fields: tuple[str, ...] = ()
     kept_line: str = ""
+
+    def reading(self) -> Callable[[Row], None] | None:
+        """A check ``parse_rows`` runs on each row of one file as soon as it is read (it may keep what it made
+        of the row in ``Row.checked`` and let go of its raw cells, so that a file's cells are never all held
+        at once), or None. Called once a file: what it keeps across rows is that file's."""
+        return None
 
     def validate(self, rows: list[Row], *, by: User) -> Basis | None:
         """Fill each row's data, errors, warnings and ``unchanged``; return the basis, or None when the

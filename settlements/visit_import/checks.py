@@ -50,6 +50,7 @@ class Parsed:
     employee_critical: Decimal | None  # hifob_pay, when given
     hukou: str  # the places of a person not yet known: division codes, or ""
     insured: str
+    facts: idnumbers.IdNumberFacts | None = None  # the ID number's, when the fast path parsed it (shared)
 
     def critical_for(self, scheme: str) -> Decimal | None:
         """Clarification 24: an employee visit's 大病 tier is the 职工大额 the platform paid (hifob_pay); a
@@ -59,9 +60,10 @@ class Parsed:
 
 class _FastChecks:
     """The checks of ``_clean_row`` for a row that passes them all, on parses cached per file (ID numbers,
-    dates and visit types repeat across a file's rows). ``clean`` fills the row's data as ``_clean_row`` would
-    and returns True, or returns False for any row it does not accept outright: a refusal, a warning or
-    anything unusual is left to ``_clean_row``, so that the words of every refusal come from one place."""
+    dates and visit types repeat across a file's rows). ``clean`` returns what ``_clean_row`` would make of
+    the row, or None for any row it does not accept outright: a refusal, a warning or anything unusual is
+    left to ``_clean_row``, so that the words of every refusal come from one place. It runs as each row is
+    read (``VisitRows.reading``)."""
 
     def __init__(self, today: dt.date):
         self.earliest, self.latest = validators.EARLIEST_DATE, min(validators.LATEST_DATE, today)
@@ -179,4 +181,5 @@ class _FastChecks:
             employee_critical=employee,
             hukou=get("hukou_admdvs", "").strip(),
             insured=get("insuplc_admdvs", "").strip(),
+            facts=self.facts[number],
         )

@@ -76,17 +76,27 @@ class VisitRows(RowSpec):
         ref = data.get("settlement_ref") or values.get("setl_id", "")
         return f"{ref} {name} {idnumbers.mask(number)}".strip()
 
-    def validate(self, rows: list[Row], *, by: User) -> Basis:
+    def reading(self):
         fast = _FastChecks(timezone.localdate())
+
+        def check(row: Row) -> None:
+            """The fast path of the checks as the row is read: what the rest reads is then in its ``Parsed``,
+            and its raw cells are let go (a file's cells and rows are never all held at once)."""
+            parsed = fast.clean(row)
+            if parsed is not None:
+                row.checked, row.values = parsed, {}
+
+        return check
+
+    def validate(self, rows: list[Row], *, by: User) -> Basis:
         accepted: list[tuple[Row, Parsed]] = []
         for row in rows:
             if row.errors:
                 continue
-            parsed = fast.clean(row)
+            parsed = row.checked
             if parsed is None:
                 parsed = self._clean_row(row)  # the full checks, which word the refusal
-            else:
-                row.values = {}  # what the rest reads is in ``parsed``: the raw cells are let go
+            row.checked = None
             if parsed is not None and not row.errors:
                 accepted.append((row, parsed))
         numbers = sorted({p.id_number for _row, p in accepted})
@@ -100,10 +110,12 @@ class VisitRows(RowSpec):
         keys = {"numbers": numbers, "refs": refs, "codes": codes}
         basis = Basis(keys=keys, digest=_digest(people, stored, years, places, by=by))
         seen: dict[str, int] = {}
-        for row, parsed in accepted:
+        accepted.reverse()
+        while accepted:  # in file order, each checked record let go once its line is made
+            row, parsed = accepted.pop()
             person = people.get(parsed.id_number)
             if person is None:
-                person = _new_person(row, parsed, places, by=by, facts=fast.facts.get(parsed.id_number))
+                person = _new_person(row, parsed, places, by=by)
                 if person is not None:
                     people[parsed.id_number] = person
             if person is not None and not in_region(person["hukou_region_id"], by):
@@ -242,7 +254,7 @@ class VisitRows(RowSpec):
         )
 
     def write(self, rows: list[Row], *, batch: ImportBatch, by: User) -> WriteResult:
-        return self.write_lines("".join(row.data["cells"] for row in rows).encode(), batch=batch, by=by)
+        return self.write_lines(b"".join(row.data["cells"] for row in rows), batch=batch, by=by)
 
     def write_lines(self, lines: bytes, *, batch: ImportBatch, by: User) -> WriteResult:
         if not lines:
@@ -261,11 +273,9 @@ def _label(row: Row, parsed: Parsed) -> None:
     row.data = {"id_number": parsed.id_number, "settlement_ref": parsed.settlement_ref, "name": parsed.name}
 
 
-def _new_person(
-    row: Row, parsed: Parsed, places: dict[str, Region], *, by: User, facts: idnumbers.IdNumberFacts | None
-) -> dict | None:
+def _new_person(row: Row, parsed: Parsed, places: dict[str, Region], *, by: User) -> dict | None:
     """The registry entry a platform record makes for a person not yet known (Clarification 26), or None with
-    the row's error (``facts``: its ID number's, if parsed already). The household-registration place is the
+    the row's error. The household-registration place is the
     record's 户籍 column, else its insured place; a place outside the user's region gets the same message as
     a person registered elsewhere."""
     hukou = places.get(parsed.hukou) or places.get(parsed.insured)
@@ -278,7 +288,7 @@ def _new_person(
     if (char := validators.name_problem(parsed.name)) is not None:
         row.errors.append(DomainError(ClaimantError.NAME_CHARACTERS, char=char).message)
         return None
-    facts = facts or idnumbers.parse(parsed.id_number)  # parsed already by the fast path, if it took the row
+    facts = parsed.facts or idnumbers.parse(parsed.id_number)  # parsed by the fast path, if it took the row
     insured = places.get(parsed.insured) or hukou
     return {
         "id": None,

@@ -71,9 +71,10 @@ def _text(value: str) -> str:
     )
 
 
-def _cells(parsed: Parsed, person: dict) -> str:
-    """The row to write as one line of COPY's text format (``CELLS`` in order): the temporary table takes it
-    as it is, and the staged rows of a batch are these lines."""
+def _cells(parsed: Parsed, person: dict) -> bytes:
+    """The row to write as one line of COPY's text format (``CELLS`` in order), UTF-8: the temporary table
+    takes it as it is, and the staged rows of a batch are these lines (as bytes, half the memory of a text
+    that holds a Chinese name)."""
     if person["id"] is None:
         new = (
             _text(person["name"]),
@@ -111,7 +112,7 @@ def _cells(parsed: Parsed, person: dict) -> str:
             )
         )
         + "\n"
-    )
+    ).encode()
 
 
 ESCAPED = re.compile(r"\\.")
