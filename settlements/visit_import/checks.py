@@ -25,6 +25,13 @@ from settlements.visit_import.fields import (
 )
 
 
+def given_critical(scheme: str | None, resident: Decimal | None, employee: Decimal | None) -> Decimal | None:
+    """Clarification 24: an employee visit's 大病 tier is the 职工大额 the platform paid (hifob_pay, ``employee``);
+    a resident visit's (or one whose scheme is not known yet) the resident 大病 (hifmi_pay, ``resident``); None
+    when the platform gave none (computed at settlement)."""
+    return employee if scheme == InsuranceScheme.EMPLOYEE else resident
+
+
 @dataclass(slots=True)
 class Parsed:
     """What the checks of a row read from its cells, as the rest of the validation and the write take it:
@@ -53,9 +60,8 @@ class Parsed:
     facts: idnumbers.IdNumberFacts | None = None  # the ID number's, when the fast path parsed it (shared)
 
     def critical_for(self, scheme: str) -> Decimal | None:
-        """Clarification 24: an employee visit's 大病 tier is the 职工大额 the platform paid (hifob_pay); a
-        resident visit's the resident 大病 (hifmi_pay); None when the platform gave none (computed)."""
-        return self.employee_critical if scheme == InsuranceScheme.EMPLOYEE else self.resident_critical
+        """The 大病 tier the platform gave for a visit of ``scheme`` (``given_critical``)."""
+        return given_critical(scheme, self.resident_critical, self.employee_critical)
 
 
 class _FastChecks:
@@ -148,7 +154,7 @@ class _FastChecks:
             return None
         resident = amounts["hifmi_pay"] if get("hifmi_pay", "").strip() else None
         employee = amounts["hifob_pay"] if get("hifob_pay", "").strip() else None
-        critical = employee if scheme == InsuranceScheme.EMPLOYEE else resident
+        critical = given_critical(scheme, resident, employee)
         total, scope = amounts["total_cost"], amounts["policy_scope_cost"]
         basic = amounts["basic_insurance_paid"]
         supplementary = amounts["cvlserv_pay"] + amounts["hifes_pay"]

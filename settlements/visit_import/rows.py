@@ -23,7 +23,7 @@ from core.regions import in_region
 from settlements.errors import VisitError
 from settlements.models import Referral, Visit, VisitType
 from settlements.services import check_visit_values
-from settlements.visit_import.checks import Parsed, _FastChecks
+from settlements.visit_import.checks import Parsed, _FastChecks, given_critical
 from settlements.visit_import.fields import (
     INSUTYPES,
     KIND,
@@ -198,11 +198,10 @@ class VisitRows(RowSpec):
         if raw_scheme and data["insurance_scheme"] is None:
             row.errors.append(DomainError(VisitError.UNKNOWN_INSURANCE_SCHEME, value=raw_scheme).message)
             return None
-        # Clarification 24: an employee visit's 大病 tier is the 职工大额 the platform paid (hifob_pay) or 0;
-        # a resident visit's is the resident 大病 (hifmi_pay), or computed when the platform gave none.
+        # The platform's 大病 payments, and which of them is the visit's tier (Clarification 24).
         resident = amounts["hifmi_pay"] if values.get("hifmi_pay", "").strip() else None
         employee = amounts["hifob_pay"] if values.get("hifob_pay", "").strip() else None
-        critical = employee if data["insurance_scheme"] == InsuranceScheme.EMPLOYEE else resident
+        critical = given_critical(data["insurance_scheme"], resident, employee)
         data.update(
             total_cost=amounts["total_cost"],
             policy_scope_cost=amounts["policy_scope_cost"],
