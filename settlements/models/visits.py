@@ -104,9 +104,15 @@ class Visit(models.Model):
 
     # Indexes cost every imported visit a write each: only those a read uses are kept (docs/monitoring.md
     # "Indexes of visits and people"). The person's lookups (a person's visits and years, the totals' ranges,
-    # the PROTECT check) use the leading column of ``visit_claimant_year``, not an index of their own.
+    # the PROTECT check) use the leading column of ``visit_claimant_year``, not an index of their own. The
+    # person is checked once a statement by a trigger, not once a row by a foreign key (migration 0022).
     claimant = models.ForeignKey(
-        Claimant, models.PROTECT, related_name="visits", verbose_name=_("就诊人"), db_index=False
+        Claimant,
+        models.PROTECT,
+        related_name="visits",
+        verbose_name=_("就诊人"),
+        db_index=False,
+        db_constraint=False,
     )
     # Imported visits name no hospital: indexed by ``visit_hospital`` over the visits that do.
     hospital = models.ForeignKey(
