@@ -250,7 +250,8 @@ def lock_settlement(settlement_id: int) -> Settlement:
 
 # pg_advisory_xact_lock key of settlement batches ("JZBS"); held until the chunk's transaction ends.
 _BATCH_LOCK_KEY = 0x4A5A4253
-# Another key: "JZVP" (0x4A5A5650), a visit's person, taken by the triggers of settlements migration 0022.
+# Other keys, taken by triggers: "JZVP" (0x4A5A5650), a visit's person (settlements migration 0022), and
+# "JZPP" (0x4A5A5050), a person's places (claimants migration 0016).
 
 
 def lock_batch() -> None:

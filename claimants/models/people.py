@@ -144,11 +144,22 @@ class Claimant(models.Model):
     sex = models.CharField(_("性别"), max_length=1, choices=Sex)
     birth_date = models.DateField(_("出生日期"))
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Both places are checked once a statement by a trigger, not once a row by a foreign key (migration 0016).
     hukou_region = models.ForeignKey(
-        Region, models.PROTECT, related_name="+", verbose_name=_("户籍所在地"), db_index=False
+        Region,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("户籍所在地"),
+        db_index=False,
+        db_constraint=False,
     )
     insured_region = models.ForeignKey(
-        Region, models.PROTECT, related_name="+", verbose_name=_("参保地"), db_index=False
+        Region,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("参保地"),
+        db_index=False,
+        db_constraint=False,
     )
     residence = models.CharField(_("居住地址"), max_length=200, blank=True)
     scheme = models.CharField(_("参保类型"), max_length=16, choices=InsuranceScheme)
