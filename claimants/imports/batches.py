@@ -144,6 +144,7 @@ def commit(*, batch: ImportBatch, by: User) -> ImportBatch:
         )
         result = spec.write(rows, batch=batch, by=by)
     batch.rows_created = result.rows_created
+    batch.rows_unchanged += result.rows_stored_since
     batch.persons_created = result.persons_created
     batch.status = ImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()

@@ -58,6 +58,7 @@ class Row:
 class WriteResult:
     rows_created: int
     persons_created: int = 0
+    rows_stored_since: int = 0  # rows to write that another import stored since the preview: now unchanged
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,12 @@ def _places(codes: list[str]) -> dict[str, Region]:
     return {region.code: region for region in Region.objects.filter(code__in=codes, level__in=levels)}
 
 
-def _digest(people: dict, stored: set, years: set, places: dict, *, by: User) -> str:
-    """What the outcome of a validation depends on besides the file: the people, the ``setl_id``s stored, the
-    policy years, the places of new people, the user's region and the day (no visit date after today)."""
+def _digest(people: dict, years: set, places: dict, *, by: User) -> str:
+    """What the outcome of a validation depends on besides the file and the ``setl_id``s stored (which only
+    grow, and which the write checks itself): the people, the policy years, the places of new people, the
+    user's region and the day (no visit date after today)."""
     read = [
         sorted(tuple(map(str, person.values())) for person in people.values()),
-        sorted(stored),
         sorted(years),
         sorted((r.code, r.level, r.jurisdiction) for r in places.values()),
         by.region_id,

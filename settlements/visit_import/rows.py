@@ -107,8 +107,10 @@ class VisitRows(RowSpec):
             {code for _row, p in accepted if p.id_number in unknown for code in (p.hukou, p.insured) if code}
         )
         stored, years, places = _stored(refs), _policy_years(), _places(codes)
-        keys = {"numbers": numbers, "refs": refs, "codes": codes}
-        basis = Basis(keys=keys, digest=_digest(people, stored, years, places, by=by))
+        # The stored setl_ids are not part of the basis: visits are never deleted, so the only change a commit
+        # could meet is a record stored since by another import, which the unique index finds as it writes.
+        keys = {"numbers": numbers, "codes": codes}
+        basis = Basis(keys=keys, digest=_digest(people, years, places, by=by))
         seen: dict[str, int] = {}
         accepted.reverse()
         while accepted:  # in file order, each checked record let go once its line is made
@@ -146,7 +148,7 @@ class VisitRows(RowSpec):
 
     def basis(self, keys: dict, *, by: User) -> str:
         people = _people(keys["numbers"])
-        return _digest(people, _stored(keys["refs"]), _policy_years(), _places(keys["codes"]), by=by)
+        return _digest(people, _policy_years(), _places(keys["codes"]), by=by)
 
     def _clean_row(self, row: Row) -> Parsed | None:
         """Every check of the row, each refusal worded (in ``row.errors``); what the row says, or None."""
@@ -264,7 +266,10 @@ class VisitRows(RowSpec):
             visits, persons = _write_rows(lines, batch)
         if visits:
             IMPORT_FOLLOWERS.call(batch)
-        return WriteResult(rows_created=visits, persons_created=persons)
+        # A record another import stored since the preview is left as it stored it: unchanged, not created.
+        return WriteResult(
+            rows_created=visits, persons_created=persons, rows_stored_since=lines.count(b"\n") - visits
+        )
 
 
 def _label(row: Row, parsed: Parsed) -> None:

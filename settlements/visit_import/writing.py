@@ -16,6 +16,7 @@ from claimants.imports import (
 from claimants.models import Claimant, ImportBatch, User
 from settlements.models import Visit
 from settlements.visit_import.checks import Parsed
+from settlements.visit_import.lookups import _stored
 
 # Functions of higher layers that keep figures derived from the visits (the monitoring app's person-year
 # totals): ``follower(batch)``, called by ``write`` inside the commit's transaction once the batch's visits are
@@ -136,8 +137,11 @@ def _parsed(line: str) -> dict:
 
 
 def _write_rows(lines: bytes, batch: ImportBatch) -> tuple[int, int]:
-    """The rows through ``bulk_insert`` (SQLite, the demo): the new people, then the visits."""
+    """The rows through ``bulk_insert`` (SQLite, the demo): the new people, then the visits; a record another
+    import stored since the preview is left as it is stored."""
     rows = [_parsed(line) for line in lines.decode().split("\n")[:-1]]  # each line ends in a newline
+    stored = _stored([row["settlement_ref"] for row in rows])
+    rows = [row for row in rows if row["settlement_ref"] not in stored]
     created = _create_people([row for row in rows if row["claimant_id"] is None], by=batch.created_by)
     visits = [
         {name: row[name] for name in VISIT_CELLS}
@@ -240,9 +244,10 @@ def _write_set_based(lines: bytes, batch: ImportBatch) -> tuple[int, int]:
 
 def _insert_visits(cursor, insert: str, params: list) -> int:
     """Run the visits' ``INSERT … SELECT``; return the rows written. Validation left out every ``setl_id``
-    stored then, and the commit found them unchanged: a plain insert (without ``ON CONFLICT``'s speculative
-    insertion, a sixth of the statement's time). Should another import have stored one of them since, the
-    insert is undone to its savepoint and run again, leaving those rows as they are stored."""
+    stored then, and another import storing one since is rare: a plain insert (without ``ON CONFLICT``'s
+    speculative insertion, a sixth of the statement's time), whose unique index is the commit's only look-up
+    of them. Should another import have stored one since the preview, the insert is undone to its savepoint
+    and run again, leaving those rows as they are stored."""
     try:
         with transaction.atomic():
             cursor.execute(insert, params)

@@ -83,9 +83,11 @@ def test_the_fast_path_gives_the_same_report_counts_and_rows_as_the_full_checks(
     assert len(visits) == 6
 
 
-def test_a_commit_after_the_database_changed_validates_the_file_again(
+def test_a_record_stored_since_the_preview_is_left_as_stored_and_counted_unchanged(
     reviewer, claimant_factory, mianyang_2023
 ):
+    """The commit does not look the file's setl_ids up again (visits are never deleted): the unique index
+    finds the one stored since, which stays as stored while the other rows are written."""
     known = claimant_factory(hukou_region=Region.objects.get(code="510703001"))
     content = csv_bytes(PLATFORM, [platform_row("C1", known), platform_row("C2", known)])
     batch = imports.stage(kind=visit_import.KIND, file_name="setl.csv", content=content, by=reviewer)
@@ -103,3 +105,22 @@ def test_a_commit_after_the_database_changed_validates_the_file_again(
     batch = imports.commit(batch=batch, by=reviewer)
     assert (batch.rows_created, batch.rows_unchanged) == (1, 1)
     assert sorted(Visit.objects.values_list("settlement_ref", flat=True)) == ["C1", "C2"]
+
+
+def test_a_person_registered_since_the_preview_has_the_file_validated_again(
+    reviewer, claimant_factory, mianyang_2023
+):
+    """A platform record's person registered by a caseworker between preview and commit, under another name:
+    the preview no longer holds, the file is validated again and the record refused, nobody created twice."""
+    stranger = claimant_factory.build(name="王平台", hukou_region=Region.objects.get(code="510703001"))
+    content = csv_bytes(WITH_PLACES, [[*platform_row("P1", stranger), "510703001", "510703001", "390"]])
+    batch = imports.stage(kind=visit_import.KIND, file_name="setl.csv", content=content, by=reviewer)
+    assert (batch.rows_valid, batch.report) == (1, [])
+    registered = claimant_factory(
+        id_number=stranger.id_number, name="王登记", hukou_region=stranger.hukou_region
+    )
+    batch = imports.commit(batch=batch, by=reviewer)
+    assert (batch.rows_created, batch.persons_created, batch.rows_invalid) == (0, 0, 1)
+    assert "姓名与已登记的不一致" in " ".join(batch.report[0]["errors"])
+    assert list(Claimant.objects.filter(id_number=stranger.id_number)) == [registered]
+    assert not Visit.objects.filter(settlement_ref="P1").exists()
