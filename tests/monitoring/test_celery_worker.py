@@ -64,6 +64,10 @@ def worker():
 def broker(monkeypatch):
     monkeypatch.setitem(current_app.conf, "task_always_eager", False)
     monkeypatch.setitem(current_app.conf, "broker_url", REDIS_URL)
+    # Publish through a connection to that broker: the app's pools, made by an earlier test of this process
+    # (in-memory transport when REDIS_URL is unset), would keep the tasks from the worker.
+    monkeypatch.setattr(current_app, "_pool", None)
+    monkeypatch.setattr(current_app.amqp, "_producer_pool", None)
 
 
 def wait_for(run: AlertRun, timeout: float = 90) -> AlertRun:
