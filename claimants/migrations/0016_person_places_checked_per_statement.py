@@ -18,12 +18,12 @@ from django.db import migrations, models
 LOCK_KEY = 0x4A5A5050
 
 FORWARD = (
-    """
+    f"""
     CREATE FUNCTION claimants_person_places_exist() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
         missing text;
     BEGIN
-        PERFORM pg_advisory_xact_lock_shared({key});
+        PERFORM pg_advisory_xact_lock_shared({LOCK_KEY});
         IF TG_LEVEL = 'ROW' THEN
             SELECT p.code INTO missing FROM unnest(ARRAY[NEW.hukou_region_id, NEW.insured_region_id]) AS p(code)
             WHERE NOT EXISTS (SELECT 1 FROM claimants_region r WHERE r.code = p.code) LIMIT 1;
@@ -40,7 +40,7 @@ FORWARD = (
         RETURN NULL;
     END
     $$
-    """.replace("{key}", str(LOCK_KEY)),
+    """,
     "CREATE TRIGGER person_places_exist AFTER INSERT ON claimants_claimant "
     "REFERENCING NEW TABLE AS claimants_claimant_added "
     "FOR EACH STATEMENT EXECUTE FUNCTION claimants_person_places_exist()",
@@ -48,10 +48,10 @@ FORWARD = (
     "ON claimants_claimant FOR EACH ROW WHEN (OLD.hukou_region_id IS DISTINCT FROM NEW.hukou_region_id "
     "OR OLD.insured_region_id IS DISTINCT FROM NEW.insured_region_id) "
     "EXECUTE FUNCTION claimants_person_places_exist()",
-    """
+    f"""
     CREATE FUNCTION claimants_person_place_kept() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM pg_advisory_xact_lock({key});
+        PERFORM pg_advisory_xact_lock({LOCK_KEY});
         IF EXISTS (SELECT 1 FROM claimants_claimant WHERE hukou_region_id = OLD.code)
            OR EXISTS (SELECT 1 FROM claimants_claimant WHERE insured_region_id = OLD.code) THEN
             RAISE EXCEPTION USING MESSAGE = 'region ' || OLD.code || ' is still named by people',
@@ -60,7 +60,7 @@ FORWARD = (
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END
     $$
-    """.replace("{key}", str(LOCK_KEY)),
+    """,
     "CREATE TRIGGER person_place_kept BEFORE DELETE OR UPDATE OF code ON claimants_region "
     "FOR EACH ROW EXECUTE FUNCTION claimants_person_place_kept()",
 )

@@ -18,12 +18,12 @@ from django.db import migrations, models
 LOCK_KEY = 0x4A5A5650
 
 FORWARD = (
-    """
+    f"""
     CREATE FUNCTION settlements_visit_people_exist() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
         missing bigint;
     BEGIN
-        PERFORM pg_advisory_xact_lock_shared({key});
+        PERFORM pg_advisory_xact_lock_shared({LOCK_KEY});
         IF TG_LEVEL = 'ROW' THEN
             IF NOT EXISTS (SELECT 1 FROM claimants_claimant WHERE id = NEW.claimant_id) THEN
                 missing := NEW.claimant_id;
@@ -39,16 +39,16 @@ FORWARD = (
         RETURN NULL;
     END
     $$
-    """.replace("{key}", str(LOCK_KEY)),
+    """,
     "CREATE TRIGGER visit_people_exist AFTER INSERT ON settlements_visit "
     "REFERENCING NEW TABLE AS settlements_visit_added "
     "FOR EACH STATEMENT EXECUTE FUNCTION settlements_visit_people_exist()",
     "CREATE TRIGGER visit_person_changed AFTER UPDATE OF claimant_id ON settlements_visit FOR EACH ROW "
     "WHEN (OLD.claimant_id IS DISTINCT FROM NEW.claimant_id) EXECUTE FUNCTION settlements_visit_people_exist()",
-    """
+    f"""
     CREATE FUNCTION settlements_visit_person_kept() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM pg_advisory_xact_lock({key});
+        PERFORM pg_advisory_xact_lock({LOCK_KEY});
         IF EXISTS (SELECT 1 FROM settlements_visit WHERE claimant_id = OLD.id) THEN
             RAISE EXCEPTION USING MESSAGE = 'person ' || OLD.id || ' is still named by visits',
                 ERRCODE = 'foreign_key_violation', TABLE = 'settlements_visit';
@@ -56,7 +56,7 @@ FORWARD = (
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END
     $$
-    """.replace("{key}", str(LOCK_KEY)),
+    """,
     "CREATE TRIGGER visit_person_kept BEFORE DELETE OR UPDATE OF id ON claimants_claimant "
     "FOR EACH ROW EXECUTE FUNCTION settlements_visit_person_kept()",
 )

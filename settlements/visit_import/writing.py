@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -251,7 +252,10 @@ def _insert_visits(cursor, insert: str, params: list) -> int:
     try:
         with transaction.atomic():
             cursor.execute(insert, params)
-    except IntegrityError:  # a unique setl_id (the only unique column) written by a concurrent import
+    except IntegrityError as error:
+        if not isinstance(error.__cause__, psycopg.errors.UniqueViolation):
+            raise  # a check or the person's trigger: running the insert again would fail the same way
+        # a unique setl_id (the only unique column) written by a concurrent import
         cursor.execute(f"{insert} ON CONFLICT (settlement_ref) DO NOTHING", params)
     return cursor.rowcount
 
