@@ -87,10 +87,13 @@ class RowSpec:
     kept_fields: tuple[str, ...] = ()
     kept_line: str = ""
 
-    def reading(self) -> Callable[[Row], None] | None:
-        """A check ``parse_rows`` runs on each row of one file as soon as it is read (it may keep what it made
-        of the row in ``Row.checked`` and let go of its raw cells, so that a file's cells are never all held
-        at once), or None. Called once a file: what it keeps across rows is that file's."""
+    def reading(self, positions: dict[str, int]) -> Callable[[list[str], int], Row | None] | None:
+        """A fast path for one file's rows, or None. ``positions``: each found column's place in a row.
+        ``parse_rows`` calls it with a row's cells (padded to the file's columns) and line number, for a
+        row that passed its own checks; it returns the row ready for ``validate`` (what it made of the
+        cells in ``Row.checked``, no ``values``: a file's cells are never all held at once) when it
+        accepts the row outright, or None to leave the row to ``validate``'s full checks. Called once a
+        file: what it keeps across rows is that file's."""
         return None
 
     def validate(self, rows: list[Row], *, by: User) -> Basis | None:

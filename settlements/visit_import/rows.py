@@ -23,7 +23,7 @@ from core.regions import in_region
 from settlements.errors import VisitError
 from settlements.models import Referral, Visit, VisitType
 from settlements.services import check_visit_values
-from settlements.visit_import.checks import Parsed, _FastChecks, given_critical
+from settlements.visit_import.checks import Parsed, _FastChecks, _Parses, given_critical
 from settlements.visit_import.fields import (
     INSUTYPES,
     KIND,
@@ -76,17 +76,8 @@ class VisitRows(RowSpec):
         ref = data.get("settlement_ref") or values.get("setl_id", "")
         return f"{ref} {name} {idnumbers.mask(number)}".strip()
 
-    def reading(self):
-        fast = _FastChecks(timezone.localdate())
-
-        def check(row: Row) -> None:
-            """The fast path of the checks as the row is read: what the rest reads is then in its ``Parsed``,
-            and its raw cells are let go (a file's cells and rows are never all held at once)."""
-            parsed = fast.clean(row)
-            if parsed is not None:
-                row.checked, row.values = parsed, {}
-
-        return check
+    def reading(self, positions: dict[str, int]):
+        return _FastChecks(timezone.localdate(), positions).row
 
     def validate(self, rows: list[Row], *, by: User) -> Basis:
         accepted: list[tuple[Row, Parsed]] = []
@@ -112,6 +103,7 @@ class VisitRows(RowSpec):
         keys = {"numbers": numbers, "codes": codes}
         basis = Basis(keys=keys, digest=_digest(people, years, places, by=by))
         seen: dict[str, int] = {}
+        inside = _Parses(lambda code: in_region(code, by))  # by household-registration place
         accepted.reverse()
         while accepted:  # in file order, each checked record let go once its line is made
             row, parsed = accepted.pop()
@@ -120,7 +112,7 @@ class VisitRows(RowSpec):
                 person = _new_person(row, parsed, places, by=by)
                 if person is not None:
                     people[parsed.id_number] = person
-            if person is not None and not in_region(person["hukou_region_id"], by):
+            if person is not None and not inside[person["hukou_region_id"]]:
                 row.errors.append(outside_region())  # the same whether registered elsewhere or nowhere
             if person is None or row.errors:
                 _label(row, parsed)

@@ -73,10 +73,9 @@ def _text(value: str) -> str:
     )
 
 
-def _cells(parsed: Parsed, person: dict) -> bytes:
-    """The row to write as one line of COPY's text format (``CELLS`` in order), UTF-8: the temporary table
-    takes it as it is, and the staged rows of a batch are these lines (as bytes, half the memory of a text
-    that holds a Chinese name)."""
+def _person_cells(person: dict) -> str:
+    """The person's cells of a row to write (``PERSON_CELLS`` with the key first, each followed by a tab):
+    the key of a known person, all but the key of a person not yet known."""
     if person["id"] is None:
         new = (
             _text(person["name"]),
@@ -89,13 +88,21 @@ def _cells(parsed: Parsed, person: dict) -> bytes:
         key = NULL
     else:
         new, key = KNOWN_PERSON, str(person["id"])
+    return "\t".join((key, person["id_number"], *new, ""))
+
+
+def _cells(parsed: Parsed, person: dict) -> bytes:
+    """The row to write as one line of COPY's text format (``CELLS`` in order), UTF-8: the temporary table
+    takes it as it is, and the staged rows of a batch are these lines (as bytes, half the memory of a text
+    that holds a Chinese name). The person's cells are made once a person (``person["cells"]``)."""
+    cells = person.get("cells")
+    if cells is None:
+        cells = person["cells"] = _person_cells(person)
     critical, discharged = parsed.critical_illness_paid, parsed.discharged
     return (
-        "\t".join(
+        cells
+        + "\t".join(
             (
-                key,
-                person["id_number"],
-                *new,
                 _text(parsed.settlement_ref),
                 parsed.visit_type,
                 parsed.admitted.isoformat(),
