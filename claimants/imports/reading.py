@@ -61,7 +61,7 @@ def table_rows(file_name: str, content: bytes) -> Iterator[list[str]]:
 def _csv_rows(text: str) -> Iterator[list[str]]:
     try:
         for row in csv.reader(io.StringIO(text, newline="")):
-            yield [v.strip() for v in row]
+            yield list(map(str.strip, row))
     except csv.Error as exc:
         raise DomainError(
             ImportBatchError.UNREADABLE_FILE, detail=_("CSV 格式有误，请用 Excel 另存为 CSV 后再上传")
