@@ -419,3 +419,28 @@ def test_a_setl_id_another_import_stored_after_the_preview_check_is_left_as_stor
         "C1": Decimal("12000.00"),
         "C2": Decimal("15000.00"),
     }
+
+
+def test_the_look_up_of_stored_setl_ids_probes_the_unique_index_however_many_a_file_holds(
+    reviewer, claimant_factory, mianyang_2023
+):
+    """A file's 100,000 setl_ids are looked up by their unique index, never by reading every visit (as
+    ``= ANY(<100,000 keys>)`` the planner scanned the whole table in parallel processes for each file)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from settlements.visit_import.lookups import _stored
+
+    person = claimant_factory()
+    imports.commit(batch=stage(csv_bytes(PLATFORM, [platform_row("K7", person)]), reviewer), by=reviewer)
+    refs = sorted(["K7", "it's", 'a "quoted" one', *(f"K{n}" for n in range(8, 100_000))])
+    with CaptureQueriesContext(connection) as queries:
+        assert _stored(refs) == {"K7"}
+    if connection.vendor != "postgresql":
+        return
+    (query,) = [q["sql"] for q in queries.captured_queries if "settlements_visit" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {query}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "settlements_visit_settlement_ref_key" in plan
+    assert "Seq Scan on settlements_visit" not in plan
