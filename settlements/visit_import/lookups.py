@@ -38,9 +38,9 @@ def _people(numbers: list[str]) -> dict[str, dict]:
 
 # The file's setl_ids that are stored: one probe of the unique index each, whatever the planner would guess.
 # As ``settlement_ref = ANY(<100,000 keys>)`` PostgreSQL estimated 100,000 probes dearer than reading the whole
-# table, and scanned every visit in three parallel processes for each file staged (0.7 s on 10,000,000 visits,
-# five times that at city scale, against 0.16 s of probes). A LIMIT in a LATERAL subquery keeps it a nested
-# loop over the index. No JIT: its compiling cost more than the probes.
+# table whose new pages were not yet all-visible, and scanned every visit in three parallel processes for each
+# file staged (0.7 s on 10,000,000 visits, against 0.16 s of probes in one). A LIMIT in a LATERAL subquery keeps
+# it a nested loop over the index. No JIT: its compiling cost more than the probes.
 STORED_SQL = (
     "SELECT r.ref FROM unnest({keys}) AS r(ref) CROSS JOIN LATERAL "
     "(SELECT FROM {table} v WHERE v.{column} = r.ref LIMIT 1) AS stored"
