@@ -13,14 +13,12 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimants import categories, idnumbers, imports, roles, validators
 from claimants.errors import ClaimantError
 from claimants.imports import (
-    AnyOf,
     Basis,
     Column,
     Row,
@@ -28,6 +26,7 @@ from claimants.imports import (
     WriteResult,
     bulk_insert,
     parse_date,
+    probe,
 )
 from claimants.models import Certification, Claimant, ImportBatch, InsuranceScheme, Region, User
 from core.errors import DomainError
@@ -43,16 +42,6 @@ def _overlaps(a_from: dt.date, a_to: dt.date | None, b_from: dt.date, b_to: dt.d
 
 def _chunks(values: list) -> list[list]:
     return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
-
-
-def _matching(queryset, field: str, values: list):
-    """Rows of ``queryset`` whose ``field`` is one of ``values``: on PostgreSQL one ``= ANY(array)``
-    parameter (one query, an index scan whatever the number of values), elsewhere IN lists in chunks."""
-    if not values:
-        return []
-    if connection.vendor == "postgresql":
-        return list(queryset.filter(AnyOf(field, values)))
-    return [row for chunk in _chunks(values) for row in queryset.filter(**{f"{field}__in": chunk})]
 
 
 @dataclass(frozen=True)
@@ -72,7 +61,7 @@ class _Found:
         )
         existing = {
             c["id_number"]: c
-            for c in _matching(
+            for c in probe(
                 Claimant.objects.values(
                     "id", "id_number", "name", "hukou_region_id", "hukou_region__jurisdiction"
                 ),
@@ -84,7 +73,7 @@ class _Found:
         active = Certification.objects.filter(status=Certification.Status.ACTIVE).values(
             "id", "claimant_id", "category", "valid_from", "valid_to", "certificate_number"
         )
-        for c in _matching(active, "claimant_id", [c["id"] for c in existing.values()]):
+        for c in probe(active, "claimant_id", [c["id"] for c in existing.values()]):
             held[(c["claimant_id"], c["category"])].append(c)
         return cls(regions, known_prefixes, existing, dict(held))
 

@@ -10,11 +10,11 @@ file again otherwise. A row equal to what is stored is "unchanged", so importing
 changes nothing. See docs/imports.md.
 
 The package: ``spec`` (``RowSpec``, ``Row``, the kinds), ``reading`` (limits, table, header, rows),
-``batches`` (stage, commit, discard) and ``loading`` (``bulk_insert``, ``AnyOf``).
+``batches`` (stage, commit, discard) and ``loading`` (``bulk_insert``, ``AnyOf``, ``probe``).
 """
 
 from claimants.imports.batches import commit, discard, stage
-from claimants.imports.loading import AnyOf, array_parameter, bulk_insert, copy_history
+from claimants.imports.loading import AnyOf, array_parameter, bulk_insert, copy_history, probe
 from claimants.imports.reading import HEADER_SEARCH_ROWS, check_limits, parse_date, parse_rows, read_table
 from claimants.imports.spec import (
     EXAMPLE_MARK,
@@ -52,6 +52,7 @@ __all__ = [
     "outside_region",
     "parse_date",
     "parse_rows",
+    "probe",
     "read_table",
     "stage",
 ]

@@ -1,10 +1,11 @@
-"""Loading many rows fast: array parameters, ``AnyOf`` and ``bulk_insert`` (COPY on PostgreSQL, with the
+"""Loading many rows fast: array parameters, ``AnyOf``, ``probe`` and ``bulk_insert`` (COPY on PostgreSQL, with the
 history rows of the inserted rows copied in one statement)."""
 
 import json
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Expression, F, JSONField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from claimants.models import User
@@ -44,6 +45,42 @@ class AnyOf(Expression):
         sql, params = compiler.compile(self.column)
         placeholder, array = array_parameter(self.values)
         return f"{sql} = ANY({placeholder})", (*params, array)
+
+
+PROBE_CHUNK = 5000  # elsewhere than PostgreSQL: IN lists under SQLite's variable limit
+
+
+def probe(queryset, field: str, values: list) -> list[dict]:
+    """The rows of ``queryset`` (a ``.values(*fields)`` queryset) whose ``field`` is one of ``values``, as
+    dicts: a file's keys looked up, each by the index of ``field``.
+
+    PostgreSQL: one query, the values as one array parameter, each joined to the queryset as a ``LATERAL``
+    subquery (``OFFSET 0`` keeps it one: the planner cannot turn it into a join that reads the table). As
+    ``field = ANY(<100,000 values>)`` the planner costed the probes as so many random page reads and, on a
+    large table, read it whole in parallel processes instead (a file of 100,000 people on a registry of
+    1,800,000: 0.59 s in three processes). No JIT for the rest of the transaction: compiling the probes' loop
+    cost more than running it. Elsewhere: ``IN`` lists in chunks."""
+    if not values:
+        return []
+    if connection.vendor != "postgresql":
+        return [
+            row
+            for start in range(0, len(values), PROBE_CHUNK)
+            for row in queryset.filter(**{f"{field}__in": values[start : start + PROBE_CHUNK]})
+        ]
+    names = list(queryset.query.values_select)
+    sql, params = queryset.filter(**{field: RawSQL("probed.key", ())}).query.sql_with_params()
+    placeholder, array = array_parameter(values)
+    columns = ", ".join(f"c{index}" for index in range(len(names)))
+    # The queryset's own SQL and parameters; the values are one parameter.
+    outer = (
+        f"SELECT {columns} FROM unnest({placeholder}) AS probed(key) "  # noqa: S608
+        f"CROSS JOIN LATERAL ({sql} OFFSET 0) AS found({columns})"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(outer, [array, *params])
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _allocate_ids(cursor, table: str, pk: str, count: int) -> list[int]:

@@ -228,3 +228,39 @@ def test_lookup_by_many_id_numbers_matches_whole_numbers_only(claimant_factory):
     found = Claimant.objects.filter(imports.AnyOf("id_number", [longer, "x"]))
     assert list(found) == []
     assert list(Claimant.objects.filter(imports.AnyOf("id_number", [person.id_number]))) == [person]
+
+
+def test_probe_finds_the_rows_of_each_key_with_the_fields_asked_for(claimant_factory, certification_factory):
+    person, other = claimant_factory(), claimant_factory()
+    certification_factory(claimant=person, category="dibao")
+    certification_factory(claimant=person, category="monitored_rural")
+    people = Claimant.objects.values("id", "id_number", "hukou_region__jurisdiction")
+    quoted = ['it\'s "x"', "back\\slash", person.id_number + "00"]  # never matches part of a number
+
+    found = imports.probe(people, "id_number", [person.id_number, *quoted])
+    assert found == [
+        {"id": person.pk, "id_number": person.id_number, "hukou_region__jurisdiction": "mianyang"}
+    ]
+    held = imports.probe(Certification.objects.values("claimant_id", "category"), "claimant_id", [person.pk])
+    assert sorted(c["category"] for c in held) == ["dibao", "monitored_rural"]
+    assert imports.probe(people, "id_number", []) == []
+    assert imports.probe(people, "id", [other.pk])[0]["id_number"] == other.id_number
+
+
+@pytest.mark.postgres
+def test_probe_looks_each_key_up_by_its_index_however_many_keys_a_file_holds(claimant_factory):
+    """As ``id_number = ANY(<100,000 numbers>)`` the planner read the whole table (in parallel processes on
+    a large one); each key is now one probe of the unique index."""
+    require_postgresql()
+    from django.test.utils import CaptureQueriesContext
+
+    person = claimant_factory()
+    numbers = sorted({person.id_number, *(f"{n:018d}" for n in range(100_000))})
+    with CaptureQueriesContext(connection) as queries:
+        assert len(imports.probe(Claimant.objects.values("id"), "id_number", numbers)) == 1
+    (query,) = [q["sql"] for q in queries.captured_queries if "claimants_claimant" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {query}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "claimants_claimant_id_number_key" in plan
+    assert "Seq Scan on claimants_claimant" not in plan
