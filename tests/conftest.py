@@ -38,6 +38,16 @@ def require_postgresql() -> None:
         pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
 
 
+def plan_of_query_on(queries, table: str) -> str:
+    """PostgreSQL's plan (``EXPLAIN``) of the one query captured (``CaptureQueriesContext``) that names ``table``."""
+    from django.db import connection
+
+    (query,) = [q["sql"] for q in queries.captured_queries if table in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {query}")
+        return "\n".join(line for (line,) in cursor.fetchall())
+
+
 @pytest.fixture
 def regions(db):
     """Mianyang, Beijing and Tianjin with every county and township (reloaded after a flushing test)."""

@@ -12,7 +12,7 @@ from claimants.errors import ImportBatchError
 from claimants.models import Certification, Claimant, ImportBatch
 from core.errors import DomainError
 from tests.claimants.support import csv_bytes, number, stage
-from tests.conftest import require_postgresql
+from tests.conftest import plan_of_query_on, require_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -258,9 +258,6 @@ def test_probe_looks_each_key_up_by_its_index_however_many_keys_a_file_holds(cla
     numbers = sorted({person.id_number, *(f"{n:018d}" for n in range(100_000))})
     with CaptureQueriesContext(connection) as queries:
         assert len(imports.probe(Claimant.objects.values("id"), "id_number", numbers)) == 1
-    (query,) = [q["sql"] for q in queries.captured_queries if "claimants_claimant" in q["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {query}")
-        plan = "\n".join(line for (line,) in cursor.fetchall())
+    plan = plan_of_query_on(queries, "claimants_claimant")
     assert "claimants_claimant_id_number_key" in plan
     assert "Seq Scan on claimants_claimant" not in plan

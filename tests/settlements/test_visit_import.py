@@ -13,6 +13,7 @@ from claimants.models import Claimant, ImportBatch, Region
 from core.roles import Role
 from settlements.models import Visit
 from settlements.visit_import import KIND
+from tests.conftest import plan_of_query_on
 
 pytestmark = pytest.mark.django_db
 
@@ -438,9 +439,6 @@ def test_the_look_up_of_stored_setl_ids_probes_the_unique_index_however_many_a_f
         assert _stored(refs) == {"K7"}
     if connection.vendor != "postgresql":
         return
-    (query,) = [q["sql"] for q in queries.captured_queries if "settlements_visit" in q["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {query}")
-        plan = "\n".join(line for (line,) in cursor.fetchall())
+    plan = plan_of_query_on(queries, "settlements_visit")
     assert "settlements_visit_settlement_ref_key" in plan
     assert "Seq Scan on settlements_visit" not in plan
