@@ -60,6 +60,9 @@ def probe(queryset, field: str, values: list) -> list[dict]:
     large table, read it whole in parallel processes instead (a file of 100,000 people on a registry of
     1,800,000: 0.59 s in three processes). No JIT for the rest of the transaction: compiling the probes' loop
     cost more than running it. Elsewhere: ``IN`` lists in chunks."""
+    names = list(queryset.query.values_select)
+    if not names or queryset.query.annotation_select:
+        raise ValueError("probe() takes a .values(*fields) queryset of model fields")
     if not values:
         return []
     if connection.vendor != "postgresql":
@@ -68,7 +71,6 @@ def probe(queryset, field: str, values: list) -> list[dict]:
             for start in range(0, len(values), PROBE_CHUNK)
             for row in queryset.filter(**{f"{field}__in": values[start : start + PROBE_CHUNK]})
         ]
-    names = list(queryset.query.values_select)
     sql, params = queryset.filter(**{field: RawSQL("probed.key", ())}).query.sql_with_params()
     placeholder, array = array_parameter(values)
     columns = ", ".join(f"c{index}" for index in range(len(names)))

@@ -245,6 +245,8 @@ def test_probe_finds_the_rows_of_each_key_with_the_fields_asked_for(claimant_fac
     assert sorted(c["category"] for c in held) == ["dibao", "monitored_rural"]
     assert imports.probe(people, "id_number", []) == []
     assert imports.probe(people, "id", [other.pk])[0]["id_number"] == other.id_number
+    with pytest.raises(ValueError, match="values"):
+        imports.probe(Claimant.objects.all(), "id_number", [person.id_number])
 
 
 @pytest.mark.postgres
