@@ -10,17 +10,16 @@ from operator import itemgetter
 from claimants import idnumbers, validators
 from claimants.imports import Row, parse_date
 from claimants.models import InsuranceScheme
-from settlements.models import Referral, VisitType
+from settlements.models import Referral
 from settlements.money import MAX_BILL_AMOUNT
 from settlements.visit_import.fields import (
     INSUTYPES,
-    MED_TYPES,
     MONEY_NAMES,
     REFERRALS,
     TOLERANCE,
-    VISIT_TYPES,
     ZERO,
     _money,
+    visit_type_of,
 )
 
 
@@ -132,11 +131,7 @@ class _FastChecks:
 
     @staticmethod
     def visit_type(raw: str) -> str | None:
-        med_type = raw.strip()
-        visit_type = VISIT_TYPES.get(med_type) or MED_TYPES.get(med_type)
-        if visit_type is None and len(med_type) >= 2 and med_type[0] == "2" and med_type.isdigit():
-            visit_type = VisitType.INPATIENT
-        return visit_type
+        return visit_type_of(raw.strip())
 
     @staticmethod
     def referral(raw: str) -> str | None:
@@ -176,7 +171,7 @@ class _FastChecks:
             return None
         resident = hifmi if money[3].strip() else None
         employee = hifob if money[4].strip() else None
-        critical = employee if scheme == InsuranceScheme.EMPLOYEE else resident  # ``given_critical``
+        critical = given_critical(scheme, resident, employee)
         supplementary = cvlserv + hifes
         if scope > total or basic > scope or supplementary > MAX_BILL_AMOUNT:
             return None

@@ -57,3 +57,12 @@ def _money(raw: str) -> Decimal:
     if not value.is_finite():
         raise InvalidOperation(raw)
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def visit_type_of(med_type: str) -> str | None:
+    """The visit type of a ``med_type`` cell (stripped): the product's codes and labels, the platform's
+    codes, any 2x code an inpatient stay; None when it is not known."""
+    visit_type = VISIT_TYPES.get(med_type) or MED_TYPES.get(med_type)
+    if visit_type is None and len(med_type) >= 2 and med_type[0] == "2" and med_type.isdigit():
+        visit_type = VisitType.INPATIENT
+    return visit_type

@@ -21,19 +21,18 @@ from claimants.models import Claimant, ImportBatch, InsuranceScheme, Region, Use
 from core.errors import DomainError
 from core.regions import in_region
 from settlements.errors import VisitError
-from settlements.models import Referral, Visit, VisitType
+from settlements.models import Referral, Visit
 from settlements.services import check_visit_values
 from settlements.visit_import.checks import Parsed, _FastChecks, _Parses, given_critical
 from settlements.visit_import.fields import (
     INSUTYPES,
     KIND,
-    MED_TYPES,
     MONEY_COLUMNS,
     REFERRALS,
     REQUIRED_MONEY,
     TOLERANCE,
-    VISIT_TYPES,
     _money,
+    visit_type_of,
 )
 from settlements.visit_import.lookups import _digest, _people, _places, _policy_years, _stored
 from settlements.visit_import.writing import IMPORT_FOLLOWERS, _cells, _write_rows, _write_set_based
@@ -158,9 +157,7 @@ class VisitRows(RowSpec):
         except idnumbers.InvalidIdNumber as exc:
             row.errors.append(str(exc))
         med_type = values["med_type"].strip()
-        visit_type = VISIT_TYPES.get(med_type) or MED_TYPES.get(med_type)
-        if visit_type is None and len(med_type) >= 2 and med_type[0] == "2" and med_type.isdigit():
-            visit_type = VisitType.INPATIENT
+        visit_type = visit_type_of(med_type)
         if visit_type is None:
             row.errors.append(_("未知的医疗类别：%(value)s") % {"value": med_type})
         data["visit_type"] = visit_type
