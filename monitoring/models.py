@@ -107,6 +107,11 @@ class PushBatch(models.Model):
         return f"{self.period:%Y-%m} {self.region}"
 
 
+# What a run counts, in all and in each county: the people over the threshold, and the alerts it inserted by
+# disposition (``HighCostAlert.Disposition``'s values).
+COUNTED = ("hits", "pushed", "carried_over", "reported")
+
+
 class RunCounty(models.Model):
     """One county's part of a run, finished or not: what the run's progress counts. A county with nobody over
     the threshold is finished with no push batch (there is nothing to hand over); resuming a run sends again
@@ -117,6 +122,12 @@ class RunCounty(models.Model):
         Region, models.PROTECT, related_name="+", db_constraint=False, verbose_name=_("区县")
     )
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # What this run found and pushed in the county (the run's own counters are their sums): a county manager's
+    # view of a city's run, even when the county's batch of the month was handed over by an earlier run.
+    hits = models.PositiveIntegerField(_("超标人数"), default=0)
+    pushed = models.PositiveIntegerField(_("新推送"), default=0)
+    carried_over = models.PositiveIntegerField(_("结转未反馈"), default=0)
+    reported = models.PositiveIntegerField(_("已救助（仅报告）"), default=0)
 
     class Meta:
         verbose_name = _("运行区县")

@@ -2,14 +2,15 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from claimants.models import User
 from core.regions import in_region, region_filter
 from core.roles import officer_department
-from monitoring.models import AlertRun, HighCostAlert, PushBatch, RunCounty
+from monitoring.models import COUNTED, AlertRun, HighCostAlert, PushBatch, RunCounty
 from monitoring.services import counties_to_run, is_stuck, rule_for
 from settlements.models import Visit
 
@@ -101,7 +102,7 @@ def metrics(*, user: User, now: dt.datetime | None = None) -> dict[str, int]:
     ) | {"feedback_days": feedback_days}
 
 
-RUN_COUNTERS = ("regions_total", "regions_done", "hits", "pushed", "carried_over", "reported")
+RUN_COUNTERS = ("regions_total", "regions_done", *COUNTED)
 
 
 def runs_visible_to(user: User) -> QuerySet[AlertRun]:
@@ -116,23 +117,15 @@ def runs_visible_to(user: User) -> QuerySet[AlertRun]:
 
 def run_counts(run: AlertRun, user: User) -> dict[str, int]:
     """The run's counters as the user may see them: the run's own when it lay inside the user's region,
-    else those of the user's counties only (finished push batches and their alerts)."""
+    else the sums of its counties in the user's region (``RunCounty``)."""
     if run.region_id and in_region(run.region_id, user):
         return {name: getattr(run, name) for name in RUN_COUNTERS}
     counties = counties_to_run(period=run.period, region=user.region_id)
-    alerts = HighCostAlert.objects.filter(batch__run=run, batch__region_id__in=counties)
-    by_disposition = dict(alerts.values_list("disposition").annotate(n=Count("pk")).order_by())
-    return {
-        "regions_total": len(counties),
-        "regions_done": RunCounty.objects.filter(
-            run=run, county_id__in=counties, finished_at__isnull=False
-        ).count(),
-        "hits": alerts.values("claimant_id").distinct().count(),
-        **{
-            disposition.value: by_disposition.get(disposition.value, 0)
-            for disposition in HighCostAlert.Disposition
-        },
-    }
+    sums = RunCounty.objects.filter(run=run, county_id__in=counties).aggregate(
+        regions_done=Count("pk", filter=Q(finished_at__isnull=False)),
+        **{name: Coalesce(Sum(name), 0) for name in COUNTED},
+    )
+    return {"regions_total": len(counties), **sums}
 
 
 def recent_runs(user: User, limit: int = 10) -> list[AlertRun]:

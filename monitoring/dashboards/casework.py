@@ -10,6 +10,8 @@ deadline, so the dashboard sums the rows before today's cut-off (``docs/dashboar
 recomputes the four tables from the alerts, applications and case events (``rollups.rebuild`` calls it).
 """
 
+import datetime as dt
+
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -53,10 +55,14 @@ ON CONFLICT (aid_year, region_id, step) DO UPDATE SET steps = monitoring_steprol
 """
 
 
-def add_alert_batch(batch_id: int) -> None:
-    """Add the alerts one county's batch has just inserted (one statement, in the job's transaction)."""
+def add_alert_batch(batch_id: int, pushed_at: dt.datetime) -> None:
+    """Add the alerts one county's batch has just been given, all pushed at ``pushed_at`` (one statement, in
+    the job's transaction; a batch handed over before keeps its earlier alerts, counted then)."""
     with connection.cursor() as cursor:
-        cursor.execute(ALERT_ROLLUP_SQL.format(where="batch_id = %s"), [batch_id])
+        cursor.execute(
+            ALERT_ROLLUP_SQL.format(where="batch_id = %s AND created_at = %s"),
+            [batch_id, connection.ops.adapt_datetimefield_value(pushed_at)],
+        )
 
 
 def add_alert_answer(alert) -> None:

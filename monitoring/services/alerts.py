@@ -1,6 +1,7 @@
 """The county step of the monthly high-cost alert job: classify, route and insert the alerts (RULES.md 3.9 MY-W1)."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, F
@@ -15,6 +16,7 @@ from jurisdictions import registry
 from monitoring.dashboards import casework
 from monitoring.errors import MonitoringError
 from monitoring.models import (
+    COUNTED,
     AlertRun,
     HighCostAlert,
     PendingHit,
@@ -95,11 +97,12 @@ def alert_county(*, run: AlertRun, county: str) -> PushBatch | None:
     """The job's unit of work: every pending hit of one county (by household registration) becomes alerts.
 
     One transaction: a worker dying half-way leaves nothing behind, and the retry starts over. The county's
-    ``RunCounty`` row counts it once in the run's progress, however often the task is delivered. A county
-    with nobody over the threshold gets no push batch (an empty month hands nothing over). A county whose
-    batch for the period is already finished is a no-op, so a second run pushes nobody twice; the unique
-    constraint on (person, period, department) backs that with ``ON CONFLICT DO NOTHING``. Returns the
-    county's batch, or None.
+    ``RunCounty`` row counts it once in the run's progress, however often the task is delivered, and keeps
+    what the run found and pushed there. A county with nobody over the threshold gets no push batch (an empty
+    month hands nothing over). A county whose batch for the period was handed over by an earlier run gets
+    only the people not in it yet (records that reached the platform since): the unique constraint on
+    (person, period, department) and ``ON CONFLICT DO NOTHING`` push nobody twice. Returns the county's
+    batch, or None.
     """
     region = Region.objects.get(code=county)
     threshold = threshold_for(jurisdiction=region.jurisdiction, year=run.period.year)
@@ -109,25 +112,22 @@ def alert_county(*, run: AlertRun, county: str) -> PushBatch | None:
     batch = PushBatch.objects.filter(period=run.period, region=region).first()
     if unit.finished_at is not None:  # a task delivered twice: counted once
         return batch
-    counts = {"hits": 0, "pushed": 0, "carried_over": 0, "reported": 0}
-    if batch is not None or PendingHit.objects.filter(run=run, county=region).exists():
+    counts = dict.fromkeys(COUNTED, 0)
+    if PendingHit.objects.filter(run=run, county=region).exists():
         batch, created = PushBatch.objects.get_or_create(
             period=run.period, region=region, defaults={"run": run, "threshold": threshold}
         )
         if not created:
             batch = PushBatch.objects.select_for_update().get(pk=batch.pk)
-        finishing = batch.finished_at is None
-        if finishing:
-            batch.run = run
-            batch.threshold = threshold
-            counts |= _insert_alerts(batch=batch, run=run, jurisdiction=region.jurisdiction)
-            batch.finished_at = timezone.now()
+        counts |= _insert_alerts(batch=batch, run=run, threshold=threshold, jurisdiction=region.jurisdiction)
+        if batch.finished_at is None:
+            batch.run, batch.threshold, batch.finished_at = run, threshold, timezone.now()
             batch.save(update_fields=["run", "threshold", "finished_at"])
-        hits, _ = PendingHit.objects.filter(run=run, county=region).delete()
-        if finishing:
-            counts["hits"] = hits
+        counts["hits"], _ = PendingHit.objects.filter(run=run, county=region).delete()
+    for name, value in counts.items():
+        setattr(unit, name, value)
     unit.finished_at = timezone.now()
-    unit.save(update_fields=["finished_at"])
+    unit.save(update_fields=["finished_at", *COUNTED])
     _count_progress(run, counts)
     return batch
 
@@ -136,8 +136,11 @@ def rural_alerted(jurisdiction: str) -> bool:
     return Department.RURAL_REVITALIZATION in registry.get(jurisdiction).alert_departments
 
 
-def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dict[str, int]:
-    """Insert the county's alerts with ``ALERTS_SQL``; return how many of each disposition the batch holds."""
+def _insert_alerts(
+    *, batch: PushBatch, run: AlertRun, threshold: Decimal, jurisdiction: str
+) -> dict[str, int]:
+    """Insert the county's alerts with ``ALERTS_SQL``; return how many of each disposition it inserted (all
+    with one push time: the dashboards add them, and a batch handed over before keeps its own)."""
     ranking = categories.categories_of(jurisdiction)
     sql = ALERTS_SQL.format(
         categories=", ".join(f"'{code}'" for code in ranking),
@@ -145,6 +148,7 @@ def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dic
         in_force=in_force_sql("cert", "%(cutoff)s"),
     )
     ops = connection.ops
+    pushed_at = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
@@ -155,8 +159,8 @@ def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dic
                 "period": ops.adapt_datefield_value(batch.period),
                 "previous": ops.adapt_datefield_value(month_start(batch.period - dt.timedelta(days=1))),
                 "cutoff": ops.adapt_datefield_value(month_end(batch.period)),
-                "threshold": batch.threshold,
-                "now": ops.adapt_datetimefield_value(timezone.now()),
+                "threshold": threshold,
+                "now": ops.adapt_datetimefield_value(pushed_at),
                 "returning": RETURNING_CATEGORY,
                 "civil": Department.CIVIL_AFFAIRS,
                 # NULL joins no row: the push goes to civil affairs alone. SCENARIOS Clarification 26: the
@@ -168,9 +172,9 @@ def _insert_alerts(*, batch: PushBatch, run: AlertRun, jurisdiction: str) -> dic
                 **{disposition.name.lower(): disposition.value for disposition in HighCostAlert.Disposition},
             },
         )
-    casework.add_alert_batch(batch.pk)
+    casework.add_alert_batch(batch.pk, pushed_at)
     by_disposition = dict(
-        HighCostAlert.objects.filter(batch=batch)
+        HighCostAlert.objects.filter(batch=batch, created_at=pushed_at)
         .values_list("disposition")
         .annotate(n=Count("pk"))
         .order_by()

@@ -4,11 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db.models import F, ProtectedError
+from django.db.models import F, ProtectedError, Sum
 
 from claimants.models import Certification
 from core.roles import Department
 from monitoring import services, totals
+from monitoring.dashboards.models import AlertRollup
 from monitoring.models import AlertRun, AmountBasis, HighCostAlert, MonitoringRule, PendingHit, PushBatch
 from monitoring.services import alerts
 from settlements.services import reverse_settlement, settle_visit, settle_visits
@@ -147,6 +148,29 @@ def test_running_the_month_twice_pushes_nobody_twice(mianyang_2023, person_with_
     # One batch, of the one county with people over the threshold; every county of the run is done once.
     assert list(PushBatch.objects.filter(period=MARCH).values_list("region_id", flat=True)) == ["510703"]
     assert (second.regions_done, second.regions_total) == (len(services.counties_to_run(period=MARCH)),) * 2
+
+
+def test_a_second_run_of_the_month_pushes_the_people_whose_records_came_since(
+    mianyang_2023, person_with_costs
+):
+    """Platform records that arrive after the month's push (a late file, a person not yet known): running the
+    month again pushes those people, into the county's batch, and nobody already pushed a second time."""
+    early = person_with_costs("20000.00")
+    first = run()
+    late = person_with_costs("30000.00")
+    second = run()
+    assert (second.hits, second.pushed, second.carried_over) == (2, 2, 0)
+    assert alerts_of(early).count() == alerts_of(late).count() == 2
+    batch = PushBatch.objects.get(period=MARCH)
+    assert set(batch.alerts.values_list("claimant_id", flat=True)) == {early.pk, late.pk}
+    assert batch.run == first  # the hand-over keeps its first run; the late alerts carry their own push time
+    late_pushed_at = set(alerts_of(late).values_list("created_at", flat=True))
+    assert len(late_pushed_at) == 1
+    assert late_pushed_at.isdisjoint(alerts_of(early).values_list("created_at", flat=True))
+    # The dashboards count each alert once, the late ones at their own push time.
+    assert AlertRollup.objects.aggregate(pushed=Sum("pushed"))["pushed"] == 4
+    third = run()
+    assert (third.hits, third.pushed, HighCostAlert.objects.count()) == (2, 0, 4)
 
 
 def test_unanswered_earlier_push_is_carried_over_not_pushed_again(
