@@ -260,6 +260,9 @@ class CertificationRows(RowSpec):
                     ).message
                 )
 
+    def persons_new(self, rows: list[Row]) -> int:
+        return len({row.data["id_number"] for row in rows if row.data["claimant_id"] is None})
+
     def write(self, rows: list[Row], *, batch: ImportBatch, by: User) -> WriteResult:
         reason = _("导入批次 #%(id)s") % {"id": batch.pk}
         new_people: dict[str, dict] = {}

@@ -29,6 +29,7 @@ def _validated(spec: RowSpec, batch: ImportBatch, by: User) -> list[Row]:
     batch.rows_invalid = sum(1 for r in rows if not r.valid)
     batch.rows_valid = batch.rows_total - batch.rows_invalid
     batch.rows_unchanged = batch.rows_valid - len(changed)
+    batch.persons_new = spec.persons_new(changed)
     batch.report = [
         {"line": r.line, "row": spec.describe(r), "errors": r.errors, "warnings": r.warnings}
         for r in rows
@@ -115,7 +116,14 @@ def stage(*, kind: str, file_name: str, content: bytes, by: User) -> ImportBatch
 
 
 COMMIT_FIELDS = (
-    *("rows_total", "rows_valid", "rows_invalid", "rows_unchanged", "report"),  # set again if revalidated
+    *(
+        "rows_total",
+        "rows_valid",
+        "rows_invalid",
+        "rows_unchanged",
+        "persons_new",
+        "report",
+    ),  # set again if revalidated
     *("rows_created", "persons_created", "status", "committed_at", "staged"),
 )
 

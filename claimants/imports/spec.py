@@ -101,6 +101,11 @@ class RowSpec:
         kind does not support reuse (commit then validates again)."""
         raise NotImplementedError
 
+    def persons_new(self, rows: list[Row]) -> int:
+        """How many people not yet known the valid, changed ``rows`` would register once each (after
+        ``validate``): what the preview tells the user who confirms the import."""
+        return 0
+
     def basis(self, keys: dict, *, by: User) -> str:
         """The digest ``validate`` would return now for these keys."""
         raise NotImplementedError

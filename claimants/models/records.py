@@ -79,6 +79,8 @@ class ImportBatch(models.Model):
     rows_unchanged = models.PositiveIntegerField(_("已存在行数"), default=0)
     rows_created = models.PositiveIntegerField(_("新增记录数"), default=0)
     persons_created = models.PositiveIntegerField(_("新登记人数"), default=0)
+    # At staging: the people not yet known whom the valid rows would register (the preview says so).
+    persons_new = models.PositiveIntegerField(_("待新登记人数"), default=0)
     report = models.JSONField(_("逐行报告"), default=list, blank=True)
     # The valid rows as validated for the preview, written by the commit if what their validation read is
     # unchanged (claimants.imports); emptied once the batch is committed or discarded.

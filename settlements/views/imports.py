@@ -108,8 +108,11 @@ class VisitImportCommitView(_VisitImportDecisionView):
     decide = staticmethod(imports.commit)
 
     def message(self, batch):
-        return _("已导入就医记录 %(rows)s 条，已存在或跳过 %(same)s 行，错误 %(bad)s 行") % {
+        return _(
+            "已导入就医记录 %(rows)s 条，新建参保人记录 %(persons)s 人，已存在或跳过 %(same)s 行，错误 %(bad)s 行"
+        ) % {
             "rows": batch.rows_created,
+            "persons": batch.persons_created,
             "same": batch.rows_unchanged,
             "bad": batch.rows_invalid,
         }

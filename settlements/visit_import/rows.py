@@ -35,7 +35,13 @@ from settlements.visit_import.fields import (
     visit_type_of,
 )
 from settlements.visit_import.lookups import _digest, _people, _places, _policy_years, _stored
-from settlements.visit_import.writing import IMPORT_FOLLOWERS, _cells, _write_rows, _write_set_based
+from settlements.visit_import.writing import (
+    IMPORT_FOLLOWERS,
+    NEW_PERSON,
+    _cells,
+    _write_rows,
+    _write_set_based,
+)
 
 
 class VisitRows(RowSpec):
@@ -136,6 +142,9 @@ class VisitRows(RowSpec):
             # names; the rest is let go, as a file's parsed values would double the import's memory.
             row.data = {"id_number": parsed.id_number, "cells": _cells(parsed, person)}
         return basis
+
+    def persons_new(self, rows: list[Row]) -> int:
+        return len({row.data["id_number"] for row in rows if row.data["cells"].startswith(NEW_PERSON)})
 
     def basis(self, keys: dict, *, by: User) -> str:
         people = _people(keys["numbers"])

@@ -32,8 +32,10 @@ def test_upload_preview_and_commit_through_the_pages(client, civil_officer):
     page = client.get(batch.get_absolute_url()).content.decode()
     assert "18位" in page
     assert "确认导入" in page
-    client.post(reverse("claimants:import_commit", args=[batch.pk]))
+    assert "其中 1 人尚未登记：确认导入后新登记" in page
+    done = client.post(reverse("claimants:import_commit", args=[batch.pk]), follow=True).content.decode()
     assert Certification.objects.count() == 1
+    assert "已新增认定 1 条，新登记 1 人" in done
     listing = client.get(reverse("claimants:import_list")).content.decode()
     assert "民政认定.csv" in listing
 

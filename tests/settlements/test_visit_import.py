@@ -286,6 +286,32 @@ def test_a_platform_record_of_a_person_not_yet_known_creates_their_registry_entr
     assert (again.rows_created, again.persons_created, again.rows_unchanged) == (0, 0, 2)
 
 
+def test_the_preview_says_how_many_people_the_file_will_register_and_the_batch_how_many_it_did(
+    client, reviewer, claimant_factory, mianyang_2023
+):
+    """Registering people is part of what the reviewer confirms: the preview counts the people not yet known
+    (once each, however many records), the committed batch the entries it made."""
+    known = claimant_factory()
+    strangers = [claimant_factory.build(hukou_region=Region.objects.get(code="510703001")) for _ in range(2)]
+    rows = [
+        [*platform_row("K1", known), "", ""],
+        [*platform_row("S1", strangers[0]), "510703001", "510703"],
+        [*platform_row("S2", strangers[0], setl_time="2023-04-02"), "510703001", "510703"],
+        [*platform_row("S3", strangers[1]), "510703001", "510703"],
+    ]
+    client.force_login(reviewer)
+    upload = SimpleUploadedFile("records.csv", csv_bytes(WITH_PLACES, rows), content_type="text/csv")
+    detail = client.post(reverse("settlements:import_create"), {"file": upload}, follow=True)
+    batch = ImportBatch.objects.get()
+    assert batch.persons_new == 2
+    assert "其中 2 人尚未登记：确认导入后按平台记录建立参保人记录" in detail.content.decode()
+
+    done = client.post(reverse("settlements:import_commit", args=[batch.pk]), follow=True).content.decode()
+    assert "已导入就医记录 4 条，新建参保人记录 2 人" in done  # the message
+    assert "已新增就医记录 4 条，新建参保人记录 2 人" in done  # the batch
+    assert Claimant.objects.filter(origin=Claimant.Origin.PLATFORM).count() == 2
+
+
 def test_without_a_usable_place_or_outside_the_region_an_unknown_person_is_refused_as_before(
     claimant_factory, mianyang_2023, make_staff
 ):
