@@ -116,14 +116,8 @@ def stage(*, kind: str, file_name: str, content: bytes, by: User) -> ImportBatch
 
 
 COMMIT_FIELDS = (
-    *(
-        "rows_total",
-        "rows_valid",
-        "rows_invalid",
-        "rows_unchanged",
-        "persons_new",
-        "report",
-    ),  # set again if revalidated
+    # set again if the commit validates the file again
+    *("rows_total", "rows_valid", "rows_invalid", "rows_unchanged", "persons_new", "report"),
     *("rows_created", "persons_created", "status", "committed_at", "staged"),
 )
 

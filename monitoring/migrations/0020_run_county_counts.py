@@ -17,14 +17,18 @@ def count_earlier_runs(apps, schema_editor):
     for batch, disposition, n in alerts.values_list("batch_id", "disposition").annotate(n=Count("pk")):
         counts[batch][disposition] = n
     units = {(u.run_id, u.county_id): u for u in RunCounty.objects.all()}
-    for batch in PushBatch.objects.filter(pk__in=counts):
+    counted, new = [], []
+    for batch in PushBatch.objects.all():  # a batch without alerts has nothing to count
+        if batch.pk not in counts:
+            continue
         unit = units.get((batch.run_id, batch.region_id))
         if unit is None:
-            unit = RunCounty.objects.create(run_id=batch.run_id, county_id=batch.region_id, finished_at=batch.finished_at)
+            unit = RunCounty(run_id=batch.run_id, county_id=batch.region_id, finished_at=batch.finished_at)
+        (counted if unit.pk else new).append(unit)
         for name in COUNTERS:
             setattr(unit, name, counts[batch.pk][name])
-        unit.save(update_fields=COUNTERS)
-
+    RunCounty.objects.bulk_update(counted, COUNTERS, batch_size=1000)
+    RunCounty.objects.bulk_create(new, batch_size=1000)
 
 class Migration(migrations.Migration):
 
